@@ -1,0 +1,101 @@
+//! Command-line syntax. Global options are accepted before or after the subcommand.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "custodia",
+    version,
+    about = "Custodia: an encrypted evidence vault with a tamper-evident chain of custody"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The vault folder [default: $CUSTODIA_VAULT, else the platform data directory]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub vault: Option<PathBuf>,
+    /// Read the passphrase from this file (one line) instead of asking
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Unlock with the recovery key in this file instead of the passphrase
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "passphrase_file")]
+    pub recovery_file: Option<PathBuf>,
+    /// The name recorded in the custody log for what you do [default: your login name]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// Print JSON lines for programs instead of text for people
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new vault
+    Init(KdfArgs),
+    /// Add files to the vault (each is hashed and encrypted in one pass)
+    Add {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// What the files are
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Where they come from (person, device, place)
+        #[arg(long, default_value = "")]
+        source: String,
+    },
+    /// List the items in the vault
+    List,
+    /// Show one item with its custody events
+    Show { id: String },
+    /// Save a decrypted, hash-checked copy of an item to a new file
+    Extract {
+        id: String,
+        #[arg(long, short, value_name = "PATH")]
+        output: PathBuf,
+    },
+    /// Show the custody log
+    Log,
+    /// Check every stored copy, the custody chain and the database; exit code 0 only if all hold
+    Verify,
+    /// Passphrase management
+    #[command(subcommand)]
+    Passphrase(PassphraseCommand),
+    /// Recovery key management
+    #[command(subcommand)]
+    Recovery(RecoveryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PassphraseCommand {
+    /// Replace the passphrase (the new one is saved before the old one is removed)
+    Change {
+        /// Read the new passphrase from this file instead of asking
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+        #[command(flatten)]
+        kdf: KdfArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecoveryCommand {
+    /// Make a recovery key, print it once, and let it open the vault (replaces any older recovery key)
+    Create,
+}
+
+#[derive(Debug, Args)]
+pub struct KdfArgs {
+    /// Argon2id memory in MiB (at least 19)
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    pub kdf_memory_mib: u32,
+    /// Argon2id iterations (at least 2)
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub kdf_iterations: u32,
+}

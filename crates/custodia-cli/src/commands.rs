@@ -1,0 +1,277 @@
+//! One function per subcommand: gather input, call the core, print the result.
+
+use crate::args::{Global, KdfArgs};
+use crate::context;
+use crate::output::{self, safe};
+use anyhow::{bail, Result};
+use custodia_core::{AddOptions, Flow, Item, KdfParams, Vault, VerifyProgress};
+use indicatif::{ProgressBar, ProgressStyle};
+use secrecy::ExposeSecret;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// Exit code when `verify` finds problems (1 is any other error, 2 a usage error).
+pub const EXIT_VERIFY_FAILED: i32 = 3;
+
+fn open(global: &Global) -> Result<Vault> {
+    let dir = context::vault_dir(global)?;
+    let unlock = context::unlock(global)?;
+    let vault = Vault::open(&dir, &unlock, context::session(global)?)?;
+    let found = vault.reconciliation();
+    if !found.is_clean() {
+        eprintln!(
+            "note: an earlier run was interrupted; {} staging file(s), {} unreferenced stored copy(ies) and {} other file(s) were moved to {} (nothing was deleted)",
+            found.tmp_leftovers.len(),
+            found.unreferenced_blobs.len(),
+            found.other_files.len(),
+            found.quarantine.as_deref().map(|p| dir.join(p)).unwrap_or_default().display()
+        );
+    }
+    Ok(vault)
+}
+
+fn bar(len: u64, label: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(label.to_string());
+    bar
+}
+
+pub fn init(global: &Global, kdf: &KdfArgs) -> Result<()> {
+    let params = KdfParams::from_user(kdf.kdf_memory_mib, kdf.kdf_iterations)?;
+    let dir = context::vault_dir(global)?;
+    let session = context::session(global)?;
+    let passphrase = context::new_passphrase(global.passphrase_file.as_deref())?;
+    let vault = Vault::create(&dir, &passphrase, params, session)?;
+    let id = vault.vault_id().to_string();
+    vault.close()?;
+    if global.json {
+        output::json_line(&json!({ "vault": dir, "vault_id": id }))
+    } else {
+        output::line(&format!("Created vault {id} in {}", dir.display()))?;
+        eprintln!("Keep the passphrase safe. Consider `custodia recovery create` to make a recovery key.");
+        Ok(())
+    }
+}
+
+fn item_json(item: &Item) -> serde_json::Value {
+    json!({
+        "id": item.id,
+        "name": item.name,
+        "sha256": item.sha256,
+        "size": item.size,
+        "media_type": item.media_type,
+        "description": item.description,
+        "source": item.source,
+        "added_at": item.added_at,
+        "added_by": item.added_by,
+        "duplicate_of": item.duplicate_of,
+    })
+}
+
+pub fn add(global: &Global, files: &[PathBuf], description: &str, source: &str) -> Result<()> {
+    let mut vault = open(global)?;
+    let options = AddOptions { description: description.into(), source: source.into() };
+    let mut failed = 0usize;
+    for path in files {
+        let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let progress = bar(len, &safe(&path.file_name().unwrap_or_default().to_string_lossy()));
+        let result = vault.add_file(path, &options, &mut |done| {
+            progress.set_position(done);
+            Flow::Continue
+        });
+        progress.finish_and_clear();
+        match result {
+            Ok(added) => print_added(global, &added)?,
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {}: {e}", safe(&path.display().to_string()));
+            }
+        }
+    }
+    vault.close()?;
+    if failed > 0 {
+        bail!("{failed} of {} file(s) could not be added; the others were added", files.len());
+    }
+    Ok(())
+}
+
+fn print_added(global: &Global, added: &custodia_core::Added) -> Result<()> {
+    let item = &added.item;
+    if global.json {
+        let mut value = item_json(item);
+        value["already_stored"] = (!added.newly_stored).into();
+        return output::json_line(&value);
+    }
+    output::line(&format!("{}  {}  {}  {}", item.id, item.sha256, output::size(item.size), safe(&item.name)))?;
+    if let Some(first) = &item.duplicate_of {
+        eprintln!("note: {} has the same content as {first}, already in the vault; it is stored once and recorded as a new acquisition", item.id);
+    }
+    Ok(())
+}
+
+pub fn list(global: &Global) -> Result<()> {
+    let vault = open(global)?;
+    let items = vault.items()?;
+    vault.close()?;
+    for item in &items {
+        if global.json {
+            output::json_line(&item_json(item))?;
+        } else {
+            output::line(&format!(
+                "{}  {}  {:>10}  {}",
+                item.id,
+                &item.added_at[..10.min(item.added_at.len())],
+                output::size(item.size),
+                safe(&item.name)
+            ))?;
+        }
+    }
+    if !global.json && items.is_empty() {
+        eprintln!("The vault is empty. Add files with `custodia add FILE...`.");
+    }
+    Ok(())
+}
+
+pub fn show(global: &Global, id: &str) -> Result<()> {
+    let vault = open(global)?;
+    let item = vault.item(id)?;
+    let events = vault.item_events(&item.id)?;
+    vault.close()?;
+    if global.json {
+        let mut value = item_json(&item);
+        value["events"] = serde_json::to_value(&events)?;
+        return output::json_line(&value);
+    }
+    let rows = [
+        ("Item", item.id.clone()),
+        ("Name", safe(&item.name)),
+        ("SHA-256", item.sha256.clone()),
+        ("Size", format!("{} ({} bytes)", output::size(item.size), item.size)),
+        ("Type", item.media_type.clone()),
+        ("Added", format!("{} by {}", item.added_at, safe(&item.added_by))),
+        ("Description", safe(&item.description)),
+        ("Source", safe(&item.source)),
+        ("Same content as", item.duplicate_of.clone().unwrap_or_default()),
+    ];
+    for (label, value) in rows.iter().filter(|(_, v)| !v.is_empty()) {
+        output::line(&format!("{label:<16} {value}"))?;
+    }
+    output::line("Custody:")?;
+    for event in &events {
+        output::line(&format!("  #{} {} {} {}", event.seq, event.time, event.action, safe(&event.actor)))?;
+    }
+    Ok(())
+}
+
+pub fn extract(global: &Global, id: &str, output_path: &Path) -> Result<()> {
+    let mut vault = open(global)?;
+    let item = vault.item(id)?;
+    let progress = bar(item.size, &item.id);
+    let result = vault.extract(&item.id, output_path, &mut |done| {
+        progress.set_position(done);
+        Flow::Continue
+    });
+    progress.finish_and_clear();
+    vault.close()?;
+    let extracted = result?;
+    if global.json {
+        output::json_line(
+            &json!({ "id": item.id, "output": output_path, "sha256": extracted.sha256, "size": extracted.size }),
+        )
+    } else {
+        output::line(&format!(
+            "Saved {} to {} (SHA-256 checked: {})",
+            item.id,
+            safe(&output_path.display().to_string()),
+            extracted.sha256
+        ))
+    }
+}
+
+pub fn log(global: &Global) -> Result<()> {
+    let vault = open(global)?;
+    let mut printed: Result<()> = Ok(());
+    vault.for_each_event(|event| {
+        if printed.is_ok() {
+            printed = if global.json {
+                output::json_line(&event)
+            } else {
+                let subject = event.subject.as_deref().unwrap_or("-");
+                output::line(&format!(
+                    "#{:<6} {} {:<16} {:<16} {} {}",
+                    event.seq,
+                    event.time,
+                    safe(&event.actor),
+                    event.action,
+                    subject,
+                    safe(&event.details.to_string())
+                ))
+            };
+        }
+        Ok(())
+    })?;
+    vault.close()?;
+    printed
+}
+
+/// Returns the process exit code: 0 when everything holds.
+pub fn verify(global: &Global) -> Result<i32> {
+    let mut vault = open(global)?;
+    let progress = bar(0, "verifying");
+    let report = vault.verify(&mut |p: VerifyProgress| {
+        progress.set_length(p.total);
+        progress.set_position(p.done);
+        Flow::Continue
+    });
+    progress.finish_and_clear();
+    vault.close()?;
+    let report = report?;
+    if global.json {
+        output::json_line(&report)?;
+    } else {
+        for problem in &report.problems {
+            output::line(&format!("PROBLEM: {problem}"))?;
+        }
+        let verdict = if report.ok { "OK: everything holds" } else { "FAILED" };
+        output::line(&format!(
+            "{verdict}: {} item(s), {} stored copy(ies) re-hashed ({}), {} custody event(s) checked, {} problem(s)",
+            report.items,
+            report.stored_copies,
+            output::size(report.bytes_hashed),
+            report.events,
+            report.problems.len()
+        ))?;
+    }
+    Ok(if report.ok { 0 } else { EXIT_VERIFY_FAILED })
+}
+
+pub fn passphrase_change(global: &Global, new_file: Option<&Path>, kdf: &KdfArgs) -> Result<()> {
+    let params = KdfParams::from_user(kdf.kdf_memory_mib, kdf.kdf_iterations)?;
+    let mut vault = open(global)?;
+    let new = context::new_passphrase(new_file)?;
+    let result = vault.change_passphrase(&new, params);
+    vault.close()?;
+    let slot = result?;
+    if global.json {
+        output::json_line(&json!({ "key_slot": slot }))
+    } else {
+        output::line("Passphrase changed. The old passphrase no longer opens the vault.")
+    }
+}
+
+pub fn recovery_create(global: &Global) -> Result<()> {
+    let mut vault = open(global)?;
+    let result = vault.create_recovery_key();
+    vault.close()?;
+    let key = result?;
+    let text = key.to_display();
+    if global.json {
+        return output::json_line(&json!({ "recovery_key": text.expose_secret() }));
+    }
+    eprintln!("This recovery key opens the vault if the passphrase is lost. It is shown only now.");
+    eprintln!("Write it on paper and keep it apart from this computer. Any older recovery key no longer works.");
+    output::line(text.expose_secret())
+}

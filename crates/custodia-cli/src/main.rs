@@ -1,0 +1,39 @@
+//! `custodia`: the command-line face of the vault. Glue only: every operation is a call into custodia-core.
+
+mod args;
+mod commands;
+mod context;
+mod output;
+
+use args::{Cli, Command, PassphraseCommand, RecoveryCommand};
+use clap::Parser;
+
+fn run(cli: &Cli) -> anyhow::Result<i32> {
+    let g = &cli.global;
+    match &cli.command {
+        Command::Init(kdf) => commands::init(g, kdf)?,
+        Command::Add { files, description, source } => commands::add(g, files, description, source)?,
+        Command::List => commands::list(g)?,
+        Command::Show { id } => commands::show(g, id)?,
+        Command::Extract { id, output } => commands::extract(g, id, output)?,
+        Command::Log => commands::log(g)?,
+        Command::Verify => return commands::verify(g),
+        Command::Passphrase(PassphraseCommand::Change { new_passphrase_file, kdf }) => {
+            commands::passphrase_change(g, new_passphrase_file.as_deref(), kdf)?
+        }
+        Command::Recovery(RecoveryCommand::Create) => commands::recovery_create(g)?,
+    }
+    Ok(0)
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match run(&cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            1
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,87 @@
+//! A temporary vault folder, a passphrase file, and helpers to run `custodia` against them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const PASSPHRASE: &str = "correct horse battery staple";
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub vault: PathBuf,
+    pub pass_file: PathBuf,
+}
+
+impl Env {
+    /// A folder with a passphrase file, no vault yet.
+    pub fn empty() -> Env {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pass_file = dir.path().join("pass.txt");
+        std::fs::write(&pass_file, format!("{PASSPHRASE}\n")).expect("pass file");
+        let vault = dir.path().join("vault");
+        Env { dir, vault, pass_file }
+    }
+
+    /// A folder with an initialised vault (cheapest allowed key derivation).
+    pub fn new() -> Env {
+        let env = Env::empty();
+        let out = env.run(&["init", "--kdf-memory-mib", "19", "--kdf-iterations", "2"]);
+        assert_success(&out, "init");
+        env
+    }
+
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_custodia"));
+        cmd.env_remove("CUSTODIA_VAULT").env("USER", "tester");
+        cmd
+    }
+
+    /// Runs `custodia --vault V --passphrase-file P ARGS...`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command()
+            .arg("--vault")
+            .arg(&self.vault)
+            .arg("--passphrase-file")
+            .arg(&self.pass_file)
+            .args(args)
+            .output()
+            .expect("run custodia")
+    }
+
+    pub fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write file");
+        path
+    }
+}
+
+pub fn assert_success(out: &Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what} failed ({:?}):\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Parses standard output as JSON lines; fails if any line is not JSON.
+pub fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(out.stdout.clone())
+        .expect("utf-8 stdout")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l:?}")))
+        .collect()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+pub fn path_str(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}

@@ -1,0 +1,6 @@
+//! The `custodia` binary driven as a user or a script would drive it.
+
+mod common;
+mod crash;
+mod flows;
+mod refusals;

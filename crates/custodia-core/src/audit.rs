@@ -1,0 +1,181 @@
+//! Full verification: the database's pages, the custody chain, every item's ingest event, and every stored
+//! copy re-hashed against its recorded SHA-256. Each problem names the item or event it concerns.
+
+use crate::blobs::{BlobError, Flow};
+use crate::custody::{self, Action, ChainProblem};
+use crate::error::Result;
+use crate::records::items::Item;
+use crate::store;
+use crate::vault::Vault;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// One thing that does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Problem {
+    /// SQLCipher's page authentication failed: `vault.db` was altered on disk.
+    DatabaseDamaged {
+        detail: String,
+    },
+    /// A break in the custody chain.
+    Custody(ChainProblem),
+    /// The item's ingest event is absent or does not describe it.
+    IngestEventMissing {
+        item: String,
+        seq: u64,
+    },
+    IngestEventMismatch {
+        item: String,
+        seq: u64,
+    },
+    /// The item points at a stored copy that is not the one for its hash.
+    WrongStoredCopy {
+        item: String,
+    },
+    /// The item's stored copy is gone.
+    StoredCopyMissing {
+        item: String,
+    },
+    /// The stored copy decrypts to other bytes than were recorded.
+    ContentAltered {
+        item: String,
+        expected: String,
+        actual: String,
+    },
+    /// The stored copy cannot be decrypted: truncated, damaged, or not ours.
+    StoredCopyDamaged {
+        item: String,
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::DatabaseDamaged { detail } => write!(f, "the vault database was altered on disk ({detail})"),
+            Problem::Custody(p) => write!(f, "{p}"),
+            Problem::IngestEventMissing { item, seq } => {
+                write!(f, "item {item}: its ingest event {seq} is missing from the custody log")
+            }
+            Problem::IngestEventMismatch { item, seq } => {
+                write!(f, "item {item}: its ingest event {seq} records a different file")
+            }
+            Problem::WrongStoredCopy { item } => write!(f, "item {item}: it points at another item's stored copy"),
+            Problem::StoredCopyMissing { item } => write!(f, "item {item}: its encrypted copy is missing"),
+            Problem::ContentAltered { item, expected, actual } => {
+                write!(f, "item {item}: its content was altered (recorded SHA-256 {expected}, now {actual})")
+            }
+            Problem::StoredCopyDamaged { item, reason } => {
+                write!(f, "item {item}: its encrypted copy is damaged or truncated ({reason})")
+            }
+        }
+    }
+}
+
+/// The outcome of `Vault::verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub ok: bool,
+    pub items: u64,
+    pub stored_copies: u64,
+    pub events: u64,
+    pub bytes_hashed: u64,
+    pub problems: Vec<Problem>,
+}
+
+/// Progress of a verification: bytes hashed so far out of the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifyProgress {
+    pub done: u64,
+    pub total: u64,
+}
+
+impl Vault {
+    /// Checks everything and records the result as a custody event.
+    pub fn verify(&mut self, progress: &mut dyn FnMut(VerifyProgress) -> Flow) -> Result<VerifyReport> {
+        let mut problems: Vec<Problem> = store::integrity_problems(&self.conn)?
+            .into_iter()
+            .map(|detail| Problem::DatabaseDamaged { detail })
+            .collect();
+        let (events, chain) = custody::check_chain(&self.conn)?;
+        problems.extend(chain.into_iter().map(Problem::Custody));
+        let items = self.items()?;
+        for item in &items {
+            if let Some(p) = self.check_ingest_event(item)? {
+                problems.push(p);
+            }
+        }
+        let (stored_copies, bytes_hashed) = self.check_contents(&items, &mut problems, progress)?;
+        let report = VerifyReport {
+            ok: problems.is_empty(),
+            items: items.len() as u64,
+            stored_copies,
+            events,
+            bytes_hashed,
+            problems,
+        };
+        let tx = self.conn.transaction()?;
+        let details = json!({ "ok": report.ok, "problems": report.problems.len(), "items": report.items, "events": report.events });
+        custody::append(&tx, &self.session, Action::VaultVerified, None, details)?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    fn check_ingest_event(&self, item: &Item) -> Result<Option<Problem>> {
+        let seq = item.ingest_seq;
+        let Some(event) = custody::get(&self.conn, seq)? else {
+            return Ok(Some(Problem::IngestEventMissing { item: item.id.clone(), seq }));
+        };
+        let matches = event.action == Action::ItemIngested.as_str()
+            && event.subject.as_deref() == Some(item.id.as_str())
+            && event.details["sha256"] == item.sha256.as_str()
+            && event.details["size"] == item.size;
+        Ok((!matches).then(|| Problem::IngestEventMismatch { item: item.id.clone(), seq }))
+    }
+
+    /// Re-hashes each stored copy once, reporting against every item that shares it.
+    fn check_contents(
+        &self,
+        items: &[Item],
+        problems: &mut Vec<Problem>,
+        progress: &mut dyn FnMut(VerifyProgress) -> Flow,
+    ) -> Result<(u64, u64)> {
+        let mut by_blob: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
+        let mut stmt = self.conn.prepare("SELECT blob_name FROM items WHERE id = ?1")?;
+        for item in items {
+            let blob: String = stmt.query_row([&item.id], |r| r.get(0))?;
+            if blob != self.blobs.name_for(&item.sha256) {
+                problems.push(Problem::WrongStoredCopy { item: item.id.clone() });
+            }
+            by_blob.entry(blob).or_default().push(item);
+        }
+        let total: u64 = by_blob.values().map(|v| v[0].size).sum();
+        let mut done = 0u64;
+        for (blob, sharing) in &by_blob {
+            let expected = &sharing[0].sha256;
+            let base = done;
+            let outcome = self
+                .blobs
+                .copy_out(blob, &mut std::io::sink(), &mut |n| progress(VerifyProgress { done: base + n, total }));
+            done += sharing[0].size;
+            for item in sharing {
+                let id = item.id.clone();
+                match &outcome {
+                    Ok((actual, _)) if actual == &item.sha256 => {}
+                    Ok((actual, _)) => problems.push(Problem::ContentAltered {
+                        item: id,
+                        expected: expected.clone(),
+                        actual: actual.clone(),
+                    }),
+                    Err(BlobError::Missing) => problems.push(Problem::StoredCopyMissing { item: id }),
+                    Err(BlobError::Cancelled) => return Err(BlobError::Cancelled.into()),
+                    Err(e) => problems.push(Problem::StoredCopyDamaged { item: id, reason: e.to_string() }),
+                }
+            }
+        }
+        Ok((by_blob.len() as u64, done))
+    }
+}

@@ -1,0 +1,223 @@
+//! The content store: each distinct content is one age file under `blobs/`, named by an HMAC of its
+//! SHA-256 so names reveal nothing and equal content is stored once.
+//!
+//! Ingest reads the source once, hashing and encrypting in the same pass into `tmp/`, then fsyncs the
+//! file, renames it into place and fsyncs the directory. Memory use does not depend on the file size.
+
+use crate::fsutil;
+use crate::media;
+use age::x25519;
+use hmac::{Hmac, Mac};
+use secrecy::{ExposeSecret, SecretBox};
+use sha2::{Digest, Sha256};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufReader, Read, Write};
+use std::iter;
+use std::path::{Path, PathBuf};
+
+const CHUNK: usize = 1 << 20;
+
+/// Errors of the content store, in the user's terms.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BlobError {
+    #[error("could not {op} {path}: {source}")]
+    Io { op: &'static str, path: PathBuf, source: io::Error },
+    #[error("reading the file failed part-way: {0}")]
+    SourceRead(#[source] io::Error),
+    #[error("cancelled; nothing was added")]
+    Cancelled,
+    #[error("encryption failed: {0}")]
+    Encrypt(String),
+    #[error("the stored copy cannot be decrypted ({0}): it is damaged or was replaced")]
+    Decrypt(String),
+    #[error("the stored copy is missing from the vault")]
+    Missing,
+}
+
+/// What the caller decides after each chunk of progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Cancel,
+}
+
+/// The result of storing one content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub sha256: String,
+    pub size: u64,
+    pub blob_name: String,
+    pub media_type: &'static str,
+    /// False when the vault already held this content and the new copy was dropped.
+    pub newly_written: bool,
+}
+
+pub(crate) struct BlobStore {
+    root: PathBuf,
+    name_key: SecretBox<[u8; 32]>,
+    identity: x25519::Identity,
+}
+
+impl std::fmt::Debug for BlobStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlobStore").field("root", &self.root).finish_non_exhaustive()
+    }
+}
+
+fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> BlobError + 'a {
+    move |source| BlobError::Io { op, path: path.to_path_buf(), source }
+}
+
+impl BlobStore {
+    pub(crate) fn new(root: &Path, name_key: SecretBox<[u8; 32]>, identity: x25519::Identity) -> Self {
+        BlobStore { root: root.to_path_buf(), name_key, identity }
+    }
+
+    pub(crate) fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    pub(crate) fn blobs_dir(&self) -> PathBuf {
+        self.root.join("blobs")
+    }
+
+    /// The blob name for a content hash: hex HMAC-SHA256 under the blob-name key.
+    pub(crate) fn name_for(&self, sha256_hex: &str) -> String {
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(self.name_key.expose_secret()).expect("HMAC accepts any key length");
+        mac.update(sha256_hex.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    pub(crate) fn path_of(&self, blob_name: &str) -> PathBuf {
+        self.blobs_dir().join(&blob_name[..2]).join(blob_name)
+    }
+
+    /// Streams `source` into the store. On any error or cancel, nothing is left behind but what reconcile
+    /// would find after a crash (and normally not even that).
+    pub(crate) fn ingest(
+        &self,
+        source: &mut dyn Read,
+        progress: &mut dyn FnMut(u64) -> Flow,
+    ) -> Result<Stored, BlobError> {
+        let tmp = self
+            .tmp_dir()
+            .join(format!("ingest-{}.age", crate::keys::random_hex(8).map_err(|e| BlobError::Encrypt(e.to_string()))?));
+        let result = self.encrypt_to(&tmp, source, progress);
+        let (sha256, size, media_type) = match result {
+            Ok(done) => done,
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
+        };
+        let blob_name = self.name_for(&sha256);
+        let target = self.path_of(&blob_name);
+        let newly_written = !target.exists();
+        if newly_written {
+            let dir = target.parent().unwrap_or(&self.root).to_path_buf();
+            let placed = fsutil::create_dir_durable(&dir)
+                .and_then(|()| fs::rename(&tmp, &target))
+                .and_then(|()| fsutil::sync_dir(&dir))
+                .map_err(io_err("store the encrypted copy in", &dir));
+            if let Err(e) = placed {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
+        } else {
+            // Our own ciphertext of content the vault already holds: nothing of value is lost.
+            let _ = fs::remove_file(&tmp);
+        }
+        Ok(Stored { sha256, size, blob_name, media_type, newly_written })
+    }
+
+    fn encrypt_to(
+        &self,
+        tmp: &Path,
+        source: &mut dyn Read,
+        progress: &mut dyn FnMut(u64) -> Flow,
+    ) -> Result<(String, u64, &'static str), BlobError> {
+        let file = OpenOptions::new().write(true).create_new(true).open(tmp).map_err(io_err("create", tmp))?;
+        let recipient = self.identity.to_public();
+        let encryptor = age::Encryptor::with_recipients(iter::once(&recipient as &dyn age::Recipient))
+            .map_err(|e| BlobError::Encrypt(e.to_string()))?;
+        let mut writer = encryptor.wrap_output(file).map_err(io_err("write", tmp))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; CHUNK];
+        let mut size = 0u64;
+        let mut media_type = None;
+        loop {
+            let n = match source.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(BlobError::SourceRead(e)),
+            };
+            media_type.get_or_insert_with(|| media::sniff(&buf[..n]));
+            hasher.update(&buf[..n]);
+            writer.write_all(&buf[..n]).map_err(io_err("write", tmp))?;
+            size += n as u64;
+            if progress(size) == Flow::Cancel {
+                return Err(BlobError::Cancelled);
+            }
+        }
+        let file = writer.finish().map_err(io_err("write", tmp))?;
+        file.sync_all().map_err(io_err("flush to disk", tmp))?;
+        Ok((hex::encode(hasher.finalize()), size, media_type.unwrap_or(media::EMPTY)))
+    }
+
+    /// A reader of a blob's plaintext. Decryption is authenticated chunk by chunk: damage shows as a read
+    /// error at the damaged chunk.
+    pub(crate) fn reader(&self, blob_name: &str) -> Result<impl Read + use<>, BlobError> {
+        let path = self.path_of(blob_name);
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(BlobError::Missing),
+            Err(e) => return Err(BlobError::Io { op: "open", path, source: e }),
+        };
+        let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(CHUNK, file))
+            .map_err(|e| BlobError::Decrypt(e.to_string()))?;
+        decryptor
+            .decrypt(iter::once(&self.identity as &dyn age::Identity))
+            .map_err(|e| BlobError::Decrypt(e.to_string()))
+    }
+
+    /// Decrypts a blob into `out`, hashing as it goes. Returns the SHA-256 (hex) and size of the plaintext.
+    pub(crate) fn copy_out(
+        &self,
+        blob_name: &str,
+        out: &mut dyn Write,
+        progress: &mut dyn FnMut(u64) -> Flow,
+    ) -> Result<(String, u64), BlobError> {
+        let mut reader = self.reader(blob_name)?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; CHUNK];
+        let mut size = 0u64;
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(BlobError::Decrypt(e.to_string())),
+            };
+            hasher.update(&buf[..n]);
+            out.write_all(&buf[..n]).map_err(|e| BlobError::Io {
+                op: "write",
+                path: PathBuf::from("the output"),
+                source: e,
+            })?;
+            size += n as u64;
+            if progress(size) == Flow::Cancel {
+                return Err(BlobError::Cancelled);
+            }
+        }
+        Ok((hex::encode(hasher.finalize()), size))
+    }
+
+    /// Removes a blob this process has just written when the transaction that would reference it failed;
+    /// the item was never acknowledged, so this is cleanup, not loss.
+    pub(crate) fn discard_unacknowledged(&self, blob_name: &str) {
+        let _ = fs::remove_file(self.path_of(blob_name));
+    }
+}

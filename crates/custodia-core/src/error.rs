@@ -1,0 +1,69 @@
+//! The crate's error: one variant per module's own error, plus the vault's, each worded for users.
+
+pub use crate::blobs::BlobError;
+pub use crate::custody::CustodyError;
+pub use crate::keys::KeyError;
+pub use crate::store::StoreError;
+pub use crate::vault::VaultError;
+
+/// Any error the vault can return. `Display` is a sentence for the user; `code()` is stable for programs.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+    #[error(transparent)]
+    Custody(CustodyError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Store(StoreError::from_sqlite(e))
+    }
+}
+
+impl From<CustodyError> for Error {
+    fn from(e: CustodyError) -> Self {
+        match e {
+            // A damaged page met while reading the log is database damage, and is reported as such.
+            CustodyError::Database(e) => Error::Store(StoreError::from_sqlite(e)),
+            other => Error::Custody(other),
+        }
+    }
+}
+
+impl Error {
+    /// A stable identifier for the kind of error, for programs and translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Key(KeyError::WrongPassphrase) => "wrong_passphrase",
+            Error::Key(KeyError::WrongRecoveryKey | KeyError::MalformedRecoveryKey(_)) => "wrong_recovery_key",
+            Error::Key(KeyError::SlotFileMissing(_)) | Error::Vault(VaultError::NotAVault(_)) => "not_a_vault",
+            Error::Key(KeyError::SlotFileCorrupt { .. }) => "keyslots_damaged",
+            Error::Key(KeyError::PassphraseTooShort { .. }) => "passphrase_too_short",
+            Error::Key(KeyError::KdfParams(_)) => "kdf_params",
+            Error::Key(_) => "key_error",
+            Error::Store(StoreError::Unreadable(_)) => "database_damaged",
+            Error::Store(_) => "database_error",
+            Error::Blob(BlobError::Cancelled) => "cancelled",
+            Error::Blob(_) => "storage_error",
+            Error::Custody(_) => "custody_error",
+            Error::Vault(VaultError::Busy) => "vault_busy",
+            Error::Vault(VaultError::ItemNotFound(_)) => "item_not_found",
+            Error::Vault(VaultError::OutputExists(_)) => "output_exists",
+            Error::Vault(
+                VaultError::SourceNotFound(_) | VaultError::SourceIsDirectory(_) | VaultError::SourceNotAFile(_),
+            ) => "bad_source",
+            Error::Vault(VaultError::SourceUnreadable { .. }) => "source_unreadable",
+            Error::Vault(_) => "vault_error",
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,106 @@
+//! Recovery keys: 256 random bits shown once to the user as groups of base32 letters with a checksum, so a
+//! mistyped key is caught before it is tried.
+
+use super::{random_fill, KeyError};
+use data_encoding::BASE32_NOPAD;
+use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox, SecretString};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroize;
+
+const CHECKSUM_LEN: usize = 2;
+const GROUP: usize = 5;
+
+/// A recovery key. Its text form is 11 dash-separated groups of 5 base32 characters.
+pub struct RecoveryKey(SecretBox<[u8; 32]>);
+
+impl std::fmt::Debug for RecoveryKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecoveryKey(..)")
+    }
+}
+
+fn checksum(key: &[u8; 32]) -> [u8; CHECKSUM_LEN] {
+    let digest = Sha256::new_with_prefix(b"custodia-recovery-key").chain_update(key).finalize();
+    [digest[0], digest[1]]
+}
+
+impl RecoveryKey {
+    pub fn generate() -> Result<Self, KeyError> {
+        let mut key = SecretBox::new(Box::new([0u8; 32]));
+        random_fill(key.expose_secret_mut())?;
+        Ok(RecoveryKey(key))
+    }
+
+    pub(crate) fn expose(&self) -> &[u8; 32] {
+        self.0.expose_secret()
+    }
+
+    /// The text to show the user once.
+    pub fn to_display(&self) -> SecretString {
+        let mut raw = Vec::with_capacity(32 + CHECKSUM_LEN);
+        raw.extend_from_slice(self.expose());
+        raw.extend_from_slice(&checksum(self.expose()));
+        let mut encoded = BASE32_NOPAD.encode(&raw);
+        raw.zeroize();
+        let grouped: Vec<&str> =
+            encoded.as_bytes().chunks(GROUP).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect();
+        let text = grouped.join("-");
+        encoded.zeroize();
+        SecretString::from(text)
+    }
+
+    /// Parses a key as typed or pasted: case, spaces and dashes do not matter; the checksum must hold.
+    pub fn parse(text: &str) -> Result<Self, KeyError> {
+        let mut cleaned: String =
+            text.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+        let decoded = BASE32_NOPAD.decode(cleaned.as_bytes());
+        cleaned.zeroize();
+        let mut raw = decoded.map_err(|_| {
+            KeyError::MalformedRecoveryKey("it contains characters a recovery key never has, or has the wrong length")
+        })?;
+        if raw.len() != 32 + CHECKSUM_LEN {
+            raw.zeroize();
+            return Err(KeyError::MalformedRecoveryKey("it has the wrong length"));
+        }
+        let mut key = SecretBox::new(Box::new([0u8; 32]));
+        key.expose_secret_mut().copy_from_slice(&raw[..32]);
+        let ok = checksum(key.expose_secret())[..] == raw[32..];
+        raw.zeroize();
+        if !ok {
+            return Err(KeyError::MalformedRecoveryKey("its checksum does not match, so a character is wrong"));
+        }
+        Ok(RecoveryKey(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_form_parses_back_to_the_same_key() {
+        let key = RecoveryKey::generate().expect("random");
+        let text = key.to_display();
+        let groups: Vec<&str> = text.expose_secret().split('-').collect();
+        assert_eq!(groups.len(), 11, "expected 11 groups in {}", groups.len());
+        let back = RecoveryKey::parse(&text.expose_secret().to_lowercase().replace('-', " ")).expect("parse");
+        assert_eq!(back.expose(), key.expose());
+    }
+
+    #[test]
+    fn a_single_wrong_character_is_caught_by_the_checksum() {
+        let key = RecoveryKey::generate().expect("random");
+        let text = key.to_display().expose_secret().to_string();
+        let mut chars: Vec<char> = text.chars().collect();
+        chars[3] = if chars[3] == 'A' { 'B' } else { 'A' };
+        let typo: String = chars.into_iter().collect();
+        assert!(matches!(RecoveryKey::parse(&typo), Err(KeyError::MalformedRecoveryKey(_))));
+    }
+
+    #[test]
+    fn garbage_and_wrong_lengths_are_refused() {
+        for bad in ["", "hello", "0000-1111", &"A".repeat(200)] {
+            assert!(RecoveryKey::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! Custodia's core: the evidence vault. Key slots and the master key (`keys`), the SQLCipher database
+//! (`store`), the streaming content store (`blobs`), the custody log (`custody`), evidence records
+//! (`records`), open-time reconcile (`reconcile`) and full verification (`audit`).
+//!
+//! This crate has no user interface: it never prints, never reads environment variables, and knows nothing
+//! of Tauri or terminals. The CLI and the desktop shell translate its calls and errors.
+
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod blobs;
+mod clock;
+pub mod custody;
+pub mod error;
+mod fsutil;
+mod ids;
+pub mod keys;
+pub mod media;
+pub mod reconcile;
+pub mod records;
+pub mod store;
+pub mod vault;
+
+pub use audit::{Problem, VerifyProgress, VerifyReport};
+pub use blobs::Flow;
+pub use custody::{device_id, Event, Session};
+pub use error::{Error, Result};
+pub use keys::{KdfParams, RecoveryKey, Unlock};
+pub use reconcile::Reconciliation;
+pub use records::items::{AddOptions, Added, Extracted, Item};
+/// Re-exported for forensic access through `Vault::open_raw_database`.
+pub use rusqlite;
+/// Re-exported so callers build passphrases with the same type.
+pub use secrecy::SecretString;
+pub use vault::Vault;

@@ -1,0 +1,267 @@
+//! Evidence items: adding a file (stream into the content store, then one transaction for the item and its
+//! custody event), listing, showing, and extracting a verified copy.
+
+use crate::blobs::{BlobError, Flow, Stored};
+use crate::custody::{self, Action, Event};
+use crate::error::Result;
+use crate::ids;
+use crate::vault::{io_error, Vault, VaultError};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+use serde_json::json;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+
+const MAX_TEXT_CHARS: usize = 10_000;
+const MAX_NAME_CHARS: usize = 1_000;
+
+/// One acquisition of a content: who added which file, when, and its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Item {
+    pub id: String,
+    pub name: String,
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+    pub description: String,
+    pub source: String,
+    pub added_at: String,
+    pub added_by: String,
+    /// The earlier item with the same content, when this acquisition repeated one.
+    pub duplicate_of: Option<String>,
+    pub ingest_seq: u64,
+}
+
+/// What the person adding a file says about it.
+#[derive(Debug, Clone, Default)]
+pub struct AddOptions {
+    pub description: String,
+    pub source: String,
+}
+
+/// The result of adding one file.
+#[derive(Debug, Clone)]
+pub struct Added {
+    pub item: Item,
+    /// False when the vault already held the content: one stored copy, two acquisitions.
+    pub newly_stored: bool,
+}
+
+/// The result of extracting a copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extracted {
+    pub sha256: String,
+    pub size: u64,
+}
+
+const SELECT_ITEM: &str = "SELECT id, original_name, sha256, size, media_type, description, source, added_at, added_by, duplicate_of, ingest_seq FROM items";
+
+fn row_to_item(r: &Row<'_>) -> rusqlite::Result<Item> {
+    Ok(Item {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        sha256: r.get(2)?,
+        size: r.get(3)?,
+        media_type: r.get(4)?,
+        description: r.get(5)?,
+        source: r.get(6)?,
+        added_at: r.get(7)?,
+        added_by: r.get(8)?,
+        duplicate_of: r.get(9)?,
+        ingest_seq: r.get(10)?,
+    })
+}
+
+/// Refuses over-long text and control characters (other than line breaks and tabs) in user-supplied fields.
+pub(crate) fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), VaultError> {
+    if text.chars().count() > max {
+        return Err(VaultError::TextTooLong { field, max });
+    }
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
+        return Err(VaultError::TextHasControlChars { field });
+    }
+    Ok(())
+}
+
+fn open_source(path: &Path) -> Result<File, VaultError> {
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(VaultError::SourceNotFound(path.into())),
+        Err(e) => return Err(VaultError::SourceUnreadable { path: path.into(), source: e }),
+    };
+    if meta.is_dir() {
+        return Err(VaultError::SourceIsDirectory(path.into()));
+    }
+    if !meta.is_file() {
+        return Err(VaultError::SourceNotAFile(path.into()));
+    }
+    File::open(path).map_err(|source| VaultError::SourceUnreadable { path: path.into(), source })
+}
+
+/// The name recorded for a file: its last path component, as text, bounded. Not trusted for anything.
+fn recorded_name(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "unnamed".into());
+    let clean: String = name.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect();
+    clean.chars().take(MAX_NAME_CHARS).collect()
+}
+
+impl Vault {
+    /// Adds the file at `path`. `progress` is called with the bytes read so far and may cancel.
+    pub fn add_file(
+        &mut self,
+        path: &Path,
+        options: &AddOptions,
+        progress: &mut dyn FnMut(u64) -> Flow,
+    ) -> Result<Added> {
+        check_text("description", &options.description, MAX_TEXT_CHARS)?;
+        check_text("source", &options.source, MAX_TEXT_CHARS)?;
+        let mut file = open_source(path)?;
+        let stored = self.blobs.ingest(&mut file, progress).map_err(|e| match e {
+            BlobError::SourceRead(source) => VaultError::SourceUnreadable { path: path.into(), source }.into(),
+            other => crate::Error::from(other),
+        })?;
+        let name = recorded_name(path);
+        match self.record_item(&stored, &name, options) {
+            Ok(item) => Ok(Added { item, newly_stored: stored.newly_written }),
+            Err(e) => {
+                if stored.newly_written {
+                    self.blobs.discard_unacknowledged(&stored.blob_name);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn record_item(&mut self, stored: &Stored, name: &str, options: &AddOptions) -> Result<Item> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO blobs (name, sha256, size) VALUES (?1, ?2, ?3)",
+            params![stored.blob_name, stored.sha256, stored.size],
+        )?;
+        let duplicate_of: Option<String> = tx
+            .query_row(
+                "SELECT id FROM items WHERE blob_name = ?1 ORDER BY ingest_seq LIMIT 1",
+                [&stored.blob_name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id = loop {
+            let candidate = ids::new_id("E", &[5, 5])?;
+            let taken: bool =
+                tx.query_row("SELECT EXISTS(SELECT 1 FROM items WHERE id = ?1)", [&candidate], |r| r.get(0))?;
+            if !taken {
+                break candidate;
+            }
+        };
+        let mut details = json!({
+            "sha256": stored.sha256,
+            "size": stored.size,
+            "name": name,
+            "media_type": stored.media_type,
+        });
+        for (key, value) in [("description", &options.description), ("source", &options.source)] {
+            if !value.is_empty() {
+                details[key] = value.as_str().into();
+            }
+        }
+        if let Some(first) = &duplicate_of {
+            details["duplicate_of"] = first.as_str().into();
+        }
+        let event = custody::append(&tx, &self.session, Action::ItemIngested, Some(&id), details)?;
+        tx.execute(
+            "INSERT INTO items (id, blob_name, sha256, size, original_name, media_type, description, source,
+                                added_at, added_by, duplicate_of, ingest_seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                id,
+                stored.blob_name,
+                stored.sha256,
+                stored.size,
+                name,
+                stored.media_type,
+                options.description,
+                options.source,
+                event.time,
+                event.actor,
+                duplicate_of,
+                event.seq
+            ],
+        )?;
+        tx.commit()?;
+        self.item(&id)
+    }
+
+    /// All items, in the order they were added.
+    pub fn items(&self) -> Result<Vec<Item>> {
+        let mut stmt = self.conn.prepare(&format!("{SELECT_ITEM} ORDER BY ingest_seq"))?;
+        let rows = stmt.query_map([], row_to_item)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// One item by id (as typed: case and look-alike letters do not matter).
+    pub fn item(&self, id: &str) -> Result<Item> {
+        let id = ids::normalize(id);
+        self.conn
+            .query_row(&format!("{SELECT_ITEM} WHERE id = ?1"), [&id], row_to_item)
+            .optional()?
+            .ok_or_else(|| VaultError::ItemNotFound(id).into())
+    }
+
+    /// The custody events about one item.
+    pub fn item_events(&self, id: &str) -> Result<Vec<Event>> {
+        let item = self.item(id)?;
+        Ok(custody::for_subject(&self.conn, &item.id)?)
+    }
+
+    /// Decrypts an item to `output`, a path that must not exist yet. The copy is hashed while it is written;
+    /// if it does not match the recorded SHA-256, the output is removed and nothing is logged.
+    pub fn extract(&mut self, id: &str, output: &Path, progress: &mut dyn FnMut(u64) -> Flow) -> Result<Extracted> {
+        let item = self.item(id)?;
+        if fs::symlink_metadata(output).is_ok() {
+            return Err(VaultError::OutputExists(output.into()).into());
+        }
+        let blob_name: String =
+            self.conn.query_row("SELECT blob_name FROM items WHERE id = ?1", [&item.id], |r| r.get(0))?;
+        let tx = self.conn.transaction()?;
+        custody::append(
+            &tx,
+            &self.session,
+            Action::ItemExtracted,
+            Some(&item.id),
+            json!({ "sha256": item.sha256, "to": output.to_string_lossy() }),
+        )?;
+        let mut file = match OpenOptions::new().write(true).create_new(true).open(output) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(VaultError::OutputExists(output.into()).into())
+            }
+            Err(e) => return Err(io_error("create", output)(e).into()),
+        };
+        let written = self
+            .blobs
+            .copy_out(&blob_name, &mut file, progress)
+            .map_err(crate::Error::from)
+            .and_then(|(sha256, size)| {
+                file.flush().and_then(|()| file.sync_all()).map_err(io_error("write", output))?;
+                if sha256 != item.sha256 {
+                    return Err(VaultError::ContentMismatch {
+                        item: item.id.clone(),
+                        expected: item.sha256.clone(),
+                        actual: sha256,
+                    }
+                    .into());
+                }
+                Ok(Extracted { sha256, size })
+            })
+            .and_then(|extracted| {
+                tx.commit()?;
+                Ok(extracted)
+            });
+        if written.is_err() {
+            drop(file);
+            let _ = fs::remove_file(output);
+        }
+        written
+    }
+}

@@ -1,0 +1,4 @@
+//! Records the vault keeps about evidence and people. For now: evidence items (documents, photos,
+//! recordings) and their acquisition.
+
+pub mod items;

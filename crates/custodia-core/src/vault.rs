@@ -1,0 +1,316 @@
+//! The vault as a whole: creating and opening it (lock, key slots, database, reconcile), closing it, and
+//! changing the ways it can be unlocked. Items, verification and the log build on this in their modules.
+
+use crate::blobs::BlobStore;
+use crate::custody::{self, Action, Session};
+use crate::error::Result;
+use crate::keys::{KdfParams, KeySlots, MasterKey, Purpose, RecoveryKey, SlotInfo, SlotKind, Unlock};
+use crate::reconcile::{self, Reconciliation};
+use crate::{fsutil, store};
+use rusqlite::Connection;
+use secrecy::SecretString;
+use serde_json::json;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+
+pub const KEYSLOTS_FILE: &str = "keyslots.json";
+pub const DATABASE_FILE: &str = "vault.db";
+
+/// Errors about the vault as a whole and the files it is given.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VaultError {
+    #[error(
+        "{0} is not a Custodia vault (it has no keyslots.json); check the path, or create a vault with `custodia init`"
+    )]
+    NotAVault(PathBuf),
+    #[error("{0} already exists and is not empty; choose a new folder for the vault")]
+    AlreadyExists(PathBuf),
+    #[error("another Custodia window or command is using this vault; close it and try again")]
+    Busy,
+    #[error("vault.db belongs to another vault than keyslots.json; restore the matching files from a backup")]
+    MismatchedFiles,
+    #[error("no item with id {0}; `custodia list` shows the ids")]
+    ItemNotFound(String),
+    #[error("{0} already exists; Custodia never overwrites a file: choose another name")]
+    OutputExists(PathBuf),
+    #[error("{0} does not exist; check the path")]
+    SourceNotFound(PathBuf),
+    #[error("{0} is a folder; add the files inside it instead")]
+    SourceIsDirectory(PathBuf),
+    #[error("{0} is not a regular file (a device, pipe or socket) and cannot be added")]
+    SourceNotAFile(PathBuf),
+    #[error("{path} cannot be read ({source}); check its permissions")]
+    SourceUnreadable { path: PathBuf, source: std::io::Error },
+    #[error("the {field} is too long: at most {max} characters")]
+    TextTooLong { field: &'static str, max: usize },
+    #[error("the {field} contains control characters, which are not allowed")]
+    TextHasControlChars { field: &'static str },
+    #[error("the stored copy of {item} does not match its recorded SHA-256 (expected {expected}, found {actual}); nothing was written. Run `custodia verify`")]
+    ContentMismatch { item: String, expected: String, actual: String },
+    #[error("could not {op} {path}: {source}")]
+    Io { op: &'static str, path: PathBuf, source: std::io::Error },
+}
+
+pub(crate) fn io_error<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> VaultError + 'a {
+    move |source| VaultError::Io { op, path: path.to_path_buf(), source }
+}
+
+/// An open, unlocked vault. Holds the only connection to its database and an exclusive lock on its folder.
+pub struct Vault {
+    pub(crate) root: PathBuf,
+    pub(crate) conn: Connection,
+    pub(crate) blobs: BlobStore,
+    pub(crate) session: Session,
+    slots: KeySlots,
+    master: MasterKey,
+    opened_with: String,
+    reconciliation: Reconciliation,
+    _lock: File,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").field("root", &self.root).field("vault_id", &self.vault_id()).finish_non_exhaustive()
+    }
+}
+
+/// Takes the vault's exclusive lock without writing anything, so a failed unlock changes no file.
+fn lock(root: &Path) -> Result<File> {
+    #[cfg(unix)]
+    let handle = File::open(root).map_err(io_error("open", root))?;
+    #[cfg(not(unix))]
+    let handle =
+        fs::OpenOptions::new().create(true).write(true).open(root.join(".lock")).map_err(io_error("open", root))?;
+    match handle.try_lock() {
+        Ok(()) => Ok(handle),
+        Err(std::fs::TryLockError::WouldBlock) => Err(VaultError::Busy.into()),
+        Err(std::fs::TryLockError::Error(e)) => Err(VaultError::Io { op: "lock", path: root.into(), source: e }.into()),
+    }
+}
+
+fn meta(conn: &Connection, key: &str) -> Result<String> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?)
+}
+
+impl Vault {
+    /// Creates a vault in `root` (a new or empty folder), protected by `passphrase`.
+    pub fn create(root: &Path, passphrase: &SecretString, kdf: KdfParams, session: Session) -> Result<Vault> {
+        let empty = match fs::read_dir(root) {
+            Ok(mut entries) => entries.next().is_none(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+            Err(e) => return Err(VaultError::Io { op: "read", path: root.into(), source: e }.into()),
+        };
+        if !empty || root.is_file() {
+            return Err(VaultError::AlreadyExists(root.into()).into());
+        }
+        let vault_id = crate::keys::random_hex(16)?;
+        let master = MasterKey::generate()?;
+        let mut slots = KeySlots::new(&vault_id);
+        // Derive the slot first: a too-short passphrase or bad KDF settings fail before anything is written.
+        let slot_id = slots.add_passphrase(&master, passphrase, kdf)?;
+        for dir in [root.to_path_buf(), root.join("tmp"), root.join("blobs")] {
+            fsutil::create_dir_durable(&dir).map_err(io_error("create", &dir))?;
+        }
+        let lock = lock(root)?;
+        let mut conn = store::open(&root.join(DATABASE_FILE), &master.derive(Purpose::Database, &vault_id), true)?;
+        let identity = age::x25519::Identity::generate();
+        let signing_key = {
+            let mut seed = zeroize::Zeroizing::new([0u8; 32]);
+            crate::keys::random_fill(seed.as_mut())?;
+            zeroize::Zeroizing::new(hex::encode(seed.as_ref()))
+        };
+        let tx = conn.transaction()?;
+        {
+            use secrecy::ExposeSecret;
+            let mut put = tx.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)")?;
+            put.execute(["vault_id", &vault_id])?;
+            put.execute(["blob_identity", identity.to_string().expose_secret()])?;
+            put.execute(["signing_key", signing_key.as_str()])?;
+        }
+        custody::append(&tx, &session, Action::VaultCreated, Some(&vault_id), json!({ "format": 1 }))?;
+        custody::append(
+            &tx,
+            &session,
+            Action::KeySlotAdded,
+            Some(&slot_id),
+            json!({ "kind": "passphrase", "kdf": kdf }),
+        )?;
+        tx.commit()?;
+        // keyslots.json is written last: its presence marks a complete vault.
+        slots.save(&root.join(KEYSLOTS_FILE))?;
+        Self::assemble(root, conn, slots, master, slot_id, session, lock)
+    }
+
+    /// Opens the vault in `root`. A wrong secret returns an error and leaves every file untouched.
+    pub fn open(root: &Path, unlock: &Unlock, session: Session) -> Result<Vault> {
+        let (lock, slots, master, slot_id) = Self::unlock_files(root, unlock)?;
+        let conn = store::open(&root.join(DATABASE_FILE), &master.derive(Purpose::Database, slots.vault_id()), false)?;
+        Self::assemble(root, conn, slots, master, slot_id, session, lock)
+    }
+
+    fn unlock_files(root: &Path, unlock: &Unlock) -> Result<(File, KeySlots, MasterKey, String)> {
+        let slots_path = root.join(KEYSLOTS_FILE);
+        if !root.is_dir() || !slots_path.exists() && !root.join(DATABASE_FILE).exists() {
+            return Err(VaultError::NotAVault(root.into()).into());
+        }
+        let lock = lock(root)?;
+        let slots = KeySlots::load(&slots_path)?;
+        let (master, slot_id) = match unlock {
+            Unlock::Passphrase(p) => slots.unlock_with_passphrase(p)?,
+            Unlock::Recovery(k) => slots.unlock_with_recovery(k)?,
+        };
+        Ok((lock, slots, master, slot_id))
+    }
+
+    fn assemble(
+        root: &Path,
+        conn: Connection,
+        slots: KeySlots,
+        master: MasterKey,
+        opened_with: String,
+        session: Session,
+        lock: File,
+    ) -> Result<Vault> {
+        if meta(&conn, "vault_id")? != slots.vault_id() {
+            return Err(VaultError::MismatchedFiles.into());
+        }
+        let identity: age::x25519::Identity =
+            meta(&conn, "blob_identity")?.parse().map_err(|_| VaultError::MismatchedFiles)?;
+        let blobs = BlobStore::new(root, master.derive(Purpose::BlobNames, slots.vault_id()), identity);
+        let reconciliation = reconcile::run(root, &conn, &blobs)?;
+        let mut vault = Vault {
+            root: root.to_path_buf(),
+            conn,
+            blobs,
+            session,
+            slots,
+            master,
+            opened_with,
+            reconciliation,
+            _lock: lock,
+        };
+        vault.record_open()?;
+        Ok(vault)
+    }
+
+    fn record_open(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let found = &self.reconciliation;
+        if !found.is_clean() {
+            custody::append(&tx, &self.session, Action::VaultReconciled, None, found.to_details())?;
+        }
+        let kind =
+            if self.slots.ids_of(SlotKind::Recovery).contains(&self.opened_with) { "recovery" } else { "passphrase" };
+        custody::append(
+            &tx,
+            &self.session,
+            Action::VaultOpened,
+            None,
+            json!({ "key_slot": self.opened_with, "kind": kind }),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Opens the decrypted database for forensic inspection with SQL, without the vault's own checks or
+    /// events. For examiners and tests; the vault's files are otherwise left as they are.
+    pub fn open_raw_database(root: &Path, unlock: &Unlock) -> Result<Connection> {
+        let (_lock, slots, master, _) = Self::unlock_files(root, unlock)?;
+        Ok(store::open(&root.join(DATABASE_FILE), &master.derive(Purpose::Database, slots.vault_id()), false)?)
+    }
+
+    /// Records the close and folds the write-ahead log back into the database file.
+    pub fn close(mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        custody::append(&tx, &self.session, Action::VaultClosed, None, json!({}))?;
+        tx.commit()?;
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        Ok(())
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn vault_id(&self) -> &str {
+        self.slots.vault_id()
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// What the open-time reconcile found and moved to quarantine.
+    pub fn reconciliation(&self) -> &Reconciliation {
+        &self.reconciliation
+    }
+
+    pub fn key_slots(&self) -> Vec<SlotInfo> {
+        self.slots.list()
+    }
+
+    /// Replaces the passphrase. The new slot is written before the old ones are removed, so an interruption
+    /// leaves a vault that opens with either passphrase. Unlocked by recovery key, every passphrase slot is
+    /// replaced.
+    pub fn change_passphrase(&mut self, new: &SecretString, kdf: KdfParams) -> Result<String> {
+        let old: Vec<String> = if self.slots.ids_of(SlotKind::Passphrase).contains(&self.opened_with) {
+            vec![self.opened_with.clone()]
+        } else {
+            self.slots.ids_of(SlotKind::Passphrase)
+        };
+        let new_id = self.add_slot(
+            |slots, master| slots.add_passphrase(master, new, kdf),
+            json!({ "kind": "passphrase", "kdf": kdf }),
+        )?;
+        self.remove_slots(&old, "passphrase changed")?;
+        self.opened_with = new_id.clone();
+        Ok(new_id)
+    }
+
+    /// Makes a new recovery key, adds its slot, then removes any older recovery slot. The key is returned
+    /// once, to show the user; it is stored nowhere.
+    pub fn create_recovery_key(&mut self) -> Result<RecoveryKey> {
+        let old = self.slots.ids_of(SlotKind::Recovery);
+        let key = RecoveryKey::generate()?;
+        self.add_slot(|slots, master| slots.add_recovery(master, &key), json!({ "kind": "recovery" }))?;
+        self.remove_slots(&old, "replaced by a new recovery key")?;
+        Ok(key)
+    }
+
+    fn add_slot(
+        &mut self,
+        add: impl FnOnce(&mut KeySlots, &MasterKey) -> std::result::Result<String, crate::keys::KeyError>,
+        details: serde_json::Value,
+    ) -> Result<String> {
+        let mut slots = self.slots.clone();
+        let id = add(&mut slots, &self.master)?;
+        slots.save(&self.root.join(KEYSLOTS_FILE))?;
+        self.slots = slots;
+        let tx = self.conn.transaction()?;
+        custody::append(&tx, &self.session, Action::KeySlotAdded, Some(&id), details)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn remove_slots(&mut self, ids: &[String], reason: &str) -> Result<()> {
+        for id in ids {
+            let mut slots = self.slots.clone();
+            slots.remove(id)?;
+            slots.save(&self.root.join(KEYSLOTS_FILE))?;
+            self.slots = slots;
+            let tx = self.conn.transaction()?;
+            custody::append(&tx, &self.session, Action::KeySlotRemoved, Some(id), json!({ "reason": reason }))?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Every custody event in order, streamed to `f`.
+    pub fn for_each_event(
+        &self,
+        f: impl FnMut(custody::Event) -> std::result::Result<(), custody::CustodyError>,
+    ) -> Result<()> {
+        Ok(custody::for_each(&self.conn, f)?)
+    }
+}

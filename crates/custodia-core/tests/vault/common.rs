@@ -1,0 +1,83 @@
+//! Shared set-up: a vault in a temporary folder with the cheapest allowed key derivation.
+
+use custodia_core::{KdfParams, SecretString, Session, Unlock, Vault};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const PASSPHRASE: &str = "correct horse battery staple";
+
+pub fn pass(text: &str) -> SecretString {
+    SecretString::from(text.to_string())
+}
+
+pub fn unlock() -> Unlock {
+    Unlock::Passphrase(pass(PASSPHRASE))
+}
+
+pub fn session() -> Session {
+    Session::new("Test Documenter", "dev-test").expect("valid session")
+}
+
+pub struct TestVault {
+    pub dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+impl TestVault {
+    pub fn new() -> TestVault {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("vault");
+        Vault::create(&root, &pass(PASSPHRASE), KdfParams::FLOOR, session())
+            .expect("create vault")
+            .close()
+            .expect("close");
+        TestVault { dir, root }
+    }
+
+    pub fn open(&self) -> Vault {
+        Vault::open(&self.root, &unlock(), session()).expect("open vault")
+    }
+
+    /// Writes a source file next to the vault (not inside it).
+    pub fn source(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write source");
+        path
+    }
+
+    pub fn blob_files(&self) -> Vec<PathBuf> {
+        files_under(&self.root.join("blobs"))
+    }
+}
+
+/// Every regular file under `dir`, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for entry in entries {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every file under `dir` with its bytes: to prove that something changed nothing.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    files_under(dir)
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).expect("read");
+            (p, bytes)
+        })
+        .collect()
+}
+
+/// Always continue.
+pub fn go(_: u64) -> custodia_core::Flow {
+    custodia_core::Flow::Continue
+}

@@ -1,0 +1,194 @@
+//! The ordinary life of a vault: create, add, read back, extract, change keys, verify.
+
+use crate::common::*;
+use custodia_core::{AddOptions, Flow, KdfParams, RecoveryKey, Unlock, Vault};
+
+#[test]
+fn added_file_is_listed_with_its_hash_and_extracts_byte_for_byte() {
+    let tv = TestVault::new();
+    let content = b"Testimony of W-12: the market was shelled at dawn.".repeat(1000);
+    let src = tv.source("w12.txt", &content);
+    let mut vault = tv.open();
+    let options = AddOptions { description: "Market square".into(), source: "Witness W-12".into() };
+    let added = vault.add_file(&src, &options, &mut go).expect("add");
+    assert!(added.newly_stored);
+    let independent = sha256_hex(&content);
+    assert_eq!(added.item.sha256, independent, "recorded hash must be SHA-256 of the bytes");
+    assert_eq!(added.item.size, content.len() as u64);
+    assert_eq!(added.item.name, "w12.txt");
+    assert_eq!(added.item.media_type, "text/plain");
+    assert_eq!(vault.items().expect("list"), vec![added.item.clone()]);
+
+    let out = tv.dir.path().join("copy.txt");
+    let extracted = vault.extract(&added.item.id.to_lowercase(), &out, &mut go).expect("extract");
+    assert_eq!(extracted.sha256, independent);
+    assert_eq!(std::fs::read(&out).expect("read copy"), content);
+
+    let actions: Vec<String> =
+        vault.item_events(&added.item.id).expect("events").into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["item.ingested", "item.extracted"]);
+    vault.close().expect("close");
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    // `sha256sum` is the outside reference: it is on every Debian machine.
+    use std::io::Write;
+    let mut child = std::process::Command::new("sha256sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("sha256sum");
+    child.stdin.take().expect("stdin").write_all(bytes).expect("write");
+    let out = child.wait_with_output().expect("wait");
+    String::from_utf8(out.stdout).expect("utf-8")[..64].to_string()
+}
+
+#[test]
+fn same_content_twice_is_stored_once_and_recorded_twice() {
+    let tv = TestVault::new();
+    let a = tv.source("a.jpg", b"\xFF\xD8\xFF same photo bytes");
+    let b = tv.source("b.jpg", b"\xFF\xD8\xFF same photo bytes");
+    let mut vault = tv.open();
+    let first = vault.add_file(&a, &AddOptions::default(), &mut go).expect("first");
+    let second = vault.add_file(&b, &AddOptions::default(), &mut go).expect("second");
+    assert!(first.newly_stored && !second.newly_stored);
+    assert_ne!(first.item.id, second.item.id);
+    assert_eq!(second.item.duplicate_of.as_deref(), Some(first.item.id.as_str()));
+    assert_eq!(vault.items().expect("list").len(), 2);
+    assert_eq!(tv.blob_files().len(), 1, "one stored copy for one content");
+    let event = &vault.item_events(&second.item.id).expect("events")[0];
+    assert_eq!(event.details["duplicate_of"], first.item.id.as_str());
+    vault.close().expect("close");
+}
+
+#[test]
+fn extract_refuses_to_overwrite_and_logs_nothing() {
+    let tv = TestVault::new();
+    let src = tv.source("doc.pdf", b"%PDF-1.4 evidence");
+    let existing = tv.source("existing.pdf", b"do not touch");
+    let mut vault = tv.open();
+    let id = vault.add_file(&src, &AddOptions::default(), &mut go).expect("add").item.id;
+    let err = vault.extract(&id, &existing, &mut go).expect_err("must refuse");
+    assert_eq!(err.code(), "output_exists", "{err}");
+    assert_eq!(std::fs::read(&existing).expect("read"), b"do not touch");
+    assert_eq!(vault.item_events(&id).expect("events").len(), 1, "no extract event for a refused extract");
+}
+
+#[test]
+fn cancelled_add_leaves_no_item_and_no_file() {
+    let tv = TestVault::new();
+    let src = tv.source("big.bin", &vec![7u8; 3 << 20]);
+    let mut vault = tv.open();
+    let err = vault.add_file(&src, &AddOptions::default(), &mut |_| Flow::Cancel).expect_err("cancelled");
+    assert_eq!(err.code(), "cancelled");
+    assert!(vault.items().expect("list").is_empty());
+    assert!(tv.blob_files().is_empty());
+    assert!(files_under(&tv.root.join("tmp")).is_empty(), "cancel must clean its staging file");
+}
+
+#[test]
+fn bad_sources_are_refused_clearly_and_change_nothing() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    let dir = tv.dir.path().join("a-folder");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let cases = [
+        (tv.dir.path().join("nope.txt"), "bad_source"),
+        (dir, "bad_source"),
+        (std::path::PathBuf::from("/dev/null"), "bad_source"),
+        // Opens as a regular file but fails on the first read.
+        (std::path::PathBuf::from("/proc/self/mem"), "source_unreadable"),
+    ];
+    for (path, code) in cases {
+        let err = vault.add_file(&path, &AddOptions::default(), &mut go).expect_err("must refuse");
+        assert_eq!(err.code(), code, "{}: {err}", path.display());
+        assert!(err.to_string().contains(&path.display().to_string()), "message names the path: {err}");
+    }
+    let long = AddOptions { description: "x".repeat(10_001), ..Default::default() };
+    let src = tv.source("ok.txt", b"fine");
+    assert!(vault.add_file(&src, &long, &mut go).is_err());
+    assert!(vault.items().expect("list").is_empty());
+    assert!(tv.blob_files().is_empty());
+}
+
+#[test]
+fn passphrase_change_replaces_the_old_passphrase() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    vault.change_passphrase(&pass("a brand new passphrase"), KdfParams::FLOOR).expect("change");
+    vault.close().expect("close");
+    let old = Vault::open(&tv.root, &unlock(), session()).expect_err("old passphrase must fail");
+    assert_eq!(old.code(), "wrong_passphrase");
+    let vault =
+        Vault::open(&tv.root, &Unlock::Passphrase(pass("a brand new passphrase")), session()).expect("new opens");
+    assert_eq!(vault.key_slots().len(), 1);
+    let mut actions = Vec::new();
+    vault
+        .for_each_event(|e| {
+            actions.push(e.action);
+            Ok(())
+        })
+        .expect("log");
+    assert!(actions.windows(2).any(|w| w == ["keyslot.added", "keyslot.removed"]), "{actions:?}");
+}
+
+#[test]
+fn recovery_key_opens_the_vault_and_a_new_one_revokes_the_old() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    let first = vault.create_recovery_key().expect("recovery");
+    let first_text = first.to_display();
+    let second = vault.create_recovery_key().expect("second recovery");
+    vault.close().expect("close");
+    use secrecy::ExposeSecret;
+    let old = RecoveryKey::parse(first_text.expose_secret()).expect("parse");
+    let err = Vault::open(&tv.root, &Unlock::Recovery(old), session()).expect_err("revoked");
+    assert_eq!(err.code(), "wrong_recovery_key");
+    let mut vault = Vault::open(&tv.root, &Unlock::Recovery(second), session()).expect("recovery opens");
+    // Unlocked by recovery: set a new passphrase, which replaces the forgotten one.
+    vault.change_passphrase(&pass("remembered this time"), KdfParams::FLOOR).expect("change");
+    vault.close().expect("close");
+    assert!(Vault::open(&tv.root, &unlock(), session()).is_err());
+    Vault::open(&tv.root, &Unlock::Passphrase(pass("remembered this time")), session()).expect("opens");
+}
+
+#[test]
+fn a_second_opener_is_told_the_vault_is_busy() {
+    let tv = TestVault::new();
+    let vault = tv.open();
+    let err = Vault::open(&tv.root, &unlock(), session()).expect_err("busy");
+    assert_eq!(err.code(), "vault_busy");
+    vault.close().expect("close");
+    tv.open().close().expect("opens after close");
+}
+
+#[test]
+fn creating_over_an_existing_folder_is_refused_and_weak_settings_write_nothing() {
+    let tv = TestVault::new();
+    let err = Vault::create(&tv.root, &pass(PASSPHRASE), KdfParams::FLOOR, session()).expect_err("exists");
+    assert!(err.to_string().contains("already exists"), "{err}");
+    let fresh = tv.dir.path().join("fresh");
+    assert!(Vault::create(&fresh, &pass("short"), KdfParams::FLOOR, session()).is_err());
+    assert!(!fresh.exists(), "a refused create leaves no folder");
+}
+
+#[test]
+fn verify_passes_on_a_healthy_vault_and_is_itself_logged() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    for i in 0..5 {
+        let src = tv.source(&format!("f{i}.bin"), format!("content {i}").as_bytes());
+        vault.add_file(&src, &AddOptions::default(), &mut go).expect("add");
+    }
+    let report = vault.verify(&mut |_| Flow::Continue).expect("verify");
+    assert!(report.ok, "{:?}", report.problems);
+    assert_eq!((report.items, report.stored_copies), (5, 5));
+    let mut last = String::new();
+    vault
+        .for_each_event(|e| {
+            last = e.action;
+            Ok(())
+        })
+        .expect("log");
+    assert_eq!(last, "vault.verified");
+}

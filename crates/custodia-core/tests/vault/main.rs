@@ -1,0 +1,7 @@
+//! Integration tests of the vault through its public API, with the real SQLCipher database and real age.
+
+mod common;
+mod lifecycle;
+mod plaintext;
+mod reconcile;
+mod tamper;
