@@ -43,5 +43,5 @@ test: lint test-rust
 cli: deps
 	$(CARGO) build --release -p custodia-cli
 
-bench: deps cli
+bench: cli
 	./scripts/bench-ingest.sh

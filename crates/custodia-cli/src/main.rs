@@ -30,6 +30,12 @@ fn main() {
     let cli = Cli::parse();
     let code = match run(&cli) {
         Ok(code) => code,
+        // A reader that stops early (`custodia log | head`) is not an error.
+        Err(err)
+            if err.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            0
+        }
         Err(err) => {
             eprintln!("error: {err}");
             1

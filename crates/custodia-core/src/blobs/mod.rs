@@ -1,11 +1,13 @@
 //! The content store: each distinct content is one age file under `blobs/`, named by an HMAC of its
 //! SHA-256 so names reveal nothing and equal content is stored once.
 //!
-//! Ingest reads the source once, hashing and encrypting in the same pass into `tmp/`, then fsyncs the
-//! file, renames it into place and fsyncs the directory. Memory use does not depend on the file size.
+//! Ingest reads the source once, hashing and encrypting in the same pass into `tmp/` (`pipeline`), then
+//! fsyncs the file, renames it into place and fsyncs the directory. Memory use does not depend on the
+//! file size.
 
 use crate::fsutil;
-use crate::media;
+
+mod pipeline;
 use age::x25519;
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretBox};
@@ -98,7 +100,7 @@ impl BlobStore {
     /// would find after a crash (and normally not even that).
     pub(crate) fn ingest(
         &self,
-        source: &mut dyn Read,
+        source: &mut (dyn Read + Send),
         progress: &mut dyn FnMut(u64) -> Flow,
     ) -> Result<Stored, BlobError> {
         let tmp = self
@@ -135,36 +137,15 @@ impl BlobStore {
     fn encrypt_to(
         &self,
         tmp: &Path,
-        source: &mut dyn Read,
+        source: &mut (dyn Read + Send),
         progress: &mut dyn FnMut(u64) -> Flow,
     ) -> Result<(String, u64, &'static str), BlobError> {
         let file = OpenOptions::new().write(true).create_new(true).open(tmp).map_err(io_err("create", tmp))?;
         let recipient = self.identity.to_public();
         let encryptor = age::Encryptor::with_recipients(iter::once(&recipient as &dyn age::Recipient))
             .map_err(|e| BlobError::Encrypt(e.to_string()))?;
-        let mut writer = encryptor.wrap_output(file).map_err(io_err("write", tmp))?;
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; CHUNK];
-        let mut size = 0u64;
-        let mut media_type = None;
-        loop {
-            let n = match source.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(BlobError::SourceRead(e)),
-            };
-            media_type.get_or_insert_with(|| media::sniff(&buf[..n]));
-            hasher.update(&buf[..n]);
-            writer.write_all(&buf[..n]).map_err(io_err("write", tmp))?;
-            size += n as u64;
-            if progress(size) == Flow::Cancel {
-                return Err(BlobError::Cancelled);
-            }
-        }
-        let file = writer.finish().map_err(io_err("write", tmp))?;
-        file.sync_all().map_err(io_err("flush to disk", tmp))?;
-        Ok((hex::encode(hasher.finalize()), size, media_type.unwrap_or(media::EMPTY)))
+        let done = pipeline::run(source, encryptor, file, progress)?;
+        Ok((hex::encode(done.sha256), done.size, done.media_type))
     }
 
     /// A reader of a blob's plaintext. Decryption is authenticated chunk by chunk: damage shows as a read
@@ -219,5 +200,75 @@ impl BlobStore {
     /// the item was never acknowledged, so this is cleanup, not loss.
     pub(crate) fn discard_unacknowledged(&self, blob_name: &str) {
         let _ = fs::remove_file(self.path_of(blob_name));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    fn store() -> (tempfile::TempDir, BlobStore) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for sub in ["tmp", "blobs"] {
+            fs::create_dir(dir.path().join(sub)).expect("mkdir");
+        }
+        let store = BlobStore::new(dir.path(), SecretBox::new(Box::new([3u8; 32])), x25519::Identity::generate());
+        (dir, store)
+    }
+
+    fn pattern(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i * 31 % 251) as u8).collect()
+    }
+
+    #[test]
+    fn sizes_around_every_buffer_boundary_round_trip_with_the_right_hash() {
+        let (_dir, store) = store();
+        let age_chunk = 64 * 1024;
+        for len in [0, 1, age_chunk - 1, age_chunk, age_chunk + 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17] {
+            let data = pattern(len);
+            let stored = store.ingest(&mut &data[..], &mut |_| Flow::Continue).expect("ingest");
+            assert_eq!(stored.sha256, hex::encode(Sha256::digest(&data)), "hash of {len} bytes");
+            assert_eq!(stored.size, len as u64);
+            let mut back = Vec::new();
+            store.reader(&stored.blob_name).expect("reader").read_to_end(&mut back).expect("decrypt");
+            assert!(back == data, "{len} bytes did not round-trip");
+        }
+    }
+
+    struct FailingSource {
+        left: usize,
+    }
+
+    impl Read for FailingSource {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.left == 0 {
+                return Err(io::Error::other("disk unplugged"));
+            }
+            let n = buf.len().min(self.left);
+            buf[..n].fill(1);
+            self.left -= n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_source_that_fails_midway_leaves_nothing_behind() {
+        let (dir, store) = store();
+        let err = store.ingest(&mut FailingSource { left: 5 * CHUNK + 3 }, &mut |_| Flow::Continue).expect_err("fails");
+        assert!(matches!(err, BlobError::SourceRead(_)), "{err}");
+        for sub in ["tmp", "blobs"] {
+            assert_eq!(fs::read_dir(dir.path().join(sub)).expect("list").count(), 0, "{sub} must be empty");
+        }
+    }
+
+    #[test]
+    fn cancelling_midway_leaves_nothing_behind() {
+        let (dir, store) = store();
+        let data = pattern(6 * CHUNK);
+        let err =
+            store.ingest(&mut &data[..], &mut |n| if n > 2 * CHUNK as u64 { Flow::Cancel } else { Flow::Continue });
+        assert!(matches!(err, Err(BlobError::Cancelled)));
+        assert_eq!(fs::read_dir(dir.path().join("tmp")).expect("list").count(), 0);
     }
 }
