@@ -9,9 +9,44 @@ use indicatif::{ProgressBar, ProgressStyle};
 use secrecy::ExposeSecret;
 use serde_json::json;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Exit code when `verify` finds problems (1 is any other error, 2 a usage error).
 pub const EXIT_VERIFY_FAILED: i32 = 3;
+/// Exit code after Ctrl-C, as shells expect.
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Ctrl-C during long work cancels it cleanly (the core removes what it had half-written); a second
+/// Ctrl-C exits at once, leaving staging files that the next open moves to quarantine.
+fn catch_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(EXIT_INTERRUPTED);
+        }
+    });
+}
+
+fn flow() -> Flow {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        Flow::Cancel
+    } else {
+        Flow::Continue
+    }
+}
+
+/// Returned when the user interrupted; main turns it into exit code 130.
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted; nothing half-written was kept")
+    }
+}
+
+impl std::error::Error for Interrupted {}
 
 fn open(global: &Global) -> Result<Vault> {
     let dir = context::vault_dir(global)?;
@@ -75,16 +110,18 @@ pub fn add(global: &Global, files: &[PathBuf], description: &str, source: &str) 
     let mut vault = open(global)?;
     let options = AddOptions { description: description.into(), source: source.into() };
     let mut failed = 0usize;
+    catch_interrupt();
     for path in files {
         let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let progress = bar(len, &safe(&path.file_name().unwrap_or_default().to_string_lossy()));
         let result = vault.add_file(path, &options, &mut |done| {
             progress.set_position(done);
-            Flow::Continue
+            flow()
         });
         progress.finish_and_clear();
         match result {
             Ok(added) => print_added(global, &added)?,
+            Err(e) if e.code() == "cancelled" => break,
             Err(e) => {
                 failed += 1;
                 eprintln!("error: {}: {e}", safe(&path.display().to_string()));
@@ -92,6 +129,9 @@ pub fn add(global: &Global, files: &[PathBuf], description: &str, source: &str) 
         }
     }
     vault.close()?;
+    if flow() == Flow::Cancel {
+        return Err(Interrupted.into());
+    }
     if failed > 0 {
         bail!("{failed} of {} file(s) could not be added; the others were added", files.len());
     }
@@ -170,12 +210,16 @@ pub fn extract(global: &Global, id: &str, output_path: &Path) -> Result<()> {
     let mut vault = open(global)?;
     let item = vault.item(id)?;
     let progress = bar(item.size, &item.id);
+    catch_interrupt();
     let result = vault.extract(&item.id, output_path, &mut |done| {
         progress.set_position(done);
-        Flow::Continue
+        flow()
     });
     progress.finish_and_clear();
     vault.close()?;
+    if flow() == Flow::Cancel {
+        return Err(Interrupted.into());
+    }
     let extracted = result?;
     if global.json {
         output::json_line(
@@ -221,13 +265,17 @@ pub fn log(global: &Global) -> Result<()> {
 pub fn verify(global: &Global) -> Result<i32> {
     let mut vault = open(global)?;
     let progress = bar(0, "verifying");
+    catch_interrupt();
     let report = vault.verify(&mut |p: VerifyProgress| {
         progress.set_length(p.total);
         progress.set_position(p.done);
-        Flow::Continue
+        flow()
     });
     progress.finish_and_clear();
     vault.close()?;
+    if flow() == Flow::Cancel {
+        return Err(Interrupted.into());
+    }
     let report = report?;
     if global.json {
         output::json_line(&report)?;

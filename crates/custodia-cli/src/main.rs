@@ -36,6 +36,10 @@ fn main() {
         {
             0
         }
+        Err(err) if err.is::<commands::Interrupted>() => {
+            eprintln!("{err}");
+            commands::EXIT_INTERRUPTED
+        }
         Err(err) => {
             eprintln!("error: {err}");
             1

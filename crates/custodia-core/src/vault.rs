@@ -109,7 +109,8 @@ impl Vault {
         let mut slots = KeySlots::new(&vault_id);
         // Derive the slot first: a too-short passphrase or bad KDF settings fail before anything is written.
         let slot_id = slots.add_passphrase(&master, passphrase, kdf)?;
-        for dir in [root.to_path_buf(), root.join("tmp"), root.join("blobs")] {
+        fsutil::create_private_dir(root).map_err(io_error("create", root))?;
+        for dir in [root.join("tmp"), root.join("blobs")] {
             fsutil::create_dir_durable(&dir).map_err(io_error("create", &dir))?;
         }
         let lock = lock(root)?;

@@ -90,3 +90,36 @@ fn items_reported_before_a_sigkill_survive_and_verify() {
     let out = env.run(&["verify", "--json"]);
     assert_success(&out, "final verify");
 }
+
+#[test]
+fn ctrl_c_during_add_cancels_cleanly_with_exit_code_130() {
+    let env = Env::new();
+    let big = env.file("long-video.bin", &vec![0x5a; 256 << 20]);
+    let child = env
+        .command()
+        .arg("--vault")
+        .arg(&env.vault)
+        .arg("--passphrase-file")
+        .arg(&env.pass_file)
+        .args(["add", path_str(&big)])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn add");
+    // The staging file appears once the add is under way (and the Ctrl-C handler installed).
+    let tmp = env.vault.join("tmp");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::fs::read_dir(&tmp).map(|d| d.count()).unwrap_or(0) == 0 {
+        assert!(Instant::now() < deadline, "the add never started staging");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let status = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130), "stderr: {}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted; nothing half-written was kept"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&tmp).expect("tmp").count(), 0, "the cancelled add cleaned its staging file");
+    let out = env.run(&["list", "--json"]);
+    assert!(json_lines(&out).is_empty(), "no item from a cancelled add");
+    assert!(!stderr(&out).contains("quarantine"), "nothing left for reconcile: {}", stderr(&out));
+}

@@ -103,4 +103,11 @@ mod tests {
             assert!(RecoveryKey::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics_the_parser(text in "\\PC{0,120}") {
+            let _ = RecoveryKey::parse(&text);
+        }
+    }
 }

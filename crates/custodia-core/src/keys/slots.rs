@@ -434,4 +434,36 @@ mod tests {
         std::fs::write(&path, serde_json::to_vec(&future).expect("json")).expect("write");
         assert!(matches!(KeySlots::load(&path), Err(KeyError::UnsupportedVersion(9))));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic_the_loader(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048)) {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("keyslots.json");
+            std::fs::write(&path, &bytes).expect("write");
+            let _ = KeySlots::load(&path);
+        }
+    }
+
+    proptest::proptest! {
+        // Each case runs the key derivation, so fewer cases than the default 256.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn a_mutated_slot_file_never_opens_with_another_key(index in 0usize..4096, byte in proptest::num::u8::ANY) {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("keyslots.json");
+            let (slots, master) = fresh();
+            let mut bytes = serde_json::to_vec(&slots.file).expect("json");
+            let i = index % bytes.len();
+            bytes[i] = byte;
+            std::fs::write(&path, &bytes).expect("write");
+            // Either refused, or (if the change was harmless) it still opens to the very same key.
+            if let Ok(loaded) = KeySlots::load(&path) {
+                if let Ok((opened, _)) = loaded.unlock_with_passphrase(&pass("correct horse battery")) {
+                    proptest::prop_assert_eq!(opened.expose(), master.expose());
+                }
+            }
+        }
+    }
 }

@@ -192,3 +192,51 @@ fn verify_passes_on_a_healthy_vault_and_is_itself_logged() {
         .expect("log");
     assert_eq!(last, "vault.verified");
 }
+
+#[test]
+fn a_clock_that_went_backwards_is_recorded_and_the_chain_still_holds() {
+    let tv = TestVault::new();
+    // Simulate a device whose clock ran a year ahead: a correctly chained event dated in the future.
+    let conn = Vault::open_raw_database(&tv.root, &unlock()).expect("raw db");
+    let (seq, prev): (u64, String) = conn
+        .query_row("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("last");
+    let mut event = custodia_core::Event {
+        seq: seq + 1,
+        time: "2099-01-01T00:00:00.000Z".into(),
+        actor: "Fast Clock".into(),
+        device: "dev-ahead".into(),
+        action: "vault.opened".into(),
+        subject: None,
+        details: serde_json::json!({}),
+        prev_hash: prev,
+        hash: String::new(),
+    };
+    event.hash = event.compute_hash().expect("hash");
+    conn.execute(
+        "INSERT INTO events (seq, time, actor, device, action, subject, details, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, NULL, '{}', ?6, ?7)",
+        (event.seq, &event.time, &event.actor, &event.device, &event.action, &event.prev_hash, &event.hash),
+    )
+    .expect("insert");
+    drop(conn);
+
+    let mut vault = tv.open();
+    let mut actions = Vec::new();
+    vault
+        .for_each_event(|e| {
+            actions.push(e.action);
+            Ok(())
+        })
+        .expect("log");
+    assert_eq!(actions[actions.len() - 2..], ["clock.anomaly", "vault.opened"], "{actions:?}");
+    assert!(vault.verify(&mut |_| Flow::Continue).expect("verify").ok);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_vault_folder_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let tv = TestVault::new();
+    let mode = std::fs::metadata(&tv.root).expect("meta").permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "vault folder mode {mode:o}");
+}
