@@ -81,3 +81,15 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 pub fn go(_: u64) -> custodia_core::Flow {
     custodia_core::Flow::Continue
 }
+
+/// The actions of the whole custody log, in order.
+pub fn actions(vault: &Vault) -> Vec<String> {
+    let mut actions = Vec::new();
+    vault
+        .for_each_event(|e| {
+            actions.push(e.action);
+            Ok(())
+        })
+        .expect("log");
+    actions
+}

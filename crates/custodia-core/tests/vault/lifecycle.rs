@@ -122,13 +122,7 @@ fn passphrase_change_replaces_the_old_passphrase() {
     let vault =
         Vault::open(&tv.root, &Unlock::Passphrase(pass("a brand new passphrase")), session()).expect("new opens");
     assert_eq!(vault.key_slots().len(), 1);
-    let mut actions = Vec::new();
-    vault
-        .for_each_event(|e| {
-            actions.push(e.action);
-            Ok(())
-        })
-        .expect("log");
+    let actions = actions(&vault);
     assert!(actions.windows(2).any(|w| w == ["keyslot.added", "keyslot.removed"]), "{actions:?}");
 }
 
@@ -183,13 +177,7 @@ fn verify_passes_on_a_healthy_vault_and_is_itself_logged() {
     let report = vault.verify(&mut |_| Flow::Continue).expect("verify");
     assert!(report.ok, "{:?}", report.problems);
     assert_eq!((report.items, report.stored_copies), (5, 5));
-    let mut last = String::new();
-    vault
-        .for_each_event(|e| {
-            last = e.action;
-            Ok(())
-        })
-        .expect("log");
+    let last = actions(&vault).pop().expect("events");
     assert_eq!(last, "vault.verified");
 }
 
@@ -221,13 +209,7 @@ fn a_clock_that_went_backwards_is_recorded_and_the_chain_still_holds() {
     drop(conn);
 
     let mut vault = tv.open();
-    let mut actions = Vec::new();
-    vault
-        .for_each_event(|e| {
-            actions.push(e.action);
-            Ok(())
-        })
-        .expect("log");
+    let actions = actions(&vault);
     assert_eq!(actions[actions.len() - 2..], ["clock.anomaly", "vault.opened"], "{actions:?}");
     assert!(vault.verify(&mut |_| Flow::Continue).expect("verify").ok);
 }

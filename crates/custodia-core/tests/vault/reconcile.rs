@@ -26,13 +26,7 @@ fn staging_leftovers_and_unreferenced_blobs_are_quarantined_and_logged() {
     assert!(files_under(&tv.root.join("tmp")).is_empty());
     assert_eq!(vault.items().expect("list").len(), 1, "leftovers are never items");
     assert!(vault.verify(&mut |_| Flow::Continue).expect("verify").ok);
-    let mut actions = Vec::new();
-    vault
-        .for_each_event(|e| {
-            actions.push(e.action);
-            Ok(())
-        })
-        .expect("log");
+    let actions = actions(&vault);
     assert!(actions.contains(&"vault.reconciled".to_string()), "{actions:?}");
     vault.close().expect("close");
     assert!(tv.open().reconciliation().is_clean(), "a second open finds nothing new");

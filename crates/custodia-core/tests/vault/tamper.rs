@@ -227,45 +227,19 @@ fn an_edited_custody_event_is_named_by_its_sequence_number() {
 fn an_edit_with_a_recomputed_hash_still_breaks_the_chain_at_the_next_event() {
     let tv = TestVault::new();
     let ids = vault_with(&tv, &[b"original"]);
-    let conn = Vault::open_raw_database(&tv.root, &unlock()).expect("raw db");
-    conn.execute_batch("DROP TRIGGER events_no_update;").expect("drop");
-    let seq: u64 = conn.query_row("SELECT ingest_seq FROM items WHERE id = ?1", [&ids[0]], |r| r.get(0)).expect("seq");
-    let mut event: custodia_core::Event = {
-        let mut stmt = conn
-            .prepare(
-                "SELECT seq, time, actor, device, action, subject, details, prev_hash, hash FROM events WHERE seq = ?1",
-            )
-            .expect("prep");
-        stmt.query_row([seq], |r| {
-            Ok(custodia_core::Event {
-                seq: r.get(0)?,
-                time: r.get(1)?,
-                actor: r.get(2)?,
-                device: r.get(3)?,
-                action: r.get(4)?,
-                subject: r.get(5)?,
-                details: serde_json::from_str(&r.get::<_, String>(6)?).expect("json"),
-                prev_hash: r.get(7)?,
-                hash: r.get(8)?,
-            })
-        })
-        .expect("row")
-    };
+    let vault = tv.open();
+    let mut event = vault.item_events(&ids[0]).expect("events").remove(0);
+    vault.close().expect("close");
+    let seq = event.seq;
     event.actor = "Forger".into();
     let hash = event.compute_hash().expect("hash");
-    conn.execute("UPDATE events SET actor = 'Forger', hash = ?1 WHERE seq = ?2", rusqlite_params(&hash, seq))
-        .expect("forge");
-    drop(conn);
+    tamper_log(&tv, &format!("UPDATE events SET actor = 'Forger', hash = '{hash}' WHERE seq = {seq};"));
     let report = verify(&tv);
     assert!(
         report.problems.contains(&Problem::Custody(ChainProblem::ChainBroken { seq: seq + 1 })),
         "{:?}",
         report.problems
     );
-}
-
-fn rusqlite_params(hash: &str, seq: u64) -> impl custodia_core::rusqlite::Params + '_ {
-    (hash, seq)
 }
 
 #[test]
