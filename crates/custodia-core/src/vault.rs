@@ -34,6 +34,8 @@ pub enum VaultError {
     ItemNotFound(String),
     #[error("{0} already exists; Custodia never overwrites a file: choose another name")]
     OutputExists(PathBuf),
+    #[error("{0} is inside the vault folder, where a decrypted copy must never be written; choose a folder outside the vault")]
+    OutputInsideVault(PathBuf),
     #[error("{0} does not exist; check the path")]
     SourceNotFound(PathBuf),
     #[error("{0} is a folder; add the files inside it instead")]

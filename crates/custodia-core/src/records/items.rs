@@ -107,6 +107,21 @@ fn recorded_name(path: &Path) -> String {
 }
 
 impl Vault {
+    /// A plaintext copy inside the vault folder would sit next to the ciphertext (and `tmp/` would even be
+    /// swept into quarantine): refuse it, whatever `..` or links the path uses.
+    fn refuse_output_inside_vault(&self, output: &Path) -> Result<(), VaultError> {
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let resolved = fs::canonicalize(parent).map_err(io_error("find the folder of", output))?;
+        let root = fs::canonicalize(&self.root).map_err(io_error("find", &self.root))?;
+        if resolved.starts_with(&root) {
+            return Err(VaultError::OutputInsideVault(output.into()));
+        }
+        Ok(())
+    }
+
     /// Adds the file at `path`. `progress` is called with the bytes read so far and may cancel.
     pub fn add_file(
         &mut self,
@@ -221,6 +236,7 @@ impl Vault {
         if fs::symlink_metadata(output).is_ok() {
             return Err(VaultError::OutputExists(output.into()).into());
         }
+        self.refuse_output_inside_vault(output)?;
         let blob_name: String =
             self.conn.query_row("SELECT blob_name FROM items WHERE id = ?1", [&item.id], |r| r.get(0))?;
         let tx = self.conn.transaction()?;

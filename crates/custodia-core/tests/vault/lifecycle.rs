@@ -75,6 +75,20 @@ fn extract_refuses_to_overwrite_and_logs_nothing() {
 }
 
 #[test]
+fn extract_refuses_to_write_plaintext_inside_the_vault_folder() {
+    let tv = TestVault::new();
+    let src = tv.source("doc.txt", b"plaintext testimony");
+    let mut vault = tv.open();
+    let id = vault.add_file(&src, &AddOptions::default(), &mut go).expect("add").item.id;
+    let sneaky = tv.dir.path().join("vault").join("blobs").join("..").join("tmp").join("copy.txt");
+    for output in [tv.root.join("tmp").join("copy.txt"), tv.root.join("copy.txt"), sneaky] {
+        let err = vault.extract(&id, &output, &mut go).expect_err("inside the vault");
+        assert!(err.to_string().contains("inside the vault folder"), "{err}");
+        assert!(!output.exists());
+    }
+}
+
+#[test]
 fn cancelled_add_leaves_no_item_and_no_file() {
     let tv = TestVault::new();
     let src = tv.source("big.bin", &vec![7u8; 3 << 20]);
