@@ -72,6 +72,8 @@ pub enum Action {
     VaultVerified,
     ItemIngested,
     ItemExtracted,
+    ItemEdited,
+    ItemViewed,
     KeySlotAdded,
     KeySlotRemoved,
     ClockAnomaly,
@@ -87,6 +89,8 @@ impl Action {
             Action::VaultVerified => "vault.verified",
             Action::ItemIngested => "item.ingested",
             Action::ItemExtracted => "item.extracted",
+            Action::ItemEdited => "item.edited",
+            Action::ItemViewed => "item.viewed",
             Action::KeySlotAdded => "keyslot.added",
             Action::KeySlotRemoved => "keyslot.removed",
             Action::ClockAnomaly => "clock.anomaly",
@@ -263,6 +267,55 @@ pub(crate) fn for_subject(conn: &Connection, subject: &str) -> Result<Vec<Event>
 /// One event by sequence number.
 pub(crate) fn get(conn: &Connection, seq: u64) -> Result<Option<Event>, CustodyError> {
     Ok(conn.query_row(&format!("{SELECT_EVENT} WHERE seq = ?1"), [seq], row_to_event).optional()?)
+}
+
+/// Which events to list: every field narrows the result; newest first, at most `limit`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventQuery {
+    pub subject: Option<String>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    /// Inclusive bounds on the RFC 3339 time, compared as text (a date alone works: `2026-05-01`).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Only events before this sequence number: the next page.
+    pub before_seq: Option<u64>,
+    pub limit: u32,
+}
+
+/// The events matching `query`, newest first.
+pub(crate) fn query(conn: &Connection, query: &EventQuery) -> Result<Vec<Event>, CustodyError> {
+    let mut sql = format!("{SELECT_EVENT} WHERE 1 = 1");
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let text = |v: &String| rusqlite::types::Value::Text(v.clone());
+    for (column, op, value) in [
+        ("subject", "=", query.subject.as_ref().map(text)),
+        ("actor", "=", query.actor.as_ref().map(text)),
+        ("action", "=", query.action.as_ref().map(text)),
+        ("time", ">=", query.from.as_ref().map(text)),
+        // A bare date as the upper bound includes that whole day.
+        ("time", "<=", query.to.as_ref().map(|t| rusqlite::types::Value::Text(format!("{t}\u{10FFFF}")))),
+        ("seq", "<", query.before_seq.map(|s| rusqlite::types::Value::Integer(s as i64))),
+    ] {
+        if let Some(value) = value {
+            args.push(value);
+            sql.push_str(&format!(" AND {column} {op} ?{}", args.len()));
+        }
+    }
+    sql.push_str(&format!(" ORDER BY seq DESC LIMIT {}", query.limit.clamp(1, 10_000)));
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), row_to_event)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The distinct actors and actions in the log, for filters.
+pub(crate) fn facets(conn: &Connection) -> Result<(Vec<String>, Vec<String>), CustodyError> {
+    let distinct = |column: &str| -> Result<Vec<String>, CustodyError> {
+        let mut stmt = conn.prepare(&format!("SELECT DISTINCT {column} FROM events ORDER BY {column}"))?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    };
+    Ok((distinct("actor")?, distinct("action")?))
 }
 
 /// A break in the custody chain, named by sequence number.

@@ -61,6 +61,9 @@ impl Error {
                 VaultError::SourceNotFound(_) | VaultError::SourceIsDirectory(_) | VaultError::SourceNotAFile(_),
             ) => "bad_source",
             Error::Vault(VaultError::SourceUnreadable { .. }) => "source_unreadable",
+            Error::Vault(VaultError::TooLargeToPreview { .. }) => "too_large_to_preview",
+            Error::Vault(VaultError::OutputInsideVault(_)) => "output_inside_vault",
+            Error::Vault(VaultError::TextTooLong { .. } | VaultError::TextHasControlChars { .. }) => "bad_text",
             Error::Vault(_) => "vault_error",
         }
     }

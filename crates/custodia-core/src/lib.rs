@@ -18,18 +18,20 @@ pub mod keys;
 pub mod media;
 pub mod reconcile;
 pub mod records;
+pub mod settings;
 pub mod store;
 pub mod vault;
 
 pub use audit::{Problem, VerifyProgress, VerifyReport};
 pub use blobs::Flow;
-pub use custody::{device_id, Event, Session};
+pub use custody::{device_id, Event, EventQuery, Session};
 pub use error::{Error, Result};
-pub use keys::{KdfParams, RecoveryKey, Unlock};
+pub use keys::{strength, KdfParams, RecoveryKey, Strength, Unlock};
 pub use reconcile::Reconciliation;
-pub use records::items::{AddOptions, Added, Extracted, Item};
+pub use records::items::{AddOptions, Added, Extracted, Item, ItemEdit};
 /// Re-exported for forensic access through `Vault::open_raw_database`.
 pub use rusqlite;
 /// Re-exported so callers build passphrases with the same type.
 pub use secrecy::SecretString;
+pub use settings::Settings;
 pub use vault::Vault;

@@ -50,6 +50,8 @@ pub enum VaultError {
     TextHasControlChars { field: &'static str },
     #[error("the stored copy of {item} does not match its recorded SHA-256 (expected {expected}, found {actual}); nothing was written. Run `custodia verify`")]
     ContentMismatch { item: String, expected: String, actual: String },
+    #[error("{item} is larger than {max_bytes} bytes and cannot be previewed; save a copy instead")]
+    TooLargeToPreview { item: String, max_bytes: u64 },
     #[error("could not {op} {path}: {source}")]
     Io { op: &'static str, path: PathBuf, source: std::io::Error },
 }
@@ -307,6 +309,22 @@ impl Vault {
             tx.commit()?;
         }
         Ok(())
+    }
+
+    /// Checks a passphrase against the vault's slots without changing anything (before a sensitive change).
+    pub fn check_passphrase(&self, passphrase: &SecretString) -> Result<()> {
+        self.slots.unlock_with_passphrase(passphrase)?;
+        Ok(())
+    }
+
+    /// Custody events matching `query`, newest first.
+    pub fn events(&self, query: &custody::EventQuery) -> Result<Vec<custody::Event>> {
+        Ok(custody::query(&self.conn, query)?)
+    }
+
+    /// The distinct actors and actions in the log.
+    pub fn event_facets(&self) -> Result<(Vec<String>, Vec<String>)> {
+        Ok(custody::facets(&self.conn)?)
     }
 
     /// Every custody event in order, streamed to `f`.

@@ -4,10 +4,12 @@
 mod kdf;
 mod recovery;
 mod slots;
+mod strength;
 
 pub use kdf::KdfParams;
 pub use recovery::RecoveryKey;
 pub use slots::{KeySlots, SlotInfo, SlotKind, KEYSLOTS_MAX_BYTES};
+pub use strength::{strength, Strength};
 
 use hkdf::Hkdf;
 use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox, SecretString};

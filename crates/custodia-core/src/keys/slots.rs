@@ -26,7 +26,7 @@ pub const KEYSLOTS_MAX_BYTES: u64 = 64 * 1024;
 const FORMAT: &str = "custodia-keyslots";
 const VERSION: u32 = 1;
 const MAX_SLOTS: usize = 16;
-const MIN_PASSPHRASE_CHARS: usize = 8;
+pub(super) const MIN_PASSPHRASE_CHARS: usize = 8;
 const SALT_LEN: usize = 16;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

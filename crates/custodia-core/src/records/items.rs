@@ -48,6 +48,13 @@ pub struct Added {
     pub newly_stored: bool,
 }
 
+/// New values for an item's editable fields; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ItemEdit {
+    pub description: Option<String>,
+    pub source: Option<String>,
+}
+
 /// The result of extracting a copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extracted {
@@ -227,6 +234,52 @@ impl Vault {
     pub fn item_events(&self, id: &str) -> Result<Vec<Event>> {
         let item = self.item(id)?;
         Ok(custody::for_subject(&self.conn, &item.id)?)
+    }
+
+    /// Changes an item's description or source. Each changed field is one custody event carrying the new
+    /// value and the SHA-256 of the previous one, so the history can be replayed and checked.
+    pub fn edit_item(&mut self, id: &str, edit: &ItemEdit) -> Result<Item> {
+        let item = self.item(id)?;
+        let changes: Vec<(&'static str, &String, &String)> = [
+            ("description", edit.description.as_ref(), &item.description),
+            ("source", edit.source.as_ref(), &item.source),
+        ]
+        .into_iter()
+        .filter_map(|(field, new, old)| new.filter(|n| *n != old).map(|n| (field, n, old)))
+        .collect();
+        for (field, new, _) in &changes {
+            check_text(field, new, MAX_TEXT_CHARS)?;
+        }
+        let tx = self.conn.transaction()?;
+        for (field, new, old) in changes {
+            let previous = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(old.as_bytes()));
+            let details = json!({ "field": field, "value": new, "previous_sha256": previous });
+            custody::append(&tx, &self.session, Action::ItemEdited, Some(&item.id), details)?;
+            // `field` comes from the fixed list above, never from the caller.
+            tx.execute(&format!("UPDATE items SET {field} = ?1 WHERE id = ?2"), params![new, item.id])?;
+        }
+        tx.commit()?;
+        self.item(&item.id)
+    }
+
+    /// Decrypts a whole item into memory, for a preview that never touches the disk. Refuses items larger
+    /// than `max_bytes`; checks the hash; logs the viewing.
+    pub fn read_item(&mut self, id: &str, max_bytes: u64) -> Result<Vec<u8>> {
+        let item = self.item(id)?;
+        if item.size > max_bytes {
+            return Err(VaultError::TooLargeToPreview { item: item.id, max_bytes }.into());
+        }
+        let blob_name: String =
+            self.conn.query_row("SELECT blob_name FROM items WHERE id = ?1", [&item.id], |r| r.get(0))?;
+        let mut bytes = Vec::with_capacity(item.size as usize);
+        let (sha256, _) = self.blobs.copy_out(&blob_name, &mut bytes, &mut |_| Flow::Continue)?;
+        if sha256 != item.sha256 {
+            return Err(VaultError::ContentMismatch { item: item.id, expected: item.sha256, actual: sha256 }.into());
+        }
+        let tx = self.conn.transaction()?;
+        custody::append(&tx, &self.session, Action::ItemViewed, Some(&item.id), json!({ "sha256": item.sha256 }))?;
+        tx.commit()?;
+        Ok(bytes)
     }
 
     /// Decrypts an item to `output`, a path that must not exist yet. The copy is hashed while it is written;

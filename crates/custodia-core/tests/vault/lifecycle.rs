@@ -236,3 +236,79 @@ fn the_vault_folder_is_private_to_its_owner() {
     let mode = std::fs::metadata(&tv.root).expect("meta").permissions().mode();
     assert_eq!(mode & 0o777, 0o700, "vault folder mode {mode:o}");
 }
+
+#[test]
+fn edits_are_custody_events_with_the_previous_value_hash() {
+    let tv = TestVault::new();
+    let src = tv.source("scan.pdf", b"%PDF-1.4 consent form");
+    let mut vault = tv.open();
+    let options = AddOptions { description: "Consent form".into(), source: String::new() };
+    let id = vault.add_file(&src, &options, &mut go).expect("add").item.id;
+    let edit = custodia_core::ItemEdit {
+        description: Some("Signed consent form, W-12".into()),
+        source: Some("Field team B".into()),
+    };
+    let item = vault.edit_item(&id, &edit).expect("edit");
+    assert_eq!((item.description.as_str(), item.source.as_str()), ("Signed consent form, W-12", "Field team B"));
+    let events = vault.item_events(&id).expect("events");
+    let edits: Vec<_> = events.iter().filter(|e| e.action == "item.edited").collect();
+    assert_eq!(edits.len(), 2);
+    assert_eq!(edits[0].details["field"], "description");
+    assert_eq!(edits[0].details["previous_sha256"], sha256_hex(b"Consent form"));
+    // Saving the same values again changes nothing and logs nothing.
+    vault.edit_item(&id, &edit).expect("no-op edit");
+    assert_eq!(vault.item_events(&id).expect("events").len(), events.len());
+    let bad = custodia_core::ItemEdit { description: Some("x\u{0}y".into()), source: None };
+    assert!(vault.edit_item(&id, &bad).is_err());
+    assert!(vault.verify(&mut |_| Flow::Continue).expect("verify").ok);
+}
+
+#[test]
+fn previews_are_decrypted_in_memory_bounded_and_logged() {
+    let tv = TestVault::new();
+    let png = b"\x89PNG\r\n\x1a\n tiny image";
+    let src = tv.source("photo.png", png);
+    let mut vault = tv.open();
+    let id = vault.add_file(&src, &AddOptions::default(), &mut go).expect("add").item.id;
+    assert_eq!(vault.read_item(&id, 1 << 20).expect("preview"), png);
+    assert_eq!(vault.read_item(&id, 4).expect_err("too large").code(), "too_large_to_preview");
+    let actions: Vec<String> = vault.item_events(&id).expect("events").into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["item.ingested", "item.viewed"]);
+}
+
+#[test]
+fn the_log_can_be_filtered_by_item_actor_action_and_date() {
+    let tv = TestVault::new();
+    let src = tv.source("a.txt", b"a");
+    let mut vault = tv.open();
+    let id = vault.add_file(&src, &AddOptions::default(), &mut go).expect("add").item.id;
+    let by_item = vault
+        .events(&custodia_core::EventQuery { subject: Some(id.clone()), limit: 100, ..Default::default() })
+        .expect("q");
+    assert_eq!(by_item.len(), 1);
+    let opened = vault
+        .events(&custodia_core::EventQuery { action: Some("vault.opened".into()), limit: 100, ..Default::default() })
+        .expect("q");
+    assert_eq!(opened.len(), 2, "one open at creation, one now");
+    assert!(opened[0].seq > opened[1].seq, "newest first");
+    let today = by_item[0].time[..10].to_string();
+    let dated = vault
+        .events(&custodia_core::EventQuery {
+            from: Some(today.clone()),
+            to: Some(today),
+            limit: 1000,
+            ..Default::default()
+        })
+        .expect("q");
+    assert!(dated.len() >= 4);
+    let none = vault
+        .events(&custodia_core::EventQuery { actor: Some("Nobody".into()), limit: 100, ..Default::default() })
+        .expect("q");
+    assert!(none.is_empty());
+    let page =
+        vault.events(&custodia_core::EventQuery { before_seq: Some(3), limit: 100, ..Default::default() }).expect("q");
+    assert_eq!(page.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 1]);
+    let (actors, actions) = vault.event_facets().expect("facets");
+    assert_eq!(actors, ["Test Documenter"]);
+    assert!(actions.contains(&"item.ingested".to_string()));
+}
