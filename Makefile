@@ -7,7 +7,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/custodia/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: deps build run test test-rust lint cli bench clean-vault help
+.PHONY: deps build run test test-rust lint cli bench bindings help
 
 help:
 	@echo "make run    install what is missing, build, open the desktop app"
@@ -45,3 +45,7 @@ cli: deps
 
 bench: cli
 	./scripts/bench-ingest.sh
+
+# Regenerates the TypeScript IPC bindings from src-tauri (a test fails when the committed copy is stale).
+bindings:
+	$(CARGO) run -q -p custodia-app --bin export-bindings

@@ -1,11 +1,196 @@
-//! The Custodia desktop shell. For now it opens the app window over the bundled front end; the vault
-//! commands arrive with the desktop issue, each a few lines delegating to custodia-core.
+//! The Custodia desktop shell: a thin Tauri layer over custodia-core. Commands (`commands/`) delegate to
+//! the core; IPC types (`ipc.rs`) are converted by hand; long work runs as jobs with progress events
+//! (`jobs.rs`); the idle lock is enforced here (`idle.rs`); file paths come only from native dialogs and
+//! drops (`dialogs.rs`), never from the page.
+
+mod commands;
+mod dialogs;
+mod events;
+mod idle;
+pub mod ipc;
+mod jobs;
+mod state;
+
+use custodia_core::Session;
+use state::AppState;
+use std::path::PathBuf;
+use tauri::Manager;
+use tauri_specta::{collect_commands, collect_events};
+
+/// Where the committed TypeScript bindings live, relative to this crate.
+pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
+
+/// The typed command and event set; also what the bindings are generated from.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    let codes: Vec<&str> = custodia_core::error::CODES.iter().chain(ipc::SHELL_ERROR_CODES).copied().collect();
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::vault::app_status,
+            commands::vault::passphrase_strength,
+            commands::vault::create_vault,
+            commands::vault::unlock_vault,
+            commands::vault::unlock_with_recovery_key,
+            commands::vault::lock_vault,
+            commands::vault::touch_activity,
+            commands::vault::create_recovery_key,
+            commands::vault::change_passphrase,
+            commands::vault::save_settings,
+            commands::items::list_items,
+            commands::items::item_detail,
+            commands::items::update_item,
+            commands::items::add_files,
+            commands::items::cancel_job,
+            commands::items::save_item_copy,
+            commands::items::item_preview,
+            commands::custody::custody_events,
+            commands::custody::custody_facets,
+            commands::custody::verify_vault,
+        ])
+        .events(collect_events![
+            events::JobProgress,
+            events::FileAdded,
+            events::FileFailed,
+            events::JobFinished,
+            events::VerifyProgress,
+            events::VerifyFinished,
+            events::VaultLocked,
+        ])
+        // One constant: tauri-specta writes several in hash order, which would make the file unstable.
+        .constant(
+            "CATALOG",
+            ipc::Catalog {
+                error_codes: codes.iter().map(|c| c.to_string()).collect(),
+                problem_kinds: ipc::PROBLEM_KINDS.iter().map(|c| c.to_string()).collect(),
+                languages: custodia_core::settings::LANGUAGES.iter().map(|c| c.to_string()).collect(),
+            },
+        )
+}
+
+/// The bindings text, as committed under `BINDINGS_PATH`.
+pub fn bindings() -> Result<String, String> {
+    use specta_typescript::{BigIntExportBehavior, Typescript};
+    let ts = Typescript::default().bigint(BigIntExportBehavior::Number).header("// @ts-nocheck\n/* eslint-disable */");
+    specta_builder().export_str(ts).map_err(|e| e.to_string())
+}
+
+fn vault_dir() -> PathBuf {
+    match std::env::var_os("CUSTODIA_VAULT").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("custodia").join("vault"),
+    }
+}
+
+fn settings_path() -> PathBuf {
+    dirs::config_dir().unwrap_or_else(|| PathBuf::from(".")).join("custodia").join("settings.json")
+}
+
+fn session() -> Session {
+    let actor = ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok())
+        .or_else(custodia_core::host::login_name)
+        .unwrap_or_else(|| "unknown".into());
+    Session::new(&actor, &custodia_core::host::this_device_id())
+        .or_else(|_| Session::new("unknown", &custodia_core::host::this_device_id()))
+        .unwrap_or_else(|_| unreachable_session())
+}
+
+/// `Session::new` only refuses empty or control-character names; these literals are neither.
+fn unreachable_session() -> Session {
+    Session::new("unknown", "dev-unknown").unwrap_or_else(|e| panic!("fixed session refused: {e}"))
+}
 
 /// Starts the app and blocks until its window closes.
 pub fn run() {
-    let result = tauri::Builder::default().run(tauri::generate_context!());
+    let builder = specta_builder();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState::new(vault_dir(), settings_path(), session()))
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            idle::watch(app.handle().clone());
+            Ok(())
+        })
+        .on_window_event(|window, event| match event {
+            // Dropped files come from the operating system, not from the page.
+            tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
+                let _ = jobs::start_add(window.app_handle(), paths.clone());
+            }
+            tauri::WindowEvent::Destroyed => {
+                window.app_handle().state::<AppState>().lock_vault();
+            }
+            _ => {}
+        })
+        .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("custodia-app: could not start the desktop app: {e}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn committed_typescript_bindings_are_up_to_date() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(super::BINDINGS_PATH);
+        let committed = std::fs::read_to_string(&path).expect("ui/src/lib/bindings.ts is committed");
+        let fresh = super::bindings().expect("bindings export");
+        assert!(committed == fresh, "ui/src/lib/bindings.ts is stale: run `make bindings` and commit the result");
+    }
+
+    #[test]
+    fn every_error_code_is_unique() {
+        let mut codes: Vec<&str> =
+            custodia_core::error::CODES.iter().chain(super::ipc::SHELL_ERROR_CODES).copied().collect();
+        let before = codes.len();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), before, "an error code is listed twice");
+    }
+}
+
+#[cfg(test)]
+mod permission_tests {
+    /// `app-commands.txt` (which build.rs turns into permissions), the registered commands, and the
+    /// capability file must name the same commands, or a command is either unreachable or over-exposed.
+    #[test]
+    fn the_capability_allows_exactly_the_registered_commands() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let listed: std::collections::BTreeSet<String> = std::fs::read_to_string(dir.join("app-commands.txt"))
+            .expect("list")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+        let bindings = super::bindings().expect("bindings");
+        let registered: std::collections::BTreeSet<String> = bindings
+            .split("TAURI_INVOKE(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(String::from)
+            .collect();
+        assert_eq!(listed, registered, "app-commands.txt differs from the registered commands");
+        let capability: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("capabilities/default.json")).expect("capability"))
+                .expect("json");
+        let allowed: std::collections::BTreeSet<String> = capability["permissions"]
+            .as_array()
+            .expect("permissions")
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter_map(|p| p.strip_prefix("allow-"))
+            .map(|p| p.replace('-', "_"))
+            .collect();
+        assert_eq!(allowed, registered, "capabilities/default.json must allow exactly the registered commands");
+        let others: Vec<&str> = capability["permissions"]
+            .as_array()
+            .expect("permissions")
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter(|p| !p.starts_with("allow-"))
+            .collect();
+        assert_eq!(others, ["core:event:allow-listen", "core:event:allow-unlisten"], "no other permission");
     }
 }

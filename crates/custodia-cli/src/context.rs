@@ -3,7 +3,7 @@
 
 use crate::args::Global;
 use anyhow::{bail, Context, Result};
-use custodia_core::{device_id, RecoveryKey, SecretString, Session, Unlock};
+use custodia_core::{host, RecoveryKey, SecretString, Session, Unlock};
 use secrecy::ExposeSecret;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -28,30 +28,9 @@ pub fn session(global: &Global) -> Result<Session> {
         .actor
         .clone()
         .or_else(|| ["USER", "USERNAME", "LOGNAME"].iter().find_map(|k| std::env::var(k).ok()))
-        .or_else(login_name_from_passwd)
+        .or_else(host::login_name)
         .unwrap_or_else(|| "unknown".into());
-    let machine = ["/etc/machine-id", "/var/lib/dbus/machine-id", "/etc/hostname"]
-        .iter()
-        .find_map(|p| std::fs::read(p).ok())
-        .unwrap_or_else(|| b"unknown-device".to_vec());
-    Session::new(&actor, &device_id(&machine)).map_err(|e| anyhow::anyhow!("--actor: {e}"))
-}
-
-/// The login name of this process's user from `/etc/passwd`, for sessions without `$USER` (services, CI).
-fn login_name_from_passwd() -> Option<String> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let uid = std::fs::metadata("/proc/self").ok()?.uid().to_string();
-        let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
-        passwd
-            .lines()
-            .map(|l| l.split(':').collect::<Vec<_>>())
-            .find(|f| f.len() > 2 && f[2] == uid)
-            .map(|f| f[0].to_string())
-    }
-    #[cfg(not(unix))]
-    None
+    Session::new(&actor, &host::this_device_id()).map_err(|e| anyhow::anyhow!("--actor: {e}"))
 }
 
 /// Reads a one-line secret file, bounded, without its trailing line break.

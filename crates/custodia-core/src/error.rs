@@ -69,4 +69,29 @@ impl Error {
     }
 }
 
+/// Every value `Error::code()` can return, for the translation checks of the shells.
+pub const CODES: &[&str] = &[
+    "wrong_passphrase",
+    "wrong_recovery_key",
+    "not_a_vault",
+    "keyslots_damaged",
+    "passphrase_too_short",
+    "kdf_params",
+    "key_error",
+    "database_damaged",
+    "database_error",
+    "cancelled",
+    "storage_error",
+    "custody_error",
+    "vault_busy",
+    "item_not_found",
+    "output_exists",
+    "bad_source",
+    "source_unreadable",
+    "too_large_to_preview",
+    "output_inside_vault",
+    "bad_text",
+    "vault_error",
+];
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -13,6 +13,7 @@ mod clock;
 pub mod custody;
 pub mod error;
 mod fsutil;
+pub mod host;
 mod ids;
 pub mod keys;
 pub mod media;

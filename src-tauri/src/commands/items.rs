@@ -1,0 +1,97 @@
+//! Documents: the list, one item's detail, edits, adding files, saving a copy, previews.
+
+use super::blocking;
+use crate::dialogs;
+use crate::ipc::{IpcError, ItemDetail, ItemDto, ItemEditDto, ItemTable, PreviewDto, SavedCopy};
+use crate::jobs;
+use crate::state::AppState;
+use base64::Engine;
+use custodia_core::{Flow, ItemEdit};
+use tauri::{AppHandle, State};
+
+/// Images up to this size are previewed in memory; larger ones are saved as copies instead.
+const PREVIEW_MAX_BYTES: u64 = 25 << 20;
+const PREVIEWABLE: [&str; 5] = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff"];
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_items(app: AppHandle) -> Result<ItemTable, IpcError> {
+    blocking(app, |state| state.with_vault(|vault| Ok(ItemTable::from_items(vault.items()?)))).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn item_detail(app: AppHandle, id: String) -> Result<ItemDetail, IpcError> {
+    blocking(app, move |state| {
+        state.with_vault(|vault| {
+            let item = vault.item(&id)?;
+            let events = vault.item_events(&item.id)?.into_iter().map(Into::into).collect();
+            let previewable = PREVIEWABLE.contains(&item.media_type.as_str()) && item.size <= PREVIEW_MAX_BYTES;
+            Ok(ItemDetail { item: item.into(), events, previewable })
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_item(app: AppHandle, id: String, edit: ItemEditDto) -> Result<ItemDto, IpcError> {
+    blocking(app, move |state| {
+        let edit = ItemEdit { description: Some(edit.description), source: Some(edit.source) };
+        state.with_vault(|vault| Ok(vault.edit_item(&id, &edit)?.into()))
+    })
+    .await
+}
+
+/// Opens the native file picker and starts adding what the user chose. `None` when they cancel.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_files(app: AppHandle) -> Result<Option<u32>, IpcError> {
+    let handle = app.clone();
+    blocking(app, move |state| {
+        if !state.is_unlocked() {
+            return Err(IpcError::locked());
+        }
+        match dialogs::pick_files(&handle) {
+            Some(paths) if !paths.is_empty() => jobs::start_add(&handle, paths).map(Some),
+            _ => Ok(None),
+        }
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_job(state: State<'_, AppState>, job_id: u32) -> bool {
+    state.cancel_job(job_id)
+}
+
+/// Asks where to save a decrypted copy and writes it (hash-checked, logged). `None` when they cancel.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_item_copy(app: AppHandle, id: String) -> Result<Option<SavedCopy>, IpcError> {
+    let handle = app.clone();
+    blocking(app, move |state| {
+        let name = state.with_vault(|vault| Ok(vault.item(&id)?.name))?;
+        let Some(path) = dialogs::save_file(&handle, &name) else { return Ok(None) };
+        let extracted = state.with_vault(|vault| vault.extract(&id, &path, &mut |_| Flow::Continue))?;
+        Ok(Some(SavedCopy { path: path.display().to_string(), sha256: extracted.sha256 }))
+    })
+    .await
+}
+
+/// An image decrypted in memory for display; never written to disk.
+#[tauri::command]
+#[specta::specta]
+pub async fn item_preview(app: AppHandle, id: String) -> Result<PreviewDto, IpcError> {
+    blocking(app, move |state| {
+        let item = state.with_vault(|vault| vault.item(&id))?;
+        if !PREVIEWABLE.contains(&item.media_type.as_str()) {
+            return Err(IpcError::new("not_previewable", "this item is not an image that can be previewed"));
+        }
+        let bytes = state.with_vault(|vault| vault.read_item(&item.id, PREVIEW_MAX_BYTES))?;
+        let data_base64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+        Ok(PreviewDto { media_type: item.media_type, data_base64 })
+    })
+    .await
+}

@@ -1,0 +1,139 @@
+//! Creating, unlocking and locking the vault; passphrase, recovery key and settings.
+
+use super::blocking;
+use crate::events::VaultLocked;
+use crate::ipc::{AppStatus, IpcError, SettingsDto, StrengthDto};
+use crate::state::AppState;
+use custodia_core::{KdfParams, SecretString, Settings, Unlock, Vault};
+use secrecy::ExposeSecret;
+use tauri::{AppHandle, State};
+use tauri_specta::Event;
+
+#[tauri::command]
+#[specta::specta]
+pub fn app_status(state: State<'_, AppState>) -> AppStatus {
+    AppStatus {
+        vault_exists: state.vault_dir.join(custodia_core::vault::KEYSLOTS_FILE).exists(),
+        unlocked: state.is_unlocked(),
+        vault_path: state.vault_dir.display().to_string(),
+        settings: state.settings().into(),
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn passphrase_strength(passphrase: String) -> StrengthDto {
+    let s = custodia_core::strength(&passphrase);
+    StrengthDto { score: s.score, acceptable: s.acceptable }
+}
+
+/// Creates the vault and opens it. With `with_recovery_key`, returns a recovery key to show once.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_vault(
+    app: AppHandle,
+    passphrase: String,
+    repeat: String,
+    with_recovery_key: bool,
+) -> Result<Option<String>, IpcError> {
+    if passphrase != repeat {
+        return Err(IpcError::new("passphrase_mismatch", "the two passphrases differ"));
+    }
+    blocking(app, move |state| {
+        let secret = SecretString::from(passphrase);
+        let mut vault = Vault::create(&state.vault_dir, &secret, KdfParams::DEFAULT, state.session.clone())?;
+        let key = if with_recovery_key {
+            Some(vault.create_recovery_key()?.to_display().expose_secret().to_string())
+        } else {
+            None
+        };
+        state.set_vault(vault);
+        Ok(key)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_vault(app: AppHandle, passphrase: String) -> Result<(), IpcError> {
+    blocking(app, move |state| open(state, Unlock::Passphrase(SecretString::from(passphrase)))).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_with_recovery_key(app: AppHandle, recovery_key: String) -> Result<(), IpcError> {
+    blocking(app, move |state| {
+        let key = custodia_core::RecoveryKey::parse(&recovery_key).map_err(custodia_core::Error::from)?;
+        open(state, Unlock::Recovery(key))
+    })
+    .await
+}
+
+fn open(state: &AppState, unlock: Unlock) -> Result<(), IpcError> {
+    if state.is_unlocked() {
+        return Ok(());
+    }
+    let vault = Vault::open(&state.vault_dir, &unlock, state.session.clone())?;
+    state.set_vault(vault);
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn lock_vault(app: AppHandle) -> Result<(), IpcError> {
+    let handle = app.clone();
+    blocking(app, move |state| {
+        if state.lock_vault() {
+            let _ = VaultLocked { reason: "user".into() }.emit(&handle);
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// The page reports user input (throttled), which postpones the idle lock.
+#[tauri::command]
+#[specta::specta]
+pub fn touch_activity(state: State<'_, AppState>) {
+    state.touch();
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_recovery_key(app: AppHandle) -> Result<String, IpcError> {
+    blocking(app, |state| {
+        state.with_vault(|vault| Ok(vault.create_recovery_key()?.to_display().expose_secret().to_string()))
+    })
+    .await
+}
+
+/// Changes the passphrase after checking the current one again.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_passphrase(
+    app: AppHandle,
+    current: String,
+    new_passphrase: String,
+    repeat: String,
+) -> Result<(), IpcError> {
+    if new_passphrase != repeat {
+        return Err(IpcError::new("passphrase_mismatch", "the two new passphrases differ"));
+    }
+    blocking(app, move |state| {
+        state.with_vault(|vault| {
+            vault.check_passphrase(&SecretString::from(current))?;
+            vault.change_passphrase(&SecretString::from(new_passphrase), KdfParams::DEFAULT)?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn save_settings(state: State<'_, AppState>, settings: SettingsDto) -> Result<SettingsDto, IpcError> {
+    let settings: Settings = settings.into();
+    settings.save(&state.settings_path)?;
+    state.set_settings(settings.clone());
+    Ok(settings.into())
+}

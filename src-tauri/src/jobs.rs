@@ -1,0 +1,106 @@
+//! Long work on a background thread with progress events and a cancel flag: adding files (from the
+//! picker or from a drop) and verifying the vault.
+
+use crate::events::{FileAdded, FileFailed, JobFinished, JobProgress, VerifyFinished, VerifyProgress};
+use crate::ipc::IpcError;
+use crate::state::AppState;
+use custodia_core::{AddOptions, Flow};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tauri::{AppHandle, Manager};
+use tauri_specta::Event;
+
+fn flow(cancel: &AtomicBool) -> Flow {
+    if cancel.load(Ordering::SeqCst) {
+        Flow::Cancel
+    } else {
+        Flow::Continue
+    }
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Starts adding `paths` in the background. Each file takes the vault for its own duration only, so the
+/// page can still list and show between files.
+pub fn start_add(app: &AppHandle, paths: Vec<PathBuf>) -> Result<u32, IpcError> {
+    let state = app.state::<AppState>();
+    if !state.is_unlocked() {
+        return Err(IpcError::locked());
+    }
+    let (job_id, cancel) = state.start_job();
+    let app = app.clone();
+    std::thread::spawn(move || {
+        let state = app.state::<AppState>();
+        let (mut added, mut failed) = (0u32, 0u32);
+        let count = paths.len() as u32;
+        for (index, path) in paths.iter().enumerate() {
+            if cancel.load(Ordering::SeqCst) {
+                break;
+            }
+            let name = file_name(path);
+            let total = std::fs::metadata(path).map(|m| m.len() as f64).unwrap_or(0.0);
+            let mut report = |done: u64| {
+                let progress = JobProgress {
+                    job_id,
+                    file_name: name.clone(),
+                    file_index: index as u32,
+                    file_count: count,
+                    done: done as f64,
+                    total,
+                };
+                let _ = progress.emit(&app);
+                flow(&cancel)
+            };
+            let result = state.with_vault(|vault| vault.add_file(path, &AddOptions::default(), &mut report));
+            match result {
+                Ok(done) => {
+                    added += 1;
+                    let event = FileAdded {
+                        job_id,
+                        file_name: name,
+                        item: done.item.into(),
+                        already_stored: !done.newly_stored,
+                    };
+                    let _ = event.emit(&app);
+                }
+                Err(error) if error.code == "cancelled" => break,
+                Err(error) => {
+                    failed += 1;
+                    let _ = FileFailed { job_id, file_name: name, error }.emit(&app);
+                }
+            }
+        }
+        let cancelled = cancel.load(Ordering::SeqCst);
+        state.finish_job(job_id);
+        let _ = JobFinished { job_id, cancelled, added, failed }.emit(&app);
+    });
+    Ok(job_id)
+}
+
+/// Starts a full verification in the background; the report arrives as a `VerifyFinished` event.
+pub fn start_verify(app: &AppHandle) -> Result<u32, IpcError> {
+    let state = app.state::<AppState>();
+    if !state.is_unlocked() {
+        return Err(IpcError::locked());
+    }
+    let (job_id, cancel) = state.start_job();
+    let app = app.clone();
+    std::thread::spawn(move || {
+        let state = app.state::<AppState>();
+        let result = state.with_vault(|vault| {
+            vault.verify(&mut |p| {
+                let _ = VerifyProgress { job_id, done: p.done as f64, total: p.total as f64 }.emit(&app);
+                flow(&cancel)
+            })
+        });
+        state.finish_job(job_id);
+        let (report, error) = match result {
+            Ok(report) => (Some(report.into()), None),
+            Err(e) => (None, Some(e)),
+        };
+        let _ = VerifyFinished { job_id, report, error }.emit(&app);
+    });
+    Ok(job_id)
+}
