@@ -68,16 +68,7 @@ read -r secs4 rss4 < <(measure "$custodia" --vault vault --passphrase-file pass.
 
 # Opening a vault of $items items: time of `show` (unlock + open + reconcile + query + close) minus the
 # time of a refused unlock (the same key derivation, nothing opened).
-if [ ! -f "many-$items/done" ]; then
-  rm -rf "many-$items" src-many && mkdir -p src-many
-  "$custodia" --vault "many-$items" --passphrase-file pass.txt init --kdf-memory-mib 19 --kdf-iterations 2 > /dev/null 2>&1
-  for batch in $(seq 0 $(((items - 1) / 1000))); do
-    rm -f src-many/*
-    for i in $(seq 0 999); do n=$((batch * 1000 + i)); [ "$n" -lt "$items" ] && printf 'photo %d\n' "$n" > "src-many/p$n.jpg"; done
-    "$custodia" --vault "many-$items" --passphrase-file pass.txt add src-many/* > /dev/null
-  done
-  touch "many-$items/done"
-fi
+"$here/scripts/bench-populate.sh" "$custodia" "$work" "$items"
 some_id=$("$custodia" --vault "many-$items" --passphrase-file pass.txt list --json | head -1 | sed 's/.*"id":"\([^"]*\)".*/\1/')
 printf 'not the passphrase\n' > wrong.txt
 declare -a t_open t_kdf

@@ -25,6 +25,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# Node.js 20 or newer for the front end (Vite) and the WebDriver client. Debian 12's own nodejs is 18,
+# too old: on such a machine install Node 20 (for example from nodesource.com) and run this again.
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+  echo "install-deps: installing nodejs and npm"
+  $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends nodejs npm
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "install-deps: Node.js $(node --version) is too old; Custodia's front end needs Node.js 20 or newer" >&2
+  exit 1
+fi
+
 # Rust, pinned by rust-toolchain.toml; rustup fetches that toolchain on first use.
 if ! command -v cargo >/dev/null && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
   echo "install-deps: installing Rust with rustup"

@@ -1,0 +1,161 @@
+// End to end in the real app: the built Custodia binary in WebKitGTK, driven through tauri-driver and
+// WebKitWebDriver under Xvfb (scripts/e2e.sh sets the stage). Each step leaves a screenshot under
+// $E2E_SCREENSHOTS. The test fails, never skips, when the app cannot start.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { remote } from 'webdriverio';
+
+const app = process.env.E2E_APP;
+const shots = process.env.E2E_SCREENSHOTS;
+const work = process.env.E2E_WORK;
+assert.ok(app && shots && work, 'E2E_APP, E2E_SCREENSHOTS and E2E_WORK must be set (run scripts/e2e.sh)');
+mkdirSync(shots, { recursive: true });
+
+const PASSPHRASE = 'olive lantern mountain seventeen';
+let browser;
+
+const $ = (id) => browser.$(`[data-testid="${id}"]`);
+const $$ = (id) => browser.$$(`[data-testid="${id}"]`);
+
+async function shot(name) {
+  // A screenshot right after a DOM change can show the previous frame: let it settle.
+  await browser.pause(400);
+  await browser.saveScreenshot(join(shots, `${name}.png`));
+}
+
+async function visible(id, timeout = 20000) {
+  const el = await $(id);
+  await el.waitForDisplayed({ timeout, timeoutMsg: `${id} never appeared` });
+  return el;
+}
+
+async function type(id, text) {
+  const el = await visible(id);
+  await el.clearValue();
+  await el.setValue(text);
+}
+
+before(async () => {
+  browser = await remote({
+    hostname: '127.0.0.1',
+    port: 4444,
+    logLevel: 'warn',
+    capabilities: {
+      browserName: 'wry',
+      'tauri:options': { application: app },
+      'wdio:enforceWebDriverClassic': true,
+    },
+  });
+  await browser.setWindowSize(1280, 800).catch(() => {});
+});
+
+after(async () => {
+  await browser?.deleteSession();
+});
+
+test('first run: create a vault with a recovery key', async () => {
+  await visible('create-screen');
+  await type('create-passphrase', PASSPHRASE);
+  await type('create-repeat', PASSPHRASE);
+  await browser.waitUntil(async () => Number(await (await $('create-strength')).getAttribute('data-score')) >= 3, {
+    timeoutMsg: 'the strength meter never rated the passphrase strong',
+  });
+  await shot('01-create-vault');
+  await (await $('create-submit')).click();
+  const key = await visible('recovery-key-text', 60000);
+  assert.match(await key.getText(), /[A-Z2-7]{5}(-[A-Z2-7]{5}){10}/, 'a recovery key in groups is shown');
+  await shot('02-recovery-key');
+  await (await $('recovery-key-done')).click();
+  await visible('evidence-view');
+  await shot('03-empty-evidence');
+});
+
+test('lock, refuse a wrong passphrase, unlock', async () => {
+  await (await visible('lock-button')).click();
+  await visible('unlock-screen');
+  await shot('04-unlock');
+  await type('unlock-passphrase', 'not the passphrase at all');
+  await (await $('unlock-submit')).click();
+  const error = await visible('unlock-error', 60000);
+  assert.ok((await error.getText()).length > 0, 'a wrong passphrase gets a message');
+  await shot('05-wrong-passphrase');
+  await type('unlock-passphrase', PASSPHRASE);
+  await (await $('unlock-submit')).click();
+  await visible('evidence-view', 60000);
+});
+
+let itemId;
+const evidence = Buffer.from('Testimony of W-12, recorded 2026-11-26.\n'.repeat(200));
+const evidenceSha = createHash('sha256').update(evidence).digest('hex');
+
+test('add a file and see it in the list with its SHA-256 and custody timeline', async () => {
+  writeFileSync(join(work, 'testimony-w12.txt'), evidence);
+  writeFileSync(process.env.CUSTODIA_E2E_PICK, join(work, 'testimony-w12.txt') + '\n');
+  await (await visible('add-evidence')).click();
+  await browser.waitUntil(async () => (await $$('item-row')).length === 1, { timeout: 30000, timeoutMsg: 'the added file never appeared in the list' });
+  const row = (await $$('item-row'))[0];
+  itemId = await row.getAttribute('data-id');
+  assert.match(itemId, /^E-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+  await row.click();
+  const sha = await visible('detail-sha256');
+  assert.equal((await sha.getText()).replace(/\s/g, ''), evidenceSha, 'the detail shows the SHA-256 of the file');
+  assert.equal(await (await $('detail-name')).getText(), 'testimony-w12.txt');
+  const timeline = await visible('detail-timeline');
+  await timeline.scrollIntoView();
+  const actions = await Promise.all((await $$('timeline-event')).map((e) => e.getAttribute('data-action')));
+  assert.ok(actions.includes('item.ingested'), `the timeline shows the ingest, got ${actions}`);
+  await shot('06-item-detail');
+});
+
+test('a description with markup is shown as text and runs nothing', async () => {
+  const payload = '<img src=x onerror="window.__custodiaXss=1">';
+  await type('detail-description', payload);
+  await (await $('detail-save')).click();
+  await browser.waitUntil(async () => (await $$('timeline-event')).length >= 2, { timeoutMsg: 'the edit never reached the timeline' });
+  await browser.pause(500);
+  const ran = await browser.execute(() => window.__custodiaXss === 1);
+  assert.equal(ran, false, 'the description ran as HTML');
+  const injected = await browser.execute(() => document.querySelectorAll('img[src="x"]').length);
+  assert.equal(injected, 0, 'an img element was created from the description');
+  await shot('07-description-as-text');
+});
+
+test('custody log and a green verification', async () => {
+  await (await visible('nav-custody')).click();
+  await visible('custody-view');
+  await browser.waitUntil(async () => (await $$('custody-event')).length > 0, { timeoutMsg: 'no custody events listed' });
+  await (await $('verify-button')).click();
+  const result = await visible('verify-result', 60000);
+  assert.equal(await result.getAttribute('data-ok'), 'true', 'a fresh vault verifies');
+  await shot('08-custody-verified');
+});
+
+test('switching to Arabic mirrors the layout', async () => {
+  const select = await visible('language-select');
+  await select.selectByAttribute('value', 'ar');
+  const root = await $('app-root');
+  await browser.waitUntil(async () => (await root.getAttribute('dir')) === 'rtl', { timeoutMsg: 'dir never became rtl' });
+  const nav = await (await $('nav-custody')).getLocation('x');
+  const main = await (await $('custody-view')).getLocation('x');
+  assert.ok(nav > main, `in Arabic the navigation sits on the right (nav x=${nav}, content x=${main})`);
+  await shot('09-arabic-custody');
+  await (await $('nav-evidence')).click();
+  await visible('evidence-view');
+  await shot('10-arabic-evidence');
+  await select.selectByAttribute('value', 'en');
+});
+
+test('the copy saved from the app is byte for byte the original', async () => {
+  await (await visible('nav-evidence')).click();
+  const row = await $(`[data-testid="item-row"][data-id="${itemId}"]`);
+  await row.click();
+  await (await visible('save-copy')).click();
+  const copy = join(process.env.CUSTODIA_E2E_SAVE_DIR, 'testimony-w12.txt');
+  await browser.waitUntil(async () => {
+    try { return readFileSync(copy).equals(evidence); } catch { return false; }
+  }, { timeout: 30000, timeoutMsg: 'the saved copy never matched the original' });
+});

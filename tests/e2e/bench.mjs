@@ -1,0 +1,83 @@
+// App benchmarks (issue 3), in the real app against an existing vault of many items (scripts/e2e.sh
+// bench VAULT): cold start to the unlock screen, unlock to a usable list, filter and scroll latency.
+// Prints a Markdown table. Timings inside the page use performance.now(); outside, Date.now().
+
+import assert from 'node:assert/strict';
+import { remote } from 'webdriverio';
+
+const PASSPHRASE = process.env.E2E_PASSPHRASE ?? 'correct horse battery staple';
+const REPS = Number(process.env.E2E_REPS ?? 7);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const started = Date.now();
+const browser = await remote({
+  hostname: '127.0.0.1',
+  port: 4444,
+  logLevel: 'warn',
+  capabilities: { browserName: 'wry', 'tauri:options': { application: process.env.E2E_APP }, 'wdio:enforceWebDriverClassic': true },
+});
+const $ = (id) => browser.$(`[data-testid="${id}"]`);
+try {
+  await (await $('unlock-screen')).waitForDisplayed({ timeout: 30000 });
+  const coldStart = Date.now() - started;
+  const inPage = await browser.execute(() => performance.now());
+
+  await (await $('unlock-passphrase')).setValue(PASSPHRASE);
+  const t0 = Date.now();
+  await (await $('unlock-submit')).click();
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="item-row"]')).length > 0, { timeout: 60000, interval: 20 });
+  const unlockToList = Date.now() - t0;
+  const count = await (await $('item-count')).getText();
+
+  // Filter: time from the input event to the list showing the new count, measured inside the page.
+  const filterMs = [];
+  for (const query of ['IMG_0421', 'photo', 'img_09', 'E-', 'zzzz-no-match', 'IMG_00001', 'jpg']) {
+    filterMs.push(
+      await browser.executeAsync((q, done) => {
+        const input = document.querySelector('[data-testid="item-filter"]');
+        const counter = document.querySelector('[data-testid="item-count"]');
+        const before = counter.textContent;
+        const start = performance.now();
+        input.value = q;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        const finish = () => requestAnimationFrame(() => done(performance.now() - start));
+        if (counter.textContent !== before) return finish();
+        new MutationObserver((_, obs) => { obs.disconnect(); finish(); }).observe(counter, { childList: true, subtree: true, characterData: true });
+        setTimeout(() => done(performance.now() - start), 2000);
+      }, query),
+    );
+  }
+  await browser.executeAsync((done) => {
+    const input = document.querySelector('[data-testid="item-filter"]');
+    input.value = '';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    requestAnimationFrame(() => requestAnimationFrame(() => done()));
+  });
+
+  // Scroll: jump the virtual list and wait for the next two frames (rows rendered and painted).
+  const scrollMs = [];
+  for (let i = 0; i < REPS; i++) {
+    scrollMs.push(
+      await browser.executeAsync((fraction, done) => {
+        const list = document.querySelector('[data-testid="item-list"]');
+        const start = performance.now();
+        list.scrollTop = list.scrollHeight * fraction;
+        list.dispatchEvent(new Event('scroll'));
+        requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - start)));
+      }, (i + 1) / (REPS + 1)),
+    );
+  }
+  const rows = await browser.$$('[data-testid="item-row"]');
+  assert.ok(rows.length > 0, 'rows are rendered after scrolling');
+
+  console.log(`| measure | result |
+|---|---|
+| items in the vault | ${count} |
+| cold start to unlock screen (process start, WebDriver session, page) | ${coldStart} ms |
+| of which inside the page (navigation start to unlock screen) | ${Math.round(inPage)} ms |
+| unlock click to first rows of the list (floor KDF, list of all items) | ${unlockToList} ms |
+| filter, median of ${filterMs.length} queries (max) | ${median(filterMs).toFixed(1)} ms (${Math.max(...filterMs).toFixed(1)} ms) |
+| scroll jump to rows painted, median of ${REPS} (max) | ${median(scrollMs).toFixed(1)} ms (${Math.max(...scrollMs).toFixed(1)} ms) |`);
+} finally {
+  await browser.deleteSession();
+}
