@@ -195,7 +195,7 @@ verifyProgress: "verify-progress"
 
 /** user-defined constants **/
 
-export const CATALOG = {"error_codes":["wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","kdf_params","key_error","database_damaged","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","output_inside_vault","bad_text","vault_error","locked","bad_settings","passphrase_mismatch","not_previewable","internal"],"languages":["en","fr","es","ar"],"problem_kinds":["database_damaged","events_missing","event_altered","chain_broken","ingest_event_missing","ingest_event_mismatch","wrong_stored_copy","stored_copy_missing","content_altered","stored_copy_damaged","other"]} as const;
+export const CATALOG = {"error_codes":["wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","passphrase_too_long","kdf_params","key_error","database_damaged","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","output_inside_vault","bad_text","vault_error","locked","bad_settings","passphrase_mismatch","not_previewable","internal"],"languages":["en","fr","es","ar"],"problem_kinds":["database_damaged","events_missing","event_altered","chain_broken","ingest_event_missing","ingest_event_mismatch","wrong_stored_copy","stored_copy_missing","content_altered","stored_copy_damaged","other"]} as const;
 
 /** user-defined types **/
 

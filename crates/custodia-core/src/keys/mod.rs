@@ -110,6 +110,8 @@ pub enum KeyError {
     KdfParams(String),
     #[error("a passphrase must be at least {min} characters long; choose a longer one")]
     PassphraseTooShort { min: usize },
+    #[error("a passphrase can be at most {max} characters long")]
+    PassphraseTooLong { max: usize },
     #[error("this vault has no recovery key slot")]
     NoRecoverySlot,
     #[error("the key slot {0} is the last way to open this vault and cannot be removed")]

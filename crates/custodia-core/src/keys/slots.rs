@@ -27,6 +27,8 @@ const FORMAT: &str = "custodia-keyslots";
 const VERSION: u32 = 1;
 const MAX_SLOTS: usize = 16;
 pub(super) const MIN_PASSPHRASE_CHARS: usize = 8;
+/// Far beyond any typed passphrase; bounds the work a hostile caller can ask for.
+const MAX_PASSPHRASE_CHARS: usize = 1024;
 const SALT_LEN: usize = 16;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -213,6 +215,9 @@ impl KeySlots {
 
     /// Unwraps the master key with a passphrase, trying each passphrase slot. Returns the slot that opened.
     pub fn unlock_with_passphrase(&self, passphrase: &SecretString) -> Result<(MasterKey, String), KeyError> {
+        if passphrase.expose_secret().chars().count() > MAX_PASSPHRASE_CHARS {
+            return Err(KeyError::WrongPassphrase);
+        }
         let secret = normalized(passphrase);
         for slot in &self.file.slots {
             let SlotSecret::Passphrase { kdf } = &slot.kind else { continue };
@@ -260,8 +265,12 @@ impl KeySlots {
     ) -> Result<String, KeyError> {
         params.check()?;
         let secret = normalized(passphrase);
-        if secret.chars().count() < MIN_PASSPHRASE_CHARS {
+        let chars = secret.chars().count();
+        if chars < MIN_PASSPHRASE_CHARS {
             return Err(KeyError::PassphraseTooShort { min: MIN_PASSPHRASE_CHARS });
+        }
+        if chars > MAX_PASSPHRASE_CHARS {
+            return Err(KeyError::PassphraseTooLong { max: MAX_PASSPHRASE_CHARS });
         }
         let mut salt = [0u8; SALT_LEN];
         random_fill(&mut salt)?;
@@ -370,11 +379,16 @@ mod tests {
     }
 
     #[test]
-    fn short_passphrases_are_refused() {
+    fn short_and_absurdly_long_passphrases_are_refused() {
         let master = MasterKey::generate().expect("random");
         let mut slots = KeySlots::new(&"ab".repeat(16));
         let err = slots.add_passphrase(&master, &pass("short"), KdfParams::FLOOR).expect_err("too short");
         assert!(matches!(err, KeyError::PassphraseTooShort { .. }));
+        let long = "word ".repeat(300);
+        let err = slots.add_passphrase(&master, &pass(&long), KdfParams::FLOOR).expect_err("too long");
+        assert!(matches!(err, KeyError::PassphraseTooLong { .. }));
+        let (slots, _) = fresh();
+        assert!(matches!(slots.unlock_with_passphrase(&pass(&long)), Err(KeyError::WrongPassphrase)));
     }
 
     #[test]
