@@ -1,0 +1,107 @@
+// One translation layer for every word the user sees. The current language is reactive state, so any
+// template that calls t() re-renders when the language changes.
+import { en, type MessageKey, type Messages } from "./en";
+import { fr } from "./fr";
+import { es } from "./es";
+import { ar } from "./ar";
+
+export type { MessageKey };
+export type Lang = "en" | "fr" | "es" | "ar";
+export const LANGUAGES: readonly Lang[] = ["en", "fr", "es", "ar"];
+export const MESSAGES: Record<Lang, Messages> = { en, fr, es, ar };
+
+/** Each language named in itself, so a reader finds their own language whatever is shown now. */
+export const LANGUAGE_NAMES: Record<Lang, string> = { en: "English", fr: "Français", es: "Español", ar: "العربية" };
+
+let current = $state<Lang>("en");
+
+export function isLang(value: string): value is Lang {
+  return (LANGUAGES as readonly string[]).includes(value);
+}
+
+export function lang(): Lang {
+  return current;
+}
+
+export function setLang(value: string): void {
+  if (isLang(value)) current = value;
+}
+
+export function dir(): "rtl" | "ltr" {
+  return current === "ar" ? "rtl" : "ltr";
+}
+
+export type Params = Record<string, string | number>;
+
+/** The message for `key` in the current language, with `{name}` placeholders filled in. */
+export function t(key: MessageKey, params: Params = {}): string {
+  return fill(MESSAGES[current][key], params);
+}
+
+/** Whether `key` is a message at all: codes from the shell are checked before they are translated. */
+export function hasKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(en, key);
+}
+
+/**
+ * A message that depends on a count: `key#one`, `key#few`, ... chosen by the language's plural rules
+ * (Arabic has six forms). Every form a language uses is required by the completeness test.
+ */
+export function tn(key: string, count: number, params: Params = {}): string {
+  const table = MESSAGES[current];
+  const form = new Intl.PluralRules(current).select(count);
+  return fill(table[`${key}#${form}`] ?? table[`${key}#other`] ?? key, { count, ...params });
+}
+
+function fill(text: string, params: Params): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return typeof value === "number" ? formatNumber(value) : value;
+  });
+}
+
+export function formatNumber(value: number): string {
+  return new Intl.NumberFormat(current).format(value);
+}
+
+const SIZE_UNITS = ["byte", "kilobyte", "megabyte", "gigabyte", "terabyte"] as const;
+
+/** "1.5 MB" in the reader's language, in decimal units as file managers show them. */
+export function formatSize(bytes: number): string {
+  let unit = 0;
+  let value = bytes;
+  while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return new Intl.NumberFormat(current, {
+    style: "unit",
+    unit: SIZE_UNITS[unit],
+    unitDisplay: unit === 0 ? "long" : "short",
+    maximumFractionDigits: unit === 0 || value >= 100 ? 0 : 1,
+  }).format(value);
+}
+
+/** A stored UTC time shown in local time, in the reader's language. Unreadable text is shown as it is. */
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" }).format(date);
+}
+
+export function formatPercent(fraction: number): string {
+  return new Intl.NumberFormat(current, { style: "percent", maximumFractionDigits: 0 }).format(fraction);
+}
+
+/**
+ * Wraps text from outside (a file name, an item number) in Unicode isolates, so an Arabic name in an
+ * English sentence, or a Latin one in an Arabic sentence, cannot reorder the words around it.
+ */
+export function isolate(text: string): string {
+  return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE;
+}
+
+// Written as code points: the characters themselves would be invisible in the source.
+export const FIRST_STRONG_ISOLATE = String.fromCodePoint(0x2068);
+export const POP_DIRECTIONAL_ISOLATE = String.fromCodePoint(0x2069);

@@ -1,0 +1,95 @@
+// Which screen the app is on (first run, unlock, the vault itself) and the settings that apply before
+// unlocking. Locking, by the user or by the shell's idle timer, drops every item from memory.
+import { call, callPlain, commands, events, onLockedAnswer } from "../api";
+import type { IpcError, SettingsDto } from "../bindings";
+import { setLang } from "../i18n/index.svelte";
+import { throttled } from "../activity";
+import { items } from "./items.svelte";
+import { jobs } from "./jobs.svelte";
+import { verify } from "./verify.svelte";
+
+export type Phase = "loading" | "failed" | "create" | "recovery-key" | "unlock" | "main";
+export type LockReason = "idle" | "user";
+
+class SessionStore {
+  phase = $state<Phase>("loading");
+  startError = $state.raw<IpcError | null>(null);
+  settings = $state<SettingsDto>({ language: "en", idle_lock_minutes: 15 });
+  lockReason = $state<LockReason | null>(null);
+  /** Shown once after the vault is created, then forgotten. */
+  recoveryKey = $state<string | null>(null);
+
+  private unlisteners: Array<() => void> = [];
+  private reportActivity = throttled(() => void callPlain(() => commands.touchActivity()));
+
+  async start(): Promise<void> {
+    this.unlisteners.push(onLockedAnswer(() => this.locked("user")));
+    const unlisten = await events.vaultLocked.listen((e) => this.locked(e.payload.reason === "idle" ? "idle" : "user"));
+    this.unlisteners.push(unlisten);
+    const status = await callPlain(() => commands.appStatus());
+    if (status.status === "error") {
+      this.startError = status.error;
+      this.phase = "failed";
+      return;
+    }
+    this.applySettings(status.data.settings);
+    this.phase = !status.data.vault_exists ? "create" : status.data.unlocked ? "main" : "unlock";
+  }
+
+  stop(): void {
+    for (const unlisten of this.unlisteners.splice(0)) unlisten();
+  }
+
+  applySettings(settings: SettingsDto): void {
+    this.settings = settings;
+    setLang(settings.language);
+  }
+
+  /** Saves settings (language, idle minutes) and applies what the shell accepted. */
+  async saveSettings(settings: SettingsDto): Promise<IpcError | null> {
+    const result = await call(() => commands.saveSettings(settings));
+    if (result.status === "error") return result.error;
+    this.applySettings(result.data);
+    return null;
+  }
+
+  created(recoveryKey: string | null): void {
+    this.recoveryKey = recoveryKey;
+    this.phase = recoveryKey ? "recovery-key" : "main";
+  }
+
+  recoveryKeyWrittenDown(): void {
+    this.recoveryKey = null;
+    this.phase = "main";
+  }
+
+  unlocked(): void {
+    this.lockReason = null;
+    this.phase = "main";
+  }
+
+  /** Goes to the unlock screen only once the shell has really locked: an unlock screen over an open vault
+   * would accept any passphrase. */
+  async lockNow(): Promise<IpcError | null> {
+    const result = await call(() => commands.lockVault());
+    if (result.status === "error" && result.error.code !== "locked") return result.error;
+    this.locked("user");
+    return null;
+  }
+
+  locked(reason: LockReason): void {
+    if (this.phase !== "main" && this.phase !== "recovery-key") return;
+    items.clear();
+    jobs.clear();
+    verify.clear();
+    this.recoveryKey = null;
+    this.lockReason = reason;
+    this.phase = "unlock";
+  }
+
+  activity(): void {
+    if (this.phase === "main") this.reportActivity();
+  }
+}
+
+export const session = new SessionStore();

@@ -1,0 +1,23 @@
+// Every test starts in English with empty stores and no Tauri mock left over from the one before.
+import { afterEach, beforeEach } from "vitest";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { setLang } from "../src/lib/i18n/index.svelte";
+import { items } from "../src/lib/stores/items.svelte";
+import { jobs } from "../src/lib/stores/jobs.svelte";
+import { verify } from "../src/lib/stores/verify.svelte";
+import { session } from "../src/lib/stores/session.svelte";
+
+beforeEach(() => {
+  setLang("en");
+  items.clear();
+  jobs.clear();
+  verify.clear();
+  session.stop();
+  session.phase = "loading";
+  session.lockReason = null;
+  session.settings = { language: "en", idle_lock_minutes: 15 };
+});
+
+afterEach(() => {
+  clearMocks();
+});
