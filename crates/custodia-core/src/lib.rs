@@ -17,6 +17,7 @@ pub mod host;
 mod ids;
 pub mod keys;
 pub mod media;
+pub mod merkle;
 pub mod reconcile;
 pub mod records;
 pub mod settings;

@@ -2,6 +2,7 @@
 
 mod common;
 mod lifecycle;
+mod merkle_vectors;
 mod plaintext;
 mod reconcile;
 mod tamper;
