@@ -1,6 +1,7 @@
 // Every test starts in English with empty stores and no Tauri mock left over from the one before.
 import { afterEach, beforeEach } from "vitest";
 import { clearMocks } from "@tauri-apps/api/mocks";
+import { cleanup } from "@testing-library/svelte";
 import { setLang } from "../src/lib/i18n/index.svelte";
 import { items } from "../src/lib/stores/items.svelte";
 import { jobs } from "../src/lib/stores/jobs.svelte";
@@ -10,6 +11,7 @@ import { session } from "../src/lib/stores/session.svelte";
 beforeEach(() => {
   setLang("en");
   items.clear();
+  items.sort = "added-desc";
   jobs.clear();
   verify.clear();
   session.stop();
@@ -19,5 +21,17 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  // Unmount first: components stop listening to shell events, which needs the mock still in place.
+  cleanup();
   clearMocks();
 });
+
+// jsdom lays nothing out and has no ResizeObserver, which Svelte's size bindings use; the list then
+// falls back to its assumed height.
+if (!("ResizeObserver" in globalThis)) {
+  globalThis.ResizeObserver = class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, test } from "vitest";
+import { fireEvent, screen, waitFor } from "@testing-library/svelte";
+import { startApp } from "./app";
+import { ShellError, item, shellEvent, tableOf } from "./shell";
+import { items } from "../src/lib/stores/items.svelte";
+
+const wrongPassphrase = () => {
+  throw new ShellError("wrong_passphrase", "keyslot 1: aead::Error (hmac check failed)");
+};
+
+async function unlockWith(value: string) {
+  await fireEvent.input(screen.getByTestId("unlock-passphrase"), { target: { value } });
+  await fireEvent.click(screen.getByTestId("unlock-submit"));
+}
+
+describe("unlocking", () => {
+  test("a wrong passphrase says only that it is not right", async () => {
+    await startApp({ unlock_vault: wrongPassphrase }, false);
+    await unlockWith("not it");
+    const error = await screen.findByTestId("unlock-error");
+    expect(error.textContent?.trim()).toBe("That passphrase is not right.");
+    expect(error.querySelector("details")).toBeNull();
+    expect(screen.queryByTestId("app-shell")).toBeNull();
+  });
+
+  test("the message is in the language chosen before unlocking", async () => {
+    await startApp(
+      {
+        app_status: () => ({
+          vault_exists: true,
+          unlocked: false,
+          vault_path: "/v",
+          settings: { language: "fr", idle_lock_minutes: 15 },
+        }),
+        unlock_vault: wrongPassphrase,
+      },
+      false,
+    );
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Déverrouiller votre coffre");
+    await unlockWith("pas ça");
+    expect((await screen.findByTestId("unlock-error")).textContent).toContain(
+      "Cette phrase secrète n’est pas la bonne.",
+    );
+  });
+
+  test("other errors keep the shell's detail one click away", async () => {
+    await startApp(
+      {
+        unlock_vault: () => {
+          throw new ShellError("vault_busy", "database is locked");
+        },
+      },
+      false,
+    );
+    await unlockWith("anything");
+    const error = await screen.findByTestId("unlock-error");
+    expect(error.textContent).toContain("The vault is busy");
+    expect(error.querySelector("details")?.textContent).toContain("database is locked");
+  });
+
+  test("a recovery key can be used instead of the passphrase", async () => {
+    const shell = await startApp({}, false);
+    await fireEvent.click(screen.getByTestId("unlock-use-recovery"));
+    expect(screen.queryByTestId("unlock-passphrase")).toBeNull();
+    await fireEvent.input(screen.getByTestId("unlock-recovery-key"), { target: { value: "ABCDE-FGHIJ" } });
+    await fireEvent.click(screen.getByTestId("unlock-submit"));
+    await screen.findByTestId("app-shell");
+    expect(shell.callsTo("unlock_with_recovery_key")).toEqual([{ recoveryKey: "ABCDE-FGHIJ" }]);
+    expect(shell.callsTo("unlock_vault")).toHaveLength(0);
+  });
+});
+
+describe("locking", () => {
+  test("the idle lock returns to the unlock screen, says why, and forgets the items", async () => {
+    await startApp({ list_items: () => tableOf([item()]) });
+    await waitFor(() => expect(screen.getAllByTestId("item-row")).toHaveLength(1));
+    await shellEvent("vault-locked", { reason: "idle" });
+    await screen.findByTestId("unlock-screen");
+    expect(screen.getByTestId("lock-reason").textContent).toBe("Locked after 15 minutes without activity.");
+    expect(items.index).toBeNull();
+    expect(screen.queryByTestId("item-row")).toBeNull();
+  });
+
+  test("Lock now and Ctrl+L lock the vault", async () => {
+    const shell = await startApp();
+    await fireEvent.click(screen.getByTestId("lock-button"));
+    await screen.findByTestId("unlock-screen");
+    expect(screen.queryByTestId("lock-reason")).toBeNull();
+    await unlockWith("olive lantern mountain seventeen");
+    await screen.findByTestId("app-shell");
+    await fireEvent.keyDown(window, { key: "l", ctrlKey: true });
+    await screen.findByTestId("unlock-screen");
+    expect(shell.callsTo("lock_vault")).toHaveLength(2);
+  });
+
+  test("if the shell cannot lock, the vault is not shown as locked", async () => {
+    await startApp({
+      lock_vault: () => {
+        throw new ShellError("vault_busy", "a job holds the vault");
+      },
+    });
+    await fireEvent.click(screen.getByTestId("lock-button"));
+    expect((await screen.findByTestId("lock-error")).textContent).toContain("The vault is busy");
+    expect(screen.getByTestId("app-shell")).toBeTruthy();
+  });
+});
