@@ -2,7 +2,6 @@
 import { describe, expect, test } from "vitest";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { fireEvent, screen, waitFor } from "@testing-library/svelte";
 import { startApp } from "./app";
 import { item, shellEvent, tableOf } from "./shell";
@@ -56,7 +55,7 @@ describe("text from outside is shown as text", () => {
         else if (/\.(svelte|ts)$/.test(name)) files.push(path);
       }
     };
-    const ui = fileURLToPath(new URL("..", import.meta.url));
+    const ui = join(__dirname, "..");
     walk(join(ui, "src"));
     expect(files.length).toBeGreaterThan(20);
     for (const file of files) {
