@@ -1,6 +1,7 @@
 import { describe, expect, test, vi } from "vitest";
 import { throttled } from "../src/lib/activity";
 import { detailLines } from "../src/lib/details";
+import { detailLabel, detailValue } from "../src/lib/custody";
 import { base64ToBytes } from "../src/lib/bytes";
 
 describe("small parts", () => {
@@ -20,13 +21,20 @@ describe("small parts", () => {
   });
 
   test("event details read as key: value lines, whatever the JSON holds", () => {
-    expect(detailLines('{"previous_sha256":"ab","size":5,"kdf":{"m":19456,"t":2},"gone":null}')).toEqual([
-      { key: "previous sha256", value: "ab" },
-      { key: "size", value: "5" },
-      { key: "kdf", value: "m 19456, t 2" },
+    const lines = detailLines('{"previous_sha256":"ab","size":1500,"kdf":{"m":19456,"t":2},"gone":null,"new_key":1}');
+    expect(lines.map((l) => [detailLabel(l.key), detailValue(l)])).toEqual([
+      ["Fingerprint of the old value", "ab"],
+      ["Size", "1.5 kB"],
+      ["Key settings", "m 19456, t 2"],
+      ["new key", "1"],
+    ]);
+    const edit = detailLines('{"field":"source","value":"Handed over"}');
+    expect(edit.map((l) => [detailLabel(l.key), detailValue(l)])).toEqual([
+      ["Changed", "Source"],
+      ["New value", "Handed over"],
     ]);
     expect(detailLines("{}")).toEqual([]);
-    expect(detailLines("not json")).toEqual([{ key: "", value: "not json" }]);
+    expect(detailLines("not json")).toEqual([{ key: "", raw: "not json", text: "not json" }]);
   });
 
   test("preview bytes are decoded exactly", () => {

@@ -1,6 +1,7 @@
 // Words for the custody log: each action and each verification problem gets a translated sentence.
 import type { ProblemDto } from "./bindings";
-import { hasKey, t } from "./i18n/index.svelte";
+import type { DetailLine } from "./details";
+import { formatDateTime, formatSize, hasKey, t, type MessageKey } from "./i18n/index.svelte";
 
 /** The actions the vault writes today; each must have a translation (tests/i18n.test.ts). */
 export const KNOWN_ACTIONS = [
@@ -31,4 +32,53 @@ export function problemText(problem: ProblemDto): string {
     seq: problem.seq ?? unknown,
     last_seq: problem.last_seq ?? unknown,
   });
+}
+
+/** The keys the vault writes into event details today; each has a plain label (tests/i18n.test.ts). */
+export const KNOWN_DETAIL_KEYS = [
+  "sha256",
+  "size",
+  "name",
+  "media_type",
+  "description",
+  "source",
+  "duplicate_of",
+  "field",
+  "value",
+  "previous_sha256",
+  "to",
+  "format",
+  "kind",
+  "kdf",
+  "key_slot",
+  "reason",
+  "ok",
+  "problems",
+  "items",
+  "events",
+  "quarantine",
+  "tmp_leftovers",
+  "unreferenced_blobs",
+  "other_files",
+  "previous_event_time",
+  "clock_now",
+] as const;
+
+/** A detail's label: a plain word for the keys the vault writes, the key itself for anything newer. */
+export function detailLabel(key: string): string {
+  const label = `field.${key}`;
+  return hasKey(label) ? t(label) : key.replace(/_/g, " ");
+}
+
+const TIME_KEYS = new Set(["previous_event_time", "clock_now"]);
+/** The item fields an edit event names, said in the words the detail form uses. */
+const EDITED_FIELDS: Record<string, MessageKey> = { description: "detail.description", source: "detail.source" };
+
+export function detailValue(line: DetailLine): string {
+  if (line.key === "field" && typeof line.raw === "string" && line.raw in EDITED_FIELDS) {
+    return t(EDITED_FIELDS[line.raw]);
+  }
+  if (line.key === "size" && typeof line.raw === "number") return formatSize(line.raw);
+  if (TIME_KEYS.has(line.key) && typeof line.raw === "string") return formatDateTime(line.raw);
+  return line.text;
 }
