@@ -28,10 +28,12 @@ describe("small parts", () => {
       ["Key settings", "m 19456, t 2"],
       ["new key", "1"],
     ]);
-    const edit = detailLines('{"field":"source","value":"Handed over"}');
+    const edit = detailLines('{"field":"source","value":"Handed over","kind":"recovery","items":1200}');
     expect(edit.map((l) => [detailLabel(l.key), detailValue(l)])).toEqual([
       ["Changed", "Source"],
       ["New value", "Handed over"],
+      ["Kind", "Recovery key"],
+      ["Items", "1,200"],
     ]);
     expect(detailLines("{}")).toEqual([]);
     expect(detailLines("not json")).toEqual([{ key: "", raw: "not json", text: "not json" }]);

@@ -1,7 +1,7 @@
 // Words for the custody log: each action and each verification problem gets a translated sentence.
 import type { ProblemDto } from "./bindings";
 import type { DetailLine } from "./details";
-import { formatDateTime, formatSize, hasKey, t, type MessageKey } from "./i18n/index.svelte";
+import { formatDateTime, formatNumber, formatSize, hasKey, t, type MessageKey } from "./i18n/index.svelte";
 
 /** The actions the vault writes today; each must have a translation (tests/i18n.test.ts). */
 export const KNOWN_ACTIONS = [
@@ -71,14 +71,20 @@ export function detailLabel(key: string): string {
 }
 
 const TIME_KEYS = new Set(["previous_event_time", "clock_now"]);
-/** The item fields an edit event names, said in the words the detail form uses. */
-const EDITED_FIELDS: Record<string, MessageKey> = { description: "detail.description", source: "detail.source" };
+
+/** Values the vault writes in English words, said in the reader's language. */
+const VALUE_WORDS: Record<string, Record<string, MessageKey>> = {
+  field: { description: "detail.description", source: "detail.source" },
+  kind: { passphrase: "unlock.passphrase", recovery: "unlock.recoveryKey" },
+  reason: { "passphrase changed": "reason.passphraseChanged", "replaced by a new recovery key": "reason.recoveryReplaced" },
+};
 
 export function detailValue(line: DetailLine): string {
-  if (line.key === "field" && typeof line.raw === "string" && line.raw in EDITED_FIELDS) {
-    return t(EDITED_FIELDS[line.raw]);
-  }
-  if (line.key === "size" && typeof line.raw === "number") return formatSize(line.raw);
-  if (TIME_KEYS.has(line.key) && typeof line.raw === "string") return formatDateTime(line.raw);
+  const { key, raw } = line;
+  const words = VALUE_WORDS[key];
+  if (words && typeof raw === "string" && Object.hasOwn(words, raw)) return t(words[raw]);
+  if (key === "size" && typeof raw === "number") return formatSize(raw);
+  if (TIME_KEYS.has(key) && typeof raw === "string") return formatDateTime(raw);
+  if (typeof raw === "number") return formatNumber(raw);
   return line.text;
 }

@@ -146,7 +146,7 @@ export const ar: Messages = {
   "action.item.edited": "عُدّل الوصف أو المصدر",
   "action.item.viewed": "عُرض",
   "action.keyslot.added": "أُضيفت عبارة مرور أو مفتاح استرداد",
-  "action.keyslot.removed": "أُزيلت عبارة المرور القديمة",
+  "action.keyslot.removed": "أُزيلت عبارة مرور أو مفتاح استرداد قديم",
   "action.clock.anomaly": "رجعت ساعة الحاسوب إلى الوراء",
   "action.unknown": "إجراء آخر ({action})",
 
@@ -177,6 +177,8 @@ export const ar: Messages = {
   "field.previous_event_time": "وقت الحدث السابق",
   "field.clock_now": "ساعة الحاسوب",
 
+  "reason.passphraseChanged": "تغيّرت عبارة المرور",
+  "reason.recoveryReplaced": "حلّ محلّه مفتاح استرداد جديد",
   "custody.intro": "يُسجَّل هنا كل إجراء على الخزنة. لا يمكن تعديل أي شيء في هذا السجل ولا حذفه.",
   "custody.filters": "عوامل التصفية",
   "custody.filterItem": "رقم العنصر",
@@ -237,8 +239,7 @@ export const ar: Messages = {
   "settings.changing": "جارٍ تغيير عبارة المرور…",
   "settings.changed": "تغيّرت عبارة المرور. استخدم الجديدة من الآن فصاعدًا.",
   "settings.recovery": "مفتاح الاسترداد",
-  "settings.recoveryIntro":
-    "يفتح مفتاح الاسترداد الخزنة إذا فُقدت عبارة المرور. كل مفتاح جديد طريق آخر للدخول: احتفظ به مكتوبًا بعيدًا عن هذا الحاسوب.",
+  "settings.recoveryIntro": "يفتح مفتاح الاسترداد الخزنة إذا فُقدت عبارة المرور. إنشاء مفتاح جديد يحلّ محلّ القديم فيتوقف القديم عن العمل: احتفظ بالجديد مكتوبًا بعيدًا عن هذا الحاسوب.",
   "settings.createRecovery": "أنشئ مفتاح استرداد",
   "settings.recoveryCreated": "أُنشئ مفتاح الاسترداد. احفظه في مكان آمن.",
 

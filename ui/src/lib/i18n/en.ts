@@ -123,7 +123,7 @@ export const en = {
   "action.item.edited": "Description or source changed",
   "action.item.viewed": "Viewed",
   "action.keyslot.added": "Passphrase or recovery key added",
-  "action.keyslot.removed": "Old passphrase removed",
+  "action.keyslot.removed": "Old passphrase or recovery key removed",
   "action.clock.anomaly": "Computer clock went backwards",
   "action.unknown": "Other action ({action})",
 
@@ -154,6 +154,8 @@ export const en = {
   "field.previous_event_time": "Time of the previous event",
   "field.clock_now": "Computer clock",
 
+  "reason.passphraseChanged": "The passphrase was changed",
+  "reason.recoveryReplaced": "Replaced by a new recovery key",
   "custody.intro": "Every action on the vault is recorded here. Nothing in this log can be changed or removed.",
   "custody.filters": "Filters",
   "custody.filterItem": "Item number",
@@ -214,8 +216,7 @@ export const en = {
   "settings.changing": "Changing the passphrase…",
   "settings.changed": "Passphrase changed. Use the new one from now on.",
   "settings.recovery": "Recovery key",
-  "settings.recoveryIntro":
-    "A recovery key opens the vault if the passphrase is lost. Each new key is another way in: keep it written down, away from this laptop.",
+  "settings.recoveryIntro": "A recovery key opens the vault if the passphrase is lost. Creating a new one replaces the old one, which then stops working: keep the new one written down, away from this laptop.",
   "settings.createRecovery": "Create a recovery key",
   "settings.recoveryCreated": "Recovery key created. Keep it safe.",
 

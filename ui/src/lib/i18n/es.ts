@@ -133,7 +133,7 @@ export const es: Messages = {
   "action.item.edited": "Descripción o fuente modificada",
   "action.item.viewed": "Visto",
   "action.keyslot.added": "Frase de contraseña o clave de recuperación añadida",
-  "action.keyslot.removed": "Frase de contraseña anterior retirada",
+  "action.keyslot.removed": "Frase de contraseña o clave de recuperación anterior retirada",
   "action.clock.anomaly": "El reloj del ordenador retrocedió",
   "action.unknown": "Otra acción ({action})",
 
@@ -164,6 +164,8 @@ export const es: Messages = {
   "field.previous_event_time": "Hora del evento anterior",
   "field.clock_now": "Reloj del ordenador",
 
+  "reason.passphraseChanged": "Se cambió la frase de contraseña",
+  "reason.recoveryReplaced": "Reemplazada por una nueva clave de recuperación",
   "custody.intro":
     "Cada acción sobre la bóveda queda anotada aquí. Nada de este registro se puede modificar ni borrar.",
   "custody.filters": "Filtros",
@@ -226,8 +228,7 @@ export const es: Messages = {
   "settings.changing": "Cambiando la frase de contraseña…",
   "settings.changed": "Frase de contraseña cambiada. A partir de ahora use la nueva.",
   "settings.recovery": "Clave de recuperación",
-  "settings.recoveryIntro":
-    "Una clave de recuperación abre la bóveda si se pierde la frase de contraseña. Cada clave nueva es otra forma de entrar: guárdela por escrito, lejos de este ordenador.",
+  "settings.recoveryIntro": "Una clave de recuperación abre la bóveda si se pierde la frase de contraseña. Crear una nueva reemplaza la anterior, que deja de funcionar: guarde la nueva por escrito, lejos de este ordenador.",
   "settings.createRecovery": "Crear una clave de recuperación",
   "settings.recoveryCreated": "Clave de recuperación creada. Guárdela en un lugar seguro.",
 

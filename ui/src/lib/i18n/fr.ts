@@ -133,7 +133,7 @@ export const fr: Messages = {
   "action.item.edited": "Description ou source modifiée",
   "action.item.viewed": "Consulté",
   "action.keyslot.added": "Phrase secrète ou clé de secours ajoutée",
-  "action.keyslot.removed": "Ancienne phrase secrète retirée",
+  "action.keyslot.removed": "Ancienne phrase secrète ou clé de secours retirée",
   "action.clock.anomaly": "L’horloge de l’ordinateur a reculé",
   "action.unknown": "Autre action ({action})",
 
@@ -164,6 +164,8 @@ export const fr: Messages = {
   "field.previous_event_time": "Heure de l’événement précédent",
   "field.clock_now": "Horloge de l’ordinateur",
 
+  "reason.passphraseChanged": "La phrase secrète a été changée",
+  "reason.recoveryReplaced": "Remplacée par une nouvelle clé de secours",
   "custody.intro":
     "Chaque action sur le coffre est inscrite ici. Rien dans ce journal ne peut être modifié ni supprimé.",
   "custody.filters": "Filtres",
@@ -227,8 +229,7 @@ export const fr: Messages = {
   "settings.changing": "Changement de la phrase secrète…",
   "settings.changed": "Phrase secrète changée. Utilisez désormais la nouvelle.",
   "settings.recovery": "Clé de secours",
-  "settings.recoveryIntro":
-    "Une clé de secours ouvre le coffre si la phrase secrète est perdue. Chaque nouvelle clé est un moyen d’entrer de plus : gardez-la par écrit, loin de cet ordinateur.",
+  "settings.recoveryIntro": "Une clé de secours ouvre le coffre si la phrase secrète est perdue. En créer une nouvelle remplace l’ancienne, qui ne fonctionne plus : gardez la nouvelle par écrit, loin de cet ordinateur.",
   "settings.createRecovery": "Créer une clé de secours",
   "settings.recoveryCreated": "Clé de secours créée. Gardez-la en lieu sûr.",
 
