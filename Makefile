@@ -1,5 +1,5 @@
 # Custodia: the two commands a fresh Debian/Ubuntu machine needs are `make run` and `make test`; both
-# install what is missing first (scripts/install-deps.sh).
+# install what is missing first (scripts/install-deps.sh, then npm ci for the front end).
 
 SHELL := /bin/bash
 # Builds live outside the clone so repeated CI runs and fresh clones reuse them.
@@ -7,21 +7,27 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/custodia/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: deps build run test test-rust lint cli bench bindings help
+.PHONY: deps ui build run test test-rust test-ui lint e2e cli bench bindings help
 
 help:
 	@echo "make run    install what is missing, build, open the desktop app"
-	@echo "make test   install what is missing, run every check and test"
-	@echo "make bench  measure ingest against sha256sum + age (writes BENCHMARKS.md tables)"
+	@echo "make test   install what is missing, run every check and test (Rust, front end, end to end)"
+	@echo "make e2e    the end-to-end suite alone; screenshots in target/e2e/screenshots/"
+	@echo "make bench  measure ingest, memory, open time and the app (writes the tables for BENCHMARKS.md)"
 	@echo "make cli    build the custodia command ($(CARGO_TARGET_DIR)/release/custodia)"
 
 deps:
 	@./scripts/install-deps.sh
 
-build: deps
+# The app embeds the built front end, so every Rust build of it needs ui/dist first.
+ui: deps
+	@./scripts/npm-ci-if-needed.sh ui
+	cd ui && npm run build
+
+build: ui
 	$(CARGO) build --workspace --all-targets
 
-run: deps
+run: ui
 	$(CARGO) build -p custodia-app
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 	  echo "make run: no display; starting the app under Xvfb"; \
@@ -30,21 +36,30 @@ run: deps
 	  $(CARGO_TARGET_DIR)/debug/custodia-app; \
 	fi
 
-lint: deps
+lint: ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run check
 
-test-rust: deps
+test-rust: ui
 	$(CARGO) test --workspace
 
-test: lint test-rust
+test-ui: ui
+	cd ui && npm test
+
+e2e: ui
+	./scripts/e2e.sh
+
+test: lint test-rust test-ui e2e
 	@echo "make test: all checks passed"
 
 cli: deps
 	$(CARGO) build --release -p custodia-cli
 
-bench: cli
+bench: cli ui
 	./scripts/bench-ingest.sh
+	./scripts/bench-populate.sh $(CARGO_TARGET_DIR)/release/custodia $${BENCH_DIR:-/var/tmp/custodia-bench} 100000
+	./scripts/e2e.sh bench $${BENCH_DIR:-/var/tmp/custodia-bench}/many-100000
 
 # Regenerates the TypeScript IPC bindings from src-tauri (a test fails when the committed copy is stale).
 bindings:

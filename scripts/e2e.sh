@@ -7,7 +7,8 @@ set -euo pipefail
 mode="${1:-test}"
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-target="${CARGO_TARGET_DIR:-$HOME/.cache/custodia/target}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/custodia/target}"
+target="$CARGO_TARGET_DIR"
 export PATH="$HOME/.cargo/bin:$PATH"
 TAURI_DRIVER_VERSION=2.1.0
 

@@ -21,6 +21,12 @@ let browser;
 const $ = (id) => browser.$(`[data-testid="${id}"]`);
 const $$ = (id) => browser.$$(`[data-testid="${id}"]`);
 
+async function attributes(id, name) {
+  const values = [];
+  for (const el of await $$(id)) values.push(await el.getAttribute(name));
+  return values;
+}
+
 async function shot(name) {
   // A screenshot right after a DOM change can show the previous frame: let it settle.
   await browser.pause(400);
@@ -106,7 +112,7 @@ test('add a file and see it in the list with its SHA-256 and custody timeline', 
   assert.equal(await (await $('detail-name')).getText(), 'testimony-w12.txt');
   const timeline = await visible('detail-timeline');
   await timeline.scrollIntoView();
-  const actions = await Promise.all((await $$('timeline-event')).map((e) => e.getAttribute('data-action')));
+  const actions = await attributes('timeline-event', 'data-action');
   assert.ok(actions.includes('item.ingested'), `the timeline shows the ingest, got ${actions}`);
   await shot('06-item-detail');
 });
@@ -151,7 +157,7 @@ test('switching to Arabic mirrors the layout', async () => {
 
 test('the copy saved from the app is byte for byte the original', async () => {
   await (await visible('nav-evidence')).click();
-  const row = await $(`[data-testid="item-row"][data-id="${itemId}"]`);
+  const row = await browser.$(`[data-testid="item-row"][data-id="${itemId}"]`);
   await row.click();
   await (await visible('save-copy')).click();
   const copy = join(process.env.CUSTODIA_E2E_SAVE_DIR, 'testimony-w12.txt');
