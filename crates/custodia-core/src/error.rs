@@ -2,7 +2,10 @@
 
 pub use crate::blobs::BlobError;
 pub use crate::custody::CustodyError;
+pub use crate::harm::HarmError;
 pub use crate::keys::KeyError;
+pub use crate::records::import::ImportError;
+pub use crate::records::RecordError;
 pub use crate::store::StoreError;
 pub use crate::vault::VaultError;
 
@@ -20,6 +23,12 @@ pub enum Error {
     Custody(CustodyError),
     #[error(transparent)]
     Vault(#[from] VaultError),
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Harm(#[from] HarmError),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -66,6 +75,24 @@ impl Error {
             Error::Vault(VaultError::OutputInsideVault(_)) => "output_inside_vault",
             Error::Vault(VaultError::TextTooLong { .. } | VaultError::TextHasControlChars { .. }) => "bad_text",
             Error::Vault(_) => "vault_error",
+            Error::Record(RecordError::PersonNotFound(_)) => "person_not_found",
+            Error::Record(RecordError::InterviewNotFound(_)) => "interview_not_found",
+            Error::Record(RecordError::IncidentNotFound(_)) => "incident_not_found",
+            Error::Record(RecordError::ItemNotFound(_)) => "item_not_found",
+            Error::Record(RecordError::Missing { .. }) => "missing_field",
+            Error::Record(RecordError::BadDate { .. } | RecordError::RangeReversed { .. }) => "bad_date",
+            Error::Record(RecordError::BadChoice { .. }) => "bad_choice",
+            Error::Record(RecordError::TooMany { .. }) => "too_many",
+            Error::Record(RecordError::RefTaken(_)) => "ref_taken",
+            Error::Record(RecordError::Merged { .. }) => "person_merged",
+            Error::Record(RecordError::Consent(_)) => "bad_consent",
+            Error::Record(RecordError::EmptySearch) => "empty_search",
+            Error::Record(RecordError::SamePerson | RecordError::AlreadyReviewed { .. }) => "bad_review",
+            Error::Import(_) => "bad_import",
+            Error::Harm(HarmError::JustificationNeeded { .. }) => "justification_needed",
+            Error::Harm(HarmError::Blocked { .. }) => "harm_blocked",
+            Error::Harm(HarmError::JustificationTooShort) => "justification_too_short",
+            Error::Harm(HarmError::BadSetting { .. }) => "bad_setting",
         }
     }
 }
@@ -94,6 +121,23 @@ pub const CODES: &[&str] = &[
     "output_inside_vault",
     "bad_text",
     "vault_error",
+    "person_not_found",
+    "interview_not_found",
+    "incident_not_found",
+    "missing_field",
+    "bad_date",
+    "bad_choice",
+    "too_many",
+    "ref_taken",
+    "person_merged",
+    "bad_consent",
+    "empty_search",
+    "bad_review",
+    "bad_import",
+    "justification_needed",
+    "harm_blocked",
+    "justification_too_short",
+    "bad_setting",
 ];
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

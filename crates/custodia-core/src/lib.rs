@@ -12,8 +12,8 @@ pub mod blobs;
 mod clock;
 pub mod custody;
 pub mod error;
-pub mod harm;
 mod fsutil;
+pub mod harm;
 pub mod host;
 mod ids;
 pub mod keys;
@@ -29,9 +29,21 @@ pub use audit::{Problem, VerifyProgress, VerifyReport};
 pub use blobs::Flow;
 pub use custody::{device_id, Event, EventQuery, Session};
 pub use error::{Error, Result};
+pub use harm::{Finding, HarmError, HarmSettings, Rule, Severity, SuspectedPair};
 pub use keys::{strength, KdfParams, RecoveryKey, Strength, Unlock};
 pub use reconcile::Reconciliation;
+pub use records::consent::{
+    Consent, ConsentDecision, ConsentInput, ConsentMethod, ConsentStatus, RecipientKind, Scope,
+};
+pub use records::import::{ImportError, Imported};
+pub use records::incidents::{Incident, IncidentInput, IncidentKind};
+pub use records::interviews::{
+    Interview, InterviewEdit, InterviewInput, InterviewStatus, InterviewText, Referral, ReferralKind, Referrals,
+};
 pub use records::items::{AddOptions, Added, Extracted, Item, ItemEdit};
+pub use records::persons::{Identity, Person, PersonAdded, PersonEdit, PersonInput, Sex};
+pub use records::search::Hit;
+pub use records::{HistoryEntry, RecordError};
 /// Re-exported for forensic access through `Vault::open_raw_database`.
 pub use rusqlite;
 /// Re-exported so callers build passphrases with the same type.

@@ -1,3 +1,16 @@
 //! Do-no-harm rules. For now: deciding whether a new interviewee was probably interviewed before (`matching`).
 
+pub mod findings;
+pub mod gate;
 pub mod matching;
+pub mod minhash;
+pub(crate) mod people;
+pub mod review;
+pub(crate) mod rules;
+pub mod settings;
+pub(crate) mod testimony;
+
+pub use findings::{Evidence, Finding, PriorInterview, Reason, Rule, Severity};
+pub use gate::HarmError;
+pub use review::SuspectedPair;
+pub use settings::HarmSettings;

@@ -1,8 +1,11 @@
 //! Integration tests of the vault through its public API, with the real SQLCipher database and real age.
 
 mod common;
+mod harm;
 mod lifecycle;
 mod merkle_vectors;
+mod people;
 mod plaintext;
 mod reconcile;
+mod records;
 mod tamper;

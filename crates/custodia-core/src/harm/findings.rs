@@ -1,0 +1,321 @@
+//! What a do-no-harm rule says: a finding with its rule id, severity, a message code with parameters (so
+//! the app can word it in each language), the English sentence, and the evidence behind it.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// The rules, by their stable ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    PossibleDuplicatePerson,
+    RecentInterview,
+    InterviewCount,
+    NearDuplicateTestimony,
+    ConsentMissing,
+    ConsentScope,
+    SensitiveSafeguard,
+}
+
+impl Rule {
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::PossibleDuplicatePerson => "possible-duplicate-person",
+            Rule::RecentInterview => "recent-interview",
+            Rule::InterviewCount => "interview-count",
+            Rule::NearDuplicateTestimony => "near-duplicate-testimony",
+            Rule::ConsentMissing => "consent-missing",
+            Rule::ConsentScope => "consent-scope",
+            Rule::SensitiveSafeguard => "sensitive-safeguard",
+        }
+    }
+}
+
+/// How a finding bears on the action: `Info` is shown, a `Warning` needs a written justification to
+/// proceed, a `Block` stops the action until the data is fixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Block,
+}
+
+/// One explanation of a person match: a stable code and a sentence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    pub code: String,
+    pub text: String,
+}
+
+/// What a finding rests on: the records involved, and for matches the score and its reasons.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Evidence {
+    pub records: Vec<String>,
+    pub score: Option<f64>,
+    pub reasons: Vec<Reason>,
+}
+
+/// One finding of one rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: Rule,
+    pub severity: Severity,
+    /// A stable message code; `params` fill it in. The app translates from these.
+    pub code: &'static str,
+    pub params: Value,
+    /// The English sentence, built from the same parameters.
+    pub message: String,
+    pub evidence: Evidence,
+}
+
+/// An earlier interview, as findings cite it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PriorInterview {
+    pub id: String,
+    pub date: String,
+    pub interviewers: Vec<String>,
+}
+
+impl PriorInterview {
+    fn phrase(&self) -> String {
+        if self.interviewers.is_empty() {
+            self.date.clone()
+        } else {
+            format!("{} by {}", self.date, join_and(&self.interviewers))
+        }
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    }
+}
+
+/// "2026-03-02 by A. Haroun, 2026-05-19 by M. Diallo".
+fn listed(prior: &[PriorInterview]) -> String {
+    prior.iter().map(PriorInterview::phrase).collect::<Vec<_>>().join(", ")
+}
+
+/// "interviewed twice: 2026-03-02 by A. Haroun, 2026-05-19 by M. Diallo" or "not interviewed yet".
+fn interviewed(prior: &[PriorInterview]) -> String {
+    if prior.is_empty() {
+        return "not interviewed yet".into();
+    }
+    format!("interviewed {}: {}", times(prior.len()), listed(prior))
+}
+
+/// Joins reason sentences as one: "Name and birth year match; birth place spelled differently."
+fn reasons_sentence(reasons: &[Reason]) -> String {
+    let joined = reasons.iter().map(|r| r.text.trim().trim_end_matches('.')).collect::<Vec<_>>().join("; ");
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(first) => format!(" {}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
+fn finding(rule: Rule, severity: Severity, code: &'static str, params: Value, message: String) -> Finding {
+    Finding { rule, severity, code, params, message, evidence: Evidence::default() }
+}
+
+pub(crate) fn duplicate_person(person: &str, score: f64, reasons: Vec<Reason>, prior: &[PriorInterview]) -> Finding {
+    let message =
+        format!("Probably the same person as {person}, {}.{}", interviewed(prior), reasons_sentence(&reasons));
+    let params = json!({
+        "person": person,
+        "interviews": prior,
+        "reasons": reasons.iter().map(|r| &r.code).collect::<Vec<_>>(),
+        "score": score,
+    });
+    let mut f = finding(Rule::PossibleDuplicatePerson, Severity::Warning, "duplicate_person", params, message);
+    f.evidence.records = std::iter::once(person.to_string()).chain(prior.iter().map(|p| p.id.clone())).collect();
+    f.evidence.score = Some(score);
+    f.evidence.reasons = reasons;
+    f
+}
+
+pub(crate) fn recent_interview(person: &str, days: i64, cooldown_days: u32, last: &PriorInterview) -> Finding {
+    let ago = match days {
+        0 => "today".to_string(),
+        1 => "1 day ago".to_string(),
+        d if d < 0 => format!("{} days later", -d),
+        d => format!("{d} days ago"),
+    };
+    let message = format!(
+        "{person} was interviewed {ago} ({}); the cooldown is {cooldown_days} days. Another interview so soon can \
+         harm them: use the earlier testimony if you can.",
+        last.phrase()
+    );
+    let params = json!({ "person": person, "days": days, "cooldown_days": cooldown_days, "last": last });
+    let mut f = finding(Rule::RecentInterview, Severity::Warning, "recent_interview", params, message);
+    f.evidence.records = vec![person.to_string(), last.id.clone()];
+    f
+}
+
+pub(crate) fn interview_count(person: &str, max: u32, prior: &[PriorInterview]) -> Finding {
+    let (severity, code, message) = if prior.len() >= max as usize {
+        (
+            Severity::Warning,
+            "interview_count",
+            format!(
+                "{person} was already {} (the limit is {max}). Each new interview asks them to tell it again.",
+                interviewed(prior)
+            ),
+        )
+    } else {
+        (
+            Severity::Info,
+            "prior_interviews",
+            format!("{person} was interviewed {} before: {}.", times(prior.len()), listed(prior)),
+        )
+    };
+    let params = json!({ "person": person, "count": prior.len(), "max": max, "interviews": prior });
+    let mut f = finding(Rule::InterviewCount, severity, code, params, message);
+    f.evidence.records = std::iter::once(person.to_string()).chain(prior.iter().map(|p| p.id.clone())).collect();
+    f
+}
+
+pub(crate) fn near_duplicate_testimony(person: &str, other: &PriorInterview, similarity: f64) -> Finding {
+    let percent = (similarity * 100.0).round() as u32;
+    let message = format!(
+        "This transcript is nearly the same as {} ({person}, {}): about {percent}% of their phrases are shared. It \
+         may be the same account recorded twice, or copied.",
+        other.id,
+        other.phrase()
+    );
+    let params = json!({ "person": person, "interview": other, "similarity": similarity, "percent": percent });
+    let mut f = finding(Rule::NearDuplicateTestimony, Severity::Warning, "near_duplicate_testimony", params, message);
+    f.evidence.records = vec![other.id.clone(), person.to_string()];
+    f.evidence.score = Some(similarity);
+    f
+}
+
+pub(crate) fn consent_not_yet(person: &str) -> Finding {
+    let message = format!("No consent is recorded for {person} yet; record it before the interview is completed.");
+    let mut f = finding(Rule::ConsentMissing, Severity::Info, "consent_not_yet", json!({ "person": person }), message);
+    f.evidence.records = vec![person.to_string()];
+    f
+}
+
+pub(crate) fn consent_missing(person: &str, interview: &str) -> Finding {
+    let message = format!(
+        "No consent is recorded for {person}. Record consent (given or refused) before completing {interview}."
+    );
+    let params = json!({ "person": person, "interview": interview });
+    let mut f = finding(Rule::ConsentMissing, Severity::Block, "consent_missing", params, message);
+    f.evidence.records = vec![person.to_string(), interview.to_string()];
+    f
+}
+
+pub(crate) fn consent_scope(person: &str, recipient: &str, recipient_label: &str, why: &'static str) -> Finding {
+    let reason = match why {
+        "not_recorded" => "no consent is recorded",
+        "refused" => "consent was refused",
+        "withdrawn" => "consent was withdrawn",
+        _ => "the consent given does not include this recipient",
+    };
+    let message = format!("{person}'s records cannot go to {recipient_label}: {reason}.");
+    let params = json!({ "person": person, "recipient": recipient, "why": why });
+    let mut f = finding(Rule::ConsentScope, Severity::Block, "consent_scope", params, message);
+    f.evidence.records = vec![person.to_string()];
+    f
+}
+
+fn vulnerability(minor: bool, sgbv: bool) -> (Vec<&'static str>, &'static str) {
+    match (minor, sgbv) {
+        (true, true) => (vec!["minor", "sgbv"], "a minor and a survivor of sexual or gender-based violence"),
+        (true, false) => (vec!["minor"], "a minor"),
+        _ => (vec!["sgbv"], "a survivor of sexual or gender-based violence"),
+    }
+}
+
+pub(crate) fn safeguard_interviewer(person: &str, minor: bool, sgbv: bool, interviewers: &[String]) -> Finding {
+    let (flags, label) = vulnerability(minor, sgbv);
+    let who = if interviewers.is_empty() {
+        "no interviewer is named".to_string()
+    } else {
+        format!(
+            "{} {} not marked as trained",
+            join_and(interviewers),
+            if interviewers.len() == 1 { "is" } else { "are" }
+        )
+    };
+    let message = format!("{person} is {label}: the interview needs an interviewer trained for it, and {who}.");
+    let params = json!({ "person": person, "vulnerability": flags, "interviewers": interviewers });
+    let mut f = finding(Rule::SensitiveSafeguard, Severity::Warning, "safeguard_interviewer", params, message);
+    f.evidence.records = vec![person.to_string()];
+    f
+}
+
+pub(crate) fn safeguard_referral(person: &str, interview: &str, minor: bool, sgbv: bool, missing: &[&str]) -> Finding {
+    let (flags, label) = vulnerability(minor, sgbv);
+    let kinds: Vec<String> = missing.iter().map(|k| k.to_string()).collect();
+    let message = format!(
+        "{person} is {label}: record whether the {} referral was made or declined before completing {interview}.",
+        join_and(&kinds)
+    );
+    let params = json!({ "person": person, "interview": interview, "vulnerability": flags, "missing": missing });
+    let mut f = finding(Rule::SensitiveSafeguard, Severity::Block, "safeguard_referral", params, message);
+    f.evidence.records = vec![person.to_string(), interview.to_string()];
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prior(id: &str, date: &str, by: &str) -> PriorInterview {
+        PriorInterview { id: id.into(), date: date.into(), interviewers: vec![by.into()] }
+    }
+
+    #[test]
+    fn duplicate_message_reads_like_the_design() {
+        let reasons = vec![
+            Reason { code: "name_birth_year".into(), text: "name and birth year match".into() },
+            Reason { code: "place_variant".into(), text: "birth place spelled differently".into() },
+        ];
+        let f = duplicate_person(
+            "P-7F3K",
+            0.93,
+            reasons,
+            &[prior("T-1", "2026-03-02", "A. Haroun"), prior("T-2", "2026-05-19", "M. Diallo")],
+        );
+        assert_eq!(
+            f.message,
+            "Probably the same person as P-7F3K, interviewed twice: 2026-03-02 by A. Haroun, 2026-05-19 by M. Diallo. \
+             Name and birth year match; birth place spelled differently."
+        );
+        assert_eq!(f.params["reasons"][1], "place_variant");
+        assert_eq!(serde_json::to_value(f.rule).expect("json"), "possible-duplicate-person");
+    }
+
+    #[test]
+    fn interview_count_is_information_below_the_limit_and_a_warning_at_it() {
+        let one = [prior("T-1", "2026-03-02", "A. Haroun")];
+        let f = interview_count("P-7F3K", 2, &one);
+        assert_eq!((f.severity, f.code), (Severity::Info, "prior_interviews"));
+        assert_eq!(f.message, "P-7F3K was interviewed once before: 2026-03-02 by A. Haroun.");
+        let two = [prior("T-1", "2026-03-02", "A. Haroun"), prior("T-2", "2026-05-19", "M. Diallo")];
+        assert_eq!(interview_count("P-7F3K", 2, &two).severity, Severity::Warning);
+    }
+
+    #[test]
+    fn lists_of_names_read_naturally() {
+        assert_eq!(join_and(&["A".into(), "B".into(), "C".into()]), "A, B and C");
+        let f = safeguard_interviewer("P-1", true, false, &["A".into(), "B".into()]);
+        assert!(f.message.ends_with("A and B are not marked as trained."), "{}", f.message);
+    }
+}

@@ -1,0 +1,537 @@
+//! Testimonies: who was interviewed, by whom, when and where, in which language, the transcript and
+//! summary, linked documents and incidents, referrals, and the draft/complete status. The rules run
+//! before an interview is created or its transcript or date changes, and before it is completed (which
+//! needs consent recorded). Listings leave the texts out; reading them is logged (`interview.viewed`).
+
+use super::fields::{self, Change};
+use super::persons::{self, Person};
+use super::RecordError;
+use crate::custody::{self, Action};
+use crate::error::Result;
+use crate::harm::{gate, rules, testimony, Finding};
+use crate::ids;
+use crate::vault::Vault;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+use serde_json::json;
+
+/// Whether a referral was made or declined; `None` where it is not recorded yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Referral {
+    Made,
+    Declined,
+}
+
+impl Referral {
+    /// Reads `made`, `declined`, or empty (not recorded).
+    pub fn parse(text: &str) -> Result<Option<Referral>> {
+        match text.trim().to_lowercase().as_str() {
+            "" => Ok(None),
+            "made" => Ok(Some(Referral::Made)),
+            "declined" => Ok(Some(Referral::Declined)),
+            _ => Err(RecordError::BadChoice {
+                field: "referral",
+                value: fields::shorten(text),
+                allowed: "made, declined, or empty",
+            }
+            .into()),
+        }
+    }
+
+    fn as_str(this: Option<Referral>) -> &'static str {
+        match this {
+            None => "",
+            Some(Referral::Made) => "made",
+            Some(Referral::Declined) => "declined",
+        }
+    }
+
+    fn from_stored(text: &str) -> Option<Referral> {
+        Referral::parse(text).ok().flatten()
+    }
+}
+
+/// The three kinds of referral an interview records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReferralKind {
+    Psychosocial,
+    Medical,
+    Legal,
+}
+
+impl ReferralKind {
+    pub const ALL: [ReferralKind; 3] = [ReferralKind::Psychosocial, ReferralKind::Medical, ReferralKind::Legal];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferralKind::Psychosocial => "psychosocial",
+            ReferralKind::Medical => "medical",
+            ReferralKind::Legal => "legal",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<ReferralKind> {
+        ReferralKind::ALL.into_iter().find(|k| k.as_str() == text.trim().to_lowercase()).ok_or_else(|| {
+            RecordError::BadChoice {
+                field: "referral kind",
+                value: fields::shorten(text),
+                allowed: "psychosocial, medical, legal",
+            }
+            .into()
+        })
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            ReferralKind::Psychosocial => "referral_psychosocial",
+            ReferralKind::Medical => "referral_medical",
+            ReferralKind::Legal => "referral_legal",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Referrals {
+    pub psychosocial: Option<Referral>,
+    pub medical: Option<Referral>,
+    pub legal: Option<Referral>,
+}
+
+impl Referrals {
+    fn get(&self, kind: ReferralKind) -> Option<Referral> {
+        match kind {
+            ReferralKind::Psychosocial => self.psychosocial,
+            ReferralKind::Medical => self.medical,
+            ReferralKind::Legal => self.legal,
+        }
+    }
+
+    /// The kinds not recorded yet.
+    pub fn missing(&self) -> Vec<&'static str> {
+        ReferralKind::ALL.into_iter().filter(|k| self.get(*k).is_none()).map(ReferralKind::as_str).collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InterviewStatus {
+    Draft,
+    Complete,
+}
+
+/// What a documenter gives for a new interview.
+#[derive(Debug, Clone, Default)]
+pub struct InterviewInput {
+    /// The interviewee: pseudonym code or external reference.
+    pub person: String,
+    pub interviewers: Vec<String>,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub place: String,
+    pub language: String,
+    pub interpreter: String,
+    pub transcript: String,
+    pub summary: String,
+    /// Evidence item ids: recordings, consent form scans, photos.
+    pub documents: Vec<String>,
+    pub incidents: Vec<String>,
+    pub referrals: Referrals,
+}
+
+/// An interview without its texts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Interview {
+    pub id: String,
+    pub person: String,
+    pub interviewers: Vec<String>,
+    pub date: String,
+    pub place: String,
+    pub language: String,
+    pub interpreter: String,
+    pub status: InterviewStatus,
+    pub referrals: Referrals,
+    pub documents: Vec<String>,
+    pub incidents: Vec<String>,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// An interview's texts, returned by the logged `read_interview`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InterviewText {
+    pub transcript: String,
+    pub summary: String,
+}
+
+/// New values for an interview; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct InterviewEdit {
+    pub date: Option<String>,
+    pub place: Option<String>,
+    pub language: Option<String>,
+    pub interpreter: Option<String>,
+    pub transcript: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// The result of a change the rules looked at: the record and the findings shown.
+#[derive(Debug, Clone)]
+pub struct Checked<T> {
+    pub record: T,
+    pub findings: Vec<Finding>,
+}
+
+const SELECT_INTERVIEW: &str = "SELECT id, person_id, date, place, language, interpreter, status, \
+     referral_psychosocial, referral_medical, referral_legal, created_at, created_by FROM interviews";
+
+fn row_to_interview(r: &Row<'_>) -> rusqlite::Result<Interview> {
+    Ok(Interview {
+        id: r.get(0)?,
+        person: r.get(1)?,
+        interviewers: Vec::new(),
+        date: r.get(2)?,
+        place: r.get(3)?,
+        language: r.get(4)?,
+        interpreter: r.get(5)?,
+        status: if r.get::<_, String>(6)? == "complete" { InterviewStatus::Complete } else { InterviewStatus::Draft },
+        referrals: Referrals {
+            psychosocial: Referral::from_stored(&r.get::<_, String>(7)?),
+            medical: Referral::from_stored(&r.get::<_, String>(8)?),
+            legal: Referral::from_stored(&r.get::<_, String>(9)?),
+        },
+        documents: Vec::new(),
+        incidents: Vec::new(),
+        created_at: r.get(10)?,
+        created_by: r.get(11)?,
+    })
+}
+
+fn links_from(conn: &Connection, from: &str, prefix: &str) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT to_id FROM links WHERE from_id = ?1 AND to_id LIKE ?2 ORDER BY to_id")?;
+    let rows = stmt.query_map(params![from, format!("{prefix}-%")], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn complete(conn: &Connection, mut interview: Interview) -> Result<Interview> {
+    interview.interviewers = rules::interviewers_of(conn, &interview.id)?;
+    interview.documents = links_from(conn, &interview.id, "E")?;
+    interview.incidents = links_from(conn, &interview.id, "N")?;
+    Ok(interview)
+}
+
+pub(crate) fn find(conn: &Connection, typed: &str) -> Result<Interview> {
+    let id = ids::normalize(typed);
+    let found = conn.query_row(&format!("{SELECT_INTERVIEW} WHERE id = ?1"), [&id], row_to_interview).optional()?;
+    complete(conn, found.ok_or_else(|| RecordError::InterviewNotFound(fields::shorten(typed)))?)
+}
+
+/// An input's fields after checking.
+struct Valid {
+    person: Person,
+    interviewers: Vec<String>,
+    date: chrono::NaiveDate,
+    place: String,
+    language: String,
+    interpreter: String,
+    transcript: String,
+    summary: String,
+    documents: Vec<String>,
+    incidents: Vec<String>,
+}
+
+fn check(conn: &Connection, input: &InterviewInput) -> Result<Valid> {
+    let person = persons::find_current(conn, &input.person)?;
+    let interviewers = fields::list("interviewers", &input.interviewers)?;
+    if interviewers.is_empty() {
+        return Err(RecordError::Missing { field: "interviewer" }.into());
+    }
+    let documents = input.documents.iter().map(|d| fields::existing_item(conn, d)).collect::<Result<Vec<_>>>()?;
+    let incidents =
+        input.incidents.iter().map(|n| super::incidents::find(conn, n).map(|i| i.id)).collect::<Result<Vec<_>>>()?;
+    if documents.len() > fields::MAX_LIST || incidents.len() > fields::MAX_LIST {
+        return Err(RecordError::TooMany { field: "linked records", max: fields::MAX_LIST }.into());
+    }
+    Ok(Valid {
+        person,
+        interviewers,
+        date: fields::day("interview date", &input.date)?,
+        place: fields::line("place", &input.place)?,
+        language: fields::line("language", &input.language)?,
+        interpreter: fields::line("interpreter", &input.interpreter)?,
+        transcript: fields::text("transcript", &input.transcript, fields::LONG)?,
+        summary: fields::text("summary", &input.summary, fields::MEDIUM)?,
+        documents,
+        incidents,
+    })
+}
+
+impl Vault {
+    /// The findings for an interview about to be created, without saving anything.
+    pub fn check_interview(&self, input: &InterviewInput) -> Result<Vec<Finding>> {
+        let v = check(&self.conn, input)?;
+        let plan = rules::Planned {
+            person: &v.person,
+            date: v.date,
+            interviewers: &v.interviewers,
+            transcript: &v.transcript,
+            existing: None,
+        };
+        rules::for_interview(&self.conn, &plan, &self.harm_settings()?)
+    }
+
+    /// Creates an interview (a draft) after running the rules; warnings need a `justification`.
+    pub fn add_interview(&mut self, input: &InterviewInput, justification: Option<&str>) -> Result<Checked<Interview>> {
+        let v = check(&self.conn, input)?;
+        let plan = rules::Planned {
+            person: &v.person,
+            date: v.date,
+            interviewers: &v.interviewers,
+            transcript: &v.transcript,
+            existing: None,
+        };
+        let findings = rules::for_interview(&self.conn, &plan, &self.harm_settings()?)?;
+        let justification = gate::decide(&findings, justification)?;
+        let tx = self.conn.transaction()?;
+        let id = fields::new_id(&tx, "interviews", "T", &[5])?;
+        let date = v.date.format("%Y-%m-%d").to_string();
+        let record = json!({
+            "person": v.person.id, "interviewers": v.interviewers, "date": date, "place": v.place,
+            "language": v.language, "interpreter": v.interpreter, "documents": v.documents,
+            "incidents": v.incidents, "referrals": input.referrals,
+        });
+        let details = json!({
+            "person": v.person.id,
+            "date": date,
+            "documents": v.documents,
+            "incidents": v.incidents,
+            "record_sha256": persons::record_sha256(&record)?,
+            "transcript_sha256": fields::sha256_hex(&v.transcript),
+            "summary_sha256": fields::sha256_hex(&v.summary),
+        });
+        let event = custody::append(&tx, &self.session, Action::InterviewCreated, Some(&id), details)?;
+        tx.execute(
+            "INSERT INTO interviews (id, person_id, date, place, language, interpreter, transcript, summary,
+                                     referral_psychosocial, referral_medical, referral_legal,
+                                     created_at, created_by, created_seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                id,
+                v.person.id,
+                date,
+                v.place,
+                v.language,
+                v.interpreter,
+                v.transcript,
+                v.summary,
+                Referral::as_str(input.referrals.psychosocial),
+                Referral::as_str(input.referrals.medical),
+                Referral::as_str(input.referrals.legal),
+                event.time,
+                event.actor,
+                event.seq
+            ],
+        )?;
+        for name in &v.interviewers {
+            tx.execute("INSERT OR IGNORE INTO interviewers (name) VALUES (?1)", [name])?;
+            tx.execute("INSERT INTO interview_interviewers (interview_id, name) VALUES (?1, ?2)", params![id, name])?;
+        }
+        for target in v.documents.iter().chain(&v.incidents) {
+            tx.execute("INSERT OR IGNORE INTO links (from_id, to_id) VALUES (?1, ?2)", params![id, target])?;
+        }
+        testimony::index(&tx, &id, &v.transcript)?;
+        gate::log_overrides(&tx, &self.session, &id, &findings, justification.as_deref())?;
+        tx.commit()?;
+        Ok(Checked { record: self.interview(&id)?, findings })
+    }
+
+    pub fn interview(&self, id: &str) -> Result<Interview> {
+        find(&self.conn, id)
+    }
+
+    /// A person's interviews, oldest first.
+    pub fn interviews_of(&self, person: &str) -> Result<Vec<Interview>> {
+        let person = persons::find(&self.conn, person)?;
+        let mut stmt =
+            self.conn.prepare(&format!("{SELECT_INTERVIEW} WHERE person_id = ?1 ORDER BY date, created_seq"))?;
+        let rows = stmt.query_map([&person.id], row_to_interview)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter().map(|i| complete(&self.conn, i)).collect()
+    }
+
+    /// The transcript and summary. Logged as `interview.viewed`.
+    pub fn read_interview(&mut self, id: &str) -> Result<InterviewText> {
+        let interview = find(&self.conn, id)?;
+        let text =
+            self.conn.query_row("SELECT transcript, summary FROM interviews WHERE id = ?1", [&interview.id], |r| {
+                Ok(InterviewText { transcript: r.get(0)?, summary: r.get(1)? })
+            })?;
+        let tx = self.conn.transaction()?;
+        custody::append(&tx, &self.session, Action::InterviewViewed, Some(&interview.id), json!({}))?;
+        tx.commit()?;
+        Ok(text)
+    }
+
+    /// Changes an interview's fields, keeping the previous values in the history. A new transcript or date
+    /// is checked again (near-duplicate testimony, recent interview); warnings need a justification.
+    pub fn edit_interview(
+        &mut self,
+        id: &str,
+        edit: &InterviewEdit,
+        justification: Option<&str>,
+    ) -> Result<Checked<Interview>> {
+        let interview = find(&self.conn, id)?;
+        let old =
+            self.conn.query_row("SELECT transcript, summary FROM interviews WHERE id = ?1", [&interview.id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+        let date = match &edit.date {
+            Some(d) => fields::day("interview date", d)?.format("%Y-%m-%d").to_string(),
+            None => interview.date.clone(),
+        };
+        let line = |field, v: &Option<String>, old: &String| -> Result<String> {
+            v.as_ref().map(|v| fields::line(field, v)).unwrap_or_else(|| Ok(old.clone()))
+        };
+        let place = line("place", &edit.place, &interview.place)?;
+        let language = line("language", &edit.language, &interview.language)?;
+        let interpreter = line("interpreter", &edit.interpreter, &interview.interpreter)?;
+        let transcript = match &edit.transcript {
+            Some(t) => fields::text("transcript", t, fields::LONG)?,
+            None => old.0.clone(),
+        };
+        let summary = match &edit.summary {
+            Some(s) => fields::text("summary", s, fields::MEDIUM)?,
+            None => old.1.clone(),
+        };
+        let changes: Vec<Change> = [
+            ("date", interview.date.clone(), date.clone()),
+            ("place", interview.place.clone(), place.clone()),
+            ("language", interview.language.clone(), language.clone()),
+            ("interpreter", interview.interpreter.clone(), interpreter.clone()),
+            ("transcript", old.0.clone(), transcript.clone()),
+            ("summary", old.1.clone(), summary.clone()),
+        ]
+        .into_iter()
+        .filter(|(_, o, n)| o != n)
+        .map(|(field, old, new)| Change { field, old, new })
+        .collect();
+        let rerun = changes.iter().any(|c| c.field == "date" || c.field == "transcript");
+        let findings = if rerun {
+            let person = persons::find(&self.conn, &interview.person)?;
+            let plan = rules::Planned {
+                person: &person,
+                date: fields::day("interview date", &date)?,
+                interviewers: &interview.interviewers,
+                transcript: &transcript,
+                existing: Some(&interview.id),
+            };
+            rules::for_interview(&self.conn, &plan, &self.harm_settings()?)?
+        } else {
+            Vec::new()
+        };
+        let justification = gate::decide(&findings, justification)?;
+        let tx = self.conn.transaction()?;
+        fields::record_changes(&tx, &self.session, Action::InterviewEdited, "interview", &interview.id, &changes)?;
+        tx.execute(
+            "UPDATE interviews SET date = ?1, place = ?2, language = ?3, interpreter = ?4, transcript = ?5,
+                    summary = ?6 WHERE id = ?7",
+            params![date, place, language, interpreter, transcript, summary, interview.id],
+        )?;
+        if changes.iter().any(|c| c.field == "transcript") {
+            testimony::index(&tx, &interview.id, &transcript)?;
+        }
+        gate::log_overrides(&tx, &self.session, &interview.id, &findings, justification.as_deref())?;
+        tx.commit()?;
+        Ok(Checked { record: self.interview(&interview.id)?, findings })
+    }
+
+    /// Records whether a referral was made or declined (`None` clears it), keeping the history.
+    pub fn set_referral(&mut self, id: &str, kind: ReferralKind, value: Option<Referral>) -> Result<Interview> {
+        let interview = find(&self.conn, id)?;
+        let old = Referral::as_str(interview.referrals.get(kind));
+        let new = Referral::as_str(value);
+        if old != new {
+            let tx = self.conn.transaction()?;
+            let change = Change { field: kind.column(), old: old.into(), new: new.into() };
+            fields::record_changes(&tx, &self.session, Action::InterviewEdited, "interview", &interview.id, &[change])?;
+            // The column name comes from the fixed enum, never from the caller.
+            tx.execute(
+                &format!("UPDATE interviews SET {} = ?1 WHERE id = ?2", kind.column()),
+                params![new, interview.id],
+            )?;
+            tx.commit()?;
+        }
+        self.interview(&interview.id)
+    }
+
+    /// Marks an interview complete. Refused (a block, which no justification lifts) without a consent
+    /// record for the person, or, for a minor or a survivor of sexual or gender-based violence, without each
+    /// referral recorded as made or declined.
+    pub fn complete_interview(&mut self, id: &str) -> Result<Checked<Interview>> {
+        let interview = find(&self.conn, id)?;
+        if interview.status == InterviewStatus::Complete {
+            return Ok(Checked { record: interview, findings: Vec::new() });
+        }
+        let person = persons::find(&self.conn, &interview.person)?;
+        let findings = rules::for_completion(&self.conn, &person, &interview.id, &interview.referrals.missing())?;
+        gate::decide(&findings, None)?;
+        let tx = self.conn.transaction()?;
+        let consent: Option<String> = tx
+            .query_row("SELECT id FROM consents WHERE person_id = ?1 ORDER BY seq DESC LIMIT 1", [&person.id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        custody::append(
+            &tx,
+            &self.session,
+            Action::InterviewCompleted,
+            Some(&interview.id),
+            json!({ "consent": consent }),
+        )?;
+        tx.execute("UPDATE interviews SET status = 'complete' WHERE id = ?1", [&interview.id])?;
+        tx.commit()?;
+        Ok(Checked { record: self.interview(&interview.id)?, findings })
+    }
+
+    /// Marks an interviewer as trained (or not) for interviews of minors and survivors of sexual or
+    /// gender-based violence.
+    pub fn set_interviewer(&mut self, name: &str, trained: bool) -> Result<()> {
+        let name = fields::line("interviewer", name)?;
+        if name.is_empty() {
+            return Err(RecordError::Missing { field: "interviewer" }.into());
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO interviewers (name, trained) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET trained = excluded.trained",
+            params![name, trained],
+        )?;
+        custody::append(&tx, &self.session, Action::InterviewerSet, Some(&name), json!({ "trained": trained }))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Interviewers known to the vault, with whether each is trained.
+    pub fn interviewers(&self) -> Result<Vec<(String, bool)>> {
+        let mut stmt = self.conn.prepare("SELECT name, trained FROM interviewers ORDER BY name")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Earlier values of an interview's fields (they may quote the transcript: reading them is logged).
+    pub fn read_interview_history(&mut self, id: &str) -> Result<Vec<fields::HistoryEntry>> {
+        let interview = find(&self.conn, id)?;
+        let history = fields::history(&self.conn, "interview", &interview.id)?;
+        let tx = self.conn.transaction()?;
+        custody::append(
+            &tx,
+            &self.session,
+            Action::InterviewViewed,
+            Some(&interview.id),
+            json!({ "what": "history" }),
+        )?;
+        tx.commit()?;
+        Ok(history)
+    }
+}

@@ -1,0 +1,510 @@
+//! Interviewees. A person is known everywhere by an automatic pseudonym code (`P-7F3K`); the identifying
+//! fields (names, birth date and place, residence, phone, id number, notes) are returned only by
+//! `reveal_person`, and each reveal is a custody event. Custody events about persons carry ids, field names
+//! and hashes, never the values: the log travels in exports.
+
+use super::fields::{self, Change, HistoryEntry};
+use super::RecordError;
+use crate::custody::{self, Action};
+use crate::error::Result;
+use crate::harm::matching::{self, PartialDate};
+use crate::harm::{gate, rules, Finding};
+use crate::ids;
+use crate::vault::Vault;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+use serde_json::json;
+
+/// Sex as recorded on identity documents; unknown is `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Sex {
+    #[serde(rename = "M")]
+    Male,
+    #[serde(rename = "F")]
+    Female,
+}
+
+impl Sex {
+    /// Reads `M`, `F`, `male`, `female` and the matcher's other spellings (any case); empty is unknown;
+    /// anything else is refused rather than silently taken as unknown.
+    pub fn parse(text: &str) -> Result<Option<Sex>> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        match matching::Sex::parse(text) {
+            Some(matching::Sex::Male) => Ok(Some(Sex::Male)),
+            Some(matching::Sex::Female) => Ok(Some(Sex::Female)),
+            None => {
+                Err(RecordError::BadChoice { field: "sex", value: fields::shorten(text), allowed: "M, F, or empty" }
+                    .into())
+            }
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Male => "M",
+            Sex::Female => "F",
+        }
+    }
+
+    fn from_stored(text: &str) -> Option<Sex> {
+        match text {
+            "M" => Some(Sex::Male),
+            "F" => Some(Sex::Female),
+            _ => None,
+        }
+    }
+}
+
+/// What a documenter gives about a person. Text is checked by the vault, never trusted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonInput {
+    /// An external reference (another organisation's or a spreadsheet's id); empty for none.
+    pub reference: String,
+    pub full_name: String,
+    pub other_names: Vec<String>,
+    pub sex: Option<Sex>,
+    /// `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or empty when unknown.
+    pub birth_date: String,
+    pub birth_place: String,
+    pub residence: String,
+    pub phone: String,
+    pub id_number: String,
+    /// A minor at the time of interview.
+    pub minor: bool,
+    /// A survivor of sexual or gender-based violence.
+    pub sgbv_survivor: bool,
+    pub notes: String,
+}
+
+/// A person as listings show it: the pseudonym code and non-identifying facts only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub id: String,
+    pub reference: Option<String>,
+    pub sex: Option<Sex>,
+    pub minor: bool,
+    pub sgbv_survivor: bool,
+    pub created_at: String,
+    pub created_by: String,
+    /// Set when a reviewer found this record to be the same person as another.
+    pub merged_into: Option<String>,
+    pub interviews: u32,
+}
+
+/// The identifying fields, returned only by an explicit (logged) reveal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    pub full_name: String,
+    pub other_names: Vec<String>,
+    pub birth_date: String,
+    pub birth_place: String,
+    pub residence: String,
+    pub phone: String,
+    pub id_number: String,
+    pub notes: String,
+}
+
+/// New values for a person's fields; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct PersonEdit {
+    pub full_name: Option<String>,
+    pub other_names: Option<Vec<String>>,
+    /// `Some(None)` clears the sex.
+    pub sex: Option<Option<Sex>>,
+    pub birth_date: Option<String>,
+    pub birth_place: Option<String>,
+    pub residence: Option<String>,
+    pub phone: Option<String>,
+    pub id_number: Option<String>,
+    pub minor: Option<bool>,
+    pub sgbv_survivor: Option<bool>,
+    pub notes: Option<String>,
+}
+
+/// The result of adding a person: the record and the findings that were shown (and, for warnings,
+/// overridden with the justification given).
+#[derive(Debug, Clone)]
+pub struct PersonAdded {
+    pub person: Person,
+    pub findings: Vec<Finding>,
+}
+
+/// A person's fields after checking, in their stored form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Checked {
+    pub reference: Option<String>,
+    pub full_name: String,
+    pub other_names: Vec<String>,
+    pub sex: Option<Sex>,
+    pub birth_date: String,
+    pub birth_place: String,
+    pub residence: String,
+    pub phone: String,
+    pub id_number: String,
+    pub minor: bool,
+    pub sgbv_survivor: bool,
+    pub notes: String,
+}
+
+impl PersonInput {
+    pub(crate) fn check(&self) -> Result<Checked> {
+        let full_name = fields::line("full name", &self.full_name)?;
+        if full_name.is_empty() {
+            return Err(RecordError::Missing { field: "full name" }.into());
+        }
+        let reference = fields::line("reference", &self.reference)?;
+        Ok(Checked {
+            reference: (!reference.is_empty()).then_some(reference),
+            full_name,
+            other_names: fields::list("other names", &self.other_names)?,
+            sex: self.sex,
+            birth_date: birth_date(&self.birth_date)?,
+            birth_place: fields::line("birth place", &self.birth_place)?,
+            residence: fields::line("residence", &self.residence)?,
+            phone: phone(&self.phone)?,
+            id_number: fields::line("id number", &self.id_number)?,
+            minor: self.minor,
+            sgbv_survivor: self.sgbv_survivor,
+            notes: fields::text("notes", &self.notes, fields::MEDIUM)?,
+        })
+    }
+}
+
+/// A birth date as a full date, a year and month, a year, or unknown (empty), read by the matcher's parser
+/// (which also takes `26/04/1990` and `04/1990`) and stored in its ISO form.
+pub(crate) fn birth_date(text: &str) -> Result<String> {
+    match PartialDate::parse(text) {
+        Ok(PartialDate::Unknown) => Ok(String::new()),
+        Ok(date) => Ok(date.to_string()),
+        Err(_) => Err(RecordError::BadDate {
+            field: "birth date",
+            value: fields::shorten(text.trim()),
+            expected: "YYYY-MM-DD, YYYY-MM or YYYY, or DD/MM/YYYY (or leave it empty)",
+        }
+        .into()),
+    }
+}
+
+/// A phone number: digits with an optional leading `+` and the usual separators.
+fn phone(text: &str) -> Result<String> {
+    let text = fields::line("phone", text)?;
+    let ok = text.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) && text.len() <= 40;
+    if !ok {
+        return Err(RecordError::BadChoice {
+            field: "phone",
+            value: fields::shorten(&text),
+            allowed: "digits, spaces, + - ( ) . (at most 40)",
+        }
+        .into());
+    }
+    Ok(text)
+}
+
+/// The SHA-256 of a record's canonical JSON: what the custody log keeps to prove the record later without
+/// holding it.
+pub(crate) fn record_sha256<T: Serialize>(record: &T) -> Result<String> {
+    let bytes = serde_jcs::to_vec(record).map_err(|e| crate::custody::CustodyError::Encoding(e.to_string()))?;
+    Ok(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)))
+}
+
+const SELECT_PERSON: &str = "SELECT p.id, p.ref, p.sex, p.minor, p.sgbv_survivor, p.created_at, p.created_by, \
+     p.merged_into, (SELECT count(*) FROM interviews i WHERE i.person_id = p.id) FROM persons p";
+
+fn row_to_person(r: &Row<'_>) -> rusqlite::Result<Person> {
+    Ok(Person {
+        id: r.get(0)?,
+        reference: r.get(1)?,
+        sex: Sex::from_stored(&r.get::<_, String>(2)?),
+        minor: r.get(3)?,
+        sgbv_survivor: r.get(4)?,
+        created_at: r.get(5)?,
+        created_by: r.get(6)?,
+        merged_into: r.get(7)?,
+        interviews: r.get(8)?,
+    })
+}
+
+/// Finds a person by external reference (exactly as given) or by pseudonym code (as typed).
+pub(crate) fn find(conn: &Connection, typed: &str) -> Result<Person> {
+    let typed = typed.trim();
+    if let Some(person) =
+        conn.query_row(&format!("{SELECT_PERSON} WHERE p.ref = ?1"), [typed], row_to_person).optional()?
+    {
+        return Ok(person);
+    }
+    conn.query_row(&format!("{SELECT_PERSON} WHERE p.id = ?1"), [ids::normalize(typed)], row_to_person)
+        .optional()?
+        .ok_or_else(|| RecordError::PersonNotFound(fields::shorten(typed)).into())
+}
+
+/// Like `find`, but refuses a person merged into another: new records go to the surviving one.
+pub(crate) fn find_current(conn: &Connection, typed: &str) -> Result<Person> {
+    let person = find(conn, typed)?;
+    match person.merged_into {
+        Some(into) => Err(RecordError::Merged { id: person.id, into }.into()),
+        None => Ok(person),
+    }
+}
+
+pub(crate) fn stored(conn: &Connection, id: &str) -> Result<Checked> {
+    Ok(conn.query_row(
+        "SELECT ref, full_name, other_names, sex, birth_date, birth_place, residence, phone, id_number, minor,
+                sgbv_survivor, notes FROM persons WHERE id = ?1",
+        [id],
+        |r| {
+            let other: String = r.get(2)?;
+            Ok(Checked {
+                reference: r.get(0)?,
+                full_name: r.get(1)?,
+                other_names: serde_json::from_str(&other).unwrap_or_default(),
+                sex: Sex::from_stored(&r.get::<_, String>(3)?),
+                birth_date: r.get(4)?,
+                birth_place: r.get(5)?,
+                residence: r.get(6)?,
+                phone: r.get(7)?,
+                id_number: r.get(8)?,
+                minor: r.get(9)?,
+                sgbv_survivor: r.get(10)?,
+                notes: r.get(11)?,
+            })
+        },
+    )?)
+}
+
+/// Inserts a checked person and its `person.created` event; returns the new pseudonym code.
+pub(crate) fn insert(tx: &Connection, session: &custody::Session, person: &Checked) -> Result<String> {
+    if let Some(reference) = &person.reference {
+        let taken: bool =
+            tx.query_row("SELECT EXISTS(SELECT 1 FROM persons WHERE ref = ?1)", [reference], |r| r.get(0))?;
+        if taken {
+            return Err(RecordError::RefTaken(fields::shorten(reference)).into());
+        }
+    }
+    // 32^4 codes: short enough to read aloud; a collision just draws again.
+    let id = fields::new_id(tx, "persons", "P", &[4])?;
+    let present: Vec<&str> = [
+        ("reference", person.reference.is_some()),
+        ("full_name", true),
+        ("other_names", !person.other_names.is_empty()),
+        ("sex", person.sex.is_some()),
+        ("birth_date", !person.birth_date.is_empty()),
+        ("birth_place", !person.birth_place.is_empty()),
+        ("residence", !person.residence.is_empty()),
+        ("phone", !person.phone.is_empty()),
+        ("id_number", !person.id_number.is_empty()),
+        ("notes", !person.notes.is_empty()),
+    ]
+    .into_iter()
+    .filter_map(|(name, present)| present.then_some(name))
+    .collect();
+    let details = json!({ "fields": present, "record_sha256": record_sha256(person)? });
+    let event = custody::append(tx, session, Action::PersonCreated, Some(&id), details)?;
+    tx.execute(
+        "INSERT INTO persons (id, ref, full_name, other_names, sex, birth_date, birth_place, residence, phone,
+                              id_number, minor, sgbv_survivor, notes, created_at, created_by, created_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        params![
+            id,
+            person.reference,
+            person.full_name,
+            serde_json::to_string(&person.other_names).unwrap_or_else(|_| "[]".into()),
+            person.sex.map(Sex::as_str).unwrap_or(""),
+            person.birth_date,
+            person.birth_place,
+            person.residence,
+            person.phone,
+            person.id_number,
+            person.minor,
+            person.sgbv_survivor,
+            person.notes,
+            event.time,
+            event.actor,
+            event.seq
+        ],
+    )?;
+    Ok(id)
+}
+
+impl Vault {
+    /// The do-no-harm findings for a person about to be added, without saving anything: for the live
+    /// check while the documenter types.
+    pub fn check_person(&self, input: &PersonInput) -> Result<Vec<Finding>> {
+        let person = input.check()?;
+        rules::for_new_person(&self.conn, &person, &self.harm_settings()?)
+    }
+
+    /// Adds a person after running the rules. Warnings need a `justification` (then logged as
+    /// `harm.overridden`); without one nothing is saved and the error carries the findings.
+    pub fn add_person(&mut self, input: &PersonInput, justification: Option<&str>) -> Result<PersonAdded> {
+        let person = input.check()?;
+        let findings = rules::for_new_person(&self.conn, &person, &self.harm_settings()?)?;
+        let justification = gate::decide(&findings, justification)?;
+        let tx = self.conn.transaction()?;
+        let id = insert(&tx, &self.session, &person)?;
+        gate::log_overrides(&tx, &self.session, &id, &findings, justification.as_deref())?;
+        tx.commit()?;
+        Ok(PersonAdded { person: self.person(&id)?, findings })
+    }
+
+    /// Every person, oldest first: pseudonym codes and non-identifying facts.
+    pub fn persons(&self) -> Result<Vec<Person>> {
+        let mut stmt = self.conn.prepare(&format!("{SELECT_PERSON} ORDER BY p.created_seq"))?;
+        let rows = stmt.query_map([], row_to_person)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One person by pseudonym code or external reference.
+    pub fn person(&self, id: &str) -> Result<Person> {
+        find(&self.conn, id)
+    }
+
+    /// The identifying fields of a person. Logged as `person.revealed` (who, when, which person).
+    pub fn reveal_person(&mut self, id: &str) -> Result<Identity> {
+        let person = find(&self.conn, id)?;
+        let stored = stored(&self.conn, &person.id)?;
+        let tx = self.conn.transaction()?;
+        custody::append(&tx, &self.session, Action::PersonRevealed, Some(&person.id), json!({ "what": "identity" }))?;
+        tx.commit()?;
+        Ok(Identity {
+            full_name: stored.full_name,
+            other_names: stored.other_names,
+            birth_date: stored.birth_date,
+            birth_place: stored.birth_place,
+            residence: stored.residence,
+            phone: stored.phone,
+            id_number: stored.id_number,
+            notes: stored.notes,
+        })
+    }
+
+    /// Earlier values of a person's fields. They can identify the person, so reading them is a reveal.
+    pub fn reveal_person_history(&mut self, id: &str) -> Result<Vec<HistoryEntry>> {
+        let person = find(&self.conn, id)?;
+        let history = fields::history(&self.conn, "person", &person.id)?;
+        let tx = self.conn.transaction()?;
+        custody::append(&tx, &self.session, Action::PersonRevealed, Some(&person.id), json!({ "what": "history" }))?;
+        tx.commit()?;
+        Ok(history)
+    }
+
+    /// Changes a person's fields, keeping each previous value in the history. Returns the findings the
+    /// new values raise (for instance a likely duplicate after a name is corrected): they inform and do
+    /// not stop a correction.
+    pub fn edit_person(&mut self, id: &str, edit: &PersonEdit) -> Result<(Person, Vec<Finding>)> {
+        let person = find(&self.conn, id)?;
+        let old = stored(&self.conn, &person.id)?;
+        let mut new = old.clone();
+        let line = |field: &'static str, v: &Option<String>, old: &String| -> Result<String> {
+            v.as_ref().map(|v| fields::line(field, v)).unwrap_or_else(|| Ok(old.clone()))
+        };
+        new.full_name = line("full name", &edit.full_name, &old.full_name)?;
+        if new.full_name.is_empty() {
+            return Err(RecordError::Missing { field: "full name" }.into());
+        }
+        if let Some(names) = &edit.other_names {
+            new.other_names = fields::list("other names", names)?;
+        }
+        if let Some(sex) = edit.sex {
+            new.sex = sex;
+        }
+        if let Some(date) = &edit.birth_date {
+            new.birth_date = birth_date(date)?;
+        }
+        new.birth_place = line("birth place", &edit.birth_place, &old.birth_place)?;
+        new.residence = line("residence", &edit.residence, &old.residence)?;
+        if let Some(p) = &edit.phone {
+            new.phone = phone(p)?;
+        }
+        new.id_number = line("id number", &edit.id_number, &old.id_number)?;
+        new.minor = edit.minor.unwrap_or(old.minor);
+        new.sgbv_survivor = edit.sgbv_survivor.unwrap_or(old.sgbv_survivor);
+        if let Some(notes) = &edit.notes {
+            new.notes = fields::text("notes", notes, fields::MEDIUM)?;
+        }
+        let list = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        let sex = |s: Option<Sex>| s.map(Sex::as_str).unwrap_or("").to_string();
+        let changes: Vec<Change> = [
+            ("full_name", old.full_name.clone(), new.full_name.clone()),
+            ("other_names", list(&old.other_names), list(&new.other_names)),
+            ("sex", sex(old.sex), sex(new.sex)),
+            ("birth_date", old.birth_date.clone(), new.birth_date.clone()),
+            ("birth_place", old.birth_place.clone(), new.birth_place.clone()),
+            ("residence", old.residence.clone(), new.residence.clone()),
+            ("phone", old.phone.clone(), new.phone.clone()),
+            ("id_number", old.id_number.clone(), new.id_number.clone()),
+            ("minor", old.minor.to_string(), new.minor.to_string()),
+            ("sgbv_survivor", old.sgbv_survivor.to_string(), new.sgbv_survivor.to_string()),
+            ("notes", old.notes.clone(), new.notes.clone()),
+        ]
+        .into_iter()
+        .filter(|(_, o, n)| o != n)
+        .map(|(field, old, new)| Change { field, old, new })
+        .collect();
+        let findings = rules::for_edited_person(&self.conn, &person.id, &new, &self.harm_settings()?)?;
+        let tx = self.conn.transaction()?;
+        fields::record_changes(&tx, &self.session, Action::PersonEdited, "person", &person.id, &changes)?;
+        tx.execute(
+            "UPDATE persons SET full_name = ?1, other_names = ?2, sex = ?3, birth_date = ?4, birth_place = ?5,
+                    residence = ?6, phone = ?7, id_number = ?8, minor = ?9, sgbv_survivor = ?10, notes = ?11
+             WHERE id = ?12",
+            params![
+                new.full_name,
+                list(&new.other_names),
+                sex(new.sex),
+                new.birth_date,
+                new.birth_place,
+                new.residence,
+                new.phone,
+                new.id_number,
+                new.minor,
+                new.sgbv_survivor,
+                new.notes,
+                person.id
+            ],
+        )?;
+        tx.commit()?;
+        Ok((self.person(&person.id)?, findings))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn birth_dates_are_full_year_month_year_or_unknown() {
+        for (typed, stored) in [
+            ("", ""),
+            ("1985", "1985"),
+            ("1985-04", "1985-04"),
+            ("1985-04-16", "1985-04-16"),
+            ("16/04/1985", "1985-04-16"),
+        ] {
+            assert_eq!(birth_date(typed).expect("accepted"), stored, "{typed:?}");
+        }
+        for bad in ["85", "1985-13", "1985-02-30", "198x", "abcd-ef", "1700"] {
+            assert!(birth_date(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn sex_reads_the_usual_spellings_and_nothing_else() {
+        assert_eq!(Sex::parse("m").expect("m"), Some(Sex::Male));
+        assert_eq!(Sex::parse("Female").expect("f"), Some(Sex::Female));
+        assert_eq!(Sex::parse(" ").expect("blank"), None);
+        assert!(Sex::parse("X").is_err());
+    }
+
+    #[test]
+    fn a_person_needs_a_name_and_clean_fields() {
+        assert!(PersonInput::default().check().is_err());
+        let ok = PersonInput { full_name: "Amina Yusuf".into(), phone: "+249 912 345".into(), ..Default::default() };
+        assert!(ok.check().is_ok());
+        let bad = PersonInput { phone: "call me".into(), ..ok.clone() };
+        assert!(bad.check().is_err());
+        let long = PersonInput { birth_place: "x".repeat(fields::SHORT + 1), ..ok };
+        assert!(long.check().is_err());
+    }
+}

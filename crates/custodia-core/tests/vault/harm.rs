@@ -1,0 +1,288 @@
+//! The do-no-harm rules through the public API: each fires when it should, with its message, and stays
+//! quiet when it should not; warnings need a justification that is logged; blocks cannot be overridden;
+//! reviewers' decisions on duplicates hold.
+
+use crate::common::*;
+use crate::people::*;
+use custodia_core::{
+    Finding, HarmSettings, InterviewEdit, PersonInput, RecipientKind, Referral, ReferralKind, Severity,
+};
+
+fn rules(findings: &[Finding]) -> Vec<&'static str> {
+    findings.iter().map(|f| f.rule.id()).collect()
+}
+
+fn only<'a>(findings: &'a [Finding], rule: &str) -> &'a Finding {
+    let matching: Vec<&Finding> = findings.iter().filter(|f| f.rule.id() == rule).collect();
+    assert_eq!(matching.len(), 1, "exactly one {rule} finding in {:?}", rules(findings));
+    matching[0]
+}
+
+fn mohammed() -> PersonInput {
+    PersonInput { phone: "+249 912 345 678".into(), ..person("Mohammed Ahmed Hassan", "1990-04-16", "Nyala") }
+}
+
+fn muhammad() -> PersonInput {
+    PersonInput { phone: "+249912345678".into(), ..person("Muhammad Ahmad Hassan", "1990", "Niyala") }
+}
+
+#[test]
+fn possible_duplicate_person_names_the_earlier_person_and_interviews_and_stays_quiet_for_strangers() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    let first = add_person(&mut vault, &mohammed());
+    add_interview(&mut vault, &interview(&first, "2026-03-02", "A. Haroun"));
+    add_interview(&mut vault, &interview(&first, "2026-05-19", "M. Diallo"));
+    let findings = vault.check_person(&muhammad()).expect("check");
+    let f = only(&findings, "possible-duplicate-person");
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.code, "duplicate_person");
+    let expected = format!(
+        "Probably the same person as {first}, interviewed twice: 2026-03-02 by A. Haroun, 2026-05-19 by M. Diallo."
+    );
+    assert!(f.message.starts_with(&expected), "{}", f.message);
+    assert!(f.message.len() > expected.len() + 5, "the reasons follow: {}", f.message);
+    assert_eq!(f.params["person"], first);
+    assert_eq!(f.params["interviews"].as_array().map(Vec::len), Some(2));
+    assert!(f.evidence.score.is_some_and(|s| s > 0.0 && s <= 1.0));
+    assert!(!f.evidence.reasons.is_empty() && f.evidence.records[0] == first);
+    assert!(!f.message.contains("Mohammed"), "the message names the person by code only: {}", f.message);
+
+    let stranger =
+        PersonInput { sex: Some(custodia_core::Sex::Female), ..person("Svetlana Ivanova", "1962", "Mariupol") };
+    assert!(vault.check_person(&stranger).expect("check").is_empty(), "a stranger raises nothing");
+    vault.close().expect("close");
+}
+
+#[test]
+fn a_warning_without_justification_saves_nothing_and_an_override_is_logged() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    add_person(&mut vault, &mohammed());
+    let before = event_count(&vault);
+    let err = vault.add_person(&muhammad(), None).expect_err("needs a justification");
+    assert_eq!(err.code(), "justification_needed");
+    let custodia_core::Error::Harm(harm) = &err else { panic!("a harm error: {err}") };
+    assert_eq!(rules(harm.findings()), ["possible-duplicate-person"]);
+    assert_eq!(vault.add_person(&muhammad(), Some("dup")).expect_err("too short").code(), "justification_too_short");
+    assert_eq!(vault.persons().expect("list").len(), 1, "nothing saved");
+    assert_eq!(event_count(&vault), before, "nothing logged");
+
+    let added = vault.add_person(&muhammad(), Some(JUSTIFICATION)).expect("justified");
+    assert_eq!(rules(&added.findings), ["possible-duplicate-person"]);
+    let events = vault
+        .events(&custodia_core::EventQuery { action: Some("harm.overridden".into()), limit: 10, ..Default::default() })
+        .expect("events");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].subject.as_deref(), Some(added.person.id.as_str()));
+    assert_eq!(events[0].details["rule"], "possible-duplicate-person");
+    assert_eq!(events[0].details["justification"], JUSTIFICATION);
+    assert!(!events[0].details.to_string().contains("Hassan"));
+    vault.close().expect("close");
+}
+
+#[test]
+fn recent_interview_fires_within_the_cooldown_only_and_follows_the_setting() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    let id = add_person(&mut vault, &person("Tijani Siddig Ibrahim", "1973-09-20", "Kutum"));
+    add_interview(&mut vault, &interview(&id, "2026-11-01", "A. Haroun"));
+    let findings = vault.check_interview(&interview(&id, "2026-11-20", "M. Diallo")).expect("check");
+    let f = only(&findings, "recent-interview");
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(
+        f.message,
+        format!("{id} was interviewed 19 days ago (2026-11-01 by A. Haroun); the cooldown is 90 days. Another interview so soon can harm them: use the earlier testimony if you can.")
+    );
+    let later = vault.check_interview(&interview(&id, "2027-03-01", "M. Diallo")).expect("check");
+    assert!(!rules(&later).contains(&"recent-interview"), "{:?}", rules(&later));
+
+    let settings = HarmSettings { cooldown_days: 10, ..vault.harm_settings().expect("settings") };
+    vault.set_harm_settings(&settings).expect("set");
+    let findings = vault.check_interview(&interview(&id, "2026-11-20", "M. Diallo")).expect("check");
+    assert!(!rules(&findings).contains(&"recent-interview"), "cooldown of 10 days: {:?}", rules(&findings));
+    assert!(actions(&vault).contains(&"settings.changed".to_string()));
+    let bad = HarmSettings { duplicate_threshold: 0.0, ..settings };
+    assert_eq!(vault.set_harm_settings(&bad).expect_err("out of range").code(), "bad_setting");
+    vault.close().expect("close");
+}
+
+#[test]
+fn interview_count_informs_below_the_limit_and_warns_at_it() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    let id = add_person(&mut vault, &person("Zainab Mohammed Haroun", "2007-03-12", "Tawila"));
+    assert!(
+        !rules(&vault.check_interview(&interview(&id, "2025-01-10", "A")).expect("check")).contains(&"interview-count")
+    );
+    add_interview(&mut vault, &interview(&id, "2025-01-10", "A. Haroun"));
+    let once = vault.check_interview(&interview(&id, "2025-09-01", "B")).expect("check");
+    let f = only(&once, "interview-count");
+    assert_eq!((f.severity, f.code), (Severity::Info, "prior_interviews"));
+    add_interview(&mut vault, &interview(&id, "2025-09-01", "M. Diallo"));
+    let twice = vault.check_interview(&interview(&id, "2026-06-01", "C")).expect("check");
+    let f = only(&twice, "interview-count");
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(
+        f.message,
+        format!("{id} was already interviewed twice: 2025-01-10 by A. Haroun, 2025-09-01 by M. Diallo (the limit is 2). Each new interview asks them to tell it again.")
+    );
+    vault.close().expect("close");
+}
+
+#[test]
+fn near_duplicate_testimony_fires_for_an_edited_copy_and_not_for_another_account() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    let a = add_person(&mut vault, &person("Suleiman Bakhit Rashid", "1989-03-01", "Geneina"));
+    let b = add_person(&mut vault, &person("Ivan Hrytsenko", "1970", "Bucha"));
+    let original = testimony(7, 400);
+    let mut plan = interview(&a, "2026-04-01", "A. Haroun");
+    plan.transcript = original.clone();
+    let first = add_interview(&mut vault, &plan);
+
+    let mut copy: Vec<String> = original.split(' ').map(str::to_string).collect();
+    for i in (0..copy.len()).step_by(25) {
+        copy[i] = "CHANGED".into();
+    }
+    let mut plan = interview(&b, "2026-10-01", "M. Diallo");
+    plan.transcript = format!("Translated and typed again. {}", copy.join(" "));
+    let findings = vault.check_interview(&plan).expect("check");
+    let f = only(&findings, "near-duplicate-testimony");
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(
+        f.message.starts_with(&format!(
+            "This transcript is nearly the same as {first} ({a}, 2026-04-01 by A. Haroun): about "
+        )),
+        "{}",
+        f.message
+    );
+    assert!(f.evidence.score.is_some_and(|s| s >= 0.5), "{:?}", f.evidence.score);
+
+    plan.transcript = testimony(8, 400);
+    let findings = vault.check_interview(&plan).expect("check");
+    assert!(!rules(&findings).contains(&"near-duplicate-testimony"), "{:?}", rules(&findings));
+    // The edited copy, saved under a justification, is found again when the original is edited.
+    plan.transcript = copy.join(" ");
+    let second = add_interview(&mut vault, &plan);
+    let edit = InterviewEdit { transcript: Some(format!("{original} and more")), ..Default::default() };
+    let err = vault.edit_interview(&first, &edit, None).expect_err("warning on edit");
+    assert_eq!(err.code(), "justification_needed");
+    let custodia_core::Error::Harm(harm) = &err else { panic!("harm error") };
+    assert_eq!(harm.findings()[0].evidence.records[0], second);
+    vault.close().expect("close");
+}
+
+#[test]
+fn consent_missing_informs_at_creation_and_blocks_completion_even_with_a_justification() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    let id = add_person(&mut vault, &person("Carmen Ruiz González", "1965-05-21", "Tumaco"));
+    let findings = vault.check_interview(&interview(&id, "2026-11-02", "A. Haroun")).expect("check");
+    let f = only(&findings, "consent-missing");
+    assert_eq!((f.severity, f.code), (Severity::Info, "consent_not_yet"));
+    let saved =
+        vault.add_interview(&interview(&id, "2026-11-02", "A. Haroun"), None).expect("info alone does not stop");
+    let err = vault.complete_interview(&saved.record.id).expect_err("blocked");
+    let custodia_core::Error::Harm(harm) = &err else { panic!("harm error") };
+    let f = only(harm.findings(), "consent-missing");
+    assert_eq!(f.severity, Severity::Block);
+    assert_eq!(
+        f.message,
+        format!(
+            "No consent is recorded for {id}. Record consent (given or refused) before completing {}.",
+            saved.record.id
+        )
+    );
+    give_consent(&mut vault, &id, &[]);
+    let findings = vault.check_interview(&interview(&id, "2027-06-02", "A. Haroun")).expect("check");
+    assert!(!rules(&findings).contains(&"consent-missing"), "quiet once consent is recorded");
+    vault.complete_interview(&saved.record.id).expect("complete");
+    vault.close().expect("close");
+}
+
+#[test]
+fn sensitive_safeguard_needs_a_trained_interviewer_and_every_referral_recorded() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    let id = add_person(&mut vault, &PersonInput { minor: true, ..person("Halima Adam", "2011", "Tawila") });
+    let plan = interview(&id, "2026-11-02", "A. Haroun");
+    let f = only(&vault.check_interview(&plan).expect("check"), "sensitive-safeguard").clone();
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.message, format!("{id} is a minor: the interview needs an interviewer trained for it, and A. Haroun is not marked as trained."));
+    vault.set_interviewer("A. Haroun", true).expect("trained");
+    assert!(!rules(&vault.check_interview(&plan).expect("check")).contains(&"sensitive-safeguard"));
+    let adult = add_person(&mut vault, &person("Omar Idris", "1960", "Kampala"));
+    vault.set_interviewer("B. Untrained", false).expect("set");
+    let adult_plan = interview(&adult, "2026-11-02", "B. Untrained");
+    assert!(!rules(&vault.check_interview(&adult_plan).expect("check")).contains(&"sensitive-safeguard"));
+
+    let interview_id = vault.add_interview(&plan, None).expect("no warning left").record.id;
+    give_consent(&mut vault, &id, &[(RecipientKind::Icc, false)]);
+    vault.set_referral(&interview_id, ReferralKind::Psychosocial, Some(Referral::Made)).expect("referral");
+    let err = vault.complete_interview(&interview_id).expect_err("referrals missing");
+    let custodia_core::Error::Harm(harm) = &err else { panic!("harm error") };
+    let f = only(harm.findings(), "sensitive-safeguard");
+    assert_eq!(f.severity, Severity::Block);
+    assert_eq!(f.message, format!("{id} is a minor: record whether the medical and legal referral was made or declined before completing {interview_id}."));
+    vault.set_referral(&interview_id, ReferralKind::Medical, Some(Referral::Declined)).expect("referral");
+    vault.set_referral(&interview_id, ReferralKind::Legal, Some(Referral::Made)).expect("referral");
+    vault.complete_interview(&interview_id).expect("complete");
+    vault.close().expect("close");
+}
+
+#[test]
+fn same_person_merges_keeping_both_records_and_different_people_are_never_flagged_again() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    let a = add_person(&mut vault, &mohammed());
+    let b =
+        vault.add_person(&PersonInput { sgbv_survivor: true, ..muhammad() }, Some(JUSTIFICATION)).expect("b").person.id;
+    let b_interview = add_interview(&mut vault, &interview(&b, "2026-06-01", "M. Diallo"));
+    give_consent(&mut vault, &b, &[(RecipientKind::Icc, true)]);
+    let pairs = vault.person_duplicates(None).expect("pairs");
+    assert_eq!(pairs.len(), 1);
+    let ids = [pairs[0].a.id.clone(), pairs[0].b.id.clone()];
+    assert!(ids.contains(&a) && ids.contains(&b), "{ids:?}");
+
+    let survivor = vault.review_same(&a, &b).expect("merge");
+    assert_eq!(survivor.id, a);
+    assert!(survivor.sgbv_survivor, "the survivor keeps the protection of either record");
+    assert_eq!(vault.person(&b).expect("kept").merged_into.as_deref(), Some(a.as_str()));
+    assert_eq!(vault.reveal_person(&b).expect("kept").full_name, "Muhammad Ahmad Hassan", "both records are kept");
+    assert_eq!(vault.interview(&b_interview).expect("moved").person, a);
+    assert_eq!(vault.consents_of(&a).expect("moved").len(), 1);
+    assert!(vault.consent_allows(&b, RecipientKind::Icc).expect("via survivor").is_allowed());
+    assert!(vault.person_duplicates(None).expect("pairs").is_empty(), "a merged pair is not suspected again");
+    assert_eq!(
+        vault.add_interview(&interview(&b, "2026-11-01", "A"), None).expect_err("merged").code(),
+        "person_merged"
+    );
+    assert_eq!(vault.review_same(&a, &b).expect_err("again").code(), "person_merged");
+    let merged = vault.events(&custodia_core::EventQuery {
+        action: Some("person.merged".into()),
+        limit: 5,
+        ..Default::default()
+    });
+    let merged = merged.expect("events");
+    assert_eq!(merged[0].details["into"], a);
+    assert_eq!(merged[0].details["interviews"][0], b_interview);
+
+    // A new spelling of the same person is now flagged against the survivor, with the moved interview.
+    let third = PersonInput { phone: "".into(), ..person("Mohamed Ahmed Hasan", "1990-04-16", "Nyala") };
+    let findings = vault.check_person(&third).expect("check");
+    let f = only(&findings, "possible-duplicate-person");
+    assert_eq!(f.params["person"], a);
+    assert!(f.message.contains("interviewed once: 2026-06-01 by M. Diallo"), "{}", f.message);
+    let c = vault.add_person(&third, Some(JUSTIFICATION)).expect("c").person.id;
+    vault.review_different(&a, &c).expect("different");
+    assert!(vault.person_duplicates(None).expect("pairs").is_empty(), "never flagged again");
+    let edit = custodia_core::PersonEdit { notes: Some("Met again at the camp".into()), ..Default::default() };
+    let (_, findings) = vault.edit_person(&c, &edit).expect("edit");
+    assert!(findings.iter().all(|f| f.params["person"] != a), "{:?}", rules(&findings));
+    assert_eq!(vault.review_different(&a, &c).expect_err("twice").code(), "bad_review");
+    assert_eq!(vault.review_same(&a, &a).expect_err("itself").code(), "bad_review");
+    let report = vault.verify(&mut |_| custodia_core::Flow::Continue).expect("verify");
+    assert!(report.ok, "{:?}", report.problems);
+    vault.close().expect("close");
+}
