@@ -80,6 +80,8 @@ describe("verifying the vault", () => {
     expect(result.textContent).toContain("2.5 MB");
     expect(screen.queryByTestId("verify-progress")).toBeNull();
     expect(screen.queryAllByTestId("verify-problem")).toHaveLength(0);
+    // The check is itself in the log: the list is asked for again.
+    await waitFor(() => expect(shell.callsTo("custody_events").length).toBeGreaterThanOrEqual(2));
   });
 
   test("a red report names each problem in a sentence, in the reader's language", async () => {

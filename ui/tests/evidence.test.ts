@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, onTestFinished, test } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { startApp } from "./app";
 import { item, tableOf } from "./shell";
@@ -109,5 +109,31 @@ describe("the evidence screen", () => {
     const message = await screen.findByTestId("detail-message");
     expect(message.textContent).toContain("Copy saved to /media/usb/newest.m4a");
     expect(message.querySelector("bdi")?.textContent).toBe("/media/usb/newest.m4a");
+  });
+
+  test("an image is previewed from memory through a Blob URL that is revoked when the item is left", async () => {
+    const created: Blob[] = [];
+    const revoked: string[] = [];
+    // jsdom has no Blob URLs: record what the preview makes and revokes.
+    const original = { createObjectURL: URL.createObjectURL, revokeObjectURL: URL.revokeObjectURL };
+    onTestFinished(() => void Object.assign(URL, original));
+    URL.createObjectURL = (blob: Blob) => (created.push(blob), `blob:preview-${created.length}`);
+    URL.revokeObjectURL = (url: string) => void revoked.push(url);
+    const shell = await startApp({
+      list_items: () => tableOf(three),
+      item_detail: (a) => ({ ...detailOf(String(a.id)), previewable: a.id === "E-00000-00001" }),
+      item_preview: () => ({ media_type: "image/jpeg", data_base64: "/9j/4AAQ" }),
+    });
+    await waitFor(() => expect(shownIds()).toHaveLength(3));
+    await fireEvent.click(screen.getAllByTestId("item-row")[2]);
+    const preview = (await screen.findByTestId("detail-preview")) as HTMLImageElement;
+    expect(preview.getAttribute("src")).toBe("blob:preview-1");
+    expect(created[0].type).toBe("image/jpeg");
+    expect(created[0].size).toBe(6);
+    // The view is a custody event: the history is asked for again to show it.
+    await waitFor(() => expect(shell.callsTo("item_detail")).toHaveLength(2));
+    await fireEvent.click(screen.getAllByTestId("item-row")[0]);
+    await waitFor(() => expect(revoked).toEqual(["blob:preview-1"]));
+    expect(screen.queryByTestId("detail-preview")).toBeNull();
   });
 });

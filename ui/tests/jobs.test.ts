@@ -14,10 +14,16 @@ const progress = (done: number, extra: object = {}) => ({
 });
 
 describe("adding files", () => {
-  test("Add evidence opens the shell's picker; the page never sends paths", async () => {
-    const shell = await startApp();
-    await fireEvent.click(screen.getByTestId("add-evidence"));
+  test("Add evidence opens the shell's picker once; the page never sends paths", async () => {
+    let close: (jobId: number | null) => void = () => {};
+    const shell = await startApp({ add_files: () => new Promise((resolve) => (close = resolve)) });
+    const add = screen.getByTestId("add-evidence") as HTMLButtonElement;
+    await fireEvent.click(add);
+    await fireEvent.click(add);
     await waitFor(() => expect(shell.callsTo("add_files")).toEqual([{}]));
+    expect(add.disabled).toBe(true);
+    close(null);
+    await waitFor(() => expect(add.disabled).toBe(false));
     expect(screen.getByText("You can also drag files onto this window.")).toBeTruthy();
   });
 

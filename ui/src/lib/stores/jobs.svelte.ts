@@ -34,8 +34,14 @@ class JobsStore {
   /** Called after a job added files, to reload the list. */
   onItemsChanged: () => void = () => {};
 
+  /** True while the shell's file picker is open, so a second click does not open another. */
+  picking = $state(false);
+
   async addFiles(): Promise<void> {
+    if (this.picking) return;
+    this.picking = true;
     const result = await call(() => commands.addFiles());
+    this.picking = false;
     if (result.status === "error") this.notify("error", fromError(result.error));
   }
 

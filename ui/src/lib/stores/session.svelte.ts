@@ -24,8 +24,11 @@ class SessionStore {
 
   async start(): Promise<void> {
     this.unlisteners.push(onLockedAnswer(() => this.locked("user")));
-    const unlisten = await events.vaultLocked.listen((e) => this.locked(e.payload.reason === "idle" ? "idle" : "user"));
-    this.unlisteners.push(unlisten);
+    // Without the event the shell still locks on its own; the page then learns it from a "locked" answer.
+    const unlisten = await events.vaultLocked
+      .listen((e) => this.locked(e.payload.reason === "idle" ? "idle" : "user"))
+      .catch(() => null);
+    if (unlisten) this.unlisteners.push(unlisten);
     const status = await callPlain(() => commands.appStatus());
     if (status.status === "error") {
       this.startError = status.error;
