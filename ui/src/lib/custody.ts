@@ -76,7 +76,10 @@ const TIME_KEYS = new Set(["previous_event_time", "clock_now"]);
 const VALUE_WORDS: Record<string, Record<string, MessageKey>> = {
   field: { description: "detail.description", source: "detail.source" },
   kind: { passphrase: "unlock.passphrase", recovery: "unlock.recoveryKey" },
-  reason: { "passphrase changed": "reason.passphraseChanged", "replaced by a new recovery key": "reason.recoveryReplaced" },
+  reason: {
+    "passphrase changed": "reason.passphraseChanged",
+    "replaced by a new recovery key": "reason.recoveryReplaced",
+  },
 };
 
 export function detailValue(line: DetailLine): string {

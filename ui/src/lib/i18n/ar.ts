@@ -190,11 +190,9 @@ export const ar: Messages = {
   "custody.clear": "امسح عوامل التصفية",
   "custody.listLabel": "أحداث العهدة",
   "custody.loadOlder": "حمّل الأحداث الأقدم",
-  "custody.loading": "جارٍ التحميل…",
   "custody.empty": "لا أحداث تطابق عوامل التصفية هذه.",
   "custody.eventNumber": "رقم {seq}",
   "custody.by": "بواسطة {actor}",
-  "custody.item": "العنصر {id}",
 
   "verify.title": "افحص الخزنة",
   "verify.intro":

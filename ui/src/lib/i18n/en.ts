@@ -167,11 +167,9 @@ export const en = {
   "custody.clear": "Clear filters",
   "custody.listLabel": "Custody events",
   "custody.loadOlder": "Load older events",
-  "custody.loading": "Loading…",
   "custody.empty": "No events match these filters.",
   "custody.eventNumber": "No. {seq}",
   "custody.by": "by {actor}",
-  "custody.item": "Item {id}",
 
   "verify.title": "Check the vault",
   "verify.intro":

@@ -178,11 +178,9 @@ export const es: Messages = {
   "custody.clear": "Quitar filtros",
   "custody.listLabel": "Eventos de custodia",
   "custody.loadOlder": "Cargar eventos anteriores",
-  "custody.loading": "Cargando…",
   "custody.empty": "Ningún evento coincide con estos filtros.",
   "custody.eventNumber": "N.º {seq}",
   "custody.by": "por {actor}",
-  "custody.item": "Elemento {id}",
 
   "verify.title": "Verificar la bóveda",
   "verify.intro":

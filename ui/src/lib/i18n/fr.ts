@@ -178,11 +178,9 @@ export const fr: Messages = {
   "custody.clear": "Effacer les filtres",
   "custody.listLabel": "Événements de conservation",
   "custody.loadOlder": "Afficher les plus anciens",
-  "custody.loading": "Chargement…",
   "custody.empty": "Aucun événement ne correspond à ces filtres.",
   "custody.eventNumber": "N° {seq}",
   "custody.by": "par {actor}",
-  "custody.item": "Élément {id}",
 
   "verify.title": "Vérifier le coffre",
   "verify.intro":

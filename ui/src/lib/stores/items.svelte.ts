@@ -7,16 +7,13 @@ import { buildIndex, updateDescription, type ItemIndex, type SortKey } from "../
 class ItemsStore {
   index = $state.raw<ItemIndex | null>(null);
   version = $state(0);
-  loading = $state(false);
   error = $state<IpcError | null>(null);
   selectedId = $state<string | null>(null);
   query = $state("");
   sort = $state<SortKey>("added-desc");
 
   async load(): Promise<void> {
-    this.loading = true;
     const result = await call(() => commands.listItems());
-    this.loading = false;
     if (result.status === "ok") {
       this.index = buildIndex(result.data);
       this.error = null;
