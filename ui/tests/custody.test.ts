@@ -53,7 +53,7 @@ describe("the custody log", () => {
         item: null,
         actor: "joseph",
         action: "item.viewed",
-        from: "2026-11-01",
+        from: new Date(2026, 10, 1).toISOString(),
         to: null,
         before_seq: null,
         limit: 100,
