@@ -1,7 +1,8 @@
 //! Blocking: the few keys under which a record is filed, so that a new person is compared only with the
 //! records sharing a key instead of with everyone. A duplicate is found when any one key agrees, so the keys
 //! are chosen to fail independently: identity number, phone, given name with birth year, given name with
-//! each other name part, family name with birth year, the full birth date, and the whole name's sound.
+//! each other name part, family name with birth year, the full birth date, birth year with birth place, and
+//! the whole name's sound.
 
 use super::date::PartialDate;
 use super::name::Name;
@@ -32,6 +33,12 @@ fn keys_with_years(p: &Prepared, widen: bool) -> Vec<Key> {
     let mut out = Vec::new();
     if let Some(id) = &p.id_number {
         out.push(hash(&[b"i", id.as_bytes()]));
+        // Each number with one character left out: two numbers one typo apart (a wrong or exchanged
+        // character) share one of these keys.
+        for skip in 0..id.len() {
+            let rest: Vec<u8> = id.bytes().enumerate().filter(|(i, _)| *i != skip).map(|(_, b)| b).collect();
+            out.push(hash(&[b"i-", &rest]));
+        }
     }
     if let Some(phone) = &p.phone {
         out.push(hash(&[b"p", phone.as_bytes()]));
@@ -47,7 +54,11 @@ fn keys_with_years(p: &Prepared, widen: bool) -> Vec<Key> {
         out.push(hash(&[b"d", &y.to_le_bytes(), &lo.to_le_bytes(), &hi.to_le_bytes()]));
     }
     for name in &p.names {
-        name_keys(name, &years, &mut out);
+        name_keys(name, &years, p.record.birth_date.year(), &mut out);
+    }
+    // Birth year with birth place: catches names mangled beyond their sound codes.
+    if let (Some(place), Some(y)) = (p.birth_place.as_ref().and_then(|pl| pl.code()), p.record.birth_date.year()) {
+        out.push(hash(&[b"yp", place.as_bytes(), &y.to_le_bytes()]));
     }
     out.sort_unstable();
     out.dedup();
@@ -64,7 +75,7 @@ fn part_code(name: &Name, i: usize) -> Option<Vec<u8>> {
     (!code.is_empty()).then(|| code.into_bytes())
 }
 
-fn name_keys(name: &Name, years: &[i32], out: &mut Vec<Key>) {
+fn name_keys(name: &Name, years: &[i32], exact_year: Option<i32>, out: &mut Vec<Key>) {
     let n = name.parts.len();
     let codes: Vec<Vec<u8>> = (0..n).filter_map(|i| part_code(name, i)).collect();
     let (Some(first), Some(last)) = (codes.first(), codes.last()) else {
@@ -72,6 +83,9 @@ fn name_keys(name: &Name, years: &[i32], out: &mut Vec<Key>) {
     };
     for y in years {
         out.push(hash(&[b"gy", first, &y.to_le_bytes()]));
+    }
+    // Family name with the exact year only: the given-name key already reaches a year either side.
+    if let Some(y) = exact_year {
         out.push(hash(&[b"ly", last, &y.to_le_bytes()]));
     }
     // Given name with each other part, as an unordered pair: dropped and reordered parts still meet.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::blocking::{keys, query_keys, Key};
 use super::record::{Match, PersonRecord};
-use super::score::{prepare, score, Prepared};
+use super::score::{prepare, score_at_least, Prepared};
 
 /// Known persons, ready for matching. Insert every person once; inserting an id again replaces its record.
 #[derive(Debug, Default)]
@@ -78,7 +78,7 @@ impl MatchIndex {
             .filter_map(|slot| self.slots.get(slot as usize)?.as_ref())
             .filter(|other| other.record.id != person.id)
             .filter_map(|other| {
-                let (s, reasons) = score(&prepared, other);
+                let (s, reasons) = score_at_least(&prepared, other, threshold)?;
                 (s >= threshold).then(|| Match { a: person.id.clone(), b: other.record.id.clone(), score: s, reasons })
             })
             .collect();
@@ -115,7 +115,9 @@ impl MatchIndex {
                 let Some(other) = self.slots.get(other_slot as usize).and_then(Option::as_ref) else {
                     continue;
                 };
-                let (s, reasons) = score(me, other);
+                let Some((s, reasons)) = score_at_least(me, other, threshold) else {
+                    continue;
+                };
                 if s >= threshold {
                     let (a, b) = if me.record.id <= other.record.id { (me, other) } else { (other, me) };
                     found.push(Match { a: a.record.id.clone(), b: b.record.id.clone(), score: s, reasons });

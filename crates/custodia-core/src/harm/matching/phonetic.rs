@@ -111,35 +111,38 @@ fn indel_cost(c: u8) -> f64 {
     }
 }
 
+/// Words longer than this are compared on their first `MAX_WORD` letters: no name part or place word is
+/// longer, and it keeps the distance tables on the stack (the matcher computes millions of them).
+const MAX_WORD: usize = 48;
+
 /// Damerau–Levenshtein distance (adjacent transpositions, optimal string alignment) with the costs above.
 pub(crate) fn weighted_distance(a: &[u8], b: &[u8]) -> f64 {
-    let (n, m) = (a.len(), b.len());
-    let width = m + 1;
-    let mut d = vec![0.0f64; (n + 1) * width];
-    for i in 1..=n {
-        d[i * width] = d[(i - 1) * width] + indel_cost(a[i - 1]);
+    let (a, b) = (&a[..a.len().min(MAX_WORD)], &b[..b.len().min(MAX_WORD)]);
+    // Three rolling rows: the one two above (for transpositions), the one above, the current one.
+    let mut rows = [[0.0f64; MAX_WORD + 1]; 3];
+    for j in 1..=b.len() {
+        rows[0][j] = rows[0][j - 1] + indel_cost(b[j - 1]);
     }
-    for j in 1..=m {
-        d[j] = d[j - 1] + indel_cost(b[j - 1]);
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let del = d[(i - 1) * width + j] + indel_cost(a[i - 1]);
-            let ins = d[i * width + j - 1] + indel_cost(b[j - 1]);
-            let sub = d[(i - 1) * width + j - 1] + substitution_cost(a[i - 1], b[j - 1]);
+    for i in 1..=a.len() {
+        let (cur, up, up2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[cur][0] = rows[up][0] + indel_cost(a[i - 1]);
+        for j in 1..=b.len() {
+            let del = rows[up][j] + indel_cost(a[i - 1]);
+            let ins = rows[cur][j - 1] + indel_cost(b[j - 1]);
+            let sub = rows[up][j - 1] + substitution_cost(a[i - 1], b[j - 1]);
             let mut best = del.min(ins).min(sub);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && a[i - 1] != b[j - 1] {
-                best = best.min(d[(i - 2) * width + j - 2] + 0.6);
+                best = best.min(rows[up2][j - 2] + 0.6);
             }
-            d[i * width + j] = best;
+            rows[cur][j] = best;
         }
     }
-    d[n * width + m]
+    rows[a.len() % 3][b.len()]
 }
 
 /// Similarity of two skeletons in 0..=1: one minus the weighted distance over the longer length.
 pub(crate) fn skeleton_similarity(a: &[u8], b: &[u8]) -> f64 {
-    let len = a.len().max(b.len());
+    let len = a.len().max(b.len()).min(MAX_WORD);
     if len == 0 {
         return 1.0;
     }
@@ -148,7 +151,7 @@ pub(crate) fn skeleton_similarity(a: &[u8], b: &[u8]) -> f64 {
 
 /// Similarity of two folded spellings in 0..=1 by plain edit distance (one edit per typo).
 pub(crate) fn spelling_similarity(a: &[u8], b: &[u8]) -> f64 {
-    let len = a.len().max(b.len());
+    let len = a.len().max(b.len()).min(MAX_WORD);
     if len == 0 {
         return 1.0;
     }
@@ -157,27 +160,24 @@ pub(crate) fn spelling_similarity(a: &[u8], b: &[u8]) -> f64 {
 
 /// Unit-cost optimal string alignment distance.
 pub(crate) fn osa_distance(a: &[u8], b: &[u8]) -> usize {
-    let (n, m) = (a.len(), b.len());
-    let width = m + 1;
-    let mut d = vec![0usize; (n + 1) * width];
-    for i in 0..=n {
-        d[i * width] = i;
-    }
-    for (j, cell) in d.iter_mut().enumerate().take(m + 1) {
+    let (a, b) = (&a[..a.len().min(MAX_WORD)], &b[..b.len().min(MAX_WORD)]);
+    let mut rows = [[0usize; MAX_WORD + 1]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate() {
         *cell = j;
     }
-    for i in 1..=n {
-        for j in 1..=m {
+    for i in 1..=a.len() {
+        let (cur, up, up2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[cur][0] = i;
+        for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best =
-                (d[(i - 1) * width + j] + 1).min(d[i * width + j - 1] + 1).min(d[(i - 1) * width + j - 1] + cost);
+            let mut best = (rows[up][j] + 1).min(rows[cur][j - 1] + 1).min(rows[up][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[(i - 2) * width + j - 2] + 1);
+                best = best.min(rows[up2][j - 2] + 1);
             }
-            d[i * width + j] = best;
+            rows[cur][j] = best;
         }
     }
-    d[n * width + m]
+    rows[a.len() % 3][b.len()]
 }
 
 /// A coarse sound class code of a skeleton for blocking: weak letters and the vowel onset go, confusable

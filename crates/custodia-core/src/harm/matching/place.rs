@@ -1,7 +1,7 @@
 //! Places (birth place, residence) in their many spellings: "El Fasher", "Al-Fashir" and "الفاشر"; "Zamzam camp"
 //! and "Zam Zam"; "Tumaco" and "San Andrés de Tumaco, Nariño".
 
-use super::phonetic::{fold, skeleton, skeleton_similarity, spelling_similarity};
+use super::phonetic::{coarse_code, fold, skeleton, skeleton_similarity, spelling_similarity};
 use super::translit::{to_ascii, Script};
 
 /// Words that say what kind of place it is, not which one.
@@ -50,6 +50,15 @@ pub(crate) struct Place {
     words: Vec<Word>,
     joined: Vec<u8>,
     script: Script,
+}
+
+impl Place {
+    /// A coarse sound code of the place's longest word, for blocking: "Mariupol" and "Маріуполь" share it.
+    pub fn code(&self) -> Option<String> {
+        let word = self.words.iter().filter(|w| !w.number).max_by_key(|w| w.skeleton.len())?;
+        let code = coarse_code(&word.skeleton, 3);
+        (!code.is_empty()).then_some(code)
+    }
 }
 
 /// Prepares a place. With `first_part_only`, only the text before the first comma counts ("Buenaventura,
@@ -139,7 +148,7 @@ pub(crate) fn compare(a: &Place, b: &Place) -> PlaceEvidence {
     }
     // "Zam Zam" against "Zamzam", "B/ventura" against "Buenaventura".
     if skeleton_similarity(&a.joined, &b.joined) >= WORD_MATCH && a.joined.len().min(b.joined.len()) >= 3 {
-        return PlaceEvidence::Variant { words: 1 };
+        return PlaceEvidence::Variant { words: matched.max(1) };
     }
     if matched > 0 {
         PlaceEvidence::Partial { words: matched, of: long.words.len() }

@@ -54,14 +54,15 @@ const PHONE_TYPO: f64 = 1.0;
 /// Phones change and families share them: a different phone says little.
 const DIFFERENT_PHONE: f64 = -0.5;
 
-const SAME_ID: f64 = 9.0;
+const SAME_ID: f64 = 12.0;
 const ID_TYPO: f64 = 3.0;
-const DIFFERENT_ID: f64 = -4.0;
+/// Two different numbers may come from two registration systems (a camp card, a national identity card).
+const DIFFERENT_ID: f64 = -2.0;
 
 const SEX_CONFLICT: f64 = -4.0;
 
 /// The weight sum at which the score is one half.
-const OFFSET: f64 = 6.0;
+const OFFSET: f64 = 5.0;
 /// How steeply the score rises around `OFFSET`.
 const SLOPE: f64 = 0.6;
 
@@ -96,55 +97,79 @@ pub(crate) fn prepare(record: &PersonRecord) -> Prepared {
 /// Scores a pair and explains it. The same pair scores the same whichever side comes first: the two are put
 /// in a fixed order before comparing, so tie-breaks inside the comparison cannot depend on the caller.
 pub(crate) fn score(a: &Prepared, b: &Prepared) -> (f64, Vec<Reason>) {
-    let (a, b) = if order_key(&a.record) <= order_key(&b.record) { (a, b) } else { (b, a) };
-    let mut tally = Tally::default();
-    let mut add = |w: f64, r: Option<Reason>| tally.add(w, r);
+    score_at_least(a, b, 0.0).unwrap_or((0.0, Vec::new()))
+}
 
+/// Scores a pair if it can reach `threshold`, and says `None` early when even perfectly agreeing names could
+/// not lift it there: names are the costly part, so this keeps a duplicate scan fast.
+pub(crate) fn score_at_least(a: &Prepared, b: &Prepared, threshold: f64) -> Option<(f64, Vec<Reason>)> {
+    let (a, b) = if order_key(&a.record) <= order_key(&b.record) { (a, b) } else { (b, a) };
+    let mut numbers = Tally::default();
     match (&a.id_number, &b.id_number) {
-        (Some(x), Some(y)) if x == y => add(SAME_ID, Some(Reason::SameIdNumber)),
-        (Some(x), Some(y)) if one_typo_apart(x, y) => add(ID_TYPO, Some(Reason::IdNumberNearlySame)),
-        (Some(_), Some(_)) => add(DIFFERENT_ID, Some(Reason::DifferentIdNumber)),
+        (Some(x), Some(y)) if x == y => numbers.add(SAME_ID, Some(Reason::SameIdNumber)),
+        (Some(x), Some(y)) if one_typo_apart(x, y) => numbers.add(ID_TYPO, Some(Reason::IdNumberNearlySame)),
+        (Some(_), Some(_)) => numbers.add(DIFFERENT_ID, Some(Reason::DifferentIdNumber)),
         _ => {}
     }
     match (&a.phone, &b.phone) {
-        (Some(x), Some(y)) if x == y => add(SAME_PHONE, Some(Reason::SamePhone)),
-        (Some(x), Some(y)) if one_typo_apart(x, y) => add(PHONE_TYPO, None),
-        (Some(_), Some(_)) => add(DIFFERENT_PHONE, Some(Reason::DifferentPhone)),
+        (Some(x), Some(y)) if x == y => numbers.add(SAME_PHONE, Some(Reason::SamePhone)),
+        (Some(x), Some(y)) if one_typo_apart(x, y) => numbers.add(PHONE_TYPO, None),
+        (Some(_), Some(_)) => numbers.add(DIFFERENT_PHONE, Some(Reason::DifferentPhone)),
         _ => {}
     }
 
-    let (name_weight, name_reasons) = best_name(a, b);
-    add(name_weight, None);
-    for r in name_reasons {
-        add(0.0, Some(r));
-    }
-
+    let mut rest = Tally::default();
     let (w, r) = birth_weight(date::compare(&a.record.birth_date, &b.record.birth_date));
-    add(w, r);
-
+    rest.add(w, r);
     if let (Some(x), Some(y)) = (&a.birth_place, &b.birth_place) {
         match place::compare(x, y) {
-            PlaceEvidence::Same { .. } => add(PLACE_AGREES, Some(Reason::PlaceMatches)),
-            PlaceEvidence::Variant { .. } => add(PLACE_AGREES, Some(Reason::PlaceVariant)),
-            PlaceEvidence::Partial { .. } => add(PLACE_PARTIAL, Some(Reason::PlaceVariant)),
-            PlaceEvidence::Differs => add(PLACE_DIFFERS, Some(Reason::PlaceDiffers)),
+            PlaceEvidence::Same { .. } => rest.add(PLACE_AGREES, Some(Reason::PlaceMatches)),
+            PlaceEvidence::Variant { .. } => rest.add(PLACE_AGREES, Some(Reason::PlaceVariant)),
+            PlaceEvidence::Partial { .. } => rest.add(PLACE_PARTIAL, Some(Reason::PlaceVariant)),
+            PlaceEvidence::Differs => rest.add(PLACE_DIFFERS, Some(Reason::PlaceDiffers)),
         }
     }
     if let (Some(x), Some(y)) = (&a.residence, &b.residence) {
         match place::compare(x, y) {
             PlaceEvidence::Same { words } | PlaceEvidence::Variant { words } => {
-                add(residence_weight(words), Some(Reason::ResidenceMatches))
+                rest.add(residence_weight(words), Some(Reason::ResidenceMatches))
             }
-            PlaceEvidence::Partial { words, .. } => add(residence_weight(words) / 2.0, None),
-            PlaceEvidence::Differs => add(RESIDENCE_DIFFERS, Some(Reason::ResidenceDiffers)),
+            PlaceEvidence::Partial { words, .. } => rest.add(residence_weight(words) / 2.0, None),
+            PlaceEvidence::Differs => rest.add(RESIDENCE_DIFFERS, Some(Reason::ResidenceDiffers)),
         }
     }
     if let (Some(x), Some(y)) = (a.record.sex, b.record.sex) {
         if x != y {
-            add(SEX_CONFLICT, Some(Reason::SexConflicts));
+            rest.add(SEX_CONFLICT, Some(Reason::SexConflicts));
         }
     }
-    (logistic(tally.total), tally.reasons)
+
+    if numbers.total + rest.total + best_possible_name(a, b) < weight_for(threshold) {
+        return None;
+    }
+    let (name_weight, name_reasons) = best_name(a, b);
+    let total = numbers.total + name_weight + rest.total;
+    let mut reasons = numbers.reasons;
+    reasons.extend(name_reasons);
+    reasons.extend(rest.reasons);
+    Some((logistic(total), reasons))
+}
+
+/// The weight sum at which the score equals `threshold`: the inverse of `logistic`.
+fn weight_for(threshold: f64) -> f64 {
+    if threshold <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if threshold >= 1.0 {
+        return f64::INFINITY;
+    }
+    OFFSET + (threshold / (1.0 - threshold)).ln() / SLOPE
+}
+
+/// An upper bound of the name weight: every part agreeing, identically.
+fn best_possible_name(a: &Prepared, b: &Prepared) -> f64 {
+    let parts = |p: &Prepared| p.names.iter().map(|n| n.parts.len()).max().unwrap_or(0);
+    NAME_PART * parts(a).max(parts(b)) as f64 + NAME_IDENTICAL
 }
 
 /// The running sum of weights and the reasons behind them.
@@ -217,8 +242,9 @@ fn name_weight(e: &NameEvidence) -> f64 {
     if e.matched == 0 {
         return NAME_UNRELATED;
     }
-    let mut w =
-        NAME_PART * e.similarity + NAME_PART_CONFLICT * e.conflicts as f64 + NAME_PART_DROPPED * e.dropped as f64;
+    // The given name is counted once: as the sibling signal when it differs, not again as a conflicting part.
+    let conflicts = if e.given == Given::Differs { e.conflicts.saturating_sub(1) } else { e.conflicts };
+    let mut w = NAME_PART * e.similarity + NAME_PART_CONFLICT * conflicts as f64 + NAME_PART_DROPPED * e.dropped as f64;
     if e.conflicts == 0 && e.dropped == 0 && e.identical == e.matched && e.matched >= 2 {
         w += NAME_IDENTICAL;
     }
@@ -246,8 +272,10 @@ fn name_reasons(e: &NameEvidence, script: Script) -> Vec<Reason> {
     if e.dropped > 0 {
         r.push(Reason::NamePartsDropped { n: e.dropped });
     }
-    if e.conflicts > 0 {
-        r.push(Reason::NamePartsDiffer { n: e.conflicts });
+    // A differing given name is reported as such, not again among the differing parts.
+    let conflicts = if e.given == Given::Differs { e.conflicts.saturating_sub(1) } else { e.conflicts };
+    if conflicts > 0 {
+        r.push(Reason::NamePartsDiffer { n: conflicts });
     }
     if e.reordered {
         r.push(Reason::NameReordered);
