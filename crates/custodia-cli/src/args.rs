@@ -1,5 +1,6 @@
 //! Command-line syntax. Global options are accepted before or after the subcommand.
 
+pub use crate::records_args::*;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -70,6 +71,31 @@ pub enum Command {
     /// Recovery key management
     #[command(subcommand)]
     Recovery(RecoveryCommand),
+    /// Interviewees: add (with do-no-harm findings), import, list, show, duplicates
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Testimonies: add, show, referral, complete
+    #[command(subcommand)]
+    Interview(InterviewCommand),
+    /// Interviewers and their training for sensitive interviews
+    #[command(subcommand)]
+    Interviewer(InterviewerCommand),
+    /// Consent: record, withdraw
+    #[command(subcommand)]
+    Consent(ConsentCommand),
+    /// Incidents
+    #[command(subcommand)]
+    Incident(IncidentCommand),
+    /// Search transcripts, summaries and descriptions for all the given words
+    Search {
+        #[arg(required = true, value_name = "WORD")]
+        words: Vec<String>,
+    },
+    /// Decide on a suspected duplicate pair of persons
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// Show the do-no-harm settings; with options, change them
+    Rules(RulesArgs),
 }
 
 #[derive(Debug, Subcommand)]

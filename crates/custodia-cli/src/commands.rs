@@ -48,7 +48,7 @@ impl std::fmt::Display for Interrupted {
 
 impl std::error::Error for Interrupted {}
 
-fn open(global: &Global) -> Result<Vault> {
+pub(crate) fn open(global: &Global) -> Result<Vault> {
     let dir = context::vault_dir(global)?;
     let unlock = context::unlock(global)?;
     let vault = Vault::open(&dir, &unlock, context::session(global)?)?;

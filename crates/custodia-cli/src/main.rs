@@ -3,7 +3,10 @@
 mod args;
 mod commands;
 mod context;
+mod interviews;
 mod output;
+mod persons;
+mod records_args;
 
 use args::{Cli, Command, PassphraseCommand, RecoveryCommand};
 use clap::Parser;
@@ -22,6 +25,14 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
             commands::passphrase_change(g, new_passphrase_file.as_deref(), kdf)?
         }
         Command::Recovery(RecoveryCommand::Create) => commands::recovery_create(g)?,
+        Command::Person(command) => return persons::run(g, command),
+        Command::Review(command) => return persons::review(g, command),
+        Command::Rules(args) => return persons::rules(g, args),
+        Command::Interview(command) => return interviews::interview(g, command),
+        Command::Interviewer(command) => return interviews::interviewer(g, command),
+        Command::Consent(command) => return interviews::consent(g, command),
+        Command::Incident(command) => return interviews::incident(g, command),
+        Command::Search { words } => return interviews::search(g, words),
     }
     Ok(0)
 }

@@ -119,11 +119,26 @@ fn interviewed(prior: &[PriorInterview]) -> String {
 
 /// Joins reason sentences as one: "Name and birth year match; birth place spelled differently."
 fn reasons_sentence(reasons: &[Reason]) -> String {
-    let joined = reasons.iter().map(|r| r.text.trim().trim_end_matches('.')).collect::<Vec<_>>().join("; ");
-    let mut chars = joined.chars();
-    match chars.next() {
-        Some(first) => format!(" {}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
+    let parts: Vec<String> = reasons
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let text = r.text.trim().trim_end_matches('.');
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) if i == 0 => first.to_uppercase().chain(chars).collect(),
+                // Later reasons continue the sentence, unless they start with an acronym ("ICC ...").
+                Some(first) if !chars.clone().next().is_some_and(char::is_uppercase) => {
+                    first.to_lowercase().chain(chars).collect()
+                }
+                _ => text.to_string(),
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" {}.", parts.join("; "))
     }
 }
 
@@ -285,7 +300,7 @@ mod tests {
     fn duplicate_message_reads_like_the_design() {
         let reasons = vec![
             Reason { code: "name_birth_year".into(), text: "name and birth year match".into() },
-            Reason { code: "place_variant".into(), text: "birth place spelled differently".into() },
+            Reason { code: "place_variant".into(), text: "Birth place spelled differently.".into() },
         ];
         let f = duplicate_person(
             "P-7F3K",
