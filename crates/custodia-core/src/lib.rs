@@ -37,11 +37,11 @@ pub use records::consent::{
 };
 pub use records::import::{ImportError, Imported};
 pub use records::incidents::{Incident, IncidentInput, IncidentKind};
-pub use records::interviews::{
-    Interview, InterviewEdit, InterviewInput, InterviewStatus, InterviewText, Referral, ReferralKind, Referrals,
-};
+pub use records::interviews::{Interview, InterviewEdit, InterviewInput, InterviewStatus, InterviewText};
 pub use records::items::{AddOptions, Added, Extracted, Item, ItemEdit};
-pub use records::persons::{Identity, Person, PersonAdded, PersonEdit, PersonInput, Sex};
+pub use records::person_edits::PersonEdit;
+pub use records::persons::{Identity, Person, PersonAdded, PersonInput, Sex};
+pub use records::safeguards::{Referral, ReferralKind, Referrals};
 pub use records::search::Hit;
 pub use records::{HistoryEntry, RecordError};
 /// Re-exported for forensic access through `Vault::open_raw_database`.

@@ -1,10 +1,12 @@
 //! Testimonies: who was interviewed, by whom, when and where, in which language, the transcript and
 //! summary, linked documents and incidents, referrals, and the draft/complete status. The rules run
 //! before an interview is created or its transcript or date changes, and before it is completed (which
-//! needs consent recorded). Listings leave the texts out; reading them is logged (`interview.viewed`).
+//! needs consent recorded, see `safeguards`). Listings leave the texts out; reading them is logged
+//! (`interview.viewed`).
 
 use super::fields::{self, Change};
 use super::persons::{self, Person};
+use super::safeguards::{Referral, Referrals};
 use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
@@ -14,105 +16,6 @@ use crate::vault::Vault;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::json;
-
-/// Whether a referral was made or declined; `None` where it is not recorded yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Referral {
-    Made,
-    Declined,
-}
-
-impl Referral {
-    /// Reads `made`, `declined`, or empty (not recorded).
-    pub fn parse(text: &str) -> Result<Option<Referral>> {
-        match text.trim().to_lowercase().as_str() {
-            "" => Ok(None),
-            "made" => Ok(Some(Referral::Made)),
-            "declined" => Ok(Some(Referral::Declined)),
-            _ => Err(RecordError::BadChoice {
-                field: "referral",
-                value: fields::shorten(text),
-                allowed: "made, declined, or empty",
-            }
-            .into()),
-        }
-    }
-
-    fn as_str(this: Option<Referral>) -> &'static str {
-        match this {
-            None => "",
-            Some(Referral::Made) => "made",
-            Some(Referral::Declined) => "declined",
-        }
-    }
-
-    fn from_stored(text: &str) -> Option<Referral> {
-        Referral::parse(text).ok().flatten()
-    }
-}
-
-/// The three kinds of referral an interview records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ReferralKind {
-    Psychosocial,
-    Medical,
-    Legal,
-}
-
-impl ReferralKind {
-    pub const ALL: [ReferralKind; 3] = [ReferralKind::Psychosocial, ReferralKind::Medical, ReferralKind::Legal];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReferralKind::Psychosocial => "psychosocial",
-            ReferralKind::Medical => "medical",
-            ReferralKind::Legal => "legal",
-        }
-    }
-
-    pub fn parse(text: &str) -> Result<ReferralKind> {
-        ReferralKind::ALL.into_iter().find(|k| k.as_str() == text.trim().to_lowercase()).ok_or_else(|| {
-            RecordError::BadChoice {
-                field: "referral kind",
-                value: fields::shorten(text),
-                allowed: "psychosocial, medical, legal",
-            }
-            .into()
-        })
-    }
-
-    fn column(self) -> &'static str {
-        match self {
-            ReferralKind::Psychosocial => "referral_psychosocial",
-            ReferralKind::Medical => "referral_medical",
-            ReferralKind::Legal => "referral_legal",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Referrals {
-    pub psychosocial: Option<Referral>,
-    pub medical: Option<Referral>,
-    pub legal: Option<Referral>,
-}
-
-impl Referrals {
-    fn get(&self, kind: ReferralKind) -> Option<Referral> {
-        match kind {
-            ReferralKind::Psychosocial => self.psychosocial,
-            ReferralKind::Medical => self.medical,
-            ReferralKind::Legal => self.legal,
-        }
-    }
-
-    /// The kinds not recorded yet.
-    pub fn missing(&self) -> Vec<&'static str> {
-        ReferralKind::ALL.into_iter().filter(|k| self.get(*k).is_none()).map(ReferralKind::as_str).collect()
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -444,79 +347,6 @@ impl Vault {
         gate::log_overrides(&tx, &self.session, &interview.id, &findings, justification.as_deref())?;
         tx.commit()?;
         Ok(Checked { record: self.interview(&interview.id)?, findings })
-    }
-
-    /// Records whether a referral was made or declined (`None` clears it), keeping the history.
-    pub fn set_referral(&mut self, id: &str, kind: ReferralKind, value: Option<Referral>) -> Result<Interview> {
-        let interview = find(&self.conn, id)?;
-        let old = Referral::as_str(interview.referrals.get(kind));
-        let new = Referral::as_str(value);
-        if old != new {
-            let tx = self.conn.transaction()?;
-            let change = Change { field: kind.column(), old: old.into(), new: new.into() };
-            fields::record_changes(&tx, &self.session, Action::InterviewEdited, "interview", &interview.id, &[change])?;
-            // The column name comes from the fixed enum, never from the caller.
-            tx.execute(
-                &format!("UPDATE interviews SET {} = ?1 WHERE id = ?2", kind.column()),
-                params![new, interview.id],
-            )?;
-            tx.commit()?;
-        }
-        self.interview(&interview.id)
-    }
-
-    /// Marks an interview complete. Refused (a block, which no justification lifts) without a consent
-    /// record for the person, or, for a minor or a survivor of sexual or gender-based violence, without each
-    /// referral recorded as made or declined.
-    pub fn complete_interview(&mut self, id: &str) -> Result<Checked<Interview>> {
-        let interview = find(&self.conn, id)?;
-        if interview.status == InterviewStatus::Complete {
-            return Ok(Checked { record: interview, findings: Vec::new() });
-        }
-        let person = persons::find(&self.conn, &interview.person)?;
-        let findings = rules::for_completion(&self.conn, &person, &interview.id, &interview.referrals.missing())?;
-        gate::decide(&findings, None)?;
-        let tx = self.conn.transaction()?;
-        let consent: Option<String> = tx
-            .query_row("SELECT id FROM consents WHERE person_id = ?1 ORDER BY seq DESC LIMIT 1", [&person.id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        custody::append(
-            &tx,
-            &self.session,
-            Action::InterviewCompleted,
-            Some(&interview.id),
-            json!({ "consent": consent }),
-        )?;
-        tx.execute("UPDATE interviews SET status = 'complete' WHERE id = ?1", [&interview.id])?;
-        tx.commit()?;
-        Ok(Checked { record: self.interview(&interview.id)?, findings })
-    }
-
-    /// Marks an interviewer as trained (or not) for interviews of minors and survivors of sexual or
-    /// gender-based violence.
-    pub fn set_interviewer(&mut self, name: &str, trained: bool) -> Result<()> {
-        let name = fields::line("interviewer", name)?;
-        if name.is_empty() {
-            return Err(RecordError::Missing { field: "interviewer" }.into());
-        }
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO interviewers (name, trained) VALUES (?1, ?2)
-             ON CONFLICT (name) DO UPDATE SET trained = excluded.trained",
-            params![name, trained],
-        )?;
-        custody::append(&tx, &self.session, Action::InterviewerSet, Some(&name), json!({ "trained": trained }))?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Interviewers known to the vault, with whether each is trained.
-    pub fn interviewers(&self) -> Result<Vec<(String, bool)>> {
-        let mut stmt = self.conn.prepare("SELECT name, trained FROM interviewers ORDER BY name")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Earlier values of an interview's fields (they may quote the transcript: reading them is logged).

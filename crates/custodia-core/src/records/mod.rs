@@ -8,7 +8,9 @@ pub mod import;
 pub mod incidents;
 pub mod interviews;
 pub mod items;
+pub mod person_edits;
 pub mod persons;
+pub mod safeguards;
 pub mod search;
 
 pub use fields::HistoryEntry;
