@@ -9,6 +9,8 @@ use tauri_specta::Event;
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct JobProgress {
     pub job_id: u32,
+    /// "add" or "save".
+    pub kind: String,
     pub file_name: String,
     pub file_index: u32,
     pub file_count: u32,

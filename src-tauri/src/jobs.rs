@@ -2,7 +2,7 @@
 //! picker or from a drop) and verifying the vault.
 
 use crate::events::{FileAdded, FileFailed, JobFinished, JobProgress, VerifyFinished, VerifyProgress};
-use crate::ipc::IpcError;
+use crate::ipc::{IpcError, SavedCopy};
 use crate::state::AppState;
 use custodia_core::{AddOptions, Flow};
 use std::path::PathBuf;
@@ -44,6 +44,7 @@ pub fn start_add(app: &AppHandle, paths: Vec<PathBuf>) -> Result<u32, IpcError> 
             let mut report = |done: u64| {
                 let progress = JobProgress {
                     job_id,
+                    kind: "add".into(),
                     file_name: name.clone(),
                     file_index: index as u32,
                     file_count: count,
@@ -77,6 +78,36 @@ pub fn start_add(app: &AppHandle, paths: Vec<PathBuf>) -> Result<u32, IpcError> 
         let _ = JobFinished { job_id, cancelled, added, failed }.emit(&app);
     });
     Ok(job_id)
+}
+
+/// Saves a decrypted, hash-checked copy of item `id` to `path` as a cancellable job with progress events.
+/// Runs on the caller's (worker) thread; a cancelled save leaves no file and answers `None`.
+pub fn save_copy(app: &AppHandle, id: &str, path: &std::path::Path) -> Result<Option<SavedCopy>, IpcError> {
+    let state = app.state::<AppState>();
+    let item = state.with_vault(|vault| vault.item(id))?;
+    let (job_id, cancel) = state.start_job();
+    let mut report = |done: u64| {
+        let progress = JobProgress {
+            job_id,
+            kind: "save".into(),
+            file_name: item.name.clone(),
+            file_index: 0,
+            file_count: 1,
+            done: done as f64,
+            total: item.size as f64,
+        };
+        let _ = progress.emit(app);
+        flow(&cancel)
+    };
+    let result = state.with_vault(|vault| vault.extract(&item.id, path, &mut report));
+    state.finish_job(job_id);
+    let cancelled = matches!(&result, Err(e) if e.code == "cancelled");
+    let _ = JobFinished { job_id, cancelled, added: 0, failed: 0 }.emit(app);
+    match result {
+        Ok(done) => Ok(Some(SavedCopy { path: path.display().to_string(), sha256: done.sha256 })),
+        Err(_) if cancelled => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Starts a full verification in the background; the report arrives as a `VerifyFinished` event.

@@ -5,6 +5,7 @@ import { item, shellEvent, tableOf } from "./shell";
 
 const progress = (done: number, extra: object = {}) => ({
   job_id: 7,
+  kind: "add",
   file_name: "interview-2026-11-20.mp4",
   file_index: 1,
   file_count: 3,
@@ -43,6 +44,20 @@ describe("adding files", () => {
     await shellEvent("job-finished", { job_id: 7, cancelled: true, added: 1, failed: 0 });
     await waitFor(() => expect(screen.queryByTestId("job-progress")).toBeNull());
     expect(screen.getByTestId("notice").textContent).toContain("nothing half-written was kept");
+  });
+
+  test("a copy being saved shows its own words, a bar and Cancel", async () => {
+    const shell = await startApp();
+    await shellEvent("job-progress", progress(200_000_000, { job_id: 9, kind: "save", file_index: 0, file_count: 1 }));
+    const job = await screen.findByTestId("job-progress");
+    expect(job.textContent).toContain("Saving a copy of “interview-2026-11-20.mp4”");
+    expect(job.textContent).not.toContain("Adding");
+    expect(job.textContent).toContain("50%");
+    await fireEvent.click(screen.getByTestId("job-cancel"));
+    await waitFor(() => expect(shell.callsTo("cancel_job")).toEqual([{ jobId: 9 }]));
+    await shellEvent("job-finished", { job_id: 9, cancelled: true, added: 0, failed: 0 });
+    await waitFor(() => expect(screen.queryByTestId("job-progress")).toBeNull());
+    expect(screen.getByTestId("notice").textContent).toContain("no partial copy was left");
   });
 
   test("two jobs (a pick and a drop) show two bars", async () => {

@@ -6,7 +6,7 @@ use crate::ipc::{IpcError, ItemDetail, ItemDto, ItemEditDto, ItemTable, PreviewD
 use crate::jobs;
 use crate::state::AppState;
 use base64::Engine;
-use custodia_core::{Flow, ItemEdit};
+use custodia_core::ItemEdit;
 use tauri::{AppHandle, State};
 
 /// Images up to this size are previewed in memory; larger ones are saved as copies instead.
@@ -66,7 +66,8 @@ pub fn cancel_job(state: State<'_, AppState>, job_id: u32) -> bool {
     state.cancel_job(job_id)
 }
 
-/// Asks where to save a decrypted copy and writes it (hash-checked, logged). `None` when they cancel.
+/// Asks where to save a decrypted copy and writes it (hash-checked, logged, with progress events and
+/// cancellable through `cancel_job`). `None` when the user cancels the dialog or the copy.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_item_copy(app: AppHandle, id: String) -> Result<Option<SavedCopy>, IpcError> {
@@ -74,8 +75,7 @@ pub async fn save_item_copy(app: AppHandle, id: String) -> Result<Option<SavedCo
     blocking(app, move |state| {
         let name = state.with_vault(|vault| Ok(vault.item(&id)?.name))?;
         let Some(path) = dialogs::save_file(&handle, &name) else { return Ok(None) };
-        let extracted = state.with_vault(|vault| vault.extract(&id, &path, &mut |_| Flow::Continue))?;
-        Ok(Some(SavedCopy { path: path.display().to_string(), sha256: extracted.sha256 }))
+        jobs::save_copy(&handle, &id, &path)
     })
     .await
 }

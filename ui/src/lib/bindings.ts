@@ -119,7 +119,8 @@ async cancelJob(jobId: number) : Promise<boolean> {
     return await TAURI_INVOKE("cancel_job", { jobId });
 },
 /**
- * Asks where to save a decrypted copy and writes it (hash-checked, logged). `None` when they cancel.
+ * Asks where to save a decrypted copy and writes it (hash-checked, logged, with progress events and
+ * cancellable through `cancel_job`). `None` when the user cancels the dialog or the copy.
  */
 async saveItemCopy(id: string) : Promise<Result<SavedCopy | null, IpcError>> {
     try {
@@ -234,7 +235,11 @@ export type JobFinished = { job_id: number; cancelled: boolean; added: number; f
 /**
  * Progress of one file of an add job, or of a copy being saved.
  */
-export type JobProgress = { job_id: number; file_name: string; file_index: number; file_count: number; done: number; total: number }
+export type JobProgress = { job_id: number; 
+/**
+ * "add" or "save".
+ */
+kind: string; file_name: string; file_index: number; file_count: number; done: number; total: number }
 export type PreviewDto = { media_type: string; data_base64: string }
 /**
  * One verification problem, with the fields the UI puts into its translated sentence.

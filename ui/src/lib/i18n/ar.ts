@@ -89,6 +89,7 @@ export const ar: Messages = {
   "sort.size-asc": "الأصغر حجمًا أولًا",
 
   "job.adding": "جارٍ إضافة «{name}»، الملف {index} من {total}",
+  "job.saving": "جارٍ حفظ نسخة من «{name}»",
   "job.cancel": "إلغاء",
   "job.cancelling": "جارٍ الإيقاف…",
   "notice.area": "الرسائل",
@@ -106,6 +107,7 @@ export const ar: Messages = {
   "notice.notAdded#many": "تعذّرت إضافة {count} ملفًا.",
   "notice.notAdded#other": "تعذّرت إضافة {count} ملف.",
   "notice.cancelled": "أُوقفت الإضافة. تبقى الملفات التي أُضيفت في الخزنة، ولم يُحفظ أي شيء ناقص.",
+  "notice.saveCancelled": "أُوقف حفظ النسخة، ولم تُترك أي نسخة ناقصة.",
   "notice.duplicate": "«{name}» موجود في الخزنة من قبل برقم {id}. سُجّلت هذه النسخة الجديدة في سجل العهدة.",
   "notice.fileFailed": "تعذّرت إضافة «{name}»: {reason}",
 

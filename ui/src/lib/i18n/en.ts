@@ -74,6 +74,7 @@ export const en = {
   "sort.size-asc": "Smallest first",
 
   "job.adding": "Adding “{name}”, file {index} of {total}",
+  "job.saving": "Saving a copy of “{name}”",
   "job.cancel": "Cancel",
   "job.cancelling": "Stopping…",
   "notice.area": "Messages",
@@ -83,6 +84,7 @@ export const en = {
   "notice.notAdded#one": "{count} file could not be added.",
   "notice.notAdded#other": "{count} files could not be added.",
   "notice.cancelled": "Adding was stopped. Files already added stay in the vault; nothing half-written was kept.",
+  "notice.saveCancelled": "Saving the copy was stopped; no partial copy was left.",
   "notice.duplicate": "“{name}” is already in the vault as {id}. This new copy was recorded in the custody log.",
   "notice.fileFailed": "“{name}” could not be added: {reason}",
 

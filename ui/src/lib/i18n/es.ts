@@ -79,6 +79,7 @@ export const es: Messages = {
   "sort.size-asc": "Más pequeños primero",
 
   "job.adding": "Añadiendo «{name}», archivo {index} de {total}",
+  "job.saving": "Guardando una copia de «{name}»",
   "job.cancel": "Cancelar",
   "job.cancelling": "Deteniendo…",
   "notice.area": "Mensajes",
@@ -91,6 +92,7 @@ export const es: Messages = {
   "notice.notAdded#other": "No se pudieron añadir {count} archivos.",
   "notice.cancelled":
     "Se detuvo la incorporación. Los archivos ya añadidos siguen en la bóveda; no se guardó nada a medias.",
+  "notice.saveCancelled": "Se detuvo el guardado de la copia; no quedó ninguna copia parcial.",
   "notice.duplicate":
     "«{name}» ya está en la bóveda como {id}. Esta nueva copia quedó anotada en el registro de custodia.",
   "notice.fileFailed": "No se pudo añadir «{name}»: {reason}",

@@ -79,6 +79,7 @@ export const fr: Messages = {
   "sort.size-asc": "Les plus petits d’abord",
 
   "job.adding": "Ajout de « {name} », fichier {index} sur {total}",
+  "job.saving": "Enregistrement d’une copie de « {name} »",
   "job.cancel": "Annuler",
   "job.cancelling": "Arrêt en cours…",
   "notice.area": "Messages",
@@ -91,6 +92,7 @@ export const fr: Messages = {
   "notice.notAdded#other": "{count} fichiers n’ont pas pu être ajoutés.",
   "notice.cancelled":
     "L’ajout a été arrêté. Les fichiers déjà ajoutés restent dans le coffre ; rien d’incomplet n’a été gardé.",
+  "notice.saveCancelled": "L’enregistrement de la copie a été arrêté ; aucune copie partielle n’a été laissée.",
   "notice.duplicate":
     "« {name} » est déjà dans le coffre sous le numéro {id}. Cette nouvelle copie a été inscrite au journal de conservation.",
   "notice.fileFailed": "« {name} » n’a pas pu être ajouté : {reason}",

@@ -49,7 +49,7 @@ export function hasKey(key: string): key is MessageKey {
  */
 export function tn(key: string, count: number, params: Params = {}): string {
   const table = MESSAGES[current];
-  const form = new Intl.PluralRules(current).select(count);
+  const form = cached("plural", {}, () => new Intl.PluralRules(current)).select(count);
   return fill(table[`${key}#${form}`] ?? table[`${key}#other`] ?? key, { count, ...params });
 }
 
@@ -61,8 +61,30 @@ function fill(text: string, params: Params): string {
   });
 }
 
+// Building an Intl formatter costs far more than using one (WebKit: tens of microseconds), and the list
+// formats three values per row on every scroll: keep one per language and options.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>();
+
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>(
+  kind: string,
+  options: object,
+  make: () => T,
+): T {
+  const key = `${current}|${kind}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key) as T | undefined;
+  if (!formatter) {
+    formatter = make();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
+function numberFormat(options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  return cached("number", options, () => new Intl.NumberFormat(current, options));
+}
+
 export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(current).format(value);
+  return numberFormat().format(value);
 }
 
 const SIZE_UNITS = ["byte", "kilobyte", "megabyte", "gigabyte", "terabyte"] as const;
@@ -75,7 +97,7 @@ export function formatSize(bytes: number): string {
     value /= 1000;
     unit += 1;
   }
-  return new Intl.NumberFormat(current, {
+  return numberFormat({
     style: "unit",
     unit: SIZE_UNITS[unit],
     unitDisplay: unit === 0 ? "long" : "short",
@@ -87,11 +109,12 @@ export function formatSize(bytes: number): string {
 export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" }).format(date);
+  const options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
+  return cached("date", options, () => new Intl.DateTimeFormat(current, options)).format(date);
 }
 
 export function formatPercent(fraction: number): string {
-  return new Intl.NumberFormat(current, { style: "percent", maximumFractionDigits: 0 }).format(fraction);
+  return numberFormat({ style: "percent", maximumFractionDigits: 0 }).format(fraction);
 }
 
 /**

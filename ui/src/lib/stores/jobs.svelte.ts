@@ -1,5 +1,5 @@
 // Files being added (from the picker or dropped on the window: the shell starts both, so a job may be
-// first heard of through its events) and the messages they leave behind.
+// first heard of through its events), copies being saved, and the messages they leave behind.
 import { call, callPlain, commands } from "../api";
 import type { FileAdded, FileFailed, JobFinished, JobProgress } from "../bindings";
 import { isolate, t, tn } from "../i18n/index.svelte";
@@ -8,6 +8,8 @@ import { fromError, type Feedback } from "../feedback";
 
 export interface Job {
   id: number;
+  /** "add" (files coming in) or "save" (a copy going out). */
+  kind: string;
   fileName: string;
   fileIndex: number;
   fileCount: number;
@@ -54,6 +56,7 @@ class JobsStore {
   progress(event: JobProgress): void {
     const job = this.jobs.find((j) => j.id === event.job_id);
     const fields = {
+      kind: event.kind,
       fileName: event.file_name,
       fileIndex: event.file_index,
       fileCount: event.file_count,
@@ -81,9 +84,11 @@ class JobsStore {
   }
 
   finished(event: JobFinished): void {
+    const saving = this.jobs.find((j) => j.id === event.job_id)?.kind === "save";
     this.jobs = this.jobs.filter((j) => j.id !== event.job_id);
     const { added, failed } = event;
-    if (event.cancelled) this.notify("info", { tone: "info", text: () => t("notice.cancelled") });
+    const stopped = saving ? "notice.saveCancelled" : "notice.cancelled";
+    if (event.cancelled) this.notify("info", { tone: "info", text: () => t(stopped) });
     else if (added > 0) this.notify("info", { tone: "ok", text: () => tn("notice.added", added) });
     if (failed > 0) this.notify("error", { tone: "error", text: () => tn("notice.notAdded", failed) });
     if (added > 0) this.onItemsChanged();
