@@ -217,8 +217,10 @@ fn joined_match(a: &Name, b: &Name) -> Option<NameEvidence> {
         let len = (ss.len() as isize + delta).clamp(0, ls.len() as isize);
         best = best.max(skeleton_similarity(ss, &ls[..len as usize]));
     }
-    // A name of one short part joined is too little to recognise anything by.
-    if best < JOINED_MATCH || short.joined_skeleton.len() < 4 {
+    // A name of one short part joined is too little to recognise anything by, and the joined names must
+    // agree where the given names stand: "Hussein Jamal Ahmed" and "Hassan Jamal Ahmed" are close when
+    // joined, but they are brothers.
+    if best < JOINED_MATCH || short.joined_skeleton.len() < 4 || !given_region_agrees(a, b) {
         return None;
     }
     // Count the parts of the longer name the shorter one covers, by length.
@@ -242,6 +244,17 @@ fn joined_match(a: &Name, b: &Name) -> Option<NameEvidence> {
         reordered: false,
         joined: true,
     })
+}
+
+/// Whether the joined names agree over the length of the longer given name.
+fn given_region_agrees(a: &Name, b: &Name) -> bool {
+    let first_len = |n: &Name| n.parts.first().map_or(0, |p| p.folded.len());
+    let len = first_len(a).max(first_len(b));
+    let prefix = |n: &Name| n.joined_folded[..len.min(n.joined_folded.len())].to_vec();
+    let (pa, pb) = (prefix(a), prefix(b));
+    let spelled =
+        if a.script == Script::Arabic || b.script == Script::Arabic { 0.0 } else { spelling_similarity(&pa, &pb) };
+    spelled.max(skeleton_similarity(&skeleton(&pa), &skeleton(&pb))) >= PART_MATCH
 }
 
 #[cfg(test)]
@@ -280,6 +293,12 @@ mod tests {
         let e = cmp("Musa Youssef Hamid Idris", "Bashir Youssef Hamid Idris");
         assert_eq!(e.given, Given::Differs, "{e:?}");
         assert_eq!(e.matched, 3);
+    }
+
+    #[test]
+    fn brothers_with_similar_joined_names_stay_apart() {
+        let e = cmp("Hussein Jamal Ahmed Haroun", "Hassan Jamal Ahmed Haroun");
+        assert_eq!((e.given, e.joined), (Given::Differs, false), "{e:?}");
     }
 
     #[test]

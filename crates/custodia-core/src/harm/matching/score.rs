@@ -118,9 +118,20 @@ pub(crate) fn score_at_least(a: &Prepared, b: &Prepared, threshold: f64) -> Opti
         _ => {}
     }
 
+    // Cheap evidence first; places and names only while the pair can still reach the threshold.
+    let needed = weight_for(threshold);
+    let name_bound = best_possible_name(a, b);
     let mut rest = Tally::default();
     let (w, r) = birth_weight(date::compare(&a.record.birth_date, &b.record.birth_date));
     rest.add(w, r);
+    if let (Some(x), Some(y)) = (a.record.sex, b.record.sex) {
+        if x != y {
+            rest.add(SEX_CONFLICT, Some(Reason::SexConflicts));
+        }
+    }
+    if numbers.total + rest.total + name_bound + PLACE_AGREES + RESIDENCE_MAX < needed {
+        return None;
+    }
     if let (Some(x), Some(y)) = (&a.birth_place, &b.birth_place) {
         match place::compare(x, y) {
             PlaceEvidence::Same { .. } => rest.add(PLACE_AGREES, Some(Reason::PlaceMatches)),
@@ -138,13 +149,7 @@ pub(crate) fn score_at_least(a: &Prepared, b: &Prepared, threshold: f64) -> Opti
             PlaceEvidence::Differs => rest.add(RESIDENCE_DIFFERS, Some(Reason::ResidenceDiffers)),
         }
     }
-    if let (Some(x), Some(y)) = (a.record.sex, b.record.sex) {
-        if x != y {
-            rest.add(SEX_CONFLICT, Some(Reason::SexConflicts));
-        }
-    }
-
-    if numbers.total + rest.total + best_possible_name(a, b) < weight_for(threshold) {
+    if numbers.total + rest.total + name_bound < needed {
         return None;
     }
     let (name_weight, name_reasons) = best_name(a, b);
@@ -166,10 +171,11 @@ fn weight_for(threshold: f64) -> f64 {
     OFFSET + (threshold / (1.0 - threshold)).ln() / SLOPE
 }
 
-/// An upper bound of the name weight: every part agreeing, identically.
+/// An upper bound of the name weight: every part of the shorter name agreeing identically, plus one part
+/// for a name whose spaces stood elsewhere (the joined comparison may cover one part more).
 fn best_possible_name(a: &Prepared, b: &Prepared) -> f64 {
     let parts = |p: &Prepared| p.names.iter().map(|n| n.parts.len()).max().unwrap_or(0);
-    NAME_PART * parts(a).max(parts(b)) as f64 + NAME_IDENTICAL
+    NAME_PART * (parts(a).min(parts(b)) + 1) as f64 + NAME_IDENTICAL
 }
 
 /// The running sum of weights and the reasons behind them.
