@@ -29,6 +29,19 @@ pub(crate) fn query_keys(p: &Prepared) -> Vec<Key> {
     keys_with_years(p, true)
 }
 
+/// The keys that identify a person (identity number, phone): their blocks are always searched, however
+/// large, because a match on them is strong evidence on its own.
+pub(crate) fn strong_keys(p: &Prepared) -> Vec<Key> {
+    let mut out = Vec::new();
+    if let Some(id) = &p.id_number {
+        out.push(hash(&[b"i", id.as_bytes()]));
+    }
+    if let Some(phone) = &p.phone {
+        out.push(hash(&[b"p", phone.as_bytes()]));
+    }
+    out
+}
+
 fn keys_with_years(p: &Prepared, widen: bool) -> Vec<Key> {
     let mut out = Vec::new();
     if let Some(id) = &p.id_number {

@@ -62,7 +62,7 @@ const DIFFERENT_ID: f64 = -2.0;
 const SEX_CONFLICT: f64 = -4.0;
 
 /// The weight sum at which the score is one half.
-const OFFSET: f64 = 5.0;
+const OFFSET: f64 = 4.5;
 /// How steeply the score rises around `OFFSET`.
 const SLOPE: f64 = 0.6;
 
