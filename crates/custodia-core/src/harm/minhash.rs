@@ -22,12 +22,19 @@
 //! Three-word shingles with a threshold of 0.5 separate a re-recorded or copied account (up to about 10%
 //! of words changed) from different accounts of the same events by a wide margin (0.50 against at most
 //! 0.13); two-word shingles raise the background, four and more let light edits fall under the threshold.
-//! With 64 bands of 4 rows (256 hashes), a pair at J = 0.5 becomes a candidate with probability
+//! With 64 bands of 4 rows (256 hashes), a pair at J = 0.5 shares at least one band with probability
 //! 1 - (1 - 0.5^4)^64 = 0.984 (0.93 at J = 0.45, the lowest threshold the settings accept), while a pair
-//! of different accounts at J = 0.1 does with probability 0.006: a few hundred candidates among 100,000
-//! testimonies at that pessimistic background, each checked on its stored signature. 32 bands of 4 would
-//! halve the work but find only 87% of pairs at J = 0.5; 42 bands of 3 would make 4% of all testimonies
-//! candidates. The estimate's standard error at J = 0.5 with 256 hashes is 0.03.
+//! of different accounts at J = 0.1 does with probability 0.006. 32 bands of 4 would halve the work but
+//! find only 87% of pairs at J = 0.5; 42 bands of 3 would make 4% of all testimonies candidates.
+//!
+//! Those chance candidates grow with the vault (a few hundred among 100,000 testimonies at that
+//! pessimistic background), and each costs a signature read. So a candidate sharing a single band is
+//! compared only while there are at most `testimony::MAX_SINGLE_BAND_CANDIDATES` of them; candidates
+//! sharing two bands or more are always compared. Sharing two bands has probability 0.915 at J = 0.5,
+//! 0.984 at J = 0.55 and 0.9985 at J = 0.6 (an account re-typed with 5% of words changed is at about 0.7),
+//! and 0.00002 at J = 0.1: a large vault keeps its recall just above the threshold, and a check does a
+//! bounded amount of work whatever the number of testimonies. The estimate's standard error at J = 0.5
+//! with 256 hashes is 0.03.
 //!
 //! These parameters are part of the stored format: the band keys in the database depend on them.
 
@@ -91,14 +98,19 @@ const fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-const SEEDS: [u64; NUM_HASHES] = {
-    let mut seeds = [0u64; NUM_HASHES];
+/// The hash functions: h(x) = (a * x + b) >> 32 over 64-bit words, with odd multipliers `a` (multiply-shift
+/// hashing, a universal family: one multiplication per function, about twice as fast as a full mix, which
+/// matters for a 2,000-word transcript times 256 functions). Drawn once from a fixed seed.
+const PARAMS: [(u64, u64); NUM_HASHES] = {
+    let mut params = [(0u64, 0u64); NUM_HASHES];
     let mut i = 0;
     while i < NUM_HASHES {
-        seeds[i] = mix(0x6375_7374_6f64_6961u64.wrapping_add((i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+        let a = mix(0x6375_7374_6f64_6961u64.wrapping_add((2 * i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+        let b = mix(0x6375_7374_6f64_6961u64.wrapping_add((2 * i as u64 + 2).wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+        params[i] = (a | 1, b);
         i += 1;
     }
-    seeds
+    params
 };
 
 /// The signature of a text, or `None` when it has fewer than `MIN_WORDS` words.
@@ -117,11 +129,11 @@ pub fn signature(text: &str) -> Option<Signature> {
         if !seen.insert(hash) {
             continue;
         }
-        for (min, seed) in mins.iter_mut().zip(SEEDS) {
-            let h = (mix(hash ^ seed) >> 32) as u32;
-            if h < *min {
-                *min = h;
-            }
+        // FNV leaves its low bits weak; one full mix first makes every input bit count.
+        let x = mix(hash);
+        for (min, (a, b)) in mins.iter_mut().zip(PARAMS) {
+            let h = (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
+            *min = (*min).min(h);
         }
     }
     Some(Signature(mins))

@@ -8,7 +8,7 @@ pub(crate) mod people;
 pub mod review;
 pub(crate) mod rules;
 pub mod settings;
-pub(crate) mod testimony;
+pub mod testimony;
 
 pub use findings::{Evidence, Finding, PriorInterview, Reason, Rule, Severity};
 pub use gate::HarmError;

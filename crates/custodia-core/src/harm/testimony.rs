@@ -1,14 +1,18 @@
 //! Stored MinHash fingerprints of transcripts, and the near-duplicate look-up over them: one indexed query
 //! per band, then the candidates' signatures compared, so a check does not grow with the number of
-//! testimonies (only with the number of genuinely similar ones).
+//! testimonies (only with the number of genuinely similar ones). Public for the benchmark
+//! (`examples/harm_bench.rs`); the vault calls it inside its own transactions.
 
 use super::minhash::{self, Signature};
 use crate::error::Result;
 use rusqlite::{params, Connection};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
+
+/// Candidates sharing a single band are compared only up to this many (see `similar`).
+pub const MAX_SINGLE_BAND_CANDIDATES: usize = 32;
 
 /// Replaces the stored fingerprint of an interview's transcript (none for a transcript too short).
-pub(crate) fn index(tx: &Connection, interview_id: &str, transcript: &str) -> Result<()> {
+pub fn index(tx: &Connection, interview_id: &str, transcript: &str) -> Result<()> {
     tx.execute("DELETE FROM testimony_bands WHERE interview_id = ?1", [interview_id])?;
     tx.execute("DELETE FROM testimony_signatures WHERE interview_id = ?1", [interview_id])?;
     let Some(signature) = minhash::signature(transcript) else { return Ok(()) };
@@ -25,24 +29,33 @@ pub(crate) fn index(tx: &Connection, interview_id: &str, transcript: &str) -> Re
 
 /// Interviews whose transcript is estimated at least `threshold` similar to `transcript`, most similar
 /// first, leaving out `exclude` (the interview being edited).
-pub(crate) fn similar(
+pub fn similar(
     conn: &Connection,
     transcript: &str,
     exclude: Option<&str>,
     threshold: f64,
 ) -> Result<Vec<(String, f64)>> {
     let Some(signature) = minhash::signature(transcript) else { return Ok(Vec::new()) };
-    let mut candidates = BTreeSet::new();
+    let mut shared: BTreeMap<String, u32> = BTreeMap::new();
     let mut lookup = conn.prepare_cached("SELECT interview_id FROM testimony_bands WHERE band = ?1 AND key = ?2")?;
     for (band, key) in signature.band_keys().into_iter().enumerate() {
         let rows = lookup.query_map(params![band as i64, key], |r| r.get::<_, String>(0))?;
         for row in rows {
-            candidates.insert(row?);
+            *shared.entry(row?).or_default() += 1;
         }
     }
     if let Some(exclude) = exclude {
-        candidates.remove(exclude);
+        shared.remove(exclude);
     }
+    // A similar pair usually shares several bands; unrelated accounts of the same events share at most
+    // one, by chance, and their number grows with the vault. Candidates sharing a single band are checked
+    // only while they are few, so the cost of a check stays bounded (see the module doc of `minhash`).
+    let single = shared.values().filter(|n| **n == 1).count();
+    let candidates: Vec<String> = shared
+        .into_iter()
+        .filter(|(_, n)| *n >= 2 || single <= MAX_SINGLE_BAND_CANDIDATES)
+        .map(|(id, _)| id)
+        .collect();
     let mut stored = conn.prepare_cached("SELECT signature FROM testimony_signatures WHERE interview_id = ?1")?;
     let mut found = Vec::new();
     for id in candidates {
