@@ -51,11 +51,8 @@ pub fn similar(
     // one, by chance, and their number grows with the vault. Candidates sharing a single band are checked
     // only while they are few, so the cost of a check stays bounded (see the module doc of `minhash`).
     let single = shared.values().filter(|n| **n == 1).count();
-    let candidates: Vec<String> = shared
-        .into_iter()
-        .filter(|(_, n)| *n >= 2 || single <= MAX_SINGLE_BAND_CANDIDATES)
-        .map(|(id, _)| id)
-        .collect();
+    let candidates: Vec<String> =
+        shared.into_iter().filter(|(_, n)| *n >= 2 || single <= MAX_SINGLE_BAND_CANDIDATES).map(|(id, _)| id).collect();
     let mut stored = conn.prepare_cached("SELECT signature FROM testimony_signatures WHERE interview_id = ?1")?;
     let mut found = Vec::new();
     for id in candidates {
