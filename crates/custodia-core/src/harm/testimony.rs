@@ -5,7 +5,7 @@
 
 use super::minhash::{self, Signature};
 use crate::error::Result;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::BTreeMap;
 
 /// Candidates sharing a single band are compared only up to this many (see `similar`).
@@ -13,16 +13,25 @@ pub const MAX_SINGLE_BAND_CANDIDATES: usize = 32;
 
 /// Replaces the stored fingerprint of an interview's transcript (none for a transcript too short).
 pub fn index(tx: &Connection, interview_id: &str, transcript: &str) -> Result<()> {
-    tx.execute("DELETE FROM testimony_bands WHERE interview_id = ?1", [interview_id])?;
-    tx.execute("DELETE FROM testimony_signatures WHERE interview_id = ?1", [interview_id])?;
+    // The old band keys are recomputed from the stored signature, so removal needs no second index.
+    let old: Option<Vec<u8>> = tx
+        .query_row("SELECT signature FROM testimony_signatures WHERE interview_id = ?1", [interview_id], |r| r.get(0))
+        .optional()?;
+    if let Some(old) = old.as_deref().and_then(Signature::from_bytes) {
+        let mut delete = tx.prepare_cached("DELETE FROM testimony_bands WHERE key = ?1 AND interview_id = ?2")?;
+        for key in old.band_keys() {
+            delete.execute(params![key, interview_id])?;
+        }
+        tx.execute("DELETE FROM testimony_signatures WHERE interview_id = ?1", [interview_id])?;
+    }
     let Some(signature) = minhash::signature(transcript) else { return Ok(()) };
     tx.execute(
         "INSERT INTO testimony_signatures (interview_id, signature) VALUES (?1, ?2)",
         params![interview_id, signature.to_bytes()],
     )?;
-    let mut insert = tx.prepare("INSERT INTO testimony_bands (band, key, interview_id) VALUES (?1, ?2, ?3)")?;
-    for (band, key) in signature.band_keys().into_iter().enumerate() {
-        insert.execute(params![band as i64, key, interview_id])?;
+    let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO testimony_bands (key, interview_id) VALUES (?1, ?2)")?;
+    for key in signature.band_keys() {
+        insert.execute(params![key, interview_id])?;
     }
     Ok(())
 }
@@ -37,9 +46,9 @@ pub fn similar(
 ) -> Result<Vec<(String, f64)>> {
     let Some(signature) = minhash::signature(transcript) else { return Ok(Vec::new()) };
     let mut shared: BTreeMap<String, u32> = BTreeMap::new();
-    let mut lookup = conn.prepare_cached("SELECT interview_id FROM testimony_bands WHERE band = ?1 AND key = ?2")?;
-    for (band, key) in signature.band_keys().into_iter().enumerate() {
-        let rows = lookup.query_map(params![band as i64, key], |r| r.get::<_, String>(0))?;
+    let mut lookup = conn.prepare_cached("SELECT interview_id FROM testimony_bands WHERE key = ?1")?;
+    for key in signature.band_keys() {
+        let rows = lookup.query_map(params![key], |r| r.get::<_, String>(0))?;
         for row in rows {
             *shared.entry(row?).or_default() += 1;
         }
