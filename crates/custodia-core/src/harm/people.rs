@@ -35,10 +35,30 @@ pub(crate) struct People {
     index: MatchIndex,
     merged_into: HashMap<String, String>,
     different: HashSet<(String, String)>,
+    stamp: Stamp,
+}
+
+/// What changes when persons, their edits or reviewers' decisions change: the largest rowid of each
+/// table (rows are only ever added to them). Reading it costs three B-tree descents, not a scan.
+type Stamp = (i64, i64, i64);
+
+fn stamp(conn: &Connection) -> Result<Stamp> {
+    Ok(conn.query_row(
+        "SELECT (SELECT ifnull(max(rowid), 0) FROM persons), (SELECT ifnull(max(rowid), 0) FROM record_history),
+                (SELECT ifnull(max(rowid), 0) FROM person_decisions)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?)
 }
 
 impl People {
+    /// Whether the vault's persons changed since this index was built.
+    pub(crate) fn is_stale(&self, conn: &Connection) -> Result<bool> {
+        Ok(stamp(conn)? != self.stamp)
+    }
+
     pub(crate) fn load(conn: &Connection) -> Result<People> {
+        let stamp = stamp(conn)?;
         let mut index = MatchIndex::new();
         let mut merged_into = HashMap::new();
         let mut stmt = conn.prepare(
@@ -73,7 +93,7 @@ impl People {
         for row in rows {
             different.insert(row?);
         }
-        Ok(People { index, merged_into, different })
+        Ok(People { index, merged_into, different, stamp })
     }
 
     /// The person a record now stands for: itself, or the end of its `merged_into` chain.

@@ -55,8 +55,13 @@ fn duplicates(
 }
 
 /// possible-duplicate-person, for a person about to be added.
-pub(crate) fn for_new_person(conn: &Connection, person: &Checked, settings: &HarmSettings) -> Result<Vec<Finding>> {
-    duplicates(conn, &People::load(conn)?, UNSAVED, person, settings.duplicate_threshold)
+pub(crate) fn for_new_person(
+    conn: &Connection,
+    people: &People,
+    person: &Checked,
+    settings: &HarmSettings,
+) -> Result<Vec<Finding>> {
+    duplicates(conn, people, UNSAVED, person, settings.duplicate_threshold)
 }
 
 /// possible-duplicate-person, for a stored person whose fields change.

@@ -8,6 +8,7 @@ use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
 use crate::harm::matching::{self, PartialDate};
+use crate::harm::people::People;
 use crate::harm::{gate, rules, Finding};
 use crate::ids;
 use crate::vault::Vault;
@@ -104,6 +105,33 @@ pub struct Identity {
     pub phone: String,
     pub id_number: String,
     pub notes: String,
+}
+
+/// The stored persons, indexed for the duplicate check, kept by a caller between checks (see
+/// `Vault::check_person_with`). Starts empty and fills on first use.
+#[derive(Default)]
+pub struct PersonChecker {
+    people: Option<People>,
+}
+
+impl std::fmt::Debug for PersonChecker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print what it holds: names.
+        f.debug_struct("PersonChecker").field("loaded", &self.people.is_some()).finish()
+    }
+}
+
+impl PersonChecker {
+    fn fresh(&mut self, conn: &Connection) -> Result<&People> {
+        let stale = match &self.people {
+            Some(people) => people.is_stale(conn)?,
+            None => true,
+        };
+        if stale {
+            self.people = Some(People::load(conn)?);
+        }
+        self.people.as_ref().ok_or_else(|| RecordError::Missing { field: "person index" }.into())
+    }
 }
 
 /// The result of adding a person: the record and the findings that were shown (and, for warnings,
@@ -311,18 +339,27 @@ pub(crate) fn insert(tx: &Connection, session: &custody::Session, person: &Check
 }
 
 impl Vault {
-    /// The do-no-harm findings for a person about to be added, without saving anything: for the live
-    /// check while the documenter types.
+    /// The do-no-harm findings for a person about to be added, without saving anything. For repeated
+    /// checks (while the documenter types), `check_person_with` reuses the index of stored persons.
     pub fn check_person(&self, input: &PersonInput) -> Result<Vec<Finding>> {
+        self.check_person_with(&mut PersonChecker::default(), input)
+    }
+
+    /// Like `check_person`, with an index of the stored persons kept in `checker` between calls and
+    /// rebuilt only when persons changed. Building it costs about 12 ms per 1,000 persons; a check with it
+    /// takes milliseconds. Drop the checker with the vault: it holds names.
+    pub fn check_person_with(&self, checker: &mut PersonChecker, input: &PersonInput) -> Result<Vec<Finding>> {
         let person = input.check()?;
-        rules::for_new_person(&self.conn, &person, &self.harm_settings()?)
+        let people = checker.fresh(&self.conn)?;
+        rules::for_new_person(&self.conn, people, &person, &self.harm_settings()?)
     }
 
     /// Adds a person after running the rules. Warnings need a `justification` (then logged as
     /// `harm.overridden`); without one nothing is saved and the error carries the findings.
     pub fn add_person(&mut self, input: &PersonInput, justification: Option<&str>) -> Result<PersonAdded> {
         let person = input.check()?;
-        let findings = rules::for_new_person(&self.conn, &person, &self.harm_settings()?)?;
+        let people = People::load(&self.conn)?;
+        let findings = rules::for_new_person(&self.conn, &people, &person, &self.harm_settings()?)?;
         let justification = gate::decide(&findings, justification)?;
         let tx = self.conn.transaction()?;
         let id = insert(&tx, &self.session, &person)?;

@@ -286,3 +286,32 @@ fn same_person_merges_keeping_both_records_and_different_people_are_never_flagge
     assert!(report.ok, "{:?}", report.problems);
     vault.close().expect("close");
 }
+
+#[test]
+fn a_kept_person_checker_follows_additions_and_reviews() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    let mut checker = custodia_core::records::persons::PersonChecker::default();
+    assert!(vault.check_person_with(&mut checker, &muhammad()).expect("check").is_empty(), "empty vault");
+    let first = add_person(&mut vault, &mohammed());
+    let findings = vault.check_person_with(&mut checker, &muhammad()).expect("check");
+    assert_eq!(rules(&findings), ["possible-duplicate-person"], "the person added after the checker was built");
+    let second = vault.add_person(&muhammad(), Some(JUSTIFICATION)).expect("second").person.id;
+    vault.review_different(&first, &second).expect("different");
+    let findings = vault.check_person_with(&mut checker, &muhammad()).expect("check");
+    assert_eq!(findings.len(), 2, "a new record is still checked against both: {:?}", rules(&findings));
+    let edit = custodia_core::PersonEdit { full_name: Some("Svetlana Ivanova".into()), ..Default::default() };
+    vault.edit_person(&first, &edit).expect("edit");
+    let probe = PersonInput { sex: Some(custodia_core::Sex::Female), ..person("Svetlana Ivanova", "1990-04-16", "") };
+    let kept: Vec<serde_json::Value> = vault
+        .check_person_with(&mut checker, &probe)
+        .expect("check")
+        .iter()
+        .map(|f| f.params["person"].clone())
+        .collect();
+    let fresh: Vec<serde_json::Value> =
+        vault.check_person(&probe).expect("check").iter().map(|f| f.params["person"].clone()).collect();
+    assert_eq!(kept, fresh, "the kept checker agrees with a fresh one after an edit");
+    assert!(kept.contains(&serde_json::Value::from(first.clone())), "the new name is matched: {kept:?}");
+    vault.close().expect("close");
+}
