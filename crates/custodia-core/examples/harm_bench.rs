@@ -172,7 +172,7 @@ fn bench_persons(n: usize) -> Result<(), Box<dyn Error>> {
     let import = start.elapsed();
     let mut times = Vec::new();
     let mut reused = Vec::new();
-    let mut checker = custodia_core::records::persons::PersonChecker::default();
+    let mut checker = custodia_core::harm::PersonChecker::default();
     vault.check_person_with(&mut checker, &PersonInput { full_name: "warm up".into(), ..Default::default() })?;
     for _ in 0..20 {
         let probe = PersonInput {

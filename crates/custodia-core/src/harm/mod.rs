@@ -12,5 +12,6 @@ pub mod testimony;
 
 pub use findings::{Evidence, Finding, PriorInterview, Reason, Rule, Severity};
 pub use gate::HarmError;
+pub use people::PersonChecker;
 pub use review::SuspectedPair;
 pub use settings::HarmSettings;

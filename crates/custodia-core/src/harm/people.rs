@@ -151,3 +151,30 @@ impl People {
         out
     }
 }
+
+/// The stored persons, indexed for the duplicate check, kept by a caller between checks (see
+/// `Vault::check_person_with`). Starts empty and fills on first use.
+#[derive(Default)]
+pub struct PersonChecker {
+    people: Option<People>,
+}
+
+impl std::fmt::Debug for PersonChecker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print what it holds: names.
+        f.debug_struct("PersonChecker").field("loaded", &self.people.is_some()).finish()
+    }
+}
+
+impl PersonChecker {
+    pub(crate) fn fresh(&mut self, conn: &Connection) -> Result<&People> {
+        let stale = match &self.people {
+            Some(people) => people.is_stale(conn)?,
+            None => true,
+        };
+        if stale {
+            self.people = Some(People::load(conn)?);
+        }
+        self.people.as_ref().ok_or_else(|| crate::records::RecordError::Missing { field: "person index" }.into())
+    }
+}

@@ -8,7 +8,7 @@ use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
 use crate::harm::matching::{self, PartialDate};
-use crate::harm::people::People;
+use crate::harm::people::{People, PersonChecker};
 use crate::harm::{gate, rules, Finding};
 use crate::ids;
 use crate::vault::Vault;
@@ -105,33 +105,6 @@ pub struct Identity {
     pub phone: String,
     pub id_number: String,
     pub notes: String,
-}
-
-/// The stored persons, indexed for the duplicate check, kept by a caller between checks (see
-/// `Vault::check_person_with`). Starts empty and fills on first use.
-#[derive(Default)]
-pub struct PersonChecker {
-    people: Option<People>,
-}
-
-impl std::fmt::Debug for PersonChecker {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Never print what it holds: names.
-        f.debug_struct("PersonChecker").field("loaded", &self.people.is_some()).finish()
-    }
-}
-
-impl PersonChecker {
-    fn fresh(&mut self, conn: &Connection) -> Result<&People> {
-        let stale = match &self.people {
-            Some(people) => people.is_stale(conn)?,
-            None => true,
-        };
-        if stale {
-            self.people = Some(People::load(conn)?);
-        }
-        self.people.as_ref().ok_or_else(|| RecordError::Missing { field: "person index" }.into())
-    }
 }
 
 /// The result of adding a person: the record and the findings that were shown (and, for warnings,

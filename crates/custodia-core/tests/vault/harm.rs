@@ -291,7 +291,7 @@ fn same_person_merges_keeping_both_records_and_different_people_are_never_flagge
 fn a_kept_person_checker_follows_additions_and_reviews() {
     let tv = TestVault::new();
     let mut vault = tv.open();
-    let mut checker = custodia_core::records::persons::PersonChecker::default();
+    let mut checker = custodia_core::harm::PersonChecker::default();
     assert!(vault.check_person_with(&mut checker, &muhammad()).expect("check").is_empty(), "empty vault");
     let first = add_person(&mut vault, &mohammed());
     let findings = vault.check_person_with(&mut checker, &muhammad()).expect("check");
