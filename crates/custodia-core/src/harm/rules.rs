@@ -3,7 +3,7 @@
 //! allow.
 
 use super::findings::{self, Finding, PriorInterview, Reason};
-use super::people::{self, People};
+use super::people::{self, People, PersonChecker};
 use super::settings::HarmSettings;
 use super::testimony;
 use crate::error::Result;
@@ -86,12 +86,17 @@ pub(crate) struct Planned<'a> {
 
 /// recent-interview, interview-count, possible-duplicate-person (of the interviewee), near-duplicate-
 /// testimony, consent-missing (as information) and sensitive-safeguard (a trained interviewer).
-pub(crate) fn for_interview(conn: &Connection, plan: &Planned<'_>, settings: &HarmSettings) -> Result<Vec<Finding>> {
+pub(crate) fn for_interview(
+    conn: &Connection,
+    checker: &mut PersonChecker,
+    plan: &Planned<'_>,
+    settings: &HarmSettings,
+) -> Result<Vec<Finding>> {
     let person = plan.person;
     let mut out = Vec::new();
     if plan.existing.is_none() {
         let stored = persons::stored(conn, &person.id)?;
-        out.extend(duplicates(conn, &People::load(conn)?, &person.id, &stored, settings.duplicate_threshold)?);
+        out.extend(duplicates(conn, checker.fresh(conn)?, &person.id, &stored, settings.duplicate_threshold)?);
     }
     let prior = prior_interviews(conn, &person.id, plan.existing)?;
     if plan.existing.is_none() && !prior.is_empty() {

@@ -10,7 +10,7 @@ use super::safeguards::{Referral, Referrals};
 use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
-use crate::harm::{gate, rules, testimony, Finding};
+use crate::harm::{gate, rules, testimony, Finding, PersonChecker};
 use crate::ids;
 use crate::vault::Vault;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -174,6 +174,11 @@ fn check(conn: &Connection, input: &InterviewInput) -> Result<Valid> {
 impl Vault {
     /// The findings for an interview about to be created, without saving anything.
     pub fn check_interview(&self, input: &InterviewInput) -> Result<Vec<Finding>> {
+        self.check_interview_with(&mut PersonChecker::default(), input)
+    }
+
+    /// Like `check_interview`, reusing the person index kept in `checker` (see `check_person_with`).
+    pub fn check_interview_with(&self, checker: &mut PersonChecker, input: &InterviewInput) -> Result<Vec<Finding>> {
         let v = check(&self.conn, input)?;
         let plan = rules::Planned {
             person: &v.person,
@@ -182,11 +187,21 @@ impl Vault {
             transcript: &v.transcript,
             existing: None,
         };
-        rules::for_interview(&self.conn, &plan, &self.harm_settings()?)
+        rules::for_interview(&self.conn, checker, &plan, &self.harm_settings()?)
     }
 
     /// Creates an interview (a draft) after running the rules; warnings need a `justification`.
     pub fn add_interview(&mut self, input: &InterviewInput, justification: Option<&str>) -> Result<Checked<Interview>> {
+        self.add_interview_with(&mut PersonChecker::default(), input, justification)
+    }
+
+    /// Like `add_interview`, reusing the person index kept in `checker`.
+    pub fn add_interview_with(
+        &mut self,
+        checker: &mut PersonChecker,
+        input: &InterviewInput,
+        justification: Option<&str>,
+    ) -> Result<Checked<Interview>> {
         let v = check(&self.conn, input)?;
         let plan = rules::Planned {
             person: &v.person,
@@ -195,7 +210,7 @@ impl Vault {
             transcript: &v.transcript,
             existing: None,
         };
-        let findings = rules::for_interview(&self.conn, &plan, &self.harm_settings()?)?;
+        let findings = rules::for_interview(&self.conn, checker, &plan, &self.harm_settings()?)?;
         let justification = gate::decide(&findings, justification)?;
         let tx = self.conn.transaction()?;
         let id = fields::new_id(&tx, "interviews", "T", &[5])?;
@@ -329,7 +344,7 @@ impl Vault {
                 transcript: &transcript,
                 existing: Some(&interview.id),
             };
-            rules::for_interview(&self.conn, &plan, &self.harm_settings()?)?
+            rules::for_interview(&self.conn, &mut PersonChecker::default(), &plan, &self.harm_settings()?)?
         } else {
             Vec::new()
         };

@@ -8,7 +8,7 @@ use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
 use crate::harm::matching::{self, PartialDate};
-use crate::harm::people::{People, PersonChecker};
+use crate::harm::people::PersonChecker;
 use crate::harm::{gate, rules, Finding};
 use crate::ids;
 use crate::vault::Vault;
@@ -330,9 +330,18 @@ impl Vault {
     /// Adds a person after running the rules. Warnings need a `justification` (then logged as
     /// `harm.overridden`); without one nothing is saved and the error carries the findings.
     pub fn add_person(&mut self, input: &PersonInput, justification: Option<&str>) -> Result<PersonAdded> {
+        self.add_person_with(&mut PersonChecker::default(), input, justification)
+    }
+
+    /// Like `add_person`, reusing the person index kept in `checker` (the one the live check used).
+    pub fn add_person_with(
+        &mut self,
+        checker: &mut PersonChecker,
+        input: &PersonInput,
+        justification: Option<&str>,
+    ) -> Result<PersonAdded> {
         let person = input.check()?;
-        let people = People::load(&self.conn)?;
-        let findings = rules::for_new_person(&self.conn, &people, &person, &self.harm_settings()?)?;
+        let findings = rules::for_new_person(&self.conn, checker.fresh(&self.conn)?, &person, &self.harm_settings()?)?;
         let justification = gate::decide(&findings, justification)?;
         let tx = self.conn.transaction()?;
         let id = insert(&tx, &self.session, &person)?;

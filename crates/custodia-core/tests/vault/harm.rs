@@ -296,6 +296,8 @@ fn a_kept_person_checker_follows_additions_and_reviews() {
     let first = add_person(&mut vault, &mohammed());
     let findings = vault.check_person_with(&mut checker, &muhammad()).expect("check");
     assert_eq!(rules(&findings), ["possible-duplicate-person"], "the person added after the checker was built");
+    let err = vault.add_person_with(&mut checker, &muhammad(), None).expect_err("the kept checker gates the add");
+    assert_eq!(err.code(), "justification_needed");
     let second = vault.add_person(&muhammad(), Some(JUSTIFICATION)).expect("second").person.id;
     vault.review_different(&first, &second).expect("different");
     let findings = vault.check_person_with(&mut checker, &muhammad()).expect("check");
