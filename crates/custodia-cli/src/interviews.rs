@@ -6,8 +6,8 @@ use crate::output::{self, safe};
 use crate::persons::{print_findings, stopped};
 use anyhow::{bail, Context, Result};
 use custodia_core::{
-    ConsentInput, ConsentMethod, ConsentStatus, IncidentInput, Interview, InterviewInput, RecipientKind, Referral,
-    ReferralKind, Scope,
+    ConsentInput, ConsentMethod, ConsentStatus, IncidentInput, Interview, InterviewInput, InterviewStatus,
+    RecipientKind, Referral, ReferralKind, Scope,
 };
 use serde_json::json;
 use std::io::Read;
@@ -16,7 +16,14 @@ use std::io::Read;
 const MAX_TRANSCRIPT_BYTES: u64 = 8 * 1024 * 1024;
 
 fn interview_line(i: &Interview) -> String {
-    format!("{}  {}  {}  {:?}  by {}", i.id, i.person, i.date, i.status, safe(&i.interviewers.join(", ")))
+    format!("{}  {}  {}  {}  by {}", i.id, i.person, i.date, status(i.status), safe(&i.interviewers.join(", ")))
+}
+
+pub fn status(status: InterviewStatus) -> &'static str {
+    match status {
+        InterviewStatus::Draft => "draft",
+        InterviewStatus::Complete => "complete",
+    }
 }
 
 fn read_transcript(path: &std::path::Path) -> Result<String> {

@@ -221,10 +221,10 @@ fn show(global: &Global, id: &str, reveal: bool) -> Result<i32> {
     }
     for i in &interviews {
         output::line(&format!(
-            "  interview {}  {}  {:?}  by {}",
+            "  interview {}  {}  {}  by {}",
             i.id,
             i.date,
-            i.status,
+            crate::interviews::status(i.status),
             safe(&i.interviewers.join(", "))
         ))?;
     }
