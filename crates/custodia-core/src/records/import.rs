@@ -206,4 +206,39 @@ mod tests {
         assert!(matches!(read_csv("name,sex\nA,M\n".as_bytes()), Err(ImportError::WrongHeader { .. })));
         assert!(matches!(read_csv("".as_bytes()), Err(ImportError::WrongHeader { .. })));
     }
+
+    proptest::proptest! {
+        /// Outside input: any bytes after a valid header give rows or an error, never a panic.
+        #[test]
+        fn any_bytes_are_refused_or_read_never_a_panic(tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+            let mut bytes = HEAD.as_bytes().to_vec();
+            bytes.extend_from_slice(&tail);
+            let _ = read_csv(bytes.as_slice());
+            let _ = read_csv(tail.as_slice());
+        }
+
+        /// What a spreadsheet writes (quotes, commas, accents, other scripts) reads back as written.
+        #[test]
+        fn written_rows_read_back_the_same(
+            rows in proptest::collection::vec(
+                ("[A-Za-zÀ-ÿ\u{0600}-\u{06FF}\u{0400}-\u{04FF}][A-Za-zÀ-ÿ\u{0600}-\u{06FF}\u{0400}-\u{04FF} ,\"'-]{0,40}",
+                 "[A-Za-z ,\"]{0,30}", proptest::prop_oneof!["", "M", "F"], proptest::prop_oneof!["", "1990", "1990-04", "1990-04-26"]),
+                1..20)
+        ) {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_record(HEADER).expect("header");
+            for (i, (name, place, sex, birth)) in rows.iter().enumerate() {
+                let reference = format!("R{i}");
+                writer.write_record([reference.as_str(), name, "", sex, birth, place, "", "", ""]).expect("row");
+            }
+            let bytes = writer.into_inner().expect("bytes");
+            let read = read_csv(bytes.as_slice()).expect("valid rows");
+            proptest::prop_assert_eq!(read.len(), rows.len());
+            for (row, (name, place, _, birth)) in read.iter().zip(&rows) {
+                proptest::prop_assert_eq!(&row.person.full_name, name);
+                proptest::prop_assert_eq!(&row.person.birth_place, place);
+                proptest::prop_assert_eq!(&row.person.birth_date, birth);
+            }
+        }
+    }
 }
