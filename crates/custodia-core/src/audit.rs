@@ -1,7 +1,9 @@
-//! Full verification: the database's pages, the custody chain, every item's ingest event, and every stored
-//! copy re-hashed against its recorded SHA-256. Each problem names the item or event it concerns.
+//! Full verification: the database's pages, the custody chain, the signed checkpoints (each still a prefix
+//! of the log), every item's ingest event, and every stored copy re-hashed against its recorded SHA-256.
+//! Each problem names the item, event or checkpoint it concerns.
 
 use crate::blobs::{BlobError, Flow};
+use crate::checkpoint::{self, Failure};
 use crate::custody::{self, Action, ChainProblem};
 use crate::error::Result;
 use crate::records::items::Item;
@@ -50,6 +52,28 @@ pub enum Problem {
         item: String,
         reason: String,
     },
+    /// A stored checkpoint no longer verifies with the vault's key: the checkpoints were tampered with.
+    CheckpointInvalid {
+        checkpoint: u64,
+        made_at: String,
+    },
+    /// The log holds fewer events than a checkpoint signed earlier: it was cut back, after `intact_up_to`
+    /// (the largest prefix an earlier checkpoint still vouches for).
+    LogTruncated {
+        checkpoint: u64,
+        made_at: String,
+        signed_events: u64,
+        events: u64,
+        intact_up_to: u64,
+    },
+    /// The first `signed_events` events no longer have the root a checkpoint signed: events after
+    /// `intact_up_to` (the largest prefix an earlier checkpoint still vouches for) were rewritten.
+    HistoryRewritten {
+        checkpoint: u64,
+        made_at: String,
+        signed_events: u64,
+        intact_up_to: u64,
+    },
 }
 
 impl std::fmt::Display for Problem {
@@ -71,6 +95,20 @@ impl std::fmt::Display for Problem {
             Problem::StoredCopyDamaged { item, reason } => {
                 write!(f, "item {item}: its encrypted copy is damaged or truncated ({reason})")
             }
+            Problem::CheckpointInvalid { checkpoint, made_at } => write!(
+                f,
+                "checkpoint {checkpoint} (signed {made_at}) does not verify with the vault's key: the checkpoints were altered"
+            ),
+            Problem::LogTruncated { checkpoint, made_at, signed_events, events, intact_up_to } => write!(
+                f,
+                "the custody log has {events} events but checkpoint {checkpoint} signed {signed_events} at {made_at}: it was cut back, and events {} to {signed_events} as signed are gone",
+                intact_up_to + 1
+            ),
+            Problem::HistoryRewritten { checkpoint, made_at, signed_events, intact_up_to } => write!(
+                f,
+                "the custody log no longer matches checkpoint {checkpoint} (signed {made_at} over {signed_events} events): events {} to {signed_events} were rewritten",
+                intact_up_to + 1
+            ),
         }
     }
 }
@@ -93,6 +131,21 @@ pub struct VerifyProgress {
     pub total: u64,
 }
 
+/// A checkpoint that no longer holds, in the report's terms.
+fn checkpoint_problem(failed: checkpoint::Failed) -> Problem {
+    let (checkpoint, made_at, signed_events) =
+        (failed.checkpoint.id, failed.checkpoint.made_at, failed.checkpoint.size);
+    match failed.failure {
+        Failure::BadSignature => Problem::CheckpointInvalid { checkpoint, made_at },
+        Failure::BeyondLog { events, holds_up_to } => {
+            Problem::LogTruncated { checkpoint, made_at, signed_events, events, intact_up_to: holds_up_to }
+        }
+        Failure::Rewritten { holds_up_to } => {
+            Problem::HistoryRewritten { checkpoint, made_at, signed_events, intact_up_to: holds_up_to }
+        }
+    }
+}
+
 impl Vault {
     /// Checks everything and records the result as a custody event.
     pub fn verify(&mut self, progress: &mut dyn FnMut(VerifyProgress) -> Flow) -> Result<VerifyReport> {
@@ -102,6 +155,7 @@ impl Vault {
             .collect();
         let (events, chain) = custody::check_chain(&self.conn)?;
         problems.extend(chain.into_iter().map(Problem::Custody));
+        problems.extend(checkpoint::check_all(&self.conn)?.into_iter().map(checkpoint_problem));
         let items = self.items()?;
         for item in &items {
             if let Some(p) = self.check_ingest_event(item)? {

@@ -94,6 +94,10 @@ pub enum Action {
     RecordsLinked,
     HarmOverridden,
     SettingsChanged,
+    BundleExported,
+    ItemExported,
+    BundleImported,
+    RecipientAdded,
 }
 
 impl Action {
@@ -128,6 +132,10 @@ impl Action {
             Action::RecordsLinked => "record.linked",
             Action::HarmOverridden => "harm.overridden",
             Action::SettingsChanged => "settings.changed",
+            Action::BundleExported => "bundle.exported",
+            Action::ItemExported => "item.exported",
+            Action::BundleImported => "bundle.imported",
+            Action::RecipientAdded => "recipient.added",
         }
     }
 }

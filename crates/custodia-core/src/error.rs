@@ -1,6 +1,8 @@
 //! The crate's error: one variant per module's own error, plus the vault's, each worded for users.
 
 pub use crate::blobs::BlobError;
+pub use crate::bundle::BundleError;
+pub use crate::checkpoint::CheckpointError;
 pub use crate::custody::CustodyError;
 pub use crate::harm::HarmError;
 pub use crate::keys::KeyError;
@@ -29,6 +31,10 @@ pub enum Error {
     Import(#[from] ImportError),
     #[error(transparent)]
     Harm(#[from] HarmError),
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    #[error(transparent)]
+    Bundle(#[from] BundleError),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -93,7 +99,35 @@ impl Error {
             Error::Harm(HarmError::Blocked { .. }) => "harm_blocked",
             Error::Harm(HarmError::JustificationTooShort) => "justification_too_short",
             Error::Harm(HarmError::BadSetting { .. }) => "bad_setting",
+            // The signing key lives in the database: losing it is database damage.
+            Error::Checkpoint(CheckpointError::SigningKeyDamaged) => "database_damaged",
+            Error::Bundle(e) => bundle_code(e),
         }
+    }
+}
+
+fn bundle_code(e: &BundleError) -> &'static str {
+    use BundleError::*;
+    match e {
+        NothingSelected => "export_empty",
+        ConsentRefused(_) => "export_refused",
+        BadRecipient { .. } | RecipientKindMismatch { .. } | NoRecipient => "bad_recipient",
+        BadBundleName => "bad_bundle_name",
+        LogDamaged { .. } => "custody_error",
+        NotABundle(..) => "not_a_bundle",
+        WrongKey(_) => "bundle_wrong_key",
+        NeedsPassphrase => "bundle_needs_passphrase",
+        NeedsIdentity => "bundle_needs_identity",
+        WrongPassphrase => "bundle_wrong_passphrase",
+        BadIdentityFile { .. } => "bad_key_file",
+        Damaged { .. } => "bundle_damaged",
+        UnsafeEntry { .. } | TooLarge { .. } | TooManyEntries { .. } | ExcessiveWork(_) => "bundle_unsafe",
+        NotABag(_) | MalformedArchive(_) => "bundle_malformed",
+        NotVerified { .. } => "bundle_not_verified",
+        AlreadyImported { .. } => "bundle_already_imported",
+        TargetExists(_) => "output_exists",
+        Cancelled => "cancelled",
+        Encrypt(_) | Encoding(_) | Io { .. } => "bundle_error",
     }
 }
 
@@ -138,6 +172,22 @@ pub const CODES: &[&str] = &[
     "harm_blocked",
     "justification_too_short",
     "bad_setting",
+    "export_empty",
+    "export_refused",
+    "bad_recipient",
+    "bad_bundle_name",
+    "not_a_bundle",
+    "bundle_wrong_key",
+    "bundle_needs_passphrase",
+    "bundle_needs_identity",
+    "bundle_wrong_passphrase",
+    "bad_key_file",
+    "bundle_damaged",
+    "bundle_unsafe",
+    "bundle_malformed",
+    "bundle_not_verified",
+    "bundle_already_imported",
+    "bundle_error",
 ];
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

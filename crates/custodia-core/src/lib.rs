@@ -1,6 +1,7 @@
 //! Custodia's core: the evidence vault. Key slots and the master key (`keys`), the SQLCipher database
 //! (`store`), the streaming content store (`blobs`), the custody log (`custody`), evidence records
-//! (`records`), open-time reconcile (`reconcile`) and full verification (`audit`).
+//! (`records`), open-time reconcile (`reconcile`), full verification (`audit`), signed checkpoints of the
+//! log (`checkpoint`) and evidence bundles for lawyers, sent and received (`bundle`).
 //!
 //! This crate has no user interface: it never prints, never reads environment variables, and knows nothing
 //! of Tauri or terminals. The CLI and the desktop shell translate its calls and errors.
@@ -9,6 +10,8 @@
 
 pub mod audit;
 pub mod blobs;
+pub mod bundle;
+pub mod checkpoint;
 mod clock;
 pub mod custody;
 pub mod error;
@@ -27,6 +30,11 @@ pub mod vault;
 
 pub use audit::{Problem, VerifyProgress, VerifyReport};
 pub use blobs::Flow;
+pub use bundle::{
+    BundleError, BundleReport, ExportPlan, ExportProgress, ExportRequest, ExportSelection, Exported, Limits,
+    Protection, ReadProgress, Unlocker,
+};
+pub use checkpoint::StoredCheckpoint;
 pub use custody::{device_id, Event, EventQuery, Session};
 pub use error::{Error, Result};
 pub use harm::{Finding, HarmError, HarmSettings, Rule, Severity, SuspectedPair};

@@ -2,6 +2,7 @@
 //! changing the ways it can be unlocked. Items, verification and the log build on this in their modules.
 
 use crate::blobs::BlobStore;
+use crate::checkpoint;
 use crate::custody::{self, Action, Session};
 use crate::error::Result;
 use crate::keys::{KdfParams, KeySlots, MasterKey, Purpose, RecoveryKey, SlotInfo, SlotKind, Unlock};
@@ -225,10 +226,12 @@ impl Vault {
         Ok(store::open(&root.join(DATABASE_FILE), &master.derive(Purpose::Database, slots.vault_id()), false)?)
     }
 
-    /// Records the close and folds the write-ahead log back into the database file.
+    /// Records the close, signs a checkpoint of the log including it, and folds the write-ahead log back
+    /// into the database file.
     pub fn close(mut self) -> Result<()> {
         let tx = self.conn.transaction()?;
         custody::append(&tx, &self.session, Action::VaultClosed, None, json!({}))?;
+        checkpoint::make(&tx, self.slots.vault_id(), checkpoint::Reason::Close)?;
         tx.commit()?;
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(())

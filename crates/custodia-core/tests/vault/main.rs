@@ -1,5 +1,7 @@
 //! Integration tests of the vault through its public API, with the real SQLCipher database and real age.
 
+mod bundles;
+mod checkpoints;
 mod common;
 mod harm;
 mod lifecycle;
