@@ -5,6 +5,7 @@ use crate::blobs::{BlobError, Flow, Stored};
 use crate::custody::{self, Action, Event};
 use crate::error::Result;
 use crate::ids;
+use crate::records::fields::{self, Change};
 use crate::vault::{io_error, Vault, VaultError};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
@@ -182,9 +183,11 @@ impl Vault {
             "name": name,
             "media_type": stored.media_type,
         });
-        for (key, value) in [("description", &options.description), ("source", &options.source)] {
+        // Descriptions and sources are the documenter's free text and can name people; the log, which
+        // travels in exports, carries only their hashes (the values stay in the encrypted items table).
+        for (key, value) in [("description_sha256", &options.description), ("source_sha256", &options.source)] {
             if !value.is_empty() {
-                details[key] = value.as_str().into();
+                details[key] = fields::sha256_hex(value).into();
             }
         }
         if let Some(first) = &duplicate_of {
@@ -240,26 +243,32 @@ impl Vault {
     /// value and the SHA-256 of the previous one, so the history can be replayed and checked.
     pub fn edit_item(&mut self, id: &str, edit: &ItemEdit) -> Result<Item> {
         let item = self.item(id)?;
-        let changes: Vec<(&'static str, &String, &String)> = [
+        let changes: Vec<Change> = [
             ("description", edit.description.as_ref(), &item.description),
             ("source", edit.source.as_ref(), &item.source),
         ]
         .into_iter()
-        .filter_map(|(field, new, old)| new.filter(|n| *n != old).map(|n| (field, n, old)))
+        .filter_map(|(field, new, old)| {
+            new.filter(|n| *n != old).map(|n| Change { field, old: old.clone(), new: n.clone() })
+        })
         .collect();
-        for (field, new, _) in &changes {
-            check_text(field, new, MAX_TEXT_CHARS)?;
+        for change in &changes {
+            check_text(change.field, &change.new, MAX_TEXT_CHARS)?;
         }
         let tx = self.conn.transaction()?;
-        for (field, new, old) in changes {
-            let previous = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(old.as_bytes()));
-            let details = json!({ "field": field, "value": new, "previous_sha256": previous });
-            custody::append(&tx, &self.session, Action::ItemEdited, Some(&item.id), details)?;
+        fields::record_changes(&tx, &self.session, Action::ItemEdited, "item", &item.id, &changes)?;
+        for change in &changes {
             // `field` comes from the fixed list above, never from the caller.
-            tx.execute(&format!("UPDATE items SET {field} = ?1 WHERE id = ?2"), params![new, item.id])?;
+            tx.execute(&format!("UPDATE items SET {} = ?1 WHERE id = ?2", change.field), params![change.new, item.id])?;
         }
         tx.commit()?;
         self.item(&item.id)
+    }
+
+    /// The earlier values of an item's description and source, oldest first.
+    pub fn item_history(&self, id: &str) -> Result<Vec<fields::HistoryEntry>> {
+        let item = self.item(id)?;
+        fields::history(&self.conn, "item", &item.id)
     }
 
     /// Decrypts a whole item into memory, for a preview that never touches the disk. Refuses items larger

@@ -255,6 +255,15 @@ fn edits_are_custody_events_with_the_previous_value_hash() {
     assert_eq!(edits.len(), 2);
     assert_eq!(edits[0].details["field"], "description");
     assert_eq!(edits[0].details["previous_sha256"], sha256_hex(b"Consent form"));
+    assert_eq!(edits[0].details["sha256"], sha256_hex(b"Signed consent form, W-12"));
+    let log = serde_json::to_string(&events).expect("json");
+    assert!(
+        !log.contains("W-12") && !log.contains("Field team B") && !log.contains("Consent form"),
+        "free text reached the log: {log}"
+    );
+    let history = vault.item_history(&id).expect("history");
+    assert_eq!(history.len(), 2);
+    assert_eq!((history[0].field.as_str(), history[0].previous.as_str()), ("description", "Consent form"));
     // Saving the same values again changes nothing and logs nothing.
     vault.edit_item(&id, &edit).expect("no-op edit");
     assert_eq!(vault.item_events(&id).expect("events").len(), events.len());
