@@ -3,12 +3,12 @@
 # Called by `make run`, `make test` and `make bench`; safe to run again.
 set -euo pipefail
 
-# Tauri's Debian prerequisites, the tools the tests drive (Xvfb, WebKitWebDriver), and the Go `age`
-# used as the outside reference in interop tests and benchmarks.
+# Tauri's Debian prerequisites, the tools the tests drive (Xvfb, WebKitWebDriver), the Go `age` used as
+# the outside reference in interop tests and benchmarks, and Python's venv for the `bagit` validator below.
 packages=(
   build-essential pkg-config curl wget file ca-certificates libssl-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver age imagemagick time
+  xvfb xauth webkit2gtk-driver age imagemagick time python3 python3-venv
 )
 
 missing=()
@@ -41,4 +41,15 @@ fi
 if ! command -v cargo >/dev/null && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
   echo "install-deps: installing Rust with rustup"
   curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --default-toolchain none
+fi
+
+# Python `bagit` (the Library of Congress's BagIt tool) checks exported bundles in the interop tests, as
+# a lawyer's machine would: `bagit.py --validate`. Pinned, in its own virtual environment, so the system's
+# Python is left alone; the tests look for it at this path and fail if it is missing.
+bagit_venv="$HOME/.cache/custodia/venv"
+bagit_version="1.9.0"
+if ! "$bagit_venv/bin/pip" show bagit 2>/dev/null | grep -qx "Version: $bagit_version"; then
+  echo "install-deps: installing bagit $bagit_version into $bagit_venv"
+  python3 -m venv "$bagit_venv"
+  "$bagit_venv/bin/pip" install --quiet --disable-pip-version-check "bagit==$bagit_version"
 fi

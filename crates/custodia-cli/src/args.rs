@@ -1,5 +1,6 @@
 //! Command-line syntax. Global options are accepted before or after the subcommand.
 
+pub use crate::bundle_args::*;
 pub use crate::records_args::*;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -96,6 +97,29 @@ pub enum Command {
     Review(ReviewCommand),
     /// Show the do-no-harm settings; with options, change them
     Rules(RulesArgs),
+    /// Write an encrypted evidence bundle (a BagIt bag in a tar, sealed with age) after the consent check
+    Export(Box<ExportArgs>),
+    /// Receiving side: check or open a bundle (no vault needed)
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+    /// Make an age key to receive bundles with (same format as age-keygen)
+    Keygen {
+        /// Where to write the new key; never overwritten
+        #[arg(long, short, value_name = "FILE", default_value = "custodia-identity.txt")]
+        output: PathBuf,
+    },
+    /// Verify a bundle and bring its items into this vault, continuing their custody
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        with: OpenWith,
+    },
+    /// The address book of bundle recipients
+    #[command(subcommand)]
+    Recipients(RecipientsCommand),
+    /// Show the fingerprint of this vault's signing key, for recipients to check bundles against
+    Signer,
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,7 +20,7 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Ctrl-C during long work cancels it cleanly (the core removes what it had half-written); a second
 /// Ctrl-C exits at once, leaving staging files that the next open moves to quarantine.
-fn catch_interrupt() {
+pub(crate) fn catch_interrupt() {
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
             std::process::exit(EXIT_INTERRUPTED);
@@ -28,7 +28,7 @@ fn catch_interrupt() {
     });
 }
 
-fn flow() -> Flow {
+pub(crate) fn flow() -> Flow {
     if INTERRUPTED.load(Ordering::SeqCst) {
         Flow::Cancel
     } else {

@@ -1,6 +1,8 @@
 //! `custodia`: the command-line face of the vault. Glue only: every operation is a call into custodia-core.
 
 mod args;
+mod bundle_args;
+mod bundles;
 mod commands;
 mod context;
 mod interviews;
@@ -33,6 +35,12 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Consent(command) => return interviews::consent(g, command),
         Command::Incident(command) => return interviews::incident(g, command),
         Command::Search { words } => return interviews::search(g, words),
+        Command::Export(args) => return bundles::export(g, args),
+        Command::Bundle(command) => return bundles::bundle(g, command),
+        Command::Keygen { output } => bundles::keygen(g, output)?,
+        Command::Import { file, with } => return bundles::import(g, file, with),
+        Command::Recipients(command) => bundles::recipients(g, command)?,
+        Command::Signer => bundles::signer(g)?,
     }
     Ok(0)
 }

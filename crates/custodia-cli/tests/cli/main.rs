@@ -1,7 +1,11 @@
 //! The `custodia` binary driven as a user or a script would drive it.
 
+mod bundle_flows;
+mod bundle_kit;
 mod common;
 mod crash;
 mod flows;
+mod hostile_bundles;
+mod interop;
 mod records;
 mod refusals;

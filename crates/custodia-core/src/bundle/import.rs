@@ -14,6 +14,7 @@ use crate::blobs::{BlobStore, Flow, Stored};
 use crate::custody::{self, Action};
 use crate::error::Result;
 use crate::ids;
+use crate::records::fields;
 use crate::records::items::Item;
 use crate::vault::Vault;
 use rusqlite::{params, OptionalExtension};
@@ -219,10 +220,11 @@ impl Vault {
             let mut details = json!({
                 "sha256": s.sha256, "size": s.size, "name": name, "media_type": s.media_type, "received": received,
             });
+            // Free text stays out of the log, which travels in exports: only its hash goes in.
             if !description.is_empty() {
-                details["description"] = description.clone().into();
+                details["description_sha256"] = fields::sha256_hex(&description).into();
             }
-            details["source"] = source.clone().into();
+            details["source_sha256"] = fields::sha256_hex(&source).into();
             if let Some(first) = &duplicate_of {
                 details["duplicate_of"] = first.as_str().into();
             }

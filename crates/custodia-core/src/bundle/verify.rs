@@ -149,6 +149,25 @@ pub enum BundleProblem {
     },
 }
 
+impl BundleCheck {
+    /// A short English name, for lists of checks.
+    pub fn label(self) -> &'static str {
+        match self {
+            BundleCheck::Decryption => "decryption",
+            BundleCheck::Bagit => "BagIt declaration",
+            BundleCheck::PayloadOxum => "Payload-Oxum",
+            BundleCheck::PayloadManifest => "payload manifest",
+            BundleCheck::TagManifest => "tag manifest",
+            BundleCheck::Signature => "signature",
+            BundleCheck::ExpectedSigner => "expected signer",
+            BundleCheck::Checkpoint => "checkpoint",
+            BundleCheck::CustodyEvents => "custody events",
+            BundleCheck::InclusionProofs => "inclusion proofs",
+            BundleCheck::ItemsMatchCustody => "items as collected",
+        }
+    }
+}
+
 impl BundleProblem {
     pub fn check(&self) -> BundleCheck {
         use BundleProblem::*;

@@ -91,7 +91,7 @@ fn an_export_verifies_and_its_event_names_recipient_kind_hash_and_every_item() {
     assert!(report.items.iter().all(|i| i.ok && i.ingest_seq.is_some()));
     assert_eq!(report.bag_info("External-Identifier"), Some(exported.bundle_id.as_str()));
     assert_eq!(report.bag_info("Source-Organization"), Some("Test Documentation Project"));
-    assert!(report.items.iter().any(|i| i.path.ends_with("/photo 50%.jpg")), "{:?}", report.items);
+    assert!(report.items.iter().any(|i| i.path.ends_with("/photo 50_.jpg")), "{:?}", report.items);
 }
 
 #[test]
