@@ -22,7 +22,6 @@ pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
 
 /// The typed command and event set; also what the bindings are generated from.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    let codes: Vec<&str> = custodia_core::error::CODES.iter().chain(ipc::SHELL_ERROR_CODES).copied().collect();
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             commands::vault::app_status,
@@ -45,6 +44,36 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::custody::custody_events,
             commands::custody::custody_facets,
             commands::custody::verify_vault,
+            commands::persons::list_persons,
+            commands::persons::check_person,
+            commands::persons::add_person,
+            commands::persons::person_detail,
+            commands::persons::reveal_person,
+            commands::persons::reveal_person_history,
+            commands::persons::edit_person,
+            commands::interviews::list_interviews,
+            commands::interviews::interview_detail,
+            commands::interviews::check_interview,
+            commands::interviews::add_interview,
+            commands::interviews::read_interview,
+            commands::interviews::interview_history,
+            commands::interviews::edit_interview,
+            commands::interviews::set_referral,
+            commands::interviews::complete_interview,
+            commands::interviews::list_interviewers,
+            commands::interviews::set_interviewer,
+            commands::consent::record_consent,
+            commands::consent::withdraw_consent,
+            commands::consent::consent_history,
+            commands::incidents::list_incidents,
+            commands::incidents::add_incident,
+            commands::incidents::link_incident,
+            commands::incidents::search_records,
+            commands::review::person_duplicates,
+            commands::review::review_same,
+            commands::review::review_different,
+            commands::review::harm_settings,
+            commands::review::save_harm_settings,
         ])
         .events(collect_events![
             events::JobProgress,
@@ -56,14 +85,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             events::VaultLocked,
         ])
         // One constant: tauri-specta writes several in hash order, which would make the file unstable.
-        .constant(
-            "CATALOG",
-            ipc::Catalog {
-                error_codes: codes.iter().map(|c| c.to_string()).collect(),
-                problem_kinds: ipc::PROBLEM_KINDS.iter().map(|c| c.to_string()).collect(),
-                languages: custodia_core::settings::LANGUAGES.iter().map(|c| c.to_string()).collect(),
-            },
-        )
+        .constant("CATALOG", ipc::Catalog::new())
 }
 
 /// The bindings text, as committed under `BINDINGS_PATH`.

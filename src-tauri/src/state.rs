@@ -1,7 +1,9 @@
 //! What the shell keeps between calls: where the vault and settings live, who is acting, the open vault
-//! (if unlocked), the time of the last user activity, and the cancel flags of running jobs.
+//! (if unlocked) with its person index, the time of the last user activity, and the cancel flags of
+//! running jobs.
 
 use crate::ipc::IpcError;
+use custodia_core::harm::PersonChecker;
 use custodia_core::{Session, Settings, Vault};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -13,11 +15,18 @@ pub struct AppState {
     pub vault_dir: PathBuf,
     pub settings_path: PathBuf,
     pub session: Session,
-    vault: Mutex<Option<Vault>>,
+    vault: Mutex<Option<OpenVault>>,
     settings: Mutex<Settings>,
     last_activity: Mutex<Instant>,
     jobs: Mutex<HashMap<u32, Arc<AtomicBool>>>,
     next_job: AtomicU32,
+}
+
+/// The unlocked vault and what lives only as long as it does: the index of stored persons that the
+/// duplicate check keeps between keystrokes. The index holds names, so it goes when the vault goes.
+struct OpenVault {
+    vault: Vault,
+    checker: Option<PersonChecker>,
 }
 
 /// Locks a mutex, recovering from a panic in another holder (the data stays consistent: the vault's own
@@ -44,8 +53,26 @@ impl AppState {
     /// Runs `f` on the open vault, or answers "locked".
     pub fn with_vault<T>(&self, f: impl FnOnce(&mut Vault) -> custodia_core::Result<T>) -> Result<T, IpcError> {
         let mut guard = lock(&self.vault);
-        let vault = guard.as_mut().ok_or_else(IpcError::locked)?;
-        f(vault).map_err(IpcError::from)
+        let open = guard.as_mut().ok_or_else(IpcError::locked)?;
+        f(&mut open.vault).map_err(IpcError::from)
+    }
+
+    /// Runs `f` on the open vault with the one person index of this unlock, built on first use (the
+    /// core refreshes it when persons change).
+    pub fn with_checker<T>(
+        &self,
+        f: impl FnOnce(&mut Vault, &mut PersonChecker) -> custodia_core::Result<T>,
+    ) -> Result<T, IpcError> {
+        let mut guard = lock(&self.vault);
+        let open = guard.as_mut().ok_or_else(IpcError::locked)?;
+        let checker = open.checker.get_or_insert_with(PersonChecker::default);
+        f(&mut open.vault, checker).map_err(IpcError::from)
+    }
+
+    /// Whether the person index exists now (for tests: it must not outlive the vault).
+    #[cfg(test)]
+    pub fn has_checker(&self) -> bool {
+        lock(&self.vault).as_ref().is_some_and(|open| open.checker.is_some())
     }
 
     pub fn is_unlocked(&self) -> bool {
@@ -54,7 +81,7 @@ impl AppState {
 
     pub fn set_vault(&self, vault: Vault) {
         self.touch();
-        *lock(&self.vault) = Some(vault);
+        *lock(&self.vault) = Some(OpenVault { vault, checker: None });
     }
 
     /// Cancels running jobs, records the close and drops the vault, and with it every key in memory.
@@ -63,9 +90,11 @@ impl AppState {
         for flag in lock(&self.jobs).values() {
             flag.store(true, Ordering::SeqCst);
         }
-        let vault = lock(&self.vault).take();
-        match vault {
-            Some(vault) => {
+        let open = lock(&self.vault).take();
+        match open {
+            Some(OpenVault { vault, checker }) => {
+                // The person index holds names: it goes first, with the keys right after.
+                drop(checker);
                 // A failure to record the close must not keep the keys in memory.
                 let _ = vault.close();
                 true

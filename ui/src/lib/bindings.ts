@@ -170,6 +170,314 @@ async verifyVault() : Promise<Result<number, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async listPersons() : Promise<Result<PersonDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_persons") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The do-no-harm findings for a person being typed in; nothing is saved.
+ */
+async checkPerson(input: PersonInputDto) : Promise<Result<FindingDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("check_person", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a person. A warning needs `justification` (logged with the person); without it nothing is saved
+ * and the error carries the findings.
+ */
+async addPerson(input: PersonInputDto, justification: string | null) : Promise<Result<PersonSaved, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_person", { input, justification }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async personDetail(id: string) : Promise<Result<PersonDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("person_detail", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The identifying fields; each call is a `person.revealed` custody event.
+ */
+async revealPerson(id: string) : Promise<Result<IdentityDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reveal_person", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Earlier values of the person's fields; a reveal too, and logged as one.
+ */
+async revealPersonHistory(id: string) : Promise<Result<HistoryEntryDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reveal_person_history", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes a person's fields (each earlier value kept); the findings the new values raise inform only.
+ */
+async editPerson(id: string, edit: PersonEditDto) : Promise<Result<PersonSaved, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("edit_person", { id, edit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async listInterviews() : Promise<Result<InterviewDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_interviews") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async interviewDetail(id: string) : Promise<Result<InterviewDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("interview_detail", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The do-no-harm findings for an interview about to be created; nothing is saved.
+ */
+async checkInterview(input: InterviewInputDto) : Promise<Result<FindingDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("check_interview", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Creates an interview as a draft. A warning needs `justification` (logged with the interview).
+ */
+async addInterview(input: InterviewInputDto, justification: string | null) : Promise<Result<InterviewSaved, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_interview", { input, justification }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The transcript and summary; each call is an `interview.viewed` custody event.
+ */
+async readInterview(id: string) : Promise<Result<InterviewTextDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("read_interview", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Earlier values of an interview's fields (they may quote the transcript): logged as a view.
+ */
+async interviewHistory(id: string) : Promise<Result<HistoryEntryDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("interview_history", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes an interview. A new date or transcript runs the rules again; warnings need `justification`.
+ */
+async editInterview(id: string, edit: InterviewEditDto, justification: string | null) : Promise<Result<InterviewSaved, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("edit_interview", { id, edit, justification }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Records a referral (`kind`: psychosocial, medical, legal) as "made", "declined", or "" (not yet).
+ */
+async setReferral(id: string, kind: string, value: string) : Promise<Result<InterviewDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_referral", { id, kind, value }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Marks the interview complete. Without consent recorded (and, for minors and survivors, every referral)
+ * this is refused with `harm_blocked` and the findings that block it.
+ */
+async completeInterview(id: string) : Promise<Result<InterviewSaved, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("complete_interview", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async listInterviewers() : Promise<Result<InterviewerDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_interviewers") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds an interviewer or changes whether they are trained; answers the whole list.
+ */
+async setInterviewer(name: string, trained: boolean) : Promise<Result<InterviewerDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_interviewer", { name, trained }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Records consent given or refused, with its scope (recipient kinds, identity yes or no for each).
+ */
+async recordConsent(input: ConsentInputDto) : Promise<Result<ConsentDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_consent", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Withdraws the person's consent as of `date`; earlier records are kept.
+ */
+async withdrawConsent(person: string, date: string, method: string, scanItem: string | null) : Promise<Result<ConsentDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("withdraw_consent", { person, date, method, scanItem }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every consent record of a person, oldest first; the last one is in force.
+ */
+async consentHistory(person: string) : Promise<Result<ConsentDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("consent_history", { person }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async listIncidents() : Promise<Result<IncidentDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_incidents") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async addIncident(input: IncidentInputDto) : Promise<Result<IncidentDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_incident", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Links an incident to an interview (`T-…`) or an evidence item (`E-…`); linking twice changes nothing.
+ */
+async linkIncident(incident: string, target: string) : Promise<Result<IncidentDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("link_incident", { incident, target }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Interviews, items and incidents whose texts contain every word of `text`.
+ */
+async searchRecords(text: string) : Promise<Result<HitDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("search_records", { text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every suspected pair at the vault's threshold, best first, without pairs already reviewed.
+ */
+async personDuplicates() : Promise<Result<DuplicatePairDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("person_duplicates") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * `a` and `b` are one person: `b` is merged into `a`, both histories kept. Answers the survivor.
+ */
+async reviewSame(a: string, b: string) : Promise<Result<PersonDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_same", { a, b }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * `a` and `b` are different people: the pair is never flagged again.
+ */
+async reviewDifferent(a: string, b: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_different", { a, b }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async harmSettings() : Promise<Result<HarmSettingsDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("harm_settings") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes the rules' settings (each change logged); answers the settings in force.
+ */
+async saveHarmSettings(settings: HarmSettingsDto) : Promise<Result<HarmSettingsDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_harm_settings", { settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -196,11 +504,36 @@ verifyProgress: "verify-progress"
 
 /** user-defined constants **/
 
-export const CATALOG = {"error_codes":["wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","passphrase_too_long","kdf_params","key_error","database_damaged","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","output_inside_vault","bad_text","vault_error","person_not_found","interview_not_found","incident_not_found","missing_field","bad_date","bad_choice","too_many","ref_taken","person_merged","bad_consent","empty_search","bad_review","bad_import","justification_needed","harm_blocked","justification_too_short","bad_setting","export_empty","export_refused","bad_recipient","bad_bundle_name","not_a_bundle","bundle_wrong_key","bundle_needs_passphrase","bundle_needs_identity","bundle_wrong_passphrase","bad_key_file","bundle_damaged","bundle_unsafe","bundle_malformed","bundle_not_verified","bundle_already_imported","bundle_error","locked","bad_settings","passphrase_mismatch","not_previewable","internal"],"languages":["en","fr","es","ar"],"problem_kinds":["database_damaged","events_missing","event_altered","chain_broken","ingest_event_missing","ingest_event_mismatch","wrong_stored_copy","stored_copy_missing","content_altered","stored_copy_damaged","other"]} as const;
+export const CATALOG = {"consent_scope_reasons":["not_recorded","refused","withdrawn","outside_scope"],"error_codes":["wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","passphrase_too_long","kdf_params","key_error","database_damaged","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","output_inside_vault","bad_text","vault_error","person_not_found","interview_not_found","incident_not_found","missing_field","bad_date","bad_choice","too_many","ref_taken","person_merged","bad_consent","empty_search","bad_review","bad_import","justification_needed","harm_blocked","justification_too_short","bad_setting","export_empty","export_refused","bad_recipient","bad_bundle_name","not_a_bundle","bundle_wrong_key","bundle_needs_passphrase","bundle_needs_identity","bundle_wrong_passphrase","bad_key_file","bundle_damaged","bundle_unsafe","bundle_malformed","bundle_not_verified","bundle_already_imported","bundle_error","locked","bad_settings","passphrase_mismatch","not_previewable","internal"],"finding_codes":["duplicate_person","recent_interview","interview_count","prior_interviews","near_duplicate_testimony","consent_not_yet","consent_missing","consent_scope","safeguard_interviewer","safeguard_referral"],"incident_kinds":["killing","torture","sexual_violence","enforced_disappearance","forced_displacement","destruction_of_property","other"],"languages":["en","fr","es","ar"],"problem_kinds":["database_damaged","events_missing","event_altered","chain_broken","ingest_event_missing","ingest_event_mismatch","wrong_stored_copy","stored_copy_missing","content_altered","stored_copy_damaged","other"],"reason_codes":["name_matches","name_spelling_variant","name_transliterated","name_parts_dropped","name_reordered","name_spacing_differs","name_parts_differ","given_name_differs","birth_date_matches","birth_year_matches","birth_day_month_swapped","birth_date_nearly_matches","birth_year_off_by_one","birth_date_conflicts","place_matches","place_variant","place_differs","residence_matches","residence_differs","same_phone","different_phone","same_id_number","id_number_nearly_same","different_id_number","sex_conflicts"],"recipient_kinds":["icc","un_mechanism","national_prosecutor","partner_ngo","media","public_report"],"referral_kinds":["psychosocial","medical","legal"],"rule_ids":["possible-duplicate-person","recent-interview","interview-count","near-duplicate-testimony","consent-missing","consent-scope","sensitive-safeguard"]} as const;
 
 /** user-defined types **/
 
 export type AppStatus = { vault_exists: boolean; unlocked: boolean; vault_path: string; settings: SettingsDto }
+export type ConsentDto = { id: string; person: string; interview: string | null; 
+/**
+ * "given", "refused" or "withdrawn".
+ */
+status: string; date: string; 
+/**
+ * "oral" or "written".
+ */
+method: string; scan_item: string | null; scopes: ScopeDto[]; recorded_at: string; recorded_by: string; seq: number }
+/**
+ * A consent decision as entered.
+ */
+export type ConsentInputDto = { person: string; interview: string | null; status: string; 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string; method: string; 
+/**
+ * The scan of the signed form (an evidence item), for written consent.
+ */
+scan_item: string | null; scopes: ScopeDto[] }
+/**
+ * Two persons the matcher takes for one, awaiting a reviewer's decision.
+ */
+export type DuplicatePairDto = { a: PersonDto; b: PersonDto; score: number; reasons: ReasonDto[] }
 export type EventDto = { seq: number; time: string; actor: string; device: string; action: string; subject: string | null; 
 /**
  * The event's details as canonical JSON text.
@@ -212,13 +545,205 @@ export type EventPage = { events: EventDto[];
  * True when older events match too (ask again with `before_seq`).
  */
 more: boolean }
+export type EvidenceDto = { records: string[]; score: number | null; reasons: ReasonDto[] }
 export type Facets = { actors: string[]; actions: string[] }
 export type FileAdded = { job_id: number; file_name: string; item: ItemDto; already_stored: boolean }
 export type FileFailed = { job_id: number; file_name: string; error: IpcError }
 /**
- * Every error the page sees: a stable code the UI translates, and an English sentence as detail.
+ * One finding of one rule.
  */
-export type IpcError = { code: string; message: string }
+export type FindingDto = { 
+/**
+ * The rule's stable id (`possible-duplicate-person`, ...).
+ */
+rule: string; severity: SeverityDto; 
+/**
+ * The message code the page translates (`duplicate_person`, ...).
+ */
+code: string; params: FindingParams; 
+/**
+ * The core's English sentence, shown as detail and when a code is unknown to the page.
+ */
+message: string; evidence: EvidenceDto }
+/**
+ * The values a finding's message is built from. Each message code uses some of them (see
+ * `custodia_core::harm::findings`); the others stay empty.
+ */
+export type FindingParams = { 
+/**
+ * The person the finding is about (a pseudonym code).
+ */
+person: string | null; 
+/**
+ * The interview being completed (consent_missing, safeguard_referral).
+ */
+interview: string | null; 
+/**
+ * How many interviews the person had (interview_count, prior_interviews).
+ */
+count: number | null; 
+/**
+ * The interview limit in force.
+ */
+max: number | null; 
+/**
+ * Days since the nearest earlier interview (negative: it is later than the new one).
+ */
+days: number | null; cooldown_days: number | null; 
+/**
+ * Similarity of two transcripts, 0..100.
+ */
+percent: number | null; 
+/**
+ * Match score of two persons, 0..1.
+ */
+score: number | null; 
+/**
+ * A recipient kind (consent_scope).
+ */
+recipient: string | null; 
+/**
+ * Why the records cannot go there: not_recorded, refused, withdrawn, outside_scope.
+ */
+why: string | null; 
+/**
+ * "minor", "sgbv".
+ */
+vulnerability: string[]; interviewers: string[]; 
+/**
+ * Referral kinds not recorded yet.
+ */
+missing: string[]; 
+/**
+ * Match reason codes, strongest evidence first.
+ */
+reasons: string[]; 
+/**
+ * The person's earlier interviews.
+ */
+interviews: PriorInterviewDto[]; 
+/**
+ * The one earlier interview the finding is about (the nearest one, or the near-duplicate one).
+ */
+prior: PriorInterviewDto | null }
+/**
+ * The rules' thresholds and cooldowns, stored in the vault.
+ */
+export type HarmSettingsDto = { 
+/**
+ * Person-match score (0.5..1) from which two persons are probably one.
+ */
+duplicate_threshold: number; 
+/**
+ * Days within which another interview is a warning.
+ */
+cooldown_days: number; 
+/**
+ * Interviews after which another one is a warning.
+ */
+max_interviews: number; 
+/**
+ * Transcript similarity (0..1) from which two are near-duplicates.
+ */
+testimony_similarity: number; 
+/**
+ * The smallest testimony similarity the vault accepts.
+ */
+min_testimony_similarity: number }
+/**
+ * One earlier value of a field, and the custody event that replaced it.
+ */
+export type HistoryEntryDto = { field: string; seq: number; previous: string }
+/**
+ * One record whose text matches a search.
+ */
+export type HitDto = { 
+/**
+ * "transcript", "summary", "item" or "incident".
+ */
+kind: string; record: string; 
+/**
+ * The matching passage, matched words between `[` and `]`.
+ */
+snippet: string }
+/**
+ * The identifying fields, from a logged reveal only.
+ */
+export type IdentityDto = { full_name: string; other_names: string[]; birth_date: string; birth_place: string; residence: string; phone: string; id_number: string; notes: string }
+export type IncidentDto = { id: string; date_from: string; date_to: string; place: string; 
+/**
+ * One of `CATALOG.incident_kinds`.
+ */
+kind: string; description: string; interviews: string[]; documents: string[]; created_at: string; created_by: string }
+export type IncidentInputDto = { 
+/**
+ * `YYYY-MM-DD` or empty when unknown.
+ */
+date_from: string; 
+/**
+ * The end of a range; empty for one day.
+ */
+date_to: string; place: string; kind: string; description: string; 
+/**
+ * Interviews (`T-…`) and evidence items (`E-…`) that speak of it.
+ */
+links: string[] }
+/**
+ * One interview with the person it is about and its custody events (newest first).
+ */
+export type InterviewDetail = { interview: InterviewDto; person: PersonDto; events: EventDto[] }
+/**
+ * An interview without its texts.
+ */
+export type InterviewDto = { id: string; 
+/**
+ * The interviewee's pseudonym code.
+ */
+person: string; interviewers: string[]; date: string; place: string; language: string; interpreter: string; 
+/**
+ * "draft" or "complete".
+ */
+status: string; referrals: ReferralsDto; documents: string[]; incidents: string[]; created_at: string; created_by: string }
+/**
+ * New values for an interview; null leaves a field as it is (the texts are sent only when they were
+ * read and changed).
+ */
+export type InterviewEditDto = { date: string | null; place: string | null; language: string | null; interpreter: string | null; transcript: string | null; summary: string | null }
+/**
+ * A new interview as entered. Referrals are recorded afterwards (`set_referral`).
+ */
+export type InterviewInputDto = { 
+/**
+ * The interviewee's pseudonym code or reference.
+ */
+person: string; interviewers: string[]; 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string; place: string; language: string; interpreter: string; transcript: string; summary: string; 
+/**
+ * Evidence item ids: recordings, scans, photos.
+ */
+documents: string[]; incidents: string[] }
+/**
+ * An interview saved after the rules looked at it, with the findings that were shown.
+ */
+export type InterviewSaved = { interview: InterviewDto; findings: FindingDto[] }
+/**
+ * An interview's texts, from a logged read only.
+ */
+export type InterviewTextDto = { transcript: string; summary: string }
+export type InterviewerDto = { name: string; 
+/**
+ * Trained for interviews of minors and survivors of sexual or gender-based violence.
+ */
+trained: boolean }
+/**
+ * Every error the page sees: a stable code the UI translates, and an English sentence as detail. When a
+ * do-no-harm rule stopped the action (`justification_needed`, `harm_blocked`), the findings come along,
+ * so the page can show what stopped it.
+ */
+export type IpcError = { code: string; message: string; findings?: FindingDto[] | null }
 export type ItemDetail = { item: ItemDto; events: EventDto[]; 
 /**
  * True when the page may ask for an in-memory image preview.
@@ -240,7 +765,63 @@ export type JobProgress = { job_id: number;
  * "add" or "save".
  */
 kind: string; file_name: string; file_index: number; file_count: number; done: number; total: number }
+/**
+ * One person with everything that can be shown without a reveal.
+ */
+export type PersonDetail = { person: PersonDto; interviews: InterviewDto[]; 
+/**
+ * Oldest first; the last one is in force.
+ */
+consents: ConsentDto[]; 
+/**
+ * The custody events about this person, newest first.
+ */
+events: EventDto[] }
+/**
+ * A person as listings show it.
+ */
+export type PersonDto = { 
+/**
+ * The pseudonym code, `P-7F3K`.
+ */
+id: string; 
+/**
+ * Another organisation's or a spreadsheet's reference.
+ */
+reference: string | null; 
+/**
+ * "M", "F", or null when unknown.
+ */
+sex: string | null; minor: boolean; sgbv_survivor: boolean; created_at: string; created_by: string; 
+/**
+ * Set when a reviewer found this record to be the same person as another.
+ */
+merged_into: string | null; interviews: number }
+/**
+ * New values for every field of a person; the core records only those that changed.
+ */
+export type PersonEditDto = { full_name: string; other_names: string[]; sex: string; birth_date: string; birth_place: string; residence: string; phone: string; id_number: string; minor: boolean; sgbv_survivor: boolean; notes: string }
+/**
+ * A person's fields as typed into the form; the core checks each.
+ */
+export type PersonInputDto = { reference: string; full_name: string; other_names: string[]; 
+/**
+ * "M", "F" or "" (unknown).
+ */
+sex: string; 
+/**
+ * `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or empty.
+ */
+birth_date: string; birth_place: string; residence: string; phone: string; id_number: string; minor: boolean; sgbv_survivor: boolean; notes: string }
+/**
+ * A record saved after the rules looked at it, with the findings that were shown.
+ */
+export type PersonSaved = { person: PersonDto; findings: FindingDto[] }
 export type PreviewDto = { media_type: string; data_base64: string }
+/**
+ * An earlier interview a finding cites: which, when, by whom.
+ */
+export type PriorInterviewDto = { id: string; date: string; interviewers: string[] }
 /**
  * One verification problem, with the fields the UI puts into its translated sentence.
  */
@@ -249,8 +830,37 @@ export type ProblemDto = { kind: string; item: string | null; seq: number | null
  * The English sentence, shown as detail.
  */
 message: string }
+/**
+ * One piece of evidence for or against a match: a code the page translates and the English sentence.
+ */
+export type ReasonDto = { code: string; text: string }
+/**
+ * Whether each referral was "made" or "declined"; null where not recorded yet.
+ */
+export type ReferralsDto = { psychosocial: string | null; medical: string | null; legal: string | null }
 export type SavedCopy = { path: string; sha256: string }
+/**
+ * One recipient kind a consent covers, and whether the identity may go to it.
+ */
+export type ScopeDto = { 
+/**
+ * One of `CATALOG.recipient_kinds`.
+ */
+recipient: string; identity: boolean }
 export type SettingsDto = { language: string; idle_lock_minutes: number }
+export type SeverityDto = 
+/**
+ * Shown; never stops anything.
+ */
+"info" | 
+/**
+ * Stops the action unless the documenter writes why it is right to go ahead.
+ */
+"warning" | 
+/**
+ * Stops the action until the data changes.
+ */
+"block"
 export type StrengthDto = { 
 /**
  * 0 (trivially guessed) to 4 (very strong).

@@ -1,0 +1,354 @@
+//! The records commands against a real vault in a temporary folder: the live check keeps one person index
+//! per unlock and loses it on lock, a stopped action carries its findings across IPC, completion blocks
+//! without consent, and every finding and reason the core produces has a code the page can translate.
+
+use super::{consent, interviews, persons};
+use crate::ipc::{
+    ConsentInputDto, FindingDto, FindingParams, InterviewInputDto, IpcError, PersonInputDto, ScopeDto, SeverityDto,
+    FINDING_CODES, REASON_CODES,
+};
+use crate::state::AppState;
+use custodia_core::{KdfParams, SecretString, Session, Vault};
+use std::path::PathBuf;
+
+/// A vault in its own temporary folder, removed when the test ends.
+struct TempVault {
+    dir: PathBuf,
+    state: AppState,
+}
+
+impl TempVault {
+    fn new(name: &str) -> TempVault {
+        let dir = std::env::temp_dir().join(format!("custodia-app-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temporary folder");
+        let session = Session::new("tester", "dev-test").expect("session");
+        let state = AppState::new(dir.join("vault"), dir.join("settings.json"), session.clone());
+        let vault = Vault::create(
+            &dir.join("vault"),
+            &SecretString::from("correct horse battery staple".to_string()),
+            KdfParams::FLOOR,
+            session,
+        )
+        .expect("vault");
+        state.set_vault(vault);
+        TempVault { dir, state }
+    }
+}
+
+impl Drop for TempVault {
+    fn drop(&mut self) {
+        self.state.lock_vault();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn amina() -> PersonInputDto {
+    PersonInputDto {
+        full_name: "Amina Yusuf Adam".into(),
+        sex: "F".into(),
+        birth_date: "1990".into(),
+        birth_place: "Nyala".into(),
+        ..Default::default()
+    }
+}
+
+/// The same woman, spelled as another organisation wrote her name down.
+fn aminah() -> PersonInputDto {
+    PersonInputDto {
+        full_name: "Aminah Yousif Adam".into(),
+        sex: "F".into(),
+        birth_date: "1990".into(),
+        birth_place: "Niyala".into(),
+        ..Default::default()
+    }
+}
+
+fn interview(person: &str, date: &str, transcript: &str) -> InterviewInputDto {
+    InterviewInputDto {
+        person: person.into(),
+        interviewers: vec!["A. Haroun".into()],
+        date: date.into(),
+        place: "Camp 3".into(),
+        transcript: transcript.into(),
+        ..Default::default()
+    }
+}
+
+const ACCOUNT: &str = "The soldiers came to the market on a Tuesday night and set fire to the stalls near the \
+    mosque. My brother ran towards the well while I carried our mother past the school. We hid behind the \
+    grain store until morning, when the trucks left along the road to the river and the neighbours came out \
+    to count who was missing from each family.";
+
+fn codes(findings: &[FindingDto]) -> Vec<&str> {
+    findings.iter().map(|f| f.code.as_str()).collect()
+}
+
+fn add(state: &AppState, input: PersonInputDto) -> String {
+    persons::add(state, input, None).expect("a first person is added without findings").person.id
+}
+
+#[test]
+fn a_draft_person_is_checked_live_and_a_likely_duplicate_names_its_reasons() {
+    let t = TempVault::new("live");
+    let first = add(&t.state, amina());
+    let findings = persons::check(&t.state, aminah()).expect("check");
+    assert!(t.state.has_checker(), "the live check keeps its person index for the next keystroke");
+    assert_eq!(codes(&findings), ["duplicate_person"], "{findings:#?}");
+    let f = &findings[0];
+    assert_eq!((f.rule.as_str(), f.severity), ("possible-duplicate-person", SeverityDto::Warning));
+    assert_eq!(f.params.person.as_deref(), Some(first.as_str()));
+    assert!(!f.params.reasons.is_empty(), "the finding says why");
+    assert_eq!(f.params.reasons, f.evidence.reasons.iter().map(|r| r.code.clone()).collect::<Vec<_>>());
+    for reason in &f.params.reasons {
+        assert!(REASON_CODES.contains(&reason.as_str()), "reason {reason} is not in the catalog");
+    }
+    assert!(f.params.score.is_some_and(|s| s > 0.5), "the score crosses: {:?}", f.params.score);
+    assert!(f.message.starts_with("Probably the same person as"), "the English sentence comes along");
+    let listed = persons::list(&t.state).expect("list");
+    assert_eq!(listed.len(), 1, "checking saved nothing");
+}
+
+#[test]
+fn a_bad_draft_is_answered_with_an_error_code_not_findings() {
+    let t = TempVault::new("bad-draft");
+    let bad_date = PersonInputDto { birth_date: "next spring".into(), ..amina() };
+    assert_eq!(persons::check(&t.state, bad_date).expect_err("bad date").code, "bad_date");
+    let bad_sex = PersonInputDto { sex: "X".into(), ..amina() };
+    assert_eq!(persons::check(&t.state, bad_sex).expect_err("bad sex").code, "bad_choice");
+    let no_name = PersonInputDto { full_name: "  ".into(), ..amina() };
+    assert_eq!(persons::check(&t.state, no_name).expect_err("no name").code, "missing_field");
+}
+
+#[test]
+fn a_warning_without_a_justification_saves_nothing_and_carries_its_findings() {
+    let t = TempVault::new("justify");
+    add(&t.state, amina());
+    for blank in [None, Some(String::new()), Some("   ".to_string())] {
+        let err = persons::add(&t.state, aminah(), blank.clone()).expect_err("a warning stops the save");
+        assert_eq!(err.code, "justification_needed", "justification {blank:?}");
+        let carried = err.findings.expect("the stopped action carries its findings");
+        assert_eq!(codes(&carried), ["duplicate_person"]);
+    }
+    let short = persons::add(&t.state, aminah(), Some("ok".into())).expect_err("too short");
+    assert_eq!(short.code, "justification_too_short");
+    assert!(short.findings.is_none(), "a refused justification is not a new finding");
+    assert_eq!(persons::list(&t.state).expect("list").len(), 1, "nothing was saved");
+
+    let saved = persons::add(&t.state, aminah(), Some("She says she was never interviewed before".into()))
+        .expect("a justified warning is saved");
+    assert_eq!(codes(&saved.findings), ["duplicate_person"], "the findings that were overridden come back");
+    let detail = persons::detail(&t.state, &saved.person.id).expect("detail");
+    let actions: Vec<&str> = detail.events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["harm.overridden", "person.created"], "newest first, the override logged with it");
+}
+
+#[test]
+fn locking_drops_the_person_index_with_the_vault() {
+    let t = TempVault::new("lock");
+    add(&t.state, amina());
+    persons::check(&t.state, aminah()).expect("check");
+    assert!(t.state.has_checker());
+    assert!(t.state.lock_vault(), "the vault was open");
+    assert!(!t.state.has_checker(), "the index, which holds names, is gone");
+    let err = persons::check(&t.state, aminah()).expect_err("locked");
+    assert_eq!(err.code, "locked");
+}
+
+#[test]
+fn completion_is_blocked_without_consent_and_the_block_crosses_as_findings() {
+    let t = TempVault::new("complete");
+    let person = add(&t.state, amina());
+    let checked = interviews::check(&t.state, interview(&person, "2026-11-02", ACCOUNT)).expect("check");
+    assert_eq!(codes(&checked), ["consent_not_yet"], "information only: no justification needed");
+    assert_eq!(checked[0].severity, SeverityDto::Info);
+    let saved = interviews::add(&t.state, interview(&person, "2026-11-02", ACCOUNT), None).expect("draft");
+    assert_eq!(saved.interview.status, "draft");
+
+    let err: IpcError = super::interviews::complete(&t.state, &saved.interview.id).expect_err("no consent");
+    assert_eq!(err.code, "harm_blocked");
+    let blocks = err.findings.expect("the block says why");
+    assert_eq!(codes(&blocks), ["consent_missing"]);
+    assert_eq!(blocks[0].severity, SeverityDto::Block);
+    assert_eq!(blocks[0].params.interview.as_deref(), Some(saved.interview.id.as_str()));
+
+    let given = consent::record(
+        &t.state,
+        ConsentInputDto {
+            person: person.clone(),
+            interview: Some(saved.interview.id.clone()),
+            status: "given".into(),
+            date: "2026-11-02".into(),
+            method: "oral".into(),
+            scan_item: Some(String::new()),
+            scopes: vec![
+                ScopeDto { recipient: "icc".into(), identity: true },
+                ScopeDto { recipient: "partner_ngo".into(), identity: false },
+            ],
+        },
+    )
+    .expect("consent");
+    assert_eq!(given.scopes.len(), 2);
+    let done = super::interviews::complete(&t.state, &saved.interview.id).expect("complete with consent");
+    assert_eq!(done.interview.status, "complete");
+
+    let withdrawn = consent::withdraw(&t.state, &person, "2026-11-20", "oral", None).expect("withdraw");
+    assert_eq!(withdrawn.status, "withdrawn");
+    let detail = persons::detail(&t.state, &person).expect("detail");
+    let statuses: Vec<&str> = detail.consents.iter().map(|c| c.status.as_str()).collect();
+    assert_eq!(statuses, ["given", "withdrawn"], "a withdrawal keeps the history");
+    assert_eq!(detail.interviews.len(), 1);
+}
+
+#[test]
+fn consent_input_is_checked_by_the_core_and_bad_values_change_nothing() {
+    let t = TempVault::new("consent");
+    let person = add(&t.state, amina());
+    let input = |recipient: &str, method: &str| ConsentInputDto {
+        person: person.clone(),
+        interview: None,
+        status: "given".into(),
+        date: "2026-11-02".into(),
+        method: method.into(),
+        scan_item: None,
+        scopes: vec![ScopeDto { recipient: recipient.into(), identity: false }],
+    };
+    assert_eq!(consent::record(&t.state, input("the press", "oral")).expect_err("recipient").code, "bad_choice");
+    assert_eq!(consent::record(&t.state, input("media", "written")).expect_err("no scan").code, "bad_consent");
+    assert_eq!(consent::withdraw(&t.state, &person, "2026-11-20", "oral", None).expect_err("none").code, "bad_consent");
+    assert!(persons::detail(&t.state, &person).expect("detail").consents.is_empty());
+}
+
+#[test]
+fn every_finding_the_rules_produce_has_a_catalogued_code_and_the_values_its_sentence_needs() {
+    let t = TempVault::new("catalog");
+    let child = PersonInputDto { minor: true, sgbv_survivor: true, ..amina() };
+    let person = add(&t.state, child);
+    let first = interviews::add(&t.state, interview(&person, "2026-09-01", ACCOUNT), None)
+        .expect_err("an untrained interviewer of a minor is a warning");
+    let first_codes = codes(first.findings.as_deref().unwrap_or_default()).join(",");
+    assert_eq!(first_codes, "consent_not_yet,safeguard_interviewer");
+    let why = Some("No trained colleague can reach the camp this month".to_string());
+    let first = interviews::add(&t.state, interview(&person, "2026-09-01", ACCOUNT), why.clone()).expect("first");
+    let second = interviews::check(&t.state, interview(&person, "2026-10-01", ACCOUNT)).expect("second");
+    let by_code = |list: &[FindingDto], code: &str| -> FindingParams {
+        list.iter().find(|f| f.code == code).unwrap_or_else(|| panic!("no {code} in {list:#?}")).params.clone()
+    };
+    let prior = by_code(&second, "prior_interviews");
+    assert_eq!((prior.count, prior.max), (Some(1.0), Some(2.0)));
+    assert_eq!(prior.interviews[0].interviewers, ["A. Haroun"]);
+    let recent = by_code(&second, "recent_interview");
+    assert_eq!((recent.days, recent.cooldown_days), (Some(30.0), Some(90.0)));
+    assert_eq!(recent.prior.as_ref().map(|p| p.id.as_str()), Some(first.interview.id.as_str()));
+    let copied = by_code(&second, "near_duplicate_testimony");
+    assert!(copied.percent.is_some_and(|p| p > 90.0), "{copied:?}");
+    assert_eq!(copied.prior.as_ref().map(|p| p.date.as_str()), Some("2026-09-01"));
+    assert_eq!(by_code(&second, "safeguard_interviewer").vulnerability, ["minor", "sgbv"]);
+
+    interviews::add(&t.state, interview(&person, "2026-10-01", "A different, short account."), why.clone())
+        .expect("second");
+    let third = interviews::check(&t.state, interview(&person, "2026-11-25", "x")).expect("third");
+    assert_eq!(by_code(&third, "interview_count").count, Some(2.0));
+
+    let blocked = super::interviews::complete(&t.state, &first.interview.id).expect_err("blocked");
+    let blocks = blocked.findings.expect("findings");
+    assert_eq!(by_code(&blocks, "safeguard_referral").missing, ["psychosocial", "medical", "legal"]);
+    by_code(&blocks, "consent_missing");
+
+    let scope = t
+        .state
+        .with_vault(|vault| vault.consent_scope_finding(&person, custodia_core::RecipientKind::Media))
+        .expect("scope")
+        .map(FindingDto::from)
+        .expect("no consent: a block");
+    assert_eq!((scope.params.recipient.as_deref(), scope.params.why.as_deref()), (Some("media"), Some("not_recorded")));
+
+    let mut seen: Vec<FindingDto> = [first.findings, second, third, blocks, vec![scope]].concat();
+    seen.extend(persons::check(&t.state, aminah()).expect("duplicate"));
+    for f in &seen {
+        assert!(FINDING_CODES.contains(&f.code.as_str()), "{} is not in the catalog", f.code);
+        assert!(crate::ipc::rule_ids().contains(&f.rule.as_str()), "{} is not in the catalog", f.rule);
+    }
+    let mut produced: Vec<&str> = codes(&seen);
+    produced.sort_unstable();
+    produced.dedup();
+    let mut catalogued = FINDING_CODES.to_vec();
+    catalogued.sort_unstable();
+    assert_eq!(produced, catalogued, "every catalogued code was produced by this test");
+}
+
+#[test]
+fn every_reason_the_matcher_gives_is_in_the_catalog() {
+    use custodia_core::harm::matching::{Reason, Script};
+    let all = [
+        Reason::NameMatches { parts: 3 },
+        Reason::NameSpellingVariant { parts: 1 },
+        Reason::NameTransliterated { script: Script::Arabic, parts: 4 },
+        Reason::NamePartsDropped { n: 2 },
+        Reason::NameReordered,
+        Reason::NameSpacingDiffers,
+        Reason::NamePartsDiffer { n: 1 },
+        Reason::GivenNameDiffers,
+        Reason::BirthDateMatches,
+        Reason::BirthYearMatches,
+        Reason::BirthDayMonthSwapped,
+        Reason::BirthDateNearlyMatches,
+        Reason::BirthYearOffByOne,
+        Reason::BirthDateConflicts { years: 7 },
+        Reason::PlaceMatches,
+        Reason::PlaceVariant,
+        Reason::PlaceDiffers,
+        Reason::ResidenceMatches,
+        Reason::ResidenceDiffers,
+        Reason::SamePhone,
+        Reason::DifferentPhone,
+        Reason::SameIdNumber,
+        Reason::IdNumberNearlySame,
+        Reason::DifferentIdNumber,
+        Reason::SexConflicts,
+    ];
+    let codes: Vec<&str> = all.iter().map(Reason::code).collect();
+    assert_eq!(codes, REASON_CODES, "the catalog lists every reason, in the matcher's order");
+}
+
+#[test]
+fn interviews_are_listed_across_persons_newest_first() {
+    let t = TempVault::new("list");
+    let a = add(&t.state, amina());
+    let b = add(&t.state, PersonInputDto { full_name: "Joseph Mukendi".into(), sex: "M".into(), ..Default::default() });
+    interviews::add(&t.state, interview(&a, "2026-03-02", ""), None).expect("a");
+    interviews::add(&t.state, interview(&b, "2026-05-19", ""), None).expect("b");
+    let listed = interviews::list(&t.state).expect("list");
+    let order: Vec<(&str, &str)> = listed.iter().map(|i| (i.person.as_str(), i.date.as_str())).collect();
+    assert_eq!(order, [(b.as_str(), "2026-05-19"), (a.as_str(), "2026-03-02")]);
+    let detail = interviews::detail(&t.state, &listed[0].id).expect("detail");
+    assert_eq!(detail.person.id, b);
+    assert_eq!(detail.events[0].action, "interview.created");
+    let referred = interviews::referral(&t.state, &listed[0].id, "medical", "declined").expect("referral");
+    assert_eq!(referred.referrals.medical.as_deref(), Some("declined"));
+    assert_eq!(
+        interviews::referral(&t.state, &listed[0].id, "spiritual", "made").expect_err("kind").code,
+        "bad_choice"
+    );
+}
+
+#[test]
+fn finding_parameters_are_read_whatever_shape_the_interview_has() {
+    let with_id = FindingParams::from(&serde_json::json!({ "person": "P-1", "interview": "T-1", "count": 2 }));
+    assert_eq!((with_id.interview.as_deref(), with_id.prior), (Some("T-1"), None));
+    let with_record = FindingParams::from(&serde_json::json!({
+        "person": "P-1", "percent": 93, "interview": { "id": "T-2", "date": "2026-01-01", "interviewers": ["M"] }
+    }));
+    assert_eq!(with_record.interview, None);
+    assert_eq!(with_record.prior.map(|p| p.interviewers), Some(vec!["M".to_string()]));
+    assert_eq!(FindingParams::from(&serde_json::json!("not an object")), FindingParams::default());
+}
+
+#[test]
+fn an_ordinary_error_crosses_as_code_and_message_only() {
+    let json = serde_json::to_value(IpcError::locked()).expect("json");
+    assert_eq!(
+        json.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()),
+        Some(vec!["code".into(), "message".into()])
+    );
+}
