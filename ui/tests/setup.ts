@@ -7,6 +7,8 @@ import { items } from "../src/lib/stores/items.svelte";
 import { jobs } from "../src/lib/stores/jobs.svelte";
 import { verify } from "../src/lib/stores/verify.svelte";
 import { session } from "../src/lib/stores/session.svelte";
+import { nav } from "../src/lib/stores/nav.svelte";
+import { records } from "../src/lib/stores/records.svelte";
 
 beforeEach(() => {
   setLang("en");
@@ -14,6 +16,8 @@ beforeEach(() => {
   items.sort = "added-desc";
   jobs.clear();
   verify.clear();
+  nav.clear();
+  records.clear();
   session.stop();
   session.phase = "loading";
   session.lockReason = null;

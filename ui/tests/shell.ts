@@ -2,7 +2,7 @@
 // any answer, records calls, and can send the shell's events.
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
-import type { ItemDto, ItemTable } from "../src/lib/bindings";
+import type { FindingDto, ItemDto, ItemTable, PersonDto } from "../src/lib/bindings";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -10,6 +10,7 @@ export class ShellError {
   constructor(
     public code: string,
     public message = `english detail for ${code}`,
+    public findings?: FindingDto[],
   ) {}
 }
 
@@ -46,6 +47,52 @@ export function tableOf(list: ItemDto[]): ItemTable {
   };
 }
 
+export function person(overrides: Partial<PersonDto> = {}): PersonDto {
+  return {
+    id: "P-7F3K",
+    reference: null,
+    sex: "F",
+    minor: false,
+    sgbv_survivor: false,
+    created_at: "2026-03-01T09:00:00.000Z",
+    created_by: "amina",
+    merged_into: null,
+    interviews: 0,
+    ...overrides,
+  };
+}
+
+/** A finding as the shell sends it; `duplicate_person` by default. */
+export function finding(overrides: Partial<FindingDto> = {}, params: Partial<FindingDto["params"]> = {}): FindingDto {
+  return {
+    rule: "possible-duplicate-person",
+    severity: "warning",
+    code: "duplicate_person",
+    message: "Probably the same person as P-7F3K (English).",
+    evidence: { records: ["P-7F3K"], score: 0.87, reasons: [] },
+    ...overrides,
+    params: {
+      person: "P-7F3K",
+      interview: null,
+      count: null,
+      max: null,
+      days: null,
+      cooldown_days: null,
+      percent: null,
+      score: null,
+      recipient: null,
+      why: null,
+      vulnerability: [],
+      interviewers: [],
+      missing: [],
+      reasons: [],
+      interviews: [],
+      prior: null,
+      ...params,
+    },
+  };
+}
+
 const defaults: Record<string, Handler> = {
   app_status: () => ({
     vault_exists: true,
@@ -69,6 +116,20 @@ const defaults: Record<string, Handler> = {
   custody_facets: () => ({ actors: [], actions: [] }),
   cancel_job: () => true,
   add_files: () => 1,
+  list_persons: () => [],
+  list_interviews: () => [],
+  list_incidents: () => [],
+  list_interviewers: () => [],
+  person_duplicates: () => [],
+  check_person: () => [],
+  check_interview: () => [],
+  harm_settings: () => ({
+    duplicate_threshold: 0.5,
+    cooldown_days: 90,
+    max_interviews: 2,
+    testimony_similarity: 0.5,
+    min_testimony_similarity: 0.45,
+  }),
 };
 
 /** Installs the fake shell; a handler that throws a ShellError answers with that error. */
@@ -84,7 +145,9 @@ export function fakeShell(overrides: Record<string, Handler> = {}): FakeShell {
       try {
         return handler(args);
       } catch (e) {
-        if (e instanceof ShellError) throw { code: e.code, message: e.message };
+        if (e instanceof ShellError) {
+          throw e.findings ? { code: e.code, message: e.message, findings: e.findings } : { code: e.code, message: e.message };
+        }
         throw e;
       }
     },

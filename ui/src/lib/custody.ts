@@ -17,6 +17,27 @@ export const KNOWN_ACTIONS = [
   "keyslot.added",
   "keyslot.removed",
   "clock.anomaly",
+  "person.created",
+  "person.edited",
+  "person.revealed",
+  "person.imported",
+  "person.merged",
+  "person.distinct",
+  "interview.created",
+  "interview.edited",
+  "interview.viewed",
+  "interview.completed",
+  "interviewer.set",
+  "consent.recorded",
+  "consent.withdrawn",
+  "incident.created",
+  "record.linked",
+  "harm.overridden",
+  "settings.changed",
+  "bundle.exported",
+  "item.exported",
+  "bundle.imported",
+  "recipient.added",
 ] as const;
 
 export function actionLabel(action: string): string {
@@ -62,6 +83,41 @@ export const KNOWN_DETAIL_KEYS = [
   "other_files",
   "previous_event_time",
   "clock_now",
+  "fields",
+  "record_sha256",
+  "person",
+  "date",
+  "documents",
+  "incidents",
+  "transcript_sha256",
+  "summary_sha256",
+  "what",
+  "into",
+  "interviews",
+  "consents",
+  "a",
+  "b",
+  "status",
+  "method",
+  "scan_item",
+  "interview",
+  "scopes",
+  "rule",
+  "code",
+  "records",
+  "score",
+  "reasons",
+  "justification",
+  "setting",
+  "previous",
+  "trained",
+  "links",
+  "place_sha256",
+  "description_sha256",
+  "date_from",
+  "date_to",
+  "from",
+  "consent",
 ] as const;
 
 /** A detail's label: a plain word for the keys the vault writes, the key itself for anything newer. */
@@ -82,10 +138,22 @@ const VALUE_WORDS: Record<string, Record<string, MessageKey>> = {
   },
 };
 
+/** Values that name a field, a rule or a status, looked up under these prefixes. */
+const VALUE_PREFIXES: Record<string, string[]> = {
+  field: ["personField", "interviewField"],
+  rule: ["rule"],
+  status: ["consent.status"],
+  what: ["what"],
+};
+
 export function detailValue(line: DetailLine): string {
   const { key, raw } = line;
   const words = VALUE_WORDS[key];
   if (words && typeof raw === "string" && Object.hasOwn(words, raw)) return t(words[raw]);
+  for (const prefix of VALUE_PREFIXES[key] ?? []) {
+    const label = `${prefix}.${String(raw)}`;
+    if (typeof raw === "string" && hasKey(label)) return t(label);
+  }
   if (key === "size" && typeof raw === "number") return formatSize(raw);
   if (TIME_KEYS.has(key) && typeof raw === "string") return formatDateTime(raw);
   if (typeof raw === "number") return formatNumber(raw);

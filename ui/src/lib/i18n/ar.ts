@@ -2,6 +2,7 @@
 // grammar through the six plural forms (zero, one, two, few, many, other); the one and two forms name
 // the count in the noun itself, so they may leave out {count}.
 import type { Messages } from "./en";
+import { arRecords } from "./records.ar";
 
 export const ar: Messages = {
   "app.name": "Custodia",
@@ -305,4 +306,5 @@ export const ar: Messages = {
   "error.passphrase_mismatch": "عبارتا المرور غير متطابقتين.",
   "error.not_previewable": "لا يمكن معاينة هذا العنصر.",
   "error.internal": "حدث خطأ داخل Custodia.",
+  ...arRecords,
 };

@@ -1,3 +1,5 @@
+import { enRecords } from "./records.en";
+
 // English, the reference language: every other language must have exactly these keys and placeholders
 // (tests/i18n.test.ts). Keys ending in #one, #other... are plural forms, chosen by Intl.PluralRules.
 export const en = {
@@ -282,6 +284,7 @@ export const en = {
   "error.passphrase_mismatch": "The two passphrases are not the same.",
   "error.not_previewable": "This item cannot be previewed.",
   "error.internal": "Something went wrong inside Custodia.",
+  ...enRecords,
 } as const;
 
 export type MessageKey = keyof typeof en;

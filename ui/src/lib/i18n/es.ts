@@ -1,5 +1,6 @@
 // Español. Keys and placeholders must match en.ts (tests/i18n.test.ts).
 import type { Messages } from "./en";
+import { esRecords } from "./records.es";
 
 export const es: Messages = {
   "app.name": "Custodia",
@@ -297,4 +298,5 @@ export const es: Messages = {
   "error.passphrase_mismatch": "Las dos frases de contraseña no son iguales.",
   "error.not_previewable": "Este elemento no tiene vista previa.",
   "error.internal": "Algo salió mal dentro de Custodia.",
+  ...esRecords,
 };

@@ -1,5 +1,6 @@
 // Français. Keys and placeholders must match en.ts (tests/i18n.test.ts).
 import type { Messages } from "./en";
+import { frRecords } from "./records.fr";
 
 export const fr: Messages = {
   "app.name": "Custodia",
@@ -300,4 +301,5 @@ export const fr: Messages = {
   "error.passphrase_mismatch": "Les deux phrases secrètes ne sont pas identiques.",
   "error.not_previewable": "Cet élément ne peut pas être prévisualisé.",
   "error.internal": "Un problème est survenu dans Custodia.",
+  ...frRecords,
 };

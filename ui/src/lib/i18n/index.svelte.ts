@@ -63,9 +63,10 @@ function fill(text: string, params: Params): string {
 
 // Building an Intl formatter costs far more than using one (WebKit: tens of microseconds), and the list
 // formats three values per row on every scroll: keep one per language and options.
-const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>();
+type Formatter = Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules | Intl.ListFormat;
+const formatters = new Map<string, Formatter>();
 
-function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>(
+function cached<T extends Formatter>(
   kind: string,
   options: object,
   make: () => T,
@@ -111,6 +112,36 @@ export function formatDateTime(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   const options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
   return cached("date", options, () => new Intl.DateTimeFormat(current, options)).format(date);
+}
+
+/**
+ * A calendar day stored as `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`), in the reader's language. The day is
+ * not a moment: it is shown as written, whatever the time zone. Unreadable text is shown as it is.
+ */
+export function formatDay(day: string): string {
+  const match = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(day.trim());
+  if (!match) return day;
+  const [, year, month, date] = match;
+  const when = new Date(Date.UTC(Number(year), month ? Number(month) - 1 : 0, date ? Number(date) : 1));
+  if (Number.isNaN(when.getTime())) return day;
+  const options: Intl.DateTimeFormatOptions = date
+    ? { dateStyle: "medium", timeZone: "UTC" }
+    : month
+      ? { year: "numeric", month: "long", timeZone: "UTC" }
+      : { year: "numeric", timeZone: "UTC" };
+  return cached("day", options, () => new Intl.DateTimeFormat(current, options)).format(when);
+}
+
+/** Today on the reader's own clock, as `YYYY-MM-DD` (what date fields and the vault expect). */
+export function today(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** "A, B and C" in the reader's language. */
+export function formatList(items: readonly string[]): string {
+  const options = { type: "conjunction", style: "long" } as const;
+  return cached("list", options, () => new Intl.ListFormat(current, options)).format(items);
 }
 
 export function formatPercent(fraction: number): string {

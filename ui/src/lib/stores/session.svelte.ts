@@ -6,6 +6,8 @@ import { setLang } from "../i18n/index.svelte";
 import { throttled } from "../activity";
 import { items } from "./items.svelte";
 import { jobs } from "./jobs.svelte";
+import { nav } from "./nav.svelte";
+import { records } from "./records.svelte";
 import { verify } from "./verify.svelte";
 
 export type Phase = "loading" | "failed" | "create" | "recovery-key" | "unlock" | "main";
@@ -85,6 +87,8 @@ class SessionStore {
     items.clear();
     jobs.clear();
     verify.clear();
+    records.clear();
+    nav.clear();
     this.recoveryKey = null;
     this.lockReason = reason;
     this.phase = "unlock";
