@@ -36,6 +36,9 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::thread;
 
+/// Stored copies opened ahead of the one being streamed (each holds a 1 MiB read buffer).
+const OPEN_AHEAD: usize = 4;
+
 /// A bundle passphrase protects evidence against offline guessing: longer than a vault's minimum.
 pub const MIN_BUNDLE_PASSPHRASE_CHARS: usize = 12;
 
@@ -238,8 +241,10 @@ impl Vault {
             entries.push(Entry::Bytes { path: record.path, bytes: record.bytes });
         }
         for item in &plan.items {
-            let blob: String =
-                self.conn.query_row("SELECT blob_name FROM items WHERE id = ?1", [&item.id], |r| r.get(0))?;
+            let blob: String = self
+                .conn
+                .prepare_cached("SELECT blob_name FROM items WHERE id = ?1")?
+                .query_row([&item.id], |r| r.get(0))?;
             entries.push(Entry::Item {
                 path: item.path.clone(),
                 id: item.id.clone(),
@@ -381,50 +386,70 @@ impl Vault {
         sink: pipe::PipeWriter,
         progress: &mut dyn FnMut(ExportProgress) -> Flow,
     ) -> Result<()> {
-        let mut builder = tar::Builder::new(sink);
-        builder.mode(tar::HeaderMode::Deterministic);
-        let mtime = chrono::Utc::now().timestamp().max(0) as u64;
-        let tar_err = |e: io::Error| BundleError::Io { op: "write", path: "the bundle".into(), source: e };
-        let mut done = 0u64;
-        for entry in entries {
-            let mut header = tar::Header::new_gnu();
-            header.set_entry_type(tar::EntryType::Regular);
-            header.set_mode(0o644);
-            header.set_mtime(mtime);
-            match entry {
-                Entry::Bytes { path, bytes } => {
-                    header.set_size(bytes.len() as u64);
-                    builder.append_data(&mut header, format!("{bag}/{path}"), &bytes[..]).map_err(tar_err)?;
-                }
-                Entry::Item { path, id, blob, sha256, size } => {
-                    header.set_size(*size);
-                    let mut reader = ItemReader {
-                        inner: self.blobs.reader(blob)?,
-                        hasher: Sha256::new(),
-                        left: *size,
-                        item: id,
-                        failure: None,
-                        done: &mut done,
-                        total,
-                        progress: &mut *progress,
-                    };
-                    let appended = builder.append_data(&mut header, format!("{bag}/{path}"), &mut reader);
-                    if let Some(failure) = reader.failure.take() {
-                        return Err(failure);
+        let blobs = &self.blobs;
+        thread::scope(|scope| {
+            // Opening a stored copy costs an X25519 key agreement: for many small files that is most of the
+            // work, so a helper opens the next ones while this thread streams the current one.
+            let (opened, ready) = std::sync::mpsc::sync_channel(OPEN_AHEAD);
+            scope.spawn(move || {
+                for entry in entries {
+                    if let Entry::Item { blob, .. } = entry {
+                        if opened.send(blobs.reader(blob)).is_err() {
+                            break;
+                        }
                     }
-                    appended.map_err(tar_err)?;
-                    let actual = hex::encode(reader.hasher.finalize());
-                    if &actual != sha256 {
-                        return Err(
-                            VaultError::ContentMismatch { item: id.clone(), expected: sha256.clone(), actual }.into()
-                        );
+                }
+            });
+            let mut builder = tar::Builder::new(sink);
+            let mtime = chrono::Utc::now().timestamp().max(0) as u64;
+            let tar_err = |e: io::Error| BundleError::Io { op: "write", path: "the bundle".into(), source: e };
+            let mut done = 0u64;
+            for entry in entries {
+                let mut header = tar::Header::new_gnu();
+                header.set_entry_type(tar::EntryType::Regular);
+                header.set_mode(0o644);
+                header.set_mtime(mtime);
+                match entry {
+                    Entry::Bytes { path, bytes } => {
+                        header.set_size(bytes.len() as u64);
+                        builder.append_data(&mut header, format!("{bag}/{path}"), &bytes[..]).map_err(tar_err)?;
+                    }
+                    Entry::Item { path, id, sha256, size, .. } => {
+                        header.set_size(*size);
+                        let inner = ready
+                            .recv()
+                            .map_err(|_| BundleError::Encrypt("the thread opening stored copies stopped".into()))??;
+                        let mut reader = ItemReader {
+                            inner,
+                            hasher: Sha256::new(),
+                            left: *size,
+                            item: id,
+                            failure: None,
+                            done: &mut done,
+                            total,
+                            progress: &mut *progress,
+                        };
+                        let appended = builder.append_data(&mut header, format!("{bag}/{path}"), &mut reader);
+                        if let Some(failure) = reader.failure.take() {
+                            return Err(failure);
+                        }
+                        appended.map_err(tar_err)?;
+                        let actual = hex::encode(reader.hasher.finalize());
+                        if &actual != sha256 {
+                            return Err(VaultError::ContentMismatch {
+                                item: id.clone(),
+                                expected: sha256.clone(),
+                                actual,
+                            }
+                            .into());
+                        }
                     }
                 }
             }
-        }
-        let sink = builder.into_inner().map_err(tar_err)?;
-        sink.finish().map_err(tar_err)?;
-        Ok(())
+            let sink = builder.into_inner().map_err(tar_err)?;
+            sink.finish().map_err(tar_err)?;
+            Ok(())
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -522,20 +547,51 @@ fn is_broken_pipe(e: &crate::Error) -> bool {
     matches!(e, crate::Error::Bundle(BundleError::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe)
 }
 
+/// Written bytes between background flushes to disk, so that the final fsync has little left to wait for.
+const SYNC_EVERY: u64 = 64 << 20;
+
 /// The writing thread: encrypts the tar stream, hashes the ciphertext, writes and syncs the file. Only a
 /// stream that ended with `End` is finished; a cut-off stream leaves an unfinished file for the caller to
-/// remove.
-fn encrypt_and_write(mut source: PipeReader, encryptor: age::Encryptor, file: File) -> io::Result<([u8; 32], u64)> {
+/// remove. A helper thread pushes what is written to disk as it goes (fsync of a clone of the handle), so
+/// the disk works while encryption continues instead of all at the end.
+fn encrypt_and_write(source: PipeReader, encryptor: age::Encryptor, file: File) -> io::Result<([u8; 32], u64)> {
+    let flusher = file.try_clone()?;
+    let (kick, kicks) = std::sync::mpsc::sync_channel::<()>(1);
+    thread::scope(|scope| {
+        scope.spawn(move || {
+            for () in kicks.iter() {
+                let _ = flusher.sync_data();
+            }
+        });
+        // `kick` moves in and is dropped when encryption ends, which stops the flushing thread.
+        encrypt_stream(source, encryptor, file, kick)
+    })
+}
+
+fn encrypt_stream(
+    mut source: PipeReader,
+    encryptor: age::Encryptor,
+    file: File,
+    kick: std::sync::mpsc::SyncSender<()>,
+) -> io::Result<([u8; 32], u64)> {
     let out = HashingWriter::new(BufWriter::with_capacity(CHUNK, file));
     let mut stream = encryptor.wrap_output(out)?;
     let mut buf = vec![0u8; CHUNK];
+    let mut unsynced = 0u64;
     loop {
         let n = source.read(&mut buf)?;
         if n == 0 {
             break;
         }
         stream.write_all(&buf[..n])?;
+        unsynced += n as u64;
+        if unsynced >= SYNC_EVERY {
+            // A flush already under way is enough: never wait for it here.
+            let _ = kick.try_send(());
+            unsynced = 0;
+        }
     }
+    drop(kick);
     let out = stream.finish()?;
     let (buffered, sha256, size) = out.finish();
     let file = buffered.into_inner().map_err(|e| e.into_error())?;

@@ -11,6 +11,7 @@ use super::bagit;
 use crate::error::Result;
 use crate::harm::Finding;
 use crate::records::consent::{ConsentDecision, RecipientKind};
+use crate::records::items::Item;
 use crate::vault::Vault;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,7 +38,9 @@ pub struct PlannedItem {
     pub media_type: String,
     /// "chosen", "document of T-…", "linked to incident N-…", "consent form of P-…".
     pub reasons: Vec<String>,
-    pub(crate) ingest_seq: u64,
+    /// The item as stored, for the records file.
+    #[serde(skip)]
+    pub(crate) record: Item,
 }
 
 /// A person whose record goes in the bag; `identity` says whether their identifying fields go too.
@@ -192,16 +195,16 @@ impl Vault {
             item_bytes += item.size;
             items.push(PlannedItem {
                 path: format!("data/items/{}/{}", item.id, bagit::safe_file_name(&item.name)),
-                id: item.id,
-                name: item.name,
-                sha256: item.sha256,
+                id: item.id.clone(),
+                name: item.name.clone(),
+                sha256: item.sha256.clone(),
                 size: item.size,
-                media_type: item.media_type,
+                media_type: item.media_type.clone(),
                 reasons: why,
-                ingest_seq: item.ingest_seq,
+                record: item,
             });
         }
-        items.sort_by_key(|i| i.ingest_seq);
+        items.sort_by_key(|i| i.record.ingest_seq);
 
         let mut consents = Vec::new();
         for person in persons.keys() {

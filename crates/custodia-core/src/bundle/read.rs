@@ -1,6 +1,6 @@
 //! Reading a bundle someone handed over, assuming it was built to do harm. The age layer is decrypted as
 //! a stream (a flipped byte or a cut-off end fails at the chunk concerned, and the whole stream is read to
-//! its authenticated end); the tar inside is walked header by header in the tar crate's raw mode, so no
+//! its authenticated end, on a thread of its own); the tar inside is walked header by header in the tar crate's raw mode, so no
 //! extension header is read without a bound. Every entry must be a regular file or a folder, inside one
 //! top folder (the bag), with a relative UTF-8 path free of `..`, and not a duplicate (ignoring case, for
 //! the file systems that do); links, devices, pipes and sparse files are refused by name. Entry count,
@@ -10,16 +10,18 @@
 //! each file's SHA-256 and size, the tag files' contents, and the SHA-256 of the encrypted file.
 
 use super::keys::Unlocker;
-use super::pipe::HashingReader;
+use super::pipe::{HashingReader, PipeWriter};
 use super::{io_error, BundleError};
 use crate::blobs::Flow;
 use sha2::{Digest, Sha256};
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Write};
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
 use unicode_normalization::UnicodeNormalization;
 
 /// Bounds on what a bundle may hold. The defaults admit any bundle Custodia writes of a realistic case.
@@ -114,59 +116,76 @@ fn kept(rel: &str) -> bool {
         && rel.ends_with(".txt"))
 }
 
-/// Shared between the layers of readers: what the encrypted file has given so far, and why decryption
-/// stopped if it did.
+/// Shared between the decrypting thread and the reading one: how far the encrypted file has been read,
+/// how much plaintext came out, and why decryption stopped if it did.
 #[derive(Default)]
 struct Tap {
-    cipher: RefCell<Sha256>,
-    cipher_bytes: Cell<u64>,
-    plain_bytes: Cell<u64>,
-    decrypt_failure: RefCell<Option<String>>,
-    cancelled: Cell<bool>,
+    cipher: Mutex<Sha256>,
+    cipher_bytes: AtomicU64,
+    plain_bytes: AtomicU64,
+    decrypt_failure: Mutex<Option<String>>,
+}
+
+impl Tap {
+    fn failure(&self) -> Option<String> {
+        self.decrypt_failure.lock().map(|mut f| f.take()).unwrap_or(None)
+    }
 }
 
 /// The encrypted file, hashed and counted as age reads it (through a buffer above this).
 struct CipherReader {
     inner: File,
-    tap: Rc<Tap>,
+    tap: Arc<Tap>,
 }
 
 impl Read for CipherReader {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(out)?;
-        self.tap.cipher.borrow_mut().update(&out[..n]);
-        self.tap.cipher_bytes.set(self.tap.cipher_bytes.get() + n as u64);
+        if let Ok(mut hasher) = self.tap.cipher.lock() {
+            hasher.update(&out[..n]);
+        }
+        self.tap.cipher_bytes.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
 
-/// The decrypted stream: notes where and why decryption failed, so that a tar error caused by damage is
-/// reported as damage.
-struct PlainReader<R> {
-    inner: R,
-    tap: Rc<Tap>,
-}
-
-impl<R: Read> Read for PlainReader<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        match self.inner.read(out) {
-            Ok(n) => {
-                self.tap.plain_bytes.set(self.tap.plain_bytes.get() + n as u64);
-                Ok(n)
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
+/// The decrypting thread: reads the age stream to its authenticated end into the pipe, so that on two
+/// cores decryption overlaps the hashing of what comes out. A failure is noted and the pipe left without
+/// its end mark, which the reading side sees as a cut-off stream. Returns the encrypted file's SHA-256.
+fn pump(
+    mut stream: age::stream::StreamReader<BufReader<CipherReader>>,
+    tap: &Tap,
+    mut out: PipeWriter,
+) -> Option<[u8; 32]> {
+    let mut buf = vec![0u8; super::pipe::CHUNK];
+    loop {
+        let n = match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => {
-                self.tap.decrypt_failure.borrow_mut().get_or_insert_with(|| e.to_string());
-                Err(io::Error::other("the bundle's encryption does not check out"))
+                if let Ok(mut failure) = tap.decrypt_failure.lock() {
+                    failure.get_or_insert_with(|| e.to_string());
+                }
+                return None;
             }
+        };
+        tap.plain_bytes.fetch_add(n as u64, Ordering::Relaxed);
+        // The reader stopped (it found a problem, or was cancelled): stop decrypting too.
+        if out.write_all(&buf[..n]).is_err() {
+            return None;
         }
     }
+    out.finish().ok()?;
+    let hasher = tap.cipher.lock().ok()?.clone();
+    Some(hasher.finalize().into())
 }
 
 /// A file's data on its way to the sink: progress reported, and a cancel turned into an error.
 struct Progressing<'a, R> {
     inner: R,
     tap: &'a Tap,
+    cancelled: &'a Cell<bool>,
     total: u64,
     progress: &'a mut dyn FnMut(ReadProgress) -> Flow,
 }
@@ -174,8 +193,9 @@ struct Progressing<'a, R> {
 impl<R: Read> Read for Progressing<'_, R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(out)?;
-        if (self.progress)(ReadProgress { done: self.tap.cipher_bytes.get(), total: self.total }) == Flow::Cancel {
-            self.tap.cancelled.set(true);
+        let done = self.tap.cipher_bytes.load(Ordering::Relaxed);
+        if (self.progress)(ReadProgress { done, total: self.total }) == Flow::Cancel {
+            self.cancelled.set(true);
             return Err(io::Error::other("cancelled"));
         }
         Ok(n)
@@ -290,23 +310,44 @@ pub(crate) fn read(
 ) -> Result<Collected, BundleError> {
     let file = File::open(path).map_err(io_error("open", path))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let tap = Rc::new(Tap::default());
-    let cipher = BufReader::with_capacity(super::pipe::CHUNK, CipherReader { inner: file, tap: tap.clone() });
-    let plain = PlainReader { inner: decrypt(path, cipher, unlocker)?, tap: tap.clone() };
-    let mut archive = tar::Archive::new(plain);
+    let tap = Arc::new(Tap::default());
+    let cipher = CipherReader { inner: file, tap: tap.clone() };
+    let stream = decrypt(path, BufReader::with_capacity(super::pipe::CHUNK, cipher), unlocker)?;
+    let cancelled = Cell::new(false);
     let mut collected = Collected::default();
-    let walked = walk(&mut archive, &tap, limits, sink, &mut collected, total, progress);
-    let walked = walked.and_then(|()| drain(archive.into_inner()));
+    let (walked, cipher_sha256) = thread::scope(|scope| {
+        let (plain_out, plain_in) = super::pipe::pipe();
+        let decrypting = scope.spawn(|| pump(stream, &tap, plain_out));
+        let mut archive = tar::Archive::new(plain_in);
+        let walked = walk(&mut archive, &tap, &cancelled, limits, sink, &mut collected, total, progress);
+        // Reading to the end makes the decrypting thread reach age's final chunk, where truncation shows;
+        // stopping early drops the pipe, which stops it.
+        let walked = match walked {
+            Ok(()) => drain(archive.into_inner()),
+            Err(e) => {
+                drop(archive);
+                Err(e)
+            }
+        };
+        let cipher_sha256 = decrypting.join().ok().flatten();
+        (walked, cipher_sha256)
+    });
+    // Damage explains whatever error it caused further up.
+    if let Some(detail) = tap.failure() {
+        return Err(BundleError::Damaged { offset: tap.plain_bytes.load(Ordering::Relaxed), detail });
+    }
     if let Err(e) = walked {
-        // Damage explains whatever error it caused further up.
-        if let Some(detail) = tap.decrypt_failure.borrow_mut().take() {
-            return Err(BundleError::Damaged { offset: tap.plain_bytes.get(), detail });
-        }
-        if tap.cancelled.get() {
+        if cancelled.get() {
             return Err(BundleError::Cancelled);
         }
         return Err(e);
     }
+    let Some(cipher_sha256) = cipher_sha256 else {
+        return Err(BundleError::Damaged {
+            offset: tap.plain_bytes.load(Ordering::Relaxed),
+            detail: "the decryption stopped".into(),
+        });
+    };
     if !collected.files.contains_key("bagit.txt") {
         let nested = collected.files.keys().find(|p| p.ends_with("/bagit.txt"));
         return Err(BundleError::NotABag(match nested {
@@ -317,8 +358,8 @@ pub(crate) fn read(
             None => format!("there is no bagit.txt at the top of {}", collected.bag),
         }));
     }
-    collected.bundle_sha256 = hex::encode(tap.cipher.borrow().clone().finalize());
-    collected.bundle_size = tap.cipher_bytes.get();
+    collected.bundle_sha256 = hex::encode(cipher_sha256);
+    collected.bundle_size = tap.cipher_bytes.load(Ordering::Relaxed);
     Ok(collected)
 }
 
@@ -341,9 +382,11 @@ fn drain(mut rest: impl Read) -> Result<(), BundleError> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn walk<R: Read>(
     archive: &mut tar::Archive<R>,
     tap: &Tap,
+    cancelled: &Cell<bool>,
     limits: &Limits,
     sink: &mut dyn Sink,
     collected: &mut Collected,
@@ -498,6 +541,7 @@ fn walk<R: Read>(
             let mut reader = HashingReader::new(Progressing {
                 inner: (&mut entry).take(size),
                 tap,
+                cancelled,
                 total,
                 progress: &mut *progress,
             });

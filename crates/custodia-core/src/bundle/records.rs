@@ -32,8 +32,7 @@ impl Vault {
     pub(crate) fn bundle_records(&self, plan: &ExportPlan) -> Result<Vec<RecordFile>> {
         let mut items = Vec::new();
         for planned in &plan.items {
-            let item = self.item(&planned.id)?;
-            let mut value = to_value(&item)?;
+            let mut value = to_value(&planned.record)?;
             value["path"] = planned.path.clone().into();
             items.push(value);
         }
