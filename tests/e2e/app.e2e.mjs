@@ -165,3 +165,147 @@ test('the copy saved from the app is byte for byte the original', async () => {
     try { return readFileSync(copy).equals(evidence); } catch { return false; }
   }, { timeout: 30000, timeoutMsg: 'the saved copy never matched the original' });
 });
+
+// People, interviews and consent: the do-no-harm rules speak before anything is saved.
+let firstPerson;
+
+async function step(name) {
+  await browser.waitUntil(async () => (await (await $('new-interview')).getAttribute('data-step')) === name, {
+    timeout: 20000,
+    timeoutMsg: `the New interview flow never reached the ${name} step`,
+  });
+}
+
+async function texts(id) {
+  const values = [];
+  for (const el of await $$(id)) values.push(await el.getText());
+  return values;
+}
+
+test('add a person: the vault checks the draft while it is typed, then saves it', async () => {
+  await (await visible('nav-people')).click();
+  await (await visible('add-person-open')).click();
+  await type('person-name', 'Amina Yusuf Adam');
+  await (await $('person-sex')).selectByAttribute('value', 'F');
+  await type('person-birth-date', '1990');
+  await type('person-birth-place', 'Nyala');
+  await visible('person-check-clear');
+  await shot('11-add-person');
+  await (await $('person-decision-save')).click();
+  const code = await visible('person-code');
+  firstPerson = await code.getText();
+  assert.match(firstPerson, /^P-[0-9A-Z]{4}$/, 'the new person is known by a pseudonym code');
+  assert.equal(await (await $('identity-panel')).getAttribute('data-revealed'), 'false', 'the name stays hidden');
+});
+
+test('a new interview for a near-duplicate spelling warns before saving, then goes ahead with a reason, consent and completion', async () => {
+  await (await visible('nav-interviews')).click();
+  await (await visible('new-interview')).click();
+  await step('person');
+  await type('person-name', 'Aminah Yousif Adam');
+  await (await $('person-sex')).selectByAttribute('value', 'F');
+  await type('person-birth-date', '1990');
+  await type('person-birth-place', 'Niyala');
+  const finding = await visible('finding');
+  assert.equal(await finding.getAttribute('data-code'), 'duplicate_person');
+  assert.ok((await (await $('finding-text')).getText()).includes(firstPerson), 'the warning names the earlier record');
+  const reasons = await (await $('finding-reasons')).getText();
+  assert.match(reasons, /Name matches|spelled differently/, `the warning says why, got: ${reasons}`);
+  assert.equal(await (await $('person-decision')).getAttribute('data-state'), 'warned');
+  assert.equal(await (await $('person-decision-save')).isEnabled(), false, 'no save without a reason');
+  await shot('12-new-interview-possible-duplicate');
+
+  await type('person-decision-reason', 'She says she has never spoken to anyone before today');
+  await (await $('person-decision-save')).click();
+  await step('consent');
+  await (await visible('consent-scope-icc')).click();
+  await (await $('consent-identity-icc')).click();
+  await (await $('consent-scope-partner_ngo')).click();
+  await shot('13-consent-scope');
+  await (await $('consent-submit')).click();
+
+  await step('interview');
+  await type('interviewer-input', 'M. Diallo');
+  await (await $('interviewer-add')).click();
+  await type('interview-place', 'Camp 3');
+  await type('interview-language', 'Arabic');
+  await type('interview-transcript', 'The soldiers came to the market at night and burned the stalls near the mosque.');
+  // The interviewee may be the earlier record: the same warning comes back, and needs its own reason.
+  await browser.waitUntil(async () => (await attributes('finding', 'data-code')).includes('duplicate_person'), {
+    timeoutMsg: 'the interview check never showed the possible duplicate',
+  });
+  await type('interview-decision-reason', 'Same reason: she says this is her first interview');
+  await shot('14-interview-step');
+  await (await $('interview-decision-save')).click();
+
+  await step('referral');
+  for (const [kind, value] of [['psychosocial', 'made'], ['medical', 'declined'], ['legal', 'declined']]) {
+    await (await visible(`referral-${kind}-${value}`)).click();
+    await browser.waitUntil(async () => (await (await $(`referral-${kind}`)).getAttribute('data-value')) === value, {
+      timeoutMsg: `the ${kind} referral was never saved`,
+    });
+  }
+  await shot('15-referrals');
+  await (await $('complete-submit')).click();
+  const done = await visible('wizard-done');
+  assert.equal(await done.getAttribute('data-status'), 'complete', 'the interview is complete');
+  await shot('16-interview-complete');
+  await (await $('wizard-open-interview')).click();
+  await visible('interview-detail');
+  const actions = await attributes('interview-event', 'data-action');
+  for (const action of ['interview.created', 'harm.overridden', 'interview.completed']) {
+    assert.ok(actions.includes(action), `the interview's history has ${action}, got ${actions}`);
+  }
+});
+
+test('the reviewer marks the pair as different people, and it leaves the queue', async () => {
+  await (await visible('nav-people')).click();
+  const open = await visible('open-review');
+  await browser.waitUntil(async () => (await open.getAttribute('data-count')) === '1', {
+    timeoutMsg: 'the review queue never counted the pair',
+  });
+  await open.click();
+  const pair = await visible('duplicate-pair');
+  const ids = [await pair.getAttribute('data-a'), await pair.getAttribute('data-b')];
+  assert.ok(ids.includes(firstPerson), `the pair includes ${firstPerson}: ${ids}`);
+  assert.ok((await (await $('pair-reasons')).getText()).length > 0, 'the pair says why');
+  await shot('17-duplicate-review');
+  await (await $('review-different')).click();
+  await visible('review-empty');
+  await (await $('people-back')).click();
+  await browser.waitUntil(async () => (await (await $('open-review')).getAttribute('data-count')) === '0', {
+    timeoutMsg: 'the pair came back after the decision',
+  });
+});
+
+test('a person is masked until Show, which is logged; the new screens in Arabic', async () => {
+  const row = await browser.$(`[data-testid="person-row"][data-id="${firstPerson}"]`);
+  await row.click();
+  await visible('identity-masked');
+  await shot('18-person-masked');
+  await (await $('reveal-person')).click();
+  const details = await visible('identity-details');
+  assert.ok((await details.getText()).includes('Amina Yusuf Adam'), 'Show reveals the name');
+  await browser.waitUntil(async () => (await attributes('person-event', 'data-action')).includes('person.revealed'), {
+    timeoutMsg: 'the reveal never reached the person history',
+  });
+  await (await $('hide-person')).click();
+
+  const select = await visible('language-select');
+  await select.selectByAttribute('value', 'ar');
+  await browser.waitUntil(async () => (await (await $('app-root')).getAttribute('dir')) === 'rtl');
+  await shot('19-arabic-person');
+  await (await $('nav-interviews')).click();
+  await (await visible('new-interview')).click();
+  await type('person-name', 'Aminah Yousif Adam');
+  await type('person-birth-date', '1990');
+  await visible('finding');
+  const sentences = await texts('finding-text');
+  assert.ok(sentences.every((s) => /[\u0600-\u06FF]/.test(s)), `the findings are in Arabic: ${sentences}`);
+  await shot('20-arabic-new-interview');
+  await (await $('wizard-close')).click();
+  await visible('interviews-view');
+  await shot('21-arabic-interviews');
+  await select.selectByAttribute('value', 'en');
+  await browser.waitUntil(async () => (await (await $('app-root')).getAttribute('dir')) === 'ltr');
+});
