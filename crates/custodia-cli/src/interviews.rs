@@ -1,12 +1,12 @@
-//! The interview, interviewer, consent, incident and search commands.
+//! The interview, interviewer, consent and search commands.
 
-use crate::args::{ConsentCommand, Global, IncidentCommand, InterviewAdd, InterviewCommand, InterviewerCommand};
+use crate::args::{ConsentCommand, Global, InterviewAdd, InterviewCommand, InterviewEditArgs, InterviewerCommand};
 use crate::commands::open;
 use crate::output::{self, safe};
 use crate::persons::{print_findings, stopped};
 use anyhow::{bail, Context, Result};
 use custodia_core::{
-    ConsentInput, ConsentMethod, ConsentStatus, IncidentInput, Interview, InterviewInput, InterviewStatus,
+    ConsentInput, ConsentMethod, ConsentStatus, Interview, InterviewEdit, InterviewInput, InterviewStatus,
     RecipientKind, Referral, ReferralKind, Scope,
 };
 use serde_json::json;
@@ -86,6 +86,41 @@ pub fn interview(global: &Global, command: &InterviewCommand) -> Result<i32> {
                 Err(e) => stopped(global, e),
             }
         }
+        InterviewCommand::List { person } => {
+            let vault = open(global)?;
+            let listed = match person {
+                Some(person) => vault.interviews_of(person),
+                None => vault.interviews(),
+            };
+            vault.close()?;
+            for interview in listed? {
+                print_interview(global, &interview)?;
+            }
+            Ok(0)
+        }
+        InterviewCommand::Edit(args) => edit(global, args),
+    }
+}
+
+fn edit(global: &Global, args: &InterviewEditArgs) -> Result<i32> {
+    let edit = InterviewEdit {
+        date: args.date.clone(),
+        place: args.place.clone(),
+        language: args.language.clone(),
+        interpreter: args.interpreter.clone(),
+        transcript: args.transcript_file.as_deref().map(read_transcript).transpose()?,
+        summary: args.summary.clone(),
+    };
+    let mut vault = open(global)?;
+    let result = vault.edit_interview(&args.id, &edit, args.justification.as_deref());
+    vault.close()?;
+    match result {
+        Ok(saved) => {
+            print_findings(global, &saved.findings)?;
+            print_interview(global, &saved.record)?;
+            Ok(0)
+        }
+        Err(e) => stopped(global, e),
     }
 }
 
@@ -205,28 +240,6 @@ pub fn consent(global: &Global, command: &ConsentCommand) -> Result<i32> {
             consent.person,
             consent.date
         ))?;
-    }
-    Ok(0)
-}
-
-pub fn incident(global: &Global, command: &IncidentCommand) -> Result<i32> {
-    let IncidentCommand::Add { kind, from, to, place, description, links } = command;
-    let input = IncidentInput {
-        date_from: from.clone(),
-        date_to: to.clone(),
-        place: place.clone(),
-        kind: kind.clone(),
-        description: description.clone(),
-        links: links.clone(),
-    };
-    let mut vault = open(global)?;
-    let result = vault.add_incident(&input);
-    vault.close()?;
-    let incident = result?;
-    if global.json {
-        output::json_line(&json!({ "incident": incident }))?;
-    } else {
-        output::line(&format!("Saved {} ({})", incident.id, incident.kind.as_str()))?;
     }
     Ok(0)
 }

@@ -5,6 +5,7 @@ mod bundle_args;
 mod bundles;
 mod commands;
 mod context;
+mod incidents;
 mod interviews;
 mod output;
 mod persons;
@@ -33,7 +34,7 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Interview(command) => return interviews::interview(g, command),
         Command::Interviewer(command) => return interviews::interviewer(g, command),
         Command::Consent(command) => return interviews::consent(g, command),
-        Command::Incident(command) => return interviews::incident(g, command),
+        Command::Incident(command) => return incidents::run(g, command),
         Command::Search { words } => return interviews::search(g, words),
         Command::Export(args) => return bundles::export(g, args),
         Command::Bundle(command) => return bundles::bundle(g, command),

@@ -4,11 +4,11 @@
 //! `{"finding": {...}}` line each. When a warning stands without `--justification`, or a block stands,
 //! nothing is saved, the reason goes to standard error and the exit code is `EXIT_HARM_STOPPED`.
 
-use crate::args::{Global, PersonAdd, PersonCommand, ReviewCommand, RulesArgs};
+use crate::args::{Global, PersonAdd, PersonCommand, PersonEditArgs, ReviewCommand, RulesArgs};
 use crate::commands::open;
 use crate::output::{self, safe};
 use anyhow::{Context, Result};
-use custodia_core::{Finding, HarmSettings, Person, PersonInput, Severity, Sex};
+use custodia_core::{Finding, HarmSettings, Person, PersonEdit, PersonInput, Severity, Sex};
 use serde_json::json;
 
 /// Exit code when the do-no-harm rules stopped an action (nothing was saved).
@@ -141,7 +141,35 @@ pub fn run(global: &Global, command: &PersonCommand) -> Result<i32> {
             Ok(0)
         }
         PersonCommand::Show { id, reveal } => show(global, id, *reveal),
+        PersonCommand::Edit(args) => edit(global, args),
     }
+}
+
+fn edit(global: &Global, args: &PersonEditArgs) -> Result<i32> {
+    let edit = PersonEdit {
+        full_name: args.name.clone(),
+        other_names: args.other_names.as_deref().map(split_names),
+        sex: args.sex.as_deref().map(Sex::parse).transpose()?,
+        birth_date: args.birth_date.clone(),
+        birth_place: args.birth_place.clone(),
+        residence: args.residence.clone(),
+        phone: args.phone.clone(),
+        id_number: args.id_number.clone(),
+        minor: args.minor,
+        sgbv_survivor: args.sgbv,
+        notes: args.notes.clone(),
+    };
+    let mut vault = open(global)?;
+    let result = vault.edit_person(&args.id, &edit);
+    vault.close()?;
+    let (person, findings) = result?;
+    print_findings(global, &findings)?;
+    if global.json {
+        output::json_line(&json!({ "person": person_json(&person) }))?;
+    } else {
+        output::line(&format!("Saved {}; the previous values are kept in its history.", person.id))?;
+    }
+    Ok(0)
 }
 
 fn add(global: &Global, args: &PersonAdd) -> Result<i32> {

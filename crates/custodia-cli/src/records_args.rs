@@ -28,6 +28,40 @@ pub enum PersonCommand {
         #[arg(long)]
         reveal: bool,
     },
+    /// Correct a person's fields; each previous value is kept in the history (the findings the new values
+    /// raise are printed; they do not stop a correction)
+    Edit(Box<PersonEditArgs>),
+}
+
+/// The fields to change; the others stay as they are. An empty value clears a field.
+#[derive(Debug, Args)]
+pub struct PersonEditArgs {
+    /// Pseudonym code or external reference
+    pub id: String,
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// The complete new list of other names or spellings, separated by `;` (or the option repeated)
+    #[arg(long, value_name = "NAMES")]
+    pub other_names: Option<Vec<String>>,
+    /// M, F, or empty to clear
+    #[arg(long, value_name = "M|F")]
+    pub sex: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub birth_date: Option<String>,
+    #[arg(long, value_name = "PLACE")]
+    pub birth_place: Option<String>,
+    #[arg(long, value_name = "PLACE")]
+    pub residence: Option<String>,
+    #[arg(long, value_name = "PHONE")]
+    pub phone: Option<String>,
+    #[arg(long, value_name = "NUMBER")]
+    pub id_number: Option<String>,
+    #[arg(long, value_name = "true|false", action = clap::ArgAction::Set)]
+    pub minor: Option<bool>,
+    #[arg(long, value_name = "true|false", action = clap::ArgAction::Set)]
+    pub sgbv: Option<bool>,
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +133,38 @@ pub enum InterviewCommand {
     },
     /// Mark an interview complete (needs consent recorded; for minors and survivors, every referral recorded)
     Complete { id: String },
+    /// List interviews, newest first (no transcripts)
+    List {
+        /// Only this person's interviews (pseudonym code or external reference)
+        #[arg(long, value_name = "ID")]
+        person: Option<String>,
+    },
+    /// Change an interview's fields; previous values are kept in the history, and a new date or
+    /// transcript is checked again by the rules
+    Edit(Box<InterviewEditArgs>),
+}
+
+/// The fields to change; the others stay as they are.
+#[derive(Debug, Args)]
+pub struct InterviewEditArgs {
+    pub id: String,
+    /// YYYY-MM-DD
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    #[arg(long, value_name = "PLACE")]
+    pub place: Option<String>,
+    #[arg(long, value_name = "LANGUAGE")]
+    pub language: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub interpreter: Option<String>,
+    /// A UTF-8 text file holding the new transcript
+    #[arg(long, value_name = "FILE")]
+    pub transcript_file: Option<PathBuf>,
+    #[arg(long, value_name = "TEXT")]
+    pub summary: Option<String>,
+    /// Why it is right to go ahead despite the warnings (your own words; kept in the custody log)
+    #[arg(long, value_name = "TEXT")]
+    pub justification: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -203,6 +269,17 @@ pub enum IncidentCommand {
         /// An interview or evidence item that speaks of it; repeatable
         #[arg(long = "link", value_name = "ID")]
         links: Vec<String>,
+    },
+    /// List incidents, oldest first
+    List,
+    /// Show an incident with its linked interviews and documents
+    Show { id: String },
+    /// Link interviews or evidence items to an incident
+    Link {
+        id: String,
+        /// Interview (T-…) or item (E-…) ids
+        #[arg(required = true, value_name = "ID")]
+        targets: Vec<String>,
     },
 }
 

@@ -11,17 +11,9 @@ use crate::state::AppState;
 use custodia_core::{InterviewInput, Referral, ReferralKind};
 use tauri::AppHandle;
 
-/// Every interview, newest first. The core lists interviews per person; persons without interviews are
-/// skipped, so this costs one query per interviewed person.
+/// Every interview, newest first.
 pub(crate) fn list(state: &AppState) -> Result<Vec<InterviewDto>, IpcError> {
-    state.with_vault(|vault| {
-        let mut all = Vec::new();
-        for person in vault.persons()?.into_iter().filter(|p| p.interviews > 0) {
-            all.extend(vault.interviews_of(&person.id)?.into_iter().map(InterviewDto::from));
-        }
-        all.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.created_at.cmp(&a.created_at)));
-        Ok(all)
-    })
+    state.with_vault(|vault| Ok(vault.interviews()?.into_iter().map(InterviewDto::from).collect()))
 }
 
 pub(crate) fn check(state: &AppState, input: InterviewInputDto) -> Result<Vec<FindingDto>, IpcError> {

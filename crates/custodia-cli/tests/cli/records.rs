@@ -261,3 +261,66 @@ fn rules_settings_are_shown_changed_and_checked() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("between"), "{}", stderr(&out));
 }
+
+#[test]
+fn edits_keep_history_and_incidents_link_all_or_nothing() {
+    const LINKED: &str = "\"action\":\"record.linked\"";
+    let env = Env::new();
+    let id = add_person(&env, &["--name", "Idriss Abakar Souleymane", "--birth-date", "1984", "--sex", "M"]);
+
+    let out = env.run(&["person", "edit", &id, "--name", "Idris Abakar Suleiman", "--phone", "+235 66 00 00 00"]);
+    assert_success(&out, "person edit");
+    let shown = json_lines(&env.run(&["person", "show", &id, "--reveal", "--json"]));
+    assert_eq!(shown[0]["identity"]["full_name"], "Idris Abakar Suleiman");
+    assert_eq!(shown[0]["identity"]["birth_date"], "1984", "fields not given stay as they were");
+    let out = env.run(&["person", "edit", &id, "--sex", "X"]);
+    assert_eq!(out.status.code(), Some(1), "a bad sex is refused");
+    assert!(stderr(&out).contains("sex"), "{}", stderr(&out));
+    let log = log_text(&env);
+    assert_eq!(log.matches("person.edited").count(), 2, "one event per changed field, none for the refused edit");
+    assert!(!log.contains("Idris") && !log.contains("+235"), "no identifying value in the log");
+
+    let transcript = env.file("t.txt", "The checkpoint soldiers took our papers and the car.".as_bytes());
+    let out = env.run(&[
+        "interview",
+        "add",
+        "--person",
+        &id,
+        "--interviewer",
+        "K. Mahamat",
+        "--date",
+        "2026-10-01",
+        "--transcript-file",
+        path_str(&transcript),
+        "--json",
+    ]);
+    assert_success(&out, "interview add");
+    let interview = json_lines(&out).last().expect("result")["interview"]["id"].as_str().expect("id").to_string();
+    let out = env.run(&["interview", "edit", &interview, "--place", "Abéché", "--json"]);
+    assert_success(&out, "interview edit");
+    assert_eq!(json_lines(&out).last().expect("result")["interview"]["place"], "Abéché");
+    let listed = json_lines(&env.run(&["interview", "list", "--json"]));
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["interview"]["id"], interview.as_str());
+    assert_eq!(json_lines(&env.run(&["interview", "list", "--person", &id, "--json"])).len(), 1);
+    assert!(log_text(&env).contains("interview.edited"));
+
+    let out = env.run(&["incident", "add", "--kind", "destruction_of_property", "--place", "Abéché", "--json"]);
+    assert_success(&out, "incident add");
+    let incident = json_lines(&out)[0]["incident"]["id"].as_str().expect("id").to_string();
+    let out = env.run(&["incident", "link", &incident, &interview, "E-NOSUCH"]);
+    assert_eq!(out.status.code(), Some(1), "an unknown target is refused");
+    assert!(stderr(&out).contains("E-NOSUCH"), "the error names the target: {}", stderr(&out));
+    let shown = json_lines(&env.run(&["incident", "show", &incident, "--json"]));
+    assert_eq!(shown[0]["incident"]["interviews"], serde_json::json!([]), "not even the good target was linked");
+    assert!(!log_text(&env).contains(LINKED), "a refused link logs nothing");
+    let out = env.run(&["incident", "link", &incident, &interview, "--json"]);
+    assert_success(&out, "incident link");
+    let shown = json_lines(&env.run(&["incident", "show", &incident, "--json"]));
+    assert_eq!(shown[0]["incident"]["interviews"][0], interview.as_str());
+    assert_eq!(log_text(&env).matches(LINKED).count(), 1);
+    let listed = env.run(&["incident", "list"]);
+    assert_success(&listed, "incident list");
+    assert!(String::from_utf8_lossy(&listed.stdout).contains(&format!("{incident}  destruction_of_property")));
+    assert_success(&env.run(&["verify"]), "verify after edits and links");
+}

@@ -179,18 +179,30 @@ impl Vault {
 
     /// Links an incident to an interview or an evidence item (logged; linking twice changes nothing).
     pub fn link_incident(&mut self, incident: &str, target: &str) -> Result<Incident> {
+        self.link_incident_to(incident, &[target])
+    }
+
+    /// Links an incident to several interviews or items: all are checked first, then linked in one
+    /// transaction, so a bad one changes nothing.
+    pub fn link_incident_to(&mut self, incident: &str, targets: &[&str]) -> Result<Incident> {
         let incident = find(&self.conn, incident)?;
-        let (from, to) = link_pair(&self.conn, &incident.id, target)?;
+        if targets.len() > fields::MAX_LIST {
+            return Err(RecordError::TooMany { field: "linked records", max: fields::MAX_LIST }.into());
+        }
+        let pairs = targets.iter().map(|t| link_pair(&self.conn, &incident.id, t)).collect::<Result<Vec<_>>>()?;
         let tx = self.conn.transaction()?;
-        let added = tx.execute("INSERT OR IGNORE INTO links (from_id, to_id) VALUES (?1, ?2)", params![from, to])?;
-        if added > 0 {
-            custody::append(
-                &tx,
-                &self.session,
-                Action::RecordsLinked,
-                Some(&incident.id),
-                json!({ "from": from, "to": to }),
-            )?;
+        for (from, to) in pairs {
+            let added =
+                tx.execute("INSERT OR IGNORE INTO links (from_id, to_id) VALUES (?1, ?2)", params![from, to])?;
+            if added > 0 {
+                custody::append(
+                    &tx,
+                    &self.session,
+                    Action::RecordsLinked,
+                    Some(&incident.id),
+                    json!({ "from": from, "to": to }),
+                )?;
+            }
         }
         tx.commit()?;
         find(&self.conn, &incident.id)

@@ -269,6 +269,13 @@ impl Vault {
         find(&self.conn, id)
     }
 
+    /// Every interview, newest first (by interview date, then by when it was recorded).
+    pub fn interviews(&self) -> Result<Vec<Interview>> {
+        let mut stmt = self.conn.prepare(&format!("{SELECT_INTERVIEW} ORDER BY date DESC, created_seq DESC"))?;
+        let rows = stmt.query_map([], row_to_interview)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter().map(|i| complete(&self.conn, i)).collect()
+    }
+
     /// A person's interviews, oldest first.
     pub fn interviews_of(&self, person: &str) -> Result<Vec<Interview>> {
         let person = persons::find(&self.conn, person)?;

@@ -1,0 +1,62 @@
+//! The incident commands: add, list, show, link.
+
+use crate::args::{Global, IncidentCommand};
+use crate::commands::open;
+use crate::output::{self, safe};
+use anyhow::Result;
+use custodia_core::{Incident, IncidentInput};
+use serde_json::json;
+
+pub fn run(global: &Global, command: &IncidentCommand) -> Result<i32> {
+    let mut vault = open(global)?;
+    let result = match command {
+        IncidentCommand::Add { kind, from, to, place, description, links } => vault
+            .add_incident(&IncidentInput {
+                date_from: from.clone(),
+                date_to: to.clone(),
+                place: place.clone(),
+                kind: kind.clone(),
+                description: description.clone(),
+                links: links.clone(),
+            })
+            .map(|i| vec![i]),
+        IncidentCommand::List => vault.incidents(),
+        IncidentCommand::Show { id } => vault.incident(id).map(|i| vec![i]),
+        IncidentCommand::Link { id, targets } => {
+            let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
+            vault.link_incident_to(id, &targets).map(|i| vec![i])
+        }
+    };
+    vault.close()?;
+    let incidents = result?;
+    let detailed = !matches!(command, IncidentCommand::List);
+    for incident in &incidents {
+        if global.json {
+            output::json_line(&json!({ "incident": incident }))?;
+        } else {
+            print(incident, detailed)?;
+        }
+    }
+    Ok(0)
+}
+
+fn print(incident: &Incident, detailed: bool) -> Result<()> {
+    let dates = match (incident.date_from.as_str(), incident.date_to.as_str()) {
+        ("", _) => "date unknown".to_string(),
+        (from, "") => from.to_string(),
+        (from, to) => format!("{from} to {to}"),
+    };
+    output::line(&format!("{}  {}  {}  {}", incident.id, incident.kind.as_str(), dates, safe(&incident.place)))?;
+    if detailed {
+        if !incident.description.is_empty() {
+            output::line(&format!("  {}", safe(&incident.description)))?;
+        }
+        for interview in &incident.interviews {
+            output::line(&format!("  interview {interview}"))?;
+        }
+        for document in &incident.documents {
+            output::line(&format!("  document {document}"))?;
+        }
+    }
+    Ok(())
+}
