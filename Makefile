@@ -7,13 +7,19 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/custodia/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: deps ui build run test test-rust test-ui lint e2e cli bench bindings help
+.PHONY: deps ui build run test test-rust test-ui lint e2e cli bench bench-ingest bench-app bench-matching bench-harm \
+	bench-bundle bindings help
 
 help:
 	@echo "make run    install what is missing, build, open the desktop app"
 	@echo "make test   install what is missing, run every check and test (Rust, front end, end to end)"
 	@echo "make e2e    the end-to-end suite alone; screenshots in target/e2e/screenshots/"
-	@echo "make bench  measure ingest, memory, open time and the app (writes the tables for BENCHMARKS.md)"
+	@echo "make bench  every benchmark below, in turn (about an hour; each prints its table for BENCHMARKS.md):"
+	@echo "  bench-ingest    ingest throughput and memory against sha256sum + age, open time at 100k items"
+	@echo "  bench-app       the app at 100k items: start, unlock to list, filter and scroll latency"
+	@echo "  bench-matching  person matching quality (dev set, FEBRL3) and speed at 100k persons"
+	@echo "  bench-harm      do-no-harm checks at 100k testimonies and persons"
+	@echo "  bench-bundle    export and verify of a 2 GiB bundle against tar c | age"
 	@echo "make cli    build the custodia command ($(CARGO_TARGET_DIR)/release/custodia)"
 
 deps:
@@ -56,10 +62,26 @@ test: lint test-rust test-ui e2e
 cli: deps
 	$(CARGO) build --release -p custodia-cli
 
-bench: cli ui
+BENCH_DIR ?= /var/tmp/custodia-bench
+export BENCH_DIR
+
+bench: bench-ingest bench-app bench-matching bench-harm bench-bundle
+
+bench-ingest: cli
 	./scripts/bench-ingest.sh
-	./scripts/bench-populate.sh $(CARGO_TARGET_DIR)/release/custodia $${BENCH_DIR:-/var/tmp/custodia-bench} 100000
-	./scripts/e2e.sh bench $${BENCH_DIR:-/var/tmp/custodia-bench}/many-100000
+
+bench-app: cli ui
+	./scripts/bench-populate.sh $(CARGO_TARGET_DIR)/release/custodia $(BENCH_DIR) 100000
+	./scripts/e2e.sh bench $(BENCH_DIR)/many-100000
+
+bench-matching: deps
+	./scripts/eval-matching.sh
+
+bench-harm: deps
+	$(CARGO) run --release -q -p custodia-core --example harm_bench -- --testimonies 1000,100000 --persons 100000
+
+bench-bundle: cli
+	./scripts/bench-bundle.sh
 
 # Regenerates the TypeScript IPC bindings from src-tauri (a test fails when the committed copy is stale).
 bindings:
