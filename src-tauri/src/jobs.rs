@@ -1,5 +1,6 @@
-//! Long work on a background thread with progress events and a cancel flag: adding files (from the
-//! picker or from a drop) and verifying the vault.
+//! Long work with progress events and a cancel flag: adding files (from the picker or from a drop) and
+//! verifying the vault on background threads; saving a copy, writing and reading bundles on the calling
+//! worker thread (`run`).
 
 use crate::events::{FileAdded, FileFailed, JobFinished, JobProgress, VerifyFinished, VerifyProgress};
 use crate::ipc::{IpcError, SavedCopy};
@@ -80,34 +81,50 @@ pub fn start_add(app: &AppHandle, paths: Vec<PathBuf>) -> Result<u32, IpcError> 
     Ok(job_id)
 }
 
+/// Runs `work` as a cancellable job on the caller's (worker) thread: progress events of `kind` naming
+/// `name`, then `JobFinished`. The page learns the job id from the first progress event, and may cancel
+/// through `cancel_job`. A cancelled job answers `None` (the core keeps nothing half-written).
+pub fn run<T>(
+    app: &AppHandle,
+    kind: &str,
+    name: &str,
+    work: impl FnOnce(&mut dyn FnMut(u64, u64) -> Flow) -> Result<T, IpcError>,
+) -> Result<Option<T>, IpcError> {
+    let state = app.state::<AppState>();
+    let (job_id, cancel) = state.start_job();
+    let mut report = |done: u64, total: u64| {
+        let progress = JobProgress {
+            job_id,
+            kind: kind.into(),
+            file_name: name.into(),
+            file_index: 0,
+            file_count: 1,
+            done: done as f64,
+            total: total as f64,
+        };
+        let _ = progress.emit(app);
+        flow(&cancel)
+    };
+    let result = work(&mut report);
+    state.finish_job(job_id);
+    let cancelled = matches!(&result, Err(e) if e.code == "cancelled");
+    let _ = JobFinished { job_id, cancelled, added: 0, failed: 0 }.emit(app);
+    match result {
+        Ok(done) => Ok(Some(done)),
+        Err(_) if cancelled => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Saves a decrypted, hash-checked copy of item `id` to `path` as a cancellable job with progress events.
 /// Runs on the caller's (worker) thread; a cancelled save leaves no file and answers `None`.
 pub fn save_copy(app: &AppHandle, id: &str, path: &std::path::Path) -> Result<Option<SavedCopy>, IpcError> {
     let state = app.state::<AppState>();
     let item = state.with_vault(|vault| vault.item(id))?;
-    let (job_id, cancel) = state.start_job();
-    let mut report = |done: u64| {
-        let progress = JobProgress {
-            job_id,
-            kind: "save".into(),
-            file_name: item.name.clone(),
-            file_index: 0,
-            file_count: 1,
-            done: done as f64,
-            total: item.size as f64,
-        };
-        let _ = progress.emit(app);
-        flow(&cancel)
-    };
-    let result = state.with_vault(|vault| vault.extract(&item.id, path, &mut report));
-    state.finish_job(job_id);
-    let cancelled = matches!(&result, Err(e) if e.code == "cancelled");
-    let _ = JobFinished { job_id, cancelled, added: 0, failed: 0 }.emit(app);
-    match result {
-        Ok(done) => Ok(Some(SavedCopy { path: path.display().to_string(), sha256: done.sha256 })),
-        Err(_) if cancelled => Ok(None),
-        Err(e) => Err(e),
-    }
+    let saved = run(app, "save", &item.name, |report| {
+        state.with_vault(|vault| vault.extract(&item.id, path, &mut |done| report(done, item.size)))
+    })?;
+    Ok(saved.map(|done| SavedCopy { path: path.display().to_string(), sha256: done.sha256 }))
 }
 
 /// Starts a full verification in the background; the report arrives as a `VerifyFinished` event.

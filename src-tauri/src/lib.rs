@@ -74,6 +74,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::review::review_different,
             commands::review::harm_settings,
             commands::review::save_harm_settings,
+            commands::bundles::address_book,
+            commands::bundles::add_recipient,
+            commands::bundles::plan_export,
+            commands::bundles::export_bundle,
+            commands::receiving::receiving_files,
+            commands::receiving::choose_bundle_file,
+            commands::receiving::choose_key_file,
+            commands::receiving::check_bundle,
+            commands::receiving::extract_bundle,
+            commands::receiving::import_bundle,
         ])
         .events(collect_events![
             events::JobProgress,

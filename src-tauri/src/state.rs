@@ -1,6 +1,6 @@
 //! What the shell keeps between calls: where the vault and settings live, who is acting, the open vault
-//! (if unlocked) with its person index, the time of the last user activity, and the cancel flags of
-//! running jobs.
+//! (if unlocked) with its person index, the time of the last user activity, the cancel flags of
+//! running jobs, and the files the native dialogs gave for a received bundle.
 
 use crate::ipc::IpcError;
 use custodia_core::harm::PersonChecker;
@@ -20,6 +20,15 @@ pub struct AppState {
     last_activity: Mutex<Instant>,
     jobs: Mutex<HashMap<u32, Arc<AtomicBool>>>,
     next_job: AtomicU32,
+    receiving: Mutex<Receiving>,
+}
+
+/// The received bundle and the key file that opens it, as the native dialogs gave them: the page names
+/// neither, it only asks the shell to use what was chosen.
+#[derive(Debug, Clone, Default)]
+pub struct Receiving {
+    pub bundle: Option<PathBuf>,
+    pub identity: Option<PathBuf>,
 }
 
 /// The unlocked vault and what lives only as long as it does: the index of stored persons that the
@@ -47,6 +56,7 @@ impl AppState {
             last_activity: Mutex::new(Instant::now()),
             jobs: Mutex::new(HashMap::new()),
             next_job: AtomicU32::new(1),
+            receiving: Mutex::new(Receiving::default()),
         }
     }
 
@@ -121,6 +131,16 @@ impl AppState {
         let idle = std::time::Duration::from_secs(u64::from(self.settings().idle_lock_minutes) * 60);
         let busy = !lock(&self.jobs).is_empty();
         !busy && self.is_unlocked() && lock(&self.last_activity).elapsed() >= idle
+    }
+
+    pub fn receiving(&self) -> Receiving {
+        lock(&self.receiving).clone()
+    }
+
+    pub fn set_receiving(&self, change: impl FnOnce(&mut Receiving)) -> Receiving {
+        let mut guard = lock(&self.receiving);
+        change(&mut guard);
+        guard.clone()
     }
 
     /// Registers a job; returns its id and its cancel flag.

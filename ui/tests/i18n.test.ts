@@ -62,6 +62,7 @@ describe("translations", () => {
         ...CATALOG.recipient_kinds.map((kind) => `recipient.${kind}`),
         ...CATALOG.incident_kinds.map((kind) => `incidentKind.${kind}`),
         ...CATALOG.referral_kinds.map((kind) => `referral.${kind}`),
+        ...CATALOG.bundle_checks.flatMap((check) => [`check.${check}`, `check.${check}.about`]),
         ...["info", "warning", "block"].map((severity) => `severity.${severity}`),
         ...FINDING_KEYS,
       ];

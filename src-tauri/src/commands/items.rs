@@ -74,7 +74,7 @@ pub async fn save_item_copy(app: AppHandle, id: String) -> Result<Option<SavedCo
     let handle = app.clone();
     blocking(app, move |state| {
         let name = state.with_vault(|vault| Ok(vault.item(&id)?.name))?;
-        let Some(path) = dialogs::save_file(&handle, &name) else { return Ok(None) };
+        let Some(path) = dialogs::save_file(&handle, "Save a copy", &name) else { return Ok(None) };
         jobs::save_copy(&handle, &id, &path)
     })
     .await

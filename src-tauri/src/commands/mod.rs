@@ -1,15 +1,19 @@
 //! The commands the page may call. Each is a few lines: check nothing itself, call the core on a worker
 //! thread, convert the answer. The core validates everything the page sends.
 
+pub mod bundles;
 pub mod consent;
 pub mod custody;
 pub mod incidents;
 pub mod interviews;
 pub mod items;
 pub mod persons;
+pub mod receiving;
 pub mod review;
 pub mod vault;
 
+#[cfg(test)]
+mod bundle_tests;
 #[cfg(test)]
 mod tests;
 

@@ -12,13 +12,13 @@ use custodia_core::{KdfParams, SecretString, Session, Vault};
 use std::path::PathBuf;
 
 /// A vault in its own temporary folder, removed when the test ends.
-struct TempVault {
+pub(super) struct TempVault {
     dir: PathBuf,
-    state: AppState,
+    pub(super) state: AppState,
 }
 
 impl TempVault {
-    fn new(name: &str) -> TempVault {
+    pub(super) fn new(name: &str) -> TempVault {
         let dir = std::env::temp_dir().join(format!("custodia-app-test-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temporary folder");
@@ -33,6 +33,10 @@ impl TempVault {
         .expect("vault");
         state.set_vault(vault);
         TempVault { dir, state }
+    }
+
+    pub(super) fn dir(&self) -> &std::path::Path {
+        &self.dir
     }
 }
 

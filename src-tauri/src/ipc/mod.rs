@@ -1,8 +1,9 @@
 //! The types that cross the IPC boundary, converted by hand from core types. Only these are serialised
 //! for the page; TypeScript bindings are generated from them (`ui/src/lib/bindings.ts`). One file per
 //! concern: the vault and device settings, evidence items, the custody log, persons and consent,
-//! interviews and incidents, and the do-no-harm findings.
+//! interviews and incidents, the do-no-harm findings, and bundles.
 
+mod bundle;
 mod custody;
 mod harm;
 mod interviews;
@@ -10,6 +11,7 @@ mod items;
 mod people;
 mod vault;
 
+pub use bundle::*;
 pub use custody::*;
 pub use harm::*;
 pub use interviews::*;
@@ -61,11 +63,11 @@ impl From<custodia_core::settings::SettingsError> for IpcError {
 
 /// The codes the shell itself adds to the core's (`custodia_core::error::CODES`).
 pub const SHELL_ERROR_CODES: &[&str] =
-    &["locked", "bad_settings", "passphrase_mismatch", "not_previewable", "internal"];
+    &["locked", "bad_settings", "passphrase_mismatch", "not_previewable", "no_bundle_chosen", "internal"];
 
 /// What the UI must have a translation for: every error code, verification problem and language, and
 /// the words of the do-no-harm rules (rule ids, finding message codes, match reasons, consent-scope
-/// reasons) and of the records (recipient kinds, incident kinds, referral kinds).
+/// reasons), of the records (recipient kinds, incident kinds, referral kinds) and of bundle checks.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct Catalog {
     pub error_codes: Vec<String>,
@@ -78,6 +80,7 @@ pub struct Catalog {
     pub recipient_kinds: Vec<String>,
     pub incident_kinds: Vec<String>,
     pub referral_kinds: Vec<String>,
+    pub bundle_checks: Vec<String>,
 }
 
 impl Catalog {
@@ -95,6 +98,7 @@ impl Catalog {
             recipient_kinds: custodia_core::RecipientKind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
             incident_kinds: custodia_core::IncidentKind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
             referral_kinds: custodia_core::ReferralKind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
+            bundle_checks: strings(BUNDLE_CHECKS),
         }
     }
 }

@@ -478,6 +478,110 @@ async saveHarmSettings(settings: HarmSettingsDto) : Promise<Result<HarmSettingsD
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async addressBook() : Promise<Result<AddressBookDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("address_book") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a recipient (logged); the core checks the key and refuses one already in the book.
+ */
+async addRecipient(input: RecipientInputDto) : Promise<Result<RecipientDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_recipient", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What an export would hold and what consent refuses. Writes nothing.
+ */
+async planExport(selection: ExportSelectionDto) : Promise<Result<ExportPlanDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("plan_export", { selection }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks where to save the bundle, then writes it as a cancellable job with progress events (kind
+ * "export"). The core plans again and writes nothing if consent refuses any part. `None` when the user
+ * cancels the dialog or the export.
+ */
+async exportBundle(request: ExportRequestDto) : Promise<Result<ExportedDto | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_bundle", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The bundle and key file chosen so far (names only).
+ */
+async receivingFiles() : Promise<ReceivingDto> {
+    return await TAURI_INVOKE("receiving_files");
+},
+/**
+ * Asks for the bundle file in the native dialog; a cancelled dialog keeps the earlier choice.
+ */
+async chooseBundleFile() : Promise<Result<ReceivingDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("choose_bundle_file") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks for the age key file (as `age-keygen` or `custodia keygen` write it) in the native dialog.
+ */
+async chooseKeyFile() : Promise<Result<ReceivingDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("choose_key_file") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Decrypts and checks the chosen bundle, writing nothing; every check comes back, held or not.
+ */
+async checkBundle(opener: OpenWithDto) : Promise<Result<BundleReportDto | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("check_bundle", { opener }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks for a folder and extracts the verified bag into it (nothing is left behind if it does not verify).
+ */
+async extractBundle(opener: OpenWithDto) : Promise<Result<OpenedDto | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("extract_bundle", { opener }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Verifies the chosen bundle and brings its items into the unlocked vault, continuing their custody.
+ */
+async importBundle(opener: OpenWithDto) : Promise<Result<ImportedDto | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_bundle", { opener }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -504,11 +608,43 @@ verifyProgress: "verify-progress"
 
 /** user-defined constants **/
 
-export const CATALOG = {"consent_scope_reasons":["not_recorded","refused","withdrawn","outside_scope"],"error_codes":["wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","passphrase_too_long","kdf_params","key_error","database_damaged","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","output_inside_vault","bad_text","vault_error","person_not_found","interview_not_found","incident_not_found","missing_field","bad_date","bad_choice","too_many","ref_taken","person_merged","bad_consent","empty_search","bad_review","bad_import","justification_needed","harm_blocked","justification_too_short","bad_setting","export_empty","export_refused","bad_recipient","bad_bundle_name","not_a_bundle","bundle_wrong_key","bundle_needs_passphrase","bundle_needs_identity","bundle_wrong_passphrase","bad_key_file","bundle_damaged","bundle_unsafe","bundle_malformed","bundle_not_verified","bundle_already_imported","bundle_error","locked","bad_settings","passphrase_mismatch","not_previewable","internal"],"finding_codes":["duplicate_person","recent_interview","interview_count","prior_interviews","near_duplicate_testimony","consent_not_yet","consent_missing","consent_scope","safeguard_interviewer","safeguard_referral"],"incident_kinds":["killing","torture","sexual_violence","enforced_disappearance","forced_displacement","destruction_of_property","other"],"languages":["en","fr","es","ar"],"problem_kinds":["database_damaged","events_missing","event_altered","chain_broken","ingest_event_missing","ingest_event_mismatch","wrong_stored_copy","stored_copy_missing","content_altered","stored_copy_damaged","other"],"reason_codes":["name_matches","name_spelling_variant","name_transliterated","name_parts_dropped","name_reordered","name_spacing_differs","name_parts_differ","given_name_differs","birth_date_matches","birth_year_matches","birth_day_month_swapped","birth_date_nearly_matches","birth_year_off_by_one","birth_date_conflicts","place_matches","place_variant","place_differs","residence_matches","residence_differs","same_phone","different_phone","same_id_number","id_number_nearly_same","different_id_number","sex_conflicts"],"recipient_kinds":["icc","un_mechanism","national_prosecutor","partner_ngo","media","public_report"],"referral_kinds":["psychosocial","medical","legal"],"rule_ids":["possible-duplicate-person","recent-interview","interview-count","near-duplicate-testimony","consent-missing","consent-scope","sensitive-safeguard"]} as const;
+export const CATALOG = {"bundle_checks":["decryption","bagit","payload_oxum","payload_manifest","tag_manifest","signature","expected_signer","checkpoint","custody_events","inclusion_proofs","items_match_custody"],"consent_scope_reasons":["not_recorded","refused","withdrawn","outside_scope"],"error_codes":["wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","passphrase_too_long","kdf_params","key_error","database_damaged","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","output_inside_vault","bad_text","vault_error","person_not_found","interview_not_found","incident_not_found","missing_field","bad_date","bad_choice","too_many","ref_taken","person_merged","bad_consent","empty_search","bad_review","bad_import","justification_needed","harm_blocked","justification_too_short","bad_setting","export_empty","export_refused","bad_recipient","bad_bundle_name","not_a_bundle","bundle_wrong_key","bundle_needs_passphrase","bundle_needs_identity","bundle_wrong_passphrase","bad_key_file","bundle_damaged","bundle_unsafe","bundle_malformed","bundle_not_verified","bundle_already_imported","bundle_error","locked","bad_settings","passphrase_mismatch","not_previewable","no_bundle_chosen","internal"],"finding_codes":["duplicate_person","recent_interview","interview_count","prior_interviews","near_duplicate_testimony","consent_not_yet","consent_missing","consent_scope","safeguard_interviewer","safeguard_referral"],"incident_kinds":["killing","torture","sexual_violence","enforced_disappearance","forced_displacement","destruction_of_property","other"],"languages":["en","fr","es","ar"],"problem_kinds":["database_damaged","events_missing","event_altered","chain_broken","ingest_event_missing","ingest_event_mismatch","wrong_stored_copy","stored_copy_missing","content_altered","stored_copy_damaged","other"],"reason_codes":["name_matches","name_spelling_variant","name_transliterated","name_parts_dropped","name_reordered","name_spacing_differs","name_parts_differ","given_name_differs","birth_date_matches","birth_year_matches","birth_day_month_swapped","birth_date_nearly_matches","birth_year_off_by_one","birth_date_conflicts","place_matches","place_variant","place_differs","residence_matches","residence_differs","same_phone","different_phone","same_id_number","id_number_nearly_same","different_id_number","sex_conflicts"],"recipient_kinds":["icc","un_mechanism","national_prosecutor","partner_ngo","media","public_report"],"referral_kinds":["psychosocial","medical","legal"],"rule_ids":["possible-duplicate-person","recent-interview","interview-count","near-duplicate-testimony","consent-missing","consent-scope","sensitive-safeguard"]} as const;
 
 /** user-defined types **/
 
+/**
+ * The address book, and the shortest passphrase a bundle may be sealed with.
+ */
+export type AddressBookDto = { recipients: RecipientDto[]; min_passphrase_chars: number }
 export type AppStatus = { vault_exists: boolean; unlocked: boolean; vault_path: string; settings: SettingsDto }
+/**
+ * One check: held, failed, or not run (a check it depends on failed, or no expected signer was given).
+ */
+export type BundleCheckDto = { 
+/**
+ * One of `CATALOG.bundle_checks`.
+ */
+check: string; ok: boolean; checked: boolean; 
+/**
+ * The core's English sentence of what was found.
+ */
+summary: string; 
+/**
+ * The English sentences of what failed in this check, each naming the file, item or event.
+ */
+problems: string[] }
+/**
+ * The outcome of checking a received bundle.
+ */
+export type BundleReportDto = { ok: boolean; bundle_sha256: string; bundle_size: number; bag: string; 
+/**
+ * `bag-info.txt` labels and values, as the sender wrote them (untrusted text).
+ */
+bag_info: ([string, string])[]; signer: SignerDto | null; payload_files: number; events: number; items: ReceivedItemDto[]; checks: BundleCheckDto[]; 
+/**
+ * Every problem's English sentence, also those listed under their check.
+ */
+problems: string[] }
 export type ConsentDto = { id: string; person: string; interview: string | null; 
 /**
  * "given", "refused" or "withdrawn".
@@ -546,6 +682,34 @@ export type EventPage = { events: EventDto[];
  */
 more: boolean }
 export type EvidenceDto = { records: string[]; score: number | null; reasons: ReasonDto[] }
+/**
+ * What an export would hold, shown before anything is written.
+ */
+export type ExportPlanDto = { allowed: boolean; recipient_kind: string; items: PlannedItemDto[]; interviews: string[]; persons: PlannedPersonDto[]; consents: string[]; incidents: string[]; refusals: RefusalDto[]; item_bytes: number }
+/**
+ * How the bundle is sealed: to one recipient of the address book, or with a passphrase.
+ */
+export type ExportRequestDto = { selection: ExportSelectionDto; 
+/**
+ * An address book id (`R-...`); ignored when a passphrase is given.
+ */
+recipient: string | null; passphrase: string | null; description: string }
+/**
+ * What to send, and to which kind of recipient.
+ */
+export type ExportSelectionDto = { items: string[]; interviews: string[]; incident: string | null; 
+/**
+ * One of `CATALOG.recipient_kinds`.
+ */
+recipient_kind: string }
+/**
+ * A finished export: the file's name (not its folder) and its SHA-256, as the custody log records it.
+ */
+export type ExportedDto = { bundle_id: string; file_name: string; sha256: string; size: number; 
+/**
+ * Names of the recipients it was sealed to; empty for a passphrase bundle.
+ */
+sealed_for: string[]; signer: SignerDto; items: number }
 export type Facets = { actors: string[]; actions: string[] }
 export type FileAdded = { job_id: number; file_name: string; item: ItemDto; already_stored: boolean }
 export type FileFailed = { job_id: number; file_name: string; error: IpcError }
@@ -670,6 +834,10 @@ snippet: string }
  * The identifying fields, from a logged reveal only.
  */
 export type IdentityDto = { full_name: string; other_names: string[]; birth_date: string; birth_place: string; residence: string; phone: string; id_number: string; notes: string }
+/**
+ * Items brought into this vault from a bundle, each with the sender's id.
+ */
+export type ImportedDto = { bundle_sha256: string; items: ItemDto[]; original_ids: string[] }
 export type IncidentDto = { id: string; date_from: string; date_to: string; place: string; 
 /**
  * One of `CATALOG.incident_kinds`.
@@ -766,6 +934,22 @@ export type JobProgress = { job_id: number;
  */
 kind: string; file_name: string; file_index: number; file_count: number; done: number; total: number }
 /**
+ * How to open a received bundle; the bundle and key files are those the native dialogs gave the shell.
+ */
+export type OpenWithDto = { 
+/**
+ * For a passphrase bundle; otherwise the chosen key file is used.
+ */
+passphrase: string | null; 
+/**
+ * The signer's fingerprint (hex or words) as the sender read it out, when known.
+ */
+signer: string | null }
+/**
+ * A verified bag extracted to a folder the user chose.
+ */
+export type OpenedDto = { report: BundleReportDto; folder: string }
+/**
  * One person with everything that can be shown without a reveal.
  */
 export type PersonDetail = { person: PersonDto; interviews: InterviewDto[]; 
@@ -817,6 +1001,16 @@ birth_date: string; birth_place: string; residence: string; phone: string; id_nu
  * A record saved after the rules looked at it, with the findings that were shown.
  */
 export type PersonSaved = { person: PersonDto; findings: FindingDto[] }
+export type PlannedItemDto = { id: string; name: string; size: number; media_type: string; 
+/**
+ * English: "chosen", "document of T-…", ...
+ */
+reasons: string[] }
+export type PlannedPersonDto = { id: string; 
+/**
+ * True when consent lets their identity go; otherwise the record goes pseudonymised.
+ */
+identity: boolean }
 export type PreviewDto = { media_type: string; data_base64: string }
 /**
  * An earlier interview a finding cites: which, when, by whom.
@@ -834,10 +1028,36 @@ message: string }
  * One piece of evidence for or against a match: a code the page translates and the English sentence.
  */
 export type ReasonDto = { code: string; text: string }
+export type ReceivedItemDto = { id: string; path: string; sha256: string; size: number; ok: boolean }
+/**
+ * What the shell holds for the receiving side: the names (not paths) of the chosen files.
+ */
+export type ReceivingDto = { bundle: string | null; identity: string | null }
+/**
+ * A recipient in the address book, with the fingerprint words to read over the phone.
+ */
+export type RecipientDto = { id: string; name: string; organisation: string; 
+/**
+ * One of `CATALOG.recipient_kinds`.
+ */
+kind: string; public_key: string; fingerprint: string; words: string; added_at: string; added_by: string }
+export type RecipientInputDto = { name: string; organisation: string; kind: string; 
+/**
+ * `age1...`
+ */
+public_key: string }
 /**
  * Whether each referral was "made" or "declined"; null where not recorded yet.
  */
 export type ReferralsDto = { psychosocial: string | null; medical: string | null; legal: string | null }
+/**
+ * A record consent does not let go, with the finding that words why.
+ */
+export type RefusalDto = { record: string; person: string; 
+/**
+ * The core's English sentence naming the record, the person and the reason.
+ */
+message: string; finding: FindingDto | null }
 export type SavedCopy = { path: string; sha256: string }
 /**
  * One recipient kind a consent covers, and whether the identity may go to it.
@@ -861,6 +1081,10 @@ export type SeverityDto =
  * Stops the action until the data changes.
  */
 "block"
+/**
+ * Who can check the bundle's signature: the vault's key, as words to read over the phone.
+ */
+export type SignerDto = { name: string; fingerprint: string; words: string }
 export type StrengthDto = { 
 /**
  * 0 (trivially guessed) to 4 (very strong).

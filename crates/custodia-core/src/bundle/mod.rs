@@ -35,7 +35,7 @@ pub mod verify;
 pub mod words;
 
 pub use book::{Recipient, RecipientInput};
-pub use export::{ExportProgress, ExportRequest, Exported, Protection};
+pub use export::{ExportProgress, ExportRequest, Exported, Protection, MIN_BUNDLE_PASSPHRASE_CHARS};
 pub use import::Imported;
 pub use keys::{generate_identity, read_identity_file, GeneratedIdentity, Unlocker};
 pub use open::{open_bundle, Opened};

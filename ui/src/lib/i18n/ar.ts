@@ -2,6 +2,7 @@
 // grammar through the six plural forms (zero, one, two, few, many, other); the one and two forms name
 // the count in the noun itself, so they may leave out {count}.
 import type { Messages } from "./en";
+import { arBundles } from "./bundles.ar";
 import { arRecords } from "./records.ar";
 
 export const ar: Messages = {
@@ -305,6 +306,8 @@ export const ar: Messages = {
   "error.bad_setting": "هذا الإعداد خارج النطاق المسموح به.",
   "error.passphrase_mismatch": "عبارتا المرور غير متطابقتين.",
   "error.not_previewable": "لا يمكن معاينة هذا العنصر.",
+  "error.no_bundle_chosen": "اختر ملف الحزمة أولًا.",
   "error.internal": "حدث خطأ داخل Custodia.",
   ...arRecords,
+  ...arBundles,
 };

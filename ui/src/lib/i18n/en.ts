@@ -1,3 +1,4 @@
+import { enBundles } from "./bundles.en";
 import { enRecords } from "./records.en";
 
 // English, the reference language: every other language must have exactly these keys and placeholders
@@ -283,8 +284,10 @@ export const en = {
   "error.bad_setting": "This setting is outside the allowed range.",
   "error.passphrase_mismatch": "The two passphrases are not the same.",
   "error.not_previewable": "This item cannot be previewed.",
+  "error.no_bundle_chosen": "Choose the bundle file first.",
   "error.internal": "Something went wrong inside Custodia.",
   ...enRecords,
+  ...enBundles,
 } as const;
 
 export type MessageKey = keyof typeof en;

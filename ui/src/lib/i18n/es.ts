@@ -1,5 +1,6 @@
 // Español. Keys and placeholders must match en.ts (tests/i18n.test.ts).
 import type { Messages } from "./en";
+import { esBundles } from "./bundles.es";
 import { esRecords } from "./records.es";
 
 export const es: Messages = {
@@ -297,6 +298,8 @@ export const es: Messages = {
   "error.bad_setting": "Este ajuste está fuera del rango permitido.",
   "error.passphrase_mismatch": "Las dos frases de contraseña no son iguales.",
   "error.not_previewable": "Este elemento no tiene vista previa.",
+  "error.no_bundle_chosen": "Elija primero el archivo del paquete.",
   "error.internal": "Algo salió mal dentro de Custodia.",
   ...esRecords,
+  ...esBundles,
 };

@@ -1,5 +1,6 @@
 // Français. Keys and placeholders must match en.ts (tests/i18n.test.ts).
 import type { Messages } from "./en";
+import { frBundles } from "./bundles.fr";
 import { frRecords } from "./records.fr";
 
 export const fr: Messages = {
@@ -300,6 +301,8 @@ export const fr: Messages = {
   "error.bad_setting": "Ce réglage est hors des limites permises.",
   "error.passphrase_mismatch": "Les deux phrases secrètes ne sont pas identiques.",
   "error.not_previewable": "Cet élément ne peut pas être prévisualisé.",
+  "error.no_bundle_chosen": "Choisissez d'abord le fichier du paquet.",
   "error.internal": "Un problème est survenu dans Custodia.",
   ...frRecords,
+  ...frBundles,
 };

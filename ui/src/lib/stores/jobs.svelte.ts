@@ -33,6 +33,7 @@ class JobsStore {
   jobs = $state<Job[]>([]);
   notices = $state<Notice[]>([]);
   private nextNotice = 1;
+  private elsewhere = new Set<number>();
   /** Called after a job added files, to reload the list. */
   onItemsChanged: () => void = () => {};
 
@@ -54,6 +55,11 @@ class JobsStore {
   }
 
   progress(event: JobProgress): void {
+    // Exports and bundle checks are shown by their own screens (`TrackedJob`), not in this list.
+    if (event.kind !== "add" && event.kind !== "save") {
+      this.elsewhere.add(event.job_id);
+      return;
+    }
     const job = this.jobs.find((j) => j.id === event.job_id);
     const fields = {
       kind: event.kind,
@@ -84,6 +90,7 @@ class JobsStore {
   }
 
   finished(event: JobFinished): void {
+    if (this.elsewhere.delete(event.job_id)) return;
     const saving = this.jobs.find((j) => j.id === event.job_id)?.kind === "save";
     this.jobs = this.jobs.filter((j) => j.id !== event.job_id);
     const { added, failed } = event;

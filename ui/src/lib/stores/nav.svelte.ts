@@ -1,8 +1,15 @@
 // Which screen is shown, and which record on it: the navigation on the left and the links between
 // records (a person's interview, an interview's person) move through here. Locking goes back to the
 // start, so no record stays open behind the unlock screen.
-export const VIEWS = ["evidence", "people", "interviews", "incidents", "custody", "settings"] as const;
+export const VIEWS = ["evidence", "people", "interviews", "incidents", "custody", "export", "receive", "settings"] as const;
 export type View = (typeof VIEWS)[number];
+
+/** What an export starts with when it is opened from an item, an interview or an incident. */
+export interface ExportStart {
+  items: string[];
+  interviews: string[];
+  incident: string | null;
+}
 
 class NavStore {
   view = $state<View>("evidence");
@@ -13,6 +20,11 @@ class NavStore {
   incident = $state<string | null>(null);
   /** The New interview flow, when it runs; `person` when it starts from a known person. */
   newInterview = $state<{ person: string | null } | null>(null);
+  /** The export wizard's first choice; a new start restarts the wizard (`exportRun` changes). */
+  exportStart = $state<ExportStart>({ items: [], interviews: [], incident: null });
+  exportRun = $state(0);
+  /** The Open bundle screen reached from the unlock or first-run screen, by someone with no vault open. */
+  receiveOutside = $state(false);
 
   /** Leaving for another screen by the navigation ends a New interview flow: each step saved its own
    * record, so nothing is half-made. */
@@ -42,12 +54,20 @@ class NavStore {
     this.view = "interviews";
   }
 
+  startExport(start: Partial<ExportStart>): void {
+    this.exportStart = { items: [], interviews: [], incident: null, ...start };
+    this.exportRun += 1;
+    this.newInterview = null;
+    this.view = "export";
+  }
+
   clear(): void {
     this.view = "evidence";
     this.person = null;
     this.interview = null;
     this.incident = null;
     this.newInterview = null;
+    this.exportStart = { items: [], interviews: [], incident: null };
   }
 }
 

@@ -1,0 +1,76 @@
+//! Bundles through the shell's conversions against a real vault: the plan crosses with its items and
+//! consent verdict, an export to an address-book recipient verifies with every check named by a code the
+//! page translates, and opening without a key or a passphrase is answered with a code, not a guess.
+
+use super::receiving::unlocker;
+use super::tests::TempVault;
+use crate::ipc::{BundleReportDto, ExportPlanDto, ExportSelectionDto, OpenWithDto, RecipientDto, BUNDLE_CHECKS};
+use crate::state::Receiving;
+use custodia_core::bundle::{self, keys, RecipientInput};
+use custodia_core::{AddOptions, ExportRequest, ExportSelection, Flow, Limits, Protection, RecipientKind};
+
+fn selection(items: Vec<String>, kind: &str) -> ExportSelectionDto {
+    ExportSelectionDto { items, recipient_kind: kind.into(), ..Default::default() }
+}
+
+#[test]
+fn an_export_to_a_recipient_verifies_with_every_check_named_for_the_page() {
+    let t = TempVault::new("bundle");
+    let evidence = t.dir().join("statement.txt");
+    std::fs::write(&evidence, "Statement of W-7.\n").expect("evidence");
+    let key = keys::generate_identity(&t.dir().join("key.txt")).expect("key");
+    let (item, recipient) = t
+        .state
+        .with_vault(|vault| {
+            let added = vault.add_file(&evidence, &AddOptions::default(), &mut |_| Flow::Continue)?;
+            let recipient = vault.add_recipient(&RecipientInput {
+                name: "Office of the Prosecutor".into(),
+                organisation: "ICC".into(),
+                kind: RecipientKind::Icc,
+                public_key: key.public_key.clone(),
+            })?;
+            Ok((added.item.id, recipient))
+        })
+        .expect("item and recipient");
+    let shown = RecipientDto::from(recipient.clone());
+    assert_eq!(shown.words, key.fingerprint.words, "the page shows the words the key's owner reads out");
+
+    let chosen = ExportSelection::try_from(selection(vec![item.clone()], "icc")).expect("selection");
+    let plan: ExportPlanDto = t.state.with_vault(|vault| vault.plan_export(&chosen)).expect("plan").into();
+    assert!(plan.allowed, "a document outside any interview needs no consent");
+    assert_eq!(plan.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), [item.as_str()]);
+
+    let output = t.dir().join("for-icc.custodia.age");
+    let request = ExportRequest {
+        selection: chosen,
+        protection: Protection::Recipients(vec![recipient.id]),
+        output: output.clone(),
+        description: String::new(),
+        organisation: String::new(),
+        contact_name: String::new(),
+    };
+    t.state.with_vault(|vault| vault.export(&request, &mut |_| Flow::Continue)).expect("export");
+
+    let receiving = Receiving { bundle: Some(output.clone()), identity: Some(key.path.clone()) };
+    let opener = unlocker(&receiving, &OpenWithDto::default()).expect("the key file opens");
+    let report =
+        bundle::verify_bundle(&output, &opener, None, &Limits::default(), &mut |_| Flow::Continue).expect("readable");
+    let report = BundleReportDto::from(report);
+    assert!(report.ok, "the bundle verifies: {:?}", report.problems);
+    let codes: Vec<&str> = report.checks.iter().map(|c| c.check.as_str()).collect();
+    assert_eq!(codes, BUNDLE_CHECKS, "every check crosses, in order, with a catalogued code");
+}
+
+#[test]
+fn opening_without_a_key_or_a_passphrase_is_answered_with_a_code() {
+    let error = unlocker(&Receiving::default(), &OpenWithDto::default()).expect_err("nothing opens");
+    assert_eq!(error.code, "bundle_needs_identity");
+    let with = OpenWithDto { passphrase: Some("a long bundle passphrase".into()), signer: None };
+    assert!(unlocker(&Receiving::default(), &with).is_ok(), "a typed passphrase needs no key file");
+}
+
+#[test]
+fn a_plan_refuses_an_unknown_recipient_kind_before_asking_the_vault() {
+    let error = ExportSelection::try_from(selection(vec!["E-1".into()], "friends")).expect_err("unknown kind");
+    assert_eq!(error.code, "bad_choice", "{}", error.message);
+}
