@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { remote } from 'webdriverio';
@@ -308,4 +309,130 @@ test('a person is masked until Show, which is logged; the new screens in Arabic'
   await shot('21-arabic-interviews');
   await select.selectByAttribute('value', 'en');
   await browser.waitUntil(async () => (await (await $('app-root')).getAttribute('dir')) === 'ltr');
+});
+
+// Bundles: an export to a lawyer's age key, with the consent check shown before anything is written; the
+// lawyer's side opens it and sees every check hold; a wrong key and a damaged copy are refused.
+const lawyerKey = join(work, 'lawyer-key.txt');
+const strangerKey = join(work, 'stranger-key.txt');
+let bundleFile;
+let signerWords;
+
+function ageKey(path) {
+  execFileSync('age-keygen', ['-o', path], { stdio: 'ignore' });
+  return readFileSync(path, 'utf8').match(/public key: (age1[0-9a-z]+)/)[1];
+}
+
+async function plan(allowed) {
+  const shown = await visible('export-plan');
+  await browser.waitUntil(async () => (await shown.getAttribute('data-allowed')) === String(allowed), {
+    timeoutMsg: `the consent check never said allowed=${allowed}`,
+  });
+}
+
+test('export: choose an item and an interview, add the lawyer, see the consent check, write the bundle', async () => {
+  const publicKey = ageKey(lawyerKey);
+  await (await visible('nav-export')).click();
+  await (await visible('export-view')).waitForDisplayed();
+  await (await browser.$(`[data-testid="document-option"][data-id="${itemId}"]`)).click();
+  await (await visible('export-interview-option')).click();
+  await (await $('export-next')).click();
+
+  await (await visible('recipient-passphrase')).click();
+  await (await visible('sealing-kind')).selectByAttribute('value', 'media');
+  await type('sealing-passphrase-input', 'a long bundle passphrase');
+  await type('sealing-repeat', 'a long bundle passphrase');
+  await (await $('export-check')).click();
+  await plan(false);
+  const refused = await attributes('plan-refusal', 'data-person');
+  assert.ok(refused.length > 0, 'the refusal names the person whose consent stops it');
+  await shot('22-export-consent-refused');
+  await (await $('plan-decision-stop')).click();
+
+  await (await visible('recipient-new')).click();
+  await type('recipient-name', 'Office of the Prosecutor');
+  await type('recipient-organisation', 'International Criminal Court');
+  await (await $('recipient-kind')).selectByAttribute('value', 'icc');
+  await type('recipient-key', publicKey);
+  await (await $('recipient-add')).click();
+  const words = await visible('recipient-added');
+  assert.ok((await words.getText()).split(/\s+/).length > 8, 'the key is shown as words to read by phone');
+  await shot('23-recipient-words');
+  await (await $('export-check')).click();
+  await plan(true);
+  assert.deepEqual(await attributes('plan-item', 'data-id'), [itemId], 'the chosen item goes, nothing else');
+  assert.ok((await attributes('plan-person', 'data-identity')).includes('true'), 'consent lets the identity go to the ICC');
+  await shot('24-export-consent-plan');
+
+  await (await $('plan-decision-save')).click();
+  const done = await visible('export-done', 60000);
+  bundleFile = join(process.env.CUSTODIA_E2E_SAVE_DIR, (await (await $('export-file')).getText()).split(/\s/)[0]);
+  const sha = await done.getAttribute('data-sha256');
+  assert.equal(createHash('sha256').update(readFileSync(bundleFile)).digest('hex'), sha, 'the SHA-256 shown is the file');
+  signerWords = await (await $('export-signer')).getText();
+  execFileSync('age', ['-d', '-i', lawyerKey, '-o', join(work, 'bundle.tar'), bundleFile]);
+  await shot('25-export-done');
+});
+
+async function chooseFile(button, path) {
+  writeFileSync(process.env.CUSTODIA_E2E_PICK, path + '\n');
+  await (await visible(button)).click();
+}
+
+async function checkBundle() {
+  await (await visible('receive-check')).click();
+}
+
+test('open the bundle: every check holds, with the signer the sender read out; then extract it', async () => {
+  await (await visible('nav-receive')).click();
+  await chooseFile('receive-choose-bundle', bundleFile);
+  await chooseFile('receive-choose-key', lawyerKey);
+  await browser.waitUntil(async () => (await (await $('receive-key-name')).getText()) === 'lawyer-key.txt');
+  await type('receive-signer', signerWords);
+  await checkBundle();
+  const report = await visible('bundle-report', 60000);
+  assert.equal(await report.getAttribute('data-ok'), 'true');
+  const states = await attributes('bundle-check', 'data-state');
+  assert.ok(states.length >= 10 && states.every((s) => s === 'ok'), `every check is green: ${states}`);
+  await (await $('bundle-verdict')).scrollIntoView();
+  await shot('26-bundle-verified');
+  await (await $('receive-extract')).click();
+  const extracted = await visible('receive-message', 60000);
+  assert.equal(await extracted.getAttribute('data-tone'), 'ok', await extracted.getText());
+});
+
+test('a wrong key and a damaged copy are refused in words', async () => {
+  ageKey(strangerKey);
+  await chooseFile('receive-choose-key', strangerKey);
+  await checkBundle();
+  const wrong = await visible('receive-message', 60000);
+  await browser.waitUntil(async () => (await wrong.getAttribute('data-code')) === 'bundle_wrong_key', {
+    timeoutMsg: 'a key the bundle was not made for was not named as such',
+  });
+  await shot('27-bundle-wrong-key');
+
+  const damaged = join(work, 'damaged.custodia.age');
+  const bytes = readFileSync(bundleFile);
+  bytes[bytes.length - 100] ^= 0x01;
+  writeFileSync(damaged, bytes);
+  await chooseFile('receive-choose-bundle', damaged);
+  await chooseFile('receive-choose-key', lawyerKey);
+  await checkBundle();
+  await browser.waitUntil(async () => (await (await $('receive-message')).getAttribute('data-code')) === 'bundle_damaged', {
+    timeout: 60000,
+    timeoutMsg: 'a damaged copy was not refused as damaged',
+  });
+  await shot('28-bundle-damaged');
+});
+
+test('a lawyer without a vault opens a bundle from the unlock screen', async () => {
+  await (await visible('lock-button')).click();
+  await (await visible('open-bundle-outside')).click();
+  await visible('receive-outside');
+  await chooseFile('receive-choose-bundle', bundleFile);
+  await checkBundle();
+  const report = await visible('bundle-report', 60000);
+  assert.equal(await report.getAttribute('data-ok'), 'true');
+  assert.equal((await $$('receive-import')).length, 0, 'no import without an open vault');
+  await shot('29-open-bundle-without-vault');
 });

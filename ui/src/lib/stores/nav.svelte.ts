@@ -68,6 +68,7 @@ class NavStore {
     this.incident = null;
     this.newInterview = null;
     this.exportStart = { items: [], interviews: [], incident: null };
+    this.receiveOutside = false;
   }
 }
 

@@ -1,0 +1,272 @@
+// The export wizard and the Open bundle screen against the fake shell: the consent check comes before
+// anything is written and a refusal names the record, the person and why; an export runs as a job with
+// progress and Cancel; every check of a received bundle is green or red, with what failed named.
+import { describe, expect, test } from "vitest";
+import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
+import { startApp } from "./app";
+import { finding, item, shellEvent, ShellError, tableOf } from "./shell";
+import type { BundleReportDto, ExportPlanDto, RecipientDto } from "../src/lib/bindings";
+
+const evidence = item({ id: "E-00000-00001", name: "photo.jpg" });
+
+const lawyer: RecipientDto = {
+  id: "R-7F3KQ",
+  name: "Office of the Prosecutor",
+  organisation: "ICC",
+  kind: "icc",
+  public_key: "age1qqqq",
+  fingerprint: "ab".repeat(32),
+  words: "aardvark absurd accrue acme adrift adult afflict ahead",
+  added_at: "2026-11-20T10:00:00Z",
+  added_by: "amina",
+};
+
+function plan(overrides: Partial<ExportPlanDto> = {}): ExportPlanDto {
+  return {
+    allowed: true,
+    recipient_kind: "icc",
+    items: [{ id: evidence.id, name: evidence.name, size: 1000, media_type: "image/jpeg", reasons: ["chosen"] }],
+    interviews: [],
+    persons: [{ id: "P-7F3K", identity: false }],
+    consents: [],
+    incidents: [],
+    refusals: [],
+    item_bytes: 1000,
+    ...overrides,
+  };
+}
+
+const refused = plan({
+  allowed: false,
+  refusals: [
+    {
+      record: "T-4KX9Q",
+      person: "P-7F3K",
+      message: "T-4KX9Q (interview of P-7F3K) cannot go to the ICC: consent was withdrawn.",
+      finding: finding(
+        { rule: "consent-scope", severity: "block", code: "consent_scope" },
+        { person: "P-7F3K", recipient: "icc", why: "withdrawn" },
+      ),
+    },
+  ],
+});
+
+const exported = {
+  bundle_id: "B-1",
+  file_name: "custodia-20261126-100000.custodia.age",
+  sha256: "c".repeat(64),
+  size: 2048,
+  sealed_for: ["Office of the Prosecutor"],
+  signer: { name: "custodia.vault/x", fingerprint: "d".repeat(64), words: "one two three" },
+  items: 1,
+};
+
+async function toPlan(answer: () => unknown, more: Record<string, (a: Record<string, unknown>) => unknown> = {}) {
+  const shell = await startApp({
+    list_items: () => tableOf([evidence]),
+    address_book: () => ({ recipients: [lawyer], min_passphrase_chars: 12 }),
+    plan_export: answer,
+    ...more,
+  });
+  await fireEvent.click(screen.getByTestId("nav-export"));
+  await fireEvent.click(await screen.findByTestId("document-option"));
+  await fireEvent.click(screen.getByTestId("export-next"));
+  await fireEvent.click(await screen.findByTestId("recipient-option"));
+  await fireEvent.click(screen.getByTestId("export-check"));
+  await screen.findByTestId("export-plan");
+  return shell;
+}
+
+describe("the export wizard", () => {
+  test("a refusal names the record, the person and why, and nothing can be exported", async () => {
+    const shell = await toPlan(() => refused);
+    const refusal = screen.getByTestId("plan-refusal");
+    expect(refusal.textContent).toContain("T-4KX9Q");
+    expect(refusal.textContent).toContain("P-7F3K");
+    expect(refusal.textContent).toMatch(/withdrawn/i);
+    expect(screen.getByTestId("plan-decision").getAttribute("data-state")).toBe("blocked");
+    expect(screen.queryByTestId("plan-decision-save")).toBeNull();
+    expect(shell.callsTo("plan_export")[0].selection).toEqual({
+      items: [evidence.id],
+      interviews: [],
+      incident: null,
+      recipient_kind: "icc",
+    });
+    expect(shell.callsTo("export_bundle")).toHaveLength(0);
+  });
+
+  test("an allowed plan says who goes pseudonymised, then exports and ends with the SHA-256", async () => {
+    const shell = await toPlan(() => plan(), { export_bundle: () => exported });
+    expect(screen.getByTestId("plan-person").textContent).toMatch(/pseudonym/);
+    await fireEvent.click(screen.getByTestId("plan-decision-save"));
+    const done = await screen.findByTestId("export-done");
+    expect(within(done).getByTestId("export-sha256").textContent).toBe("c".repeat(64));
+    expect(done.textContent).toContain(exported.file_name);
+    expect(shell.callsTo("export_bundle")[0].request).toMatchObject({ recipient: lawyer.id, passphrase: null });
+  });
+
+  test("the export shows its progress and Cancel stops the job", async () => {
+    let finish: (value: unknown) => void = () => {};
+    const shell = await toPlan(() => plan(), {
+      export_bundle: () => new Promise((resolve) => (finish = resolve)),
+    });
+    await fireEvent.click(screen.getByTestId("plan-decision-save"));
+    await waitFor(() => expect(shell.callsTo("export_bundle")).toHaveLength(1));
+    await shellEvent("job-progress", {
+      job_id: 7, kind: "export", file_name: "b.custodia.age", file_index: 0, file_count: 1, done: 50, total: 100,
+    });
+    const bar = await screen.findByTestId("export-progress");
+    await waitFor(() => expect(bar.getAttribute("data-job")).toBe("7"));
+    await fireEvent.click(within(bar).getByTestId("job-cancel"));
+    expect(shell.callsTo("cancel_job")).toEqual([{ jobId: 7 }]);
+    finish(null);
+    expect((await screen.findByTestId("export-message")).textContent).toMatch(/No bundle was written/);
+    expect(screen.queryByTestId("job-progress")).toBeNull();
+  });
+
+  test("a passphrase shorter than the minimum, or not repeated, cannot seal a bundle", async () => {
+    await startApp({
+      list_items: () => tableOf([evidence]),
+      address_book: () => ({ recipients: [], min_passphrase_chars: 12 }),
+    });
+    await fireEvent.click(screen.getByTestId("nav-export"));
+    await fireEvent.click(await screen.findByTestId("document-option"));
+    await fireEvent.click(screen.getByTestId("export-next"));
+    await fireEvent.click(await screen.findByTestId("recipient-passphrase"));
+    await fireEvent.input(screen.getByTestId("sealing-passphrase-input"), { target: { value: "short" } });
+    expect(screen.getByTestId("sealing-hint").textContent).toContain("12");
+    expect((screen.getByTestId("export-check") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId("sealing-passphrase-input"), { target: { value: "a long bundle passphrase" } });
+    await fireEvent.input(screen.getByTestId("sealing-repeat"), { target: { value: "a long bundle passphrase" } });
+    expect((screen.getByTestId("export-check") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  test("a new recipient is added to the address book and its key is shown as words", async () => {
+    const book = { recipients: [] as RecipientDto[], min_passphrase_chars: 12 };
+    const shell = await startApp({
+      list_items: () => tableOf([evidence]),
+      address_book: () => ({ ...book }),
+      add_recipient: () => {
+        book.recipients = [lawyer];
+        return lawyer;
+      },
+    });
+    await fireEvent.click(screen.getByTestId("nav-export"));
+    await fireEvent.click(await screen.findByTestId("document-option"));
+    await fireEvent.click(screen.getByTestId("export-next"));
+    await fireEvent.click(await screen.findByTestId("recipient-new"));
+    await fireEvent.input(screen.getByTestId("recipient-name"), { target: { value: lawyer.name } });
+    await fireEvent.input(screen.getByTestId("recipient-key"), { target: { value: " age1qqqq " } });
+    await fireEvent.click(screen.getByTestId("recipient-add"));
+    expect((await screen.findByTestId("recipient-added")).textContent).toContain(lawyer.words);
+    expect(shell.callsTo("add_recipient")[0].input).toMatchObject({ kind: "icc", public_key: "age1qqqq" });
+    await waitFor(() => expect((screen.getByTestId("recipient-option") as HTMLInputElement).checked).toBe(true));
+  });
+
+  test("Export… on an item starts the wizard with that item chosen", async () => {
+    await startApp({
+      list_items: () => tableOf([evidence]),
+      item_detail: () => ({ item: evidence, events: [], previewable: false }),
+    });
+    await fireEvent.click(await screen.findByTestId("item-row"));
+    await fireEvent.click(await screen.findByTestId("start-export"));
+    const option = (await screen.findByTestId("document-option")) as HTMLInputElement;
+    expect(option.checked).toBe(true);
+  });
+});
+
+function report(overrides: Partial<BundleReportDto> = {}): BundleReportDto {
+  const check = (code: string, ok = true) => ({ check: code, ok, checked: true, summary: "", problems: [] as string[] });
+  return {
+    ok: true,
+    bundle_sha256: "e".repeat(64),
+    bundle_size: 4096,
+    bag: "custodia-1",
+    bag_info: [],
+    signer: { name: "custodia.vault/x", fingerprint: "d".repeat(64), words: "one two three" },
+    payload_files: 3,
+    events: 4,
+    items: [],
+    checks: ["decryption", "signature", "items_match_custody"].map((c) => check(c)),
+    problems: [],
+    ...overrides,
+  };
+}
+
+const picked = { bundle: "for-icc.custodia.age", identity: "key.txt" };
+
+describe("the Open bundle screen", () => {
+  test("each check is green or red with its explanation, and what failed is named", async () => {
+    const failed = report({
+      ok: false,
+      checks: [
+        { check: "decryption", ok: true, checked: true, summary: "", problems: [] },
+        {
+          check: "items_match_custody",
+          ok: false,
+          checked: true,
+          summary: "",
+          problems: ["data/items/E-1/photo.jpg: item E-1 is not what was collected"],
+        },
+        { check: "expected_signer", ok: true, checked: false, summary: "", problems: [] },
+      ],
+      problems: ["data/items/E-1/photo.jpg: item E-1 is not what was collected"],
+    });
+    const shell = await startApp({
+      receiving_files: () => picked,
+      check_bundle: () => failed,
+    });
+    await fireEvent.click(screen.getByTestId("nav-receive"));
+    await waitFor(() => expect(screen.getByTestId("receive-bundle-name").textContent).toBe(picked.bundle));
+    await fireEvent.input(screen.getByTestId("receive-signer"), { target: { value: " one two three " } });
+    await fireEvent.click(screen.getByTestId("receive-check"));
+    await screen.findByTestId("bundle-report");
+    const states = screen.getAllByTestId("bundle-check").map((c) => c.getAttribute("data-state"));
+    expect(states).toEqual(["ok", "failed", "skipped"]);
+    expect(screen.getAllByTestId("bundle-check")[1].textContent).toContain("exactly what was recorded");
+    expect(screen.getByTestId("bundle-problem").textContent).toContain("E-1");
+    expect(screen.queryByTestId("receive-extract")).toBeNull();
+    expect(shell.callsTo("check_bundle")[0].opener).toEqual({ passphrase: null, signer: "one two three" });
+  });
+
+  test("is reachable from the unlock screen, checks without a vault, and offers no import", async () => {
+    const shell = await startApp(
+      {
+        receiving_files: () => ({ bundle: null, identity: null }),
+        choose_bundle_file: () => ({ bundle: picked.bundle, identity: null }),
+        choose_key_file: () => picked,
+        check_bundle: () => report(),
+      },
+      false,
+    );
+    await fireEvent.click(screen.getByTestId("open-bundle-outside"));
+    await screen.findByTestId("receive-outside");
+    expect((screen.getByTestId("receive-check") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(screen.getByTestId("receive-choose-bundle"));
+    await fireEvent.click(screen.getByTestId("receive-choose-key"));
+    await waitFor(() => expect(screen.getByTestId("receive-key-name").textContent).toBe("key.txt"));
+    await fireEvent.click(screen.getByTestId("receive-check"));
+    expect((await screen.findByTestId("bundle-report")).getAttribute("data-ok")).toBe("true");
+    expect(screen.getByTestId("receive-extract")).toBeTruthy();
+    expect(screen.queryByTestId("receive-import")).toBeNull();
+    expect(shell.callsTo("unlock_vault")).toHaveLength(0);
+    await fireEvent.click(screen.getByTestId("receive-back"));
+    await screen.findByTestId("unlock-screen");
+  });
+
+  test("a wrong key is answered in words, with no report", async () => {
+    await startApp({
+      receiving_files: () => picked,
+      check_bundle: () => {
+        throw new ShellError("bundle_wrong_key");
+      },
+    });
+    await fireEvent.click(screen.getByTestId("nav-receive"));
+    await waitFor(() => expect((screen.getByTestId("receive-check") as HTMLButtonElement).disabled).toBe(false));
+    await fireEvent.click(screen.getByTestId("receive-check"));
+    const message = await screen.findByTestId("receive-message");
+    expect(message.getAttribute("data-code")).toBe("bundle_wrong_key");
+    expect(message.textContent).toContain("not made for your key");
+    expect(screen.queryByTestId("bundle-report")).toBeNull();
+  });
+});
