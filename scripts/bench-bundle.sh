@@ -54,6 +54,10 @@ if [ ! -d vault ] || [ "$(c list --json 2> /dev/null | wc -l)" != "$files" ]; th
   find src/photos -type f -print0 | sort -z | xargs -0 -n 2000 "$custodia" --vault vault --passphrase-file pass.txt add > /dev/null 2>&1
 fi
 c list --json > items.jsonl
+# Every export adds events about each item it carries (and so to the next bundle's custody files): each
+# run starts from the vault as it was after ingest, so that every run exports the same first bundle.
+(cd vault && tar cf ../vault-records.tar --exclude=./blobs .)
+fresh_records() { (cd vault && find . -maxdepth 1 -type f -delete && tar xf ../vault-records.tar); }
 video_ids=$(grep '"name":"video-' items.jsonl | sed 's/.*"id":"\([^"]*\)".*/\1/' | tr '\n' ' ')
 photo_ids=$(grep '"name":"photo-' items.jsonl | sed 's/.*"id":"\([^"]*\)".*/\1/' | tr '\n' ' ')
 
@@ -71,6 +75,7 @@ mib() { awk -v k="$1" 'BEGIN {printf "%.0f MiB", k / 1024}'; }
 # export_of IDS...: one timed custodia export of those items; baseline_of DIR: one timed tar | age.
 export_of() {
   rm -f out.custodia.age
+  fresh_records
   # shellcheck disable=SC2086 # the ids are words
   measure "$custodia" --vault vault --passphrase-file pass.txt export --recipient "$recipient" \
     --recipient-kind icc --output out.custodia.age --items "$@"
