@@ -2,13 +2,18 @@
 //! names and descriptions), interviews with their texts, persons (identifying fields only where consent
 //! allows their identity to this recipient; contact details and notes never), consents and incidents.
 //! Each file is `{"format": "custodia.<kind>/1", "<kind>": [...]}`, pretty-printed for people to read.
+//!
+//! Records are serialised straight from typed structs: a bundle of many items would otherwise build a
+//! `serde_json::Value` tree of every record first, several times the size of the text it becomes.
 
 use super::plan::ExportPlan;
 use crate::error::Result;
-use crate::records::persons;
+use crate::records::interviews::Interview;
+use crate::records::items::Item;
+use crate::records::persons::{self, Sex};
 use crate::vault::Vault;
+use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use serde_json::{json, Value};
 
 /// One records file: its path in the bag and its bytes.
 pub(crate) struct RecordFile {
@@ -16,26 +21,75 @@ pub(crate) struct RecordFile {
     pub bytes: Vec<u8>,
 }
 
-fn file(kind: &str, records: Vec<Value>) -> Result<RecordFile> {
-    let value = json!({ "format": format!("custodia.{kind}/1"), kind: records });
-    let mut bytes = serde_json::to_vec_pretty(&value).map_err(|e| super::BundleError::Encoding(e.to_string()))?;
+/// `{"format": "custodia.<kind>/1", "<kind>": [...]}`.
+struct Records<'a, T> {
+    kind: &'a str,
+    records: &'a [T],
+}
+
+impl<T: Serialize> Serialize for Records<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("format", &format!("custodia.{}/1", self.kind))?;
+        map.serialize_entry(self.kind, self.records)?;
+        map.end()
+    }
+}
+
+fn file<T: Serialize>(kind: &str, records: &[T]) -> Result<RecordFile> {
+    let mut bytes = Vec::new();
+    serde_json::to_writer_pretty(&mut bytes, &Records { kind, records })
+        .map_err(|e| super::BundleError::Encoding(e.to_string()))?;
     bytes.push(b'\n');
+    bytes.shrink_to_fit();
     Ok(RecordFile { path: format!("data/records/{kind}.json"), bytes })
 }
 
-fn to_value<T: Serialize>(record: &T) -> Result<Value> {
-    serde_json::to_value(record).map_err(|e| super::BundleError::Encoding(e.to_string()).into())
+/// An item as stored, with its path in the bag.
+#[derive(Serialize)]
+struct ItemRecord<'a> {
+    #[serde(flatten)]
+    item: &'a Item,
+    path: &'a str,
+}
+
+/// An interview with its texts.
+#[derive(Serialize)]
+struct InterviewRecord {
+    #[serde(flatten)]
+    interview: Interview,
+    transcript: String,
+    summary: String,
+}
+
+/// A person as the recipient may see them: identifying fields only when `identity_disclosed`.
+#[derive(Serialize)]
+struct PersonRecord {
+    id: String,
+    identity_disclosed: bool,
+    sex: Option<Sex>,
+    minor: bool,
+    sgbv_survivor: bool,
+    merged_into: Option<String>,
+    #[serde(flatten)]
+    identity: Option<DisclosedIdentity>,
+}
+
+#[derive(Serialize)]
+struct DisclosedIdentity {
+    reference: Option<String>,
+    full_name: String,
+    other_names: Vec<String>,
+    birth_date: String,
+    birth_place: String,
+    id_number: String,
 }
 
 impl Vault {
     /// The records files of a plan, in a fixed order.
     pub(crate) fn bundle_records(&self, plan: &ExportPlan) -> Result<Vec<RecordFile>> {
-        let mut items = Vec::new();
-        for planned in &plan.items {
-            let mut value = to_value(&planned.record)?;
-            value["path"] = planned.path.clone().into();
-            items.push(value);
-        }
+        let items: Vec<ItemRecord> =
+            plan.items.iter().map(|planned| ItemRecord { item: &planned.record, path: &planned.path }).collect();
         let mut interviews = Vec::new();
         for id in &plan.interviews {
             let interview = self.interview(id)?;
@@ -45,53 +99,48 @@ impl Vault {
                 [&interview.id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            let mut value = to_value(&interview)?;
-            value["transcript"] = transcript.into();
-            value["summary"] = summary.into();
-            interviews.push(value);
+            interviews.push(InterviewRecord { interview, transcript, summary });
         }
         let mut people = Vec::new();
         for planned in &plan.persons {
             let person = self.person(&planned.id)?;
-            let mut value = json!({
-                "id": person.id,
-                "identity_disclosed": planned.identity,
-                "sex": person.sex,
-                "minor": person.minor,
-                "sgbv_survivor": person.sgbv_survivor,
-                "merged_into": person.merged_into,
-            });
-            if planned.identity {
+            let identity = if planned.identity {
                 let stored = persons::stored(&self.conn, &person.id)?;
-                for (key, field) in [
-                    ("reference", json!(stored.reference)),
-                    ("full_name", json!(stored.full_name)),
-                    ("other_names", json!(stored.other_names)),
-                    ("birth_date", json!(stored.birth_date)),
-                    ("birth_place", json!(stored.birth_place)),
-                    ("id_number", json!(stored.id_number)),
-                ] {
-                    value[key] = field;
-                }
-            }
-            people.push(value);
+                Some(DisclosedIdentity {
+                    reference: stored.reference,
+                    full_name: stored.full_name,
+                    other_names: stored.other_names,
+                    birth_date: stored.birth_date,
+                    birth_place: stored.birth_place,
+                    id_number: stored.id_number,
+                })
+            } else {
+                None
+            };
+            people.push(PersonRecord {
+                id: person.id,
+                identity_disclosed: planned.identity,
+                sex: person.sex,
+                minor: person.minor,
+                sgbv_survivor: person.sgbv_survivor,
+                merged_into: person.merged_into,
+                identity,
+            });
         }
         let mut consents = Vec::new();
         for planned in &plan.persons {
-            for consent in self.consents_of(&planned.id)? {
-                consents.push(to_value(&consent)?);
-            }
+            consents.extend(self.consents_of(&planned.id)?);
         }
         let mut incidents = Vec::new();
         for id in &plan.incidents {
-            incidents.push(to_value(&self.incident(id)?)?);
+            incidents.push(self.incident(id)?);
         }
         Ok(vec![
-            file("items", items)?,
-            file("interviews", interviews)?,
-            file("persons", people)?,
-            file("consents", consents)?,
-            file("incidents", incidents)?,
+            file("items", &items)?,
+            file("interviews", &interviews)?,
+            file("persons", &people)?,
+            file("consents", &consents)?,
+            file("incidents", &incidents)?,
         ])
     }
 }
