@@ -245,7 +245,7 @@ pub fn consent(global: &Global, command: &ConsentCommand) -> Result<i32> {
 }
 
 pub fn search(global: &Global, words: &[String]) -> Result<i32> {
-    let vault = open(global)?;
+    let mut vault = open(global)?;
     let hits = vault.search(&words.join(" "));
     vault.close()?;
     let hits = hits?;

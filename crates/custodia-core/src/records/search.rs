@@ -4,9 +4,12 @@
 
 use super::fields;
 use super::RecordError;
+use crate::custody::{self, Action};
 use crate::error::Result;
 use crate::vault::Vault;
 use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeSet;
 
 const MAX_QUERY_CHARS: usize = 500;
 const MAX_HITS: usize = 200;
@@ -29,8 +32,10 @@ fn to_query(text: &str) -> String {
 }
 
 impl Vault {
-    /// Records containing every word of `text` (accents and case ignored), best matches first.
-    pub fn search(&self, text: &str) -> Result<Vec<Hit>> {
+    /// Records containing every word of `text` (accents and case ignored), best matches first. A snippet
+    /// of a transcript or summary is testimony shown: each interview shown is logged as viewed (by search),
+    /// as `read_interview` is; the words searched for are not logged, since they may be names.
+    pub fn search(&mut self, text: &str) -> Result<Vec<Hit>> {
         let text = fields::text("search text", text, MAX_QUERY_CHARS)?;
         let query = to_query(&text);
         if query.is_empty() {
@@ -43,7 +48,22 @@ impl Vault {
         let rows = stmt.query_map(rusqlite::params![query, MAX_HITS as i64], |r| {
             Ok(Hit { kind: r.get(0)?, record: r.get(1)?, snippet: r.get(2)? })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let hits: Vec<Hit> = rows.collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        let shown: BTreeSet<&str> = hits
+            .iter()
+            .filter(|h| h.kind == "transcript" || h.kind == "summary")
+            .map(|h| h.record.as_str())
+            .collect();
+        if !shown.is_empty() {
+            let tx = self.conn.transaction()?;
+            for interview in shown {
+                let details = json!({ "what": "search snippet" });
+                custody::append(&tx, &self.session, Action::InterviewViewed, Some(interview), details)?;
+            }
+            tx.commit()?;
+        }
+        Ok(hits)
     }
 }
 

@@ -278,7 +278,12 @@ fn incidents_link_interviews_and_documents_and_search_finds_their_texts() {
     assert_eq!(shown.incidents, std::slice::from_ref(&incident.id));
     assert_eq!(shown.documents, std::slice::from_ref(&item));
 
+    let viewed = |vault: &custodia_core::Vault| actions(vault).iter().filter(|a| *a == "interview.viewed").count();
+    let before = viewed(&vault);
+    assert!(vault.search("central").expect("search").iter().all(|h| h.kind != "transcript"));
+    assert_eq!(viewed(&vault), before, "a search showing no testimony logs no viewing");
     let hits = vault.search("GRAIN market").expect("search");
+    assert_eq!(viewed(&vault), before + 1, "a transcript snippet shown is testimony viewed, and logged");
     let found: Vec<(&str, &str)> = hits.iter().map(|h| (h.kind.as_str(), h.record.as_str())).collect();
     assert!(found.contains(&("transcript", interview_id.as_str())), "{found:?}");
     assert!(found.contains(&("item", item.as_str())), "{found:?}");
