@@ -157,7 +157,11 @@ impl BlobStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(BlobError::Missing),
             Err(e) => return Err(BlobError::Io { op: "open", path, source: e }),
         };
-        let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(CHUNK, file))
+        // A small stored copy needs no more buffer than its own size: an export opens several ahead, and
+        // for thousands of photos a 1 MiB buffer each was most of what the reading cost.
+        let len = file.metadata().map(|m| m.len()).unwrap_or(CHUNK as u64);
+        let capacity = len.clamp(8 << 10, CHUNK as u64) as usize;
+        let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(capacity, file))
             .map_err(|e| BlobError::Decrypt(e.to_string()))?;
         decryptor
             .decrypt(iter::once(&self.identity as &dyn age::Identity))
