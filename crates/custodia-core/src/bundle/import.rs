@@ -81,6 +81,10 @@ impl Sink for Ingest<'_> {
         self.stored.push((rel.to_string(), stored));
         Ok(())
     }
+
+    fn wants_item_records(&self) -> bool {
+        true
+    }
 }
 
 /// Removes the stored copies this import wrote, when it records nothing.

@@ -66,6 +66,11 @@ pub(crate) trait Sink {
     }
     /// A file inside the bag: `data` yields exactly `size` bytes unless the bundle is damaged; read it all.
     fn file(&mut self, rel: &str, size: u64, data: &mut dyn Read) -> Result<(), BundleError>;
+    /// Whether `data/records/items.json` is kept in memory too (an import reads the sender's names and
+    /// descriptions from it; the checks do not need it).
+    fn wants_item_records(&self) -> bool {
+        false
+    }
 }
 
 /// A sink that only hashes.
@@ -94,14 +99,14 @@ pub(crate) struct Collected {
     pub bag: String,
     /// Every file, by path relative to the bag.
     pub files: BTreeMap<String, Seen>,
-    /// The contents of the tag files and of `data/records/items.json`.
+    /// The contents of the tag files, and of `data/records/items.json` when the sink wants it.
     pub kept: HashMap<String, Vec<u8>>,
     pub bundle_sha256: String,
     pub bundle_size: u64,
 }
 
-/// Whether a file's content is kept in memory for the checks.
-fn kept(rel: &str) -> bool {
+/// Whether a file's content is kept in memory for the checks (and `items.json` for an import).
+fn kept(rel: &str, item_records: bool) -> bool {
     matches!(
         rel,
         "bagit.txt"
@@ -110,10 +115,10 @@ fn kept(rel: &str) -> bool {
             | "custody/checkpoint"
             | "custody/proofs.json"
             | "custody/signature"
-            | "data/records/items.json"
-    ) || (!rel.contains('/')
-        && (rel.starts_with("manifest-") || rel.starts_with("tagmanifest-"))
-        && rel.ends_with(".txt"))
+    ) || (item_records && rel == "data/records/items.json")
+        || (!rel.contains('/')
+            && (rel.starts_with("manifest-") || rel.starts_with("tagmanifest-"))
+            && rel.ends_with(".txt"))
 }
 
 /// Shared between the decrypting thread and the reading one: how far the encrypted file has been read,
@@ -382,6 +387,25 @@ fn drain(mut rest: impl Read) -> Result<(), BundleError> {
     }
 }
 
+/// Reads a kept file of at most `size` bytes into a buffer no larger than what arrived. The size comes
+/// from a header, so memory is reserved as the bytes come (in steps that double, up to the size), never
+/// all at once on the header's word; nor is a large file left in a buffer grown to twice its size.
+fn read_kept(entry: &mut impl Read, size: u64) -> io::Result<Vec<u8>> {
+    const FIRST_STEP: u64 = 1 << 20;
+    let mut content = Vec::new();
+    loop {
+        let have = content.len() as u64;
+        let step = (size - have).min(have.max(FIRST_STEP));
+        if step == 0 {
+            return Ok(content);
+        }
+        content.reserve_exact(step as usize);
+        if entry.take(step).read_to_end(&mut content)? == 0 {
+            return Ok(content);
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn walk<R: Read>(
     archive: &mut tar::Archive<R>,
@@ -525,13 +549,12 @@ fn walk<R: Read>(
                 limit: limits.max_total_bytes,
             });
         }
-        let keep = kept(&rel);
+        let keep = kept(&rel, sink.wants_item_records());
         if keep && size > limits.max_tag_bytes {
             return Err(BundleError::TooLarge { what: rel, size, limit: limits.max_tag_bytes });
         }
         let seen = if keep {
-            let mut content = Vec::with_capacity(size.min(1 << 20) as usize);
-            (&mut entry).take(size).read_to_end(&mut content).map_err(malformed)?;
+            let content = read_kept(&mut entry, size).map_err(malformed)?;
             let mut reader = HashingReader::new(&content[..]);
             sink.file(&rel, size, &mut reader)?;
             let (sha256, read) = reader.finish();
@@ -595,17 +618,25 @@ mod tests {
 
     #[test]
     fn only_tag_files_and_the_item_list_are_kept_in_memory() {
-        for rel in [
-            "bagit.txt",
-            "manifest-sha256.txt",
-            "tagmanifest-sha512.txt",
-            "custody/proofs.json",
-            "data/records/items.json",
-        ] {
-            assert!(kept(rel), "{rel}");
+        for rel in ["bagit.txt", "manifest-sha256.txt", "tagmanifest-sha512.txt", "custody/proofs.json"] {
+            assert!(kept(rel, false), "{rel} is kept for the checks");
         }
+        assert!(kept("data/records/items.json", true), "items.json is kept for an import");
+        assert!(!kept("data/records/items.json", false), "items.json is not kept for the checks alone");
         for rel in ["data/items/E-1/manifest-sha256.txt", "data/records/persons.json", "custody/other"] {
-            assert!(!kept(rel), "{rel}");
+            assert!(!kept(rel, true), "{rel} is never kept");
         }
+    }
+
+    #[test]
+    fn a_kept_file_takes_no_more_memory_than_its_bytes() {
+        let bytes: Vec<u8> = (0..3_000_001u32).map(|i| i as u8).collect();
+        let read = read_kept(&mut &bytes[..], bytes.len() as u64).expect("read");
+        assert_eq!(read, bytes, "every byte arrives");
+        assert_eq!(read.capacity(), bytes.len(), "the buffer is exactly the file");
+        let short = read_kept(&mut &bytes[..10], 100).expect("read");
+        assert_eq!(short.len(), 10, "a file cut short yields what there was, for the caller to refuse");
+        let capped = read_kept(&mut &bytes[..], 5).expect("read");
+        assert_eq!(capped, &bytes[..5], "never more than the header's size");
     }
 }
