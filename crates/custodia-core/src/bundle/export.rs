@@ -12,8 +12,9 @@
 use super::bagit::{self, BAGIT_TXT, BAG_INFO, MANIFEST, TAG_MANIFEST};
 use super::book::{self, RecipientInput};
 use super::keys::{parse_recipient, recipient_fingerprint};
-use super::pipe::{self, HashingWriter, PipeReader, CHUNK};
-use super::plan::{ExportPlan, ExportSelection};
+use super::pipe::{self, HashingReader, HashingWriter, PipeReader, CHUNK};
+use super::plan::{ExportPlan, ExportSelection, PlannedItem};
+use super::proofs::ProofsJson;
 use super::signature::{self, SignerInfo};
 use super::{io_error, proofs, BundleError, EXTENSION};
 use crate::blobs::Flow;
@@ -119,9 +120,20 @@ fn bag_name(output: &Path) -> std::result::Result<String, BundleError> {
 }
 
 /// One file of the bag, in tar order.
-enum Entry {
-    Bytes { path: String, bytes: Vec<u8> },
-    Item { path: String, id: String, blob: String, sha256: String, size: u64 },
+enum Entry<'a> {
+    Bytes {
+        path: String,
+        bytes: Vec<u8>,
+    },
+    Item {
+        item: &'a PlannedItem,
+        blob: String,
+    },
+    /// Made while it is written, and checked to be what the tag manifest lists.
+    Proofs {
+        path: &'static str,
+        proofs: &'a ProofsJson,
+    },
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -187,6 +199,7 @@ impl Vault {
         }
         let oxum = bagit::oxum(payload_bytes, payload.len() as u64);
         let manifest = bagit::manifest(&payload);
+        drop(payload);
         let contact = if request.contact_name.trim().is_empty() {
             self.session.actor().to_string()
         } else {
@@ -226,10 +239,11 @@ impl Vault {
             (MANIFEST, manifest.into_bytes()),
             ("custody/events.jsonl", std::mem::take(&mut custody.events_jsonl)),
             ("custody/checkpoint", custody.checkpoint_note.clone().into_bytes()),
-            ("custody/proofs.json", std::mem::take(&mut custody.proofs_json)),
         ];
-        let tag_manifest =
-            bagit::manifest(&tags.iter().map(|(p, b)| (p.to_string(), sha256_hex(b))).collect::<Vec<_>>());
+        const PROOFS: &str = "custody/proofs.json";
+        let mut tag_lines: Vec<(String, String)> = tags.iter().map(|(p, b)| (p.to_string(), sha256_hex(b))).collect();
+        tag_lines.push((PROOFS.into(), hex::encode(custody.proofs.sha256)));
+        let tag_manifest = bagit::manifest(&tag_lines);
         let signature = signature::sign(&origin, &signing_key, tag_manifest.as_bytes());
 
         let mut entries: Vec<Entry> = Vec::new();
@@ -245,17 +259,12 @@ impl Vault {
                 .conn
                 .prepare_cached("SELECT blob_name FROM items WHERE id = ?1")?
                 .query_row([&item.id], |r| r.get(0))?;
-            entries.push(Entry::Item {
-                path: item.path.clone(),
-                id: item.id.clone(),
-                blob,
-                sha256: item.sha256.clone(),
-                size: item.size,
-            });
+            entries.push(Entry::Item { item, blob });
         }
         for (path, bytes) in tags {
             entries.push(Entry::Bytes { path: path.into(), bytes });
         }
+        entries.push(Entry::Proofs { path: PROOFS, proofs: &custody.proofs });
         entries.push(Entry::Bytes { path: TAG_MANIFEST.into(), bytes: tag_manifest.into_bytes() });
         entries.push(Entry::Bytes { path: "custody/signature".into(), bytes: signature.into_bytes() });
 
@@ -356,7 +365,7 @@ impl Vault {
     fn stream(
         &self,
         bag: &str,
-        entries: &[Entry],
+        entries: &[Entry<'_>],
         total: u64,
         encryptor: age::Encryptor,
         file: File,
@@ -381,7 +390,7 @@ impl Vault {
     fn frame(
         &self,
         bag: &str,
-        entries: &[Entry],
+        entries: &[Entry<'_>],
         total: u64,
         sink: pipe::PipeWriter,
         progress: &mut dyn FnMut(ExportProgress) -> Flow,
@@ -414,7 +423,16 @@ impl Vault {
                         header.set_size(bytes.len() as u64);
                         builder.append_data(&mut header, format!("{bag}/{path}"), &bytes[..]).map_err(tar_err)?;
                     }
-                    Entry::Item { path, id, sha256, size, .. } => {
+                    Entry::Proofs { path, proofs } => {
+                        header.set_size(proofs.size);
+                        let mut reader = HashingReader::new(proofs.reader().take(proofs.size));
+                        builder.append_data(&mut header, format!("{bag}/{path}"), &mut reader).map_err(tar_err)?;
+                        if reader.finish() != (proofs.sha256, proofs.size) {
+                            return Err(BundleError::Encoding(format!("{path} came out differently twice")).into());
+                        }
+                    }
+                    Entry::Item { item, .. } => {
+                        let PlannedItem { path, id, sha256, size, .. } = item;
                         header.set_size(*size);
                         let inner = ready
                             .recv()

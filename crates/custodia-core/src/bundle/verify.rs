@@ -7,7 +7,7 @@
 
 use super::bagit::{self, BAGIT_TXT, BAG_INFO, MANIFEST, TAG_MANIFEST};
 use super::keys::Unlocker;
-use super::proofs::ProofsFile;
+use super::proofs::{PathNode, Proof, ProofsFile};
 use super::read::{self, Collected, HashOnly, Limits, ReadProgress};
 use super::signature::{self, SignerInfo};
 use super::BundleError;
@@ -17,7 +17,7 @@ use crate::custody::Event;
 use crate::merkle;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 /// The checks, in the order they are shown.
@@ -337,11 +337,41 @@ impl From<WireEvent> for Event {
     }
 }
 
+/// An event whose hash was recomputed, reduced to what the chain, proof and item checks read.
+struct CheckedEvent {
+    hash: String,
+    prev_hash: String,
+    /// For an `item.ingested` event: the item and what was recorded of it.
+    ingested: Option<Ingested>,
+}
+
+struct Ingested {
+    item: String,
+    sha256: String,
+    size: u64,
+}
+
+impl From<Event> for CheckedEvent {
+    fn from(event: Event) -> CheckedEvent {
+        let ingested = match (event.action.as_str(), event.subject) {
+            ("item.ingested", Some(item)) => Some(Ingested {
+                item,
+                sha256: event.details["sha256"].as_str().unwrap_or("").to_string(),
+                size: event.details["size"].as_u64().unwrap_or(u64::MAX),
+            }),
+            _ => None,
+        };
+        CheckedEvent { hash: event.hash, prev_hash: event.prev_hash, ingested }
+    }
+}
+
 /// Runs every check on what `read` collected.
 pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleReport {
     let mut problems = Vec::new();
     let mut summaries: BTreeMap<BundleCheck, (bool, String)> = BTreeMap::new();
-    let text = |rel: &str| c.kept.get(rel).map(|b| String::from_utf8_lossy(b).into_owned());
+    // Borrowed where the bytes are UTF-8, as Custodia writes them: the custody files of a large bag are
+    // megabytes each, and a copy of each would outlive the checks.
+    let text = |rel: &str| c.kept.get(rel).map(|b| String::from_utf8_lossy(b));
 
     // BagIt declaration.
     match text(BAGIT_TXT) {
@@ -474,7 +504,7 @@ pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleRepor
                         ),
                     ),
                 );
-                checkpoint = Some((found, note));
+                checkpoint = Some((found, note.into_owned()));
             }
             Ok(found) => problems.push(BundleProblem::CheckpointInvalid {
                 detail: format!("it is the log of {}, but the bag was signed as {}", found.origin, parsed.signer),
@@ -483,9 +513,10 @@ pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleRepor
         },
     }
 
-    // Custody events.
+    // Custody events. Each is parsed in full to recompute its hash, then only what the later checks need
+    // is kept: a bag of many items carries as many events.
     let before = problems.len();
-    let mut events: BTreeMap<u64, Event> = BTreeMap::new();
+    let mut events: BTreeMap<u64, CheckedEvent> = BTreeMap::new();
     match text("custody/events.jsonl") {
         None => problems.push(BundleProblem::EventsMissing),
         Some(lines) => {
@@ -497,7 +528,7 @@ pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleRepor
                 if event.compute_hash().ok().as_deref() != Some(event.hash.as_str()) {
                     problems.push(BundleProblem::EventAltered { seq: event.seq });
                 }
-                if events.insert(event.seq, event).is_some() {
+                if events.insert(event.seq, CheckedEvent::from(event)).is_some() {
                     problems.push(BundleProblem::EventMalformed { line: i + 1 });
                 }
             }
@@ -537,13 +568,13 @@ pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleRepor
                         detail: "it refers to another checkpoint than custody/checkpoint".into(),
                     });
                 }
-                let by_seq: BTreeMap<u64, &super::proofs::Proof> = file.proofs.iter().map(|p| (p.seq, p)).collect();
+                let by_seq: BTreeMap<u64, &Proof> = file.proofs.iter().map(|p| (p.seq, p)).collect();
                 for (seq, event) in &events {
                     let Some(proof) = by_seq.get(seq) else {
                         problems.push(BundleProblem::ProofMissing { seq: *seq });
                         continue;
                     };
-                    match prove(event, proof, cp) {
+                    match prove(*seq, &event.hash, proof, cp) {
                         Ok(()) => {
                             proven.insert(*seq);
                         }
@@ -564,6 +595,13 @@ pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleRepor
     let before = problems.len();
     let mut items = Vec::new();
     let mut per_folder: BTreeMap<&str, u32> = BTreeMap::new();
+    // The first ingest event of each item, looked up once per collected file.
+    let mut ingests: HashMap<&str, (u64, &Ingested)> = HashMap::new();
+    for (seq, event) in &events {
+        if let Some(ingested) = &event.ingested {
+            ingests.entry(ingested.item.as_str()).or_insert((*seq, ingested));
+        }
+    }
     for (path, seen) in payload.iter().filter(|(p, _)| p.starts_with("data/items/")) {
         let parts: Vec<&str> = path.split('/').collect();
         if parts.len() != 4 {
@@ -573,15 +611,15 @@ pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleRepor
         *per_folder.entry(parts[2]).or_default() += 1;
         let id = parts[2].to_string();
         let sha256 = hex::encode(seen.sha256);
-        let ingest = events.values().find(|e| e.action == "item.ingested" && e.subject.as_deref() == Some(id.as_str()));
+        let ingest = ingests.get(id.as_str()).copied();
         let ok = match ingest {
             None => {
                 problems.push(BundleProblem::ItemWithoutIngestEvent { item: id.clone(), path: path.to_string() });
                 false
             }
-            Some(e) => {
-                let recorded_sha256 = e.details["sha256"].as_str().unwrap_or("").to_string();
-                let recorded_size = e.details["size"].as_u64().unwrap_or(u64::MAX);
+            Some((seq, recorded)) => {
+                let recorded_sha256 = recorded.sha256.clone();
+                let recorded_size = recorded.size;
                 if recorded_sha256 != sha256 || recorded_size != seen.size {
                     problems.push(BundleProblem::ItemNotAsIngested {
                         item: id.clone(),
@@ -593,7 +631,7 @@ pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleRepor
                     });
                     false
                 } else {
-                    proven.contains(&e.seq)
+                    proven.contains(&seq)
                 }
             }
         };
@@ -602,7 +640,7 @@ pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleRepor
             path: path.to_string(),
             sha256,
             size: seen.size,
-            ingest_seq: ingest.map(|e| e.seq),
+            ingest_seq: ingest.map(|(seq, _)| seq),
             ok,
         });
     }
@@ -678,20 +716,21 @@ fn compare(manifest: &str, text: &str, files: &BTreeMap<&str, &read::Seen>, prob
 }
 
 /// Checks one event's inclusion proof against the signed checkpoint.
-fn prove(event: &Event, proof: &super::proofs::Proof, cp: &Checkpoint) -> Result<(), String> {
-    if proof.leaf_hash != event.hash {
+fn prove(seq: u64, hash: &str, proof: &Proof, cp: &Checkpoint) -> Result<(), String> {
+    if proof.leaf_hash != hash {
         return Err("its proof is for another event".into());
     }
-    if proof.leaf_index + 1 != event.seq {
-        return Err(format!("its proof places it at position {}, not {}", proof.leaf_index + 1, event.seq));
+    if proof.leaf_index + 1 != seq {
+        return Err(format!("its proof places it at position {}, not {}", proof.leaf_index + 1, seq));
     }
     let mut leaf = [0u8; 32];
-    hex::decode_to_slice(&event.hash, &mut leaf).map_err(|_| "its hash is not hex".to_string())?;
+    hex::decode_to_slice(hash, &mut leaf).map_err(|_| "its hash is not hex".to_string())?;
     let mut path = Vec::with_capacity(proof.audit_path.len());
     for node in &proof.audit_path {
-        let mut hash = [0u8; 32];
-        hex::decode_to_slice(node, &mut hash).map_err(|_| "its proof holds a hash that is not hex".to_string())?;
-        path.push(hash);
+        match node {
+            PathNode::Hash(hash) => path.push(*hash),
+            PathNode::NotHex => return Err("its proof holds a hash that is not hex".into()),
+        }
     }
     merkle::verify_inclusion(&leaf, proof.leaf_index, cp.size, &path, &cp.root).map_err(|e| e.to_string())
 }

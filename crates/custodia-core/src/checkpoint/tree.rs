@@ -36,6 +36,11 @@ impl Tree {
         self.levels[0].len() as u64
     }
 
+    /// The hash of leaf `index`.
+    pub(crate) fn leaf(&self, index: u64) -> Option<Hash> {
+        self.levels[0].get(usize::try_from(index).ok()?).copied()
+    }
+
     /// The RFC 6962 root; the empty tree hashes the empty string.
     pub(crate) fn root(&self) -> Hash {
         match self.levels.last().and_then(|l| l.first()) {
