@@ -50,11 +50,8 @@ impl Vault {
         })?;
         let hits: Vec<Hit> = rows.collect::<rusqlite::Result<_>>()?;
         drop(stmt);
-        let shown: BTreeSet<&str> = hits
-            .iter()
-            .filter(|h| h.kind == "transcript" || h.kind == "summary")
-            .map(|h| h.record.as_str())
-            .collect();
+        let shown: BTreeSet<&str> =
+            hits.iter().filter(|h| h.kind == "transcript" || h.kind == "summary").map(|h| h.record.as_str()).collect();
         if !shown.is_empty() {
             let tx = self.conn.transaction()?;
             for interview in shown {
