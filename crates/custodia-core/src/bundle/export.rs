@@ -140,6 +140,36 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// One read transaction over everything an export reads before it streams: the plan, records and custody
+/// events are read from one state of the vault, and the thousands of lookups of a large export (several
+/// per item) do not each take and release the database's locks. Ended before the bundle is written; the
+/// export's own writes come later, in their own transaction.
+struct ReadTransaction<'a> {
+    conn: &'a rusqlite::Connection,
+    open: bool,
+}
+
+impl<'a> ReadTransaction<'a> {
+    fn begin(conn: &'a rusqlite::Connection) -> Result<Self> {
+        conn.execute_batch("BEGIN DEFERRED")?;
+        Ok(ReadTransaction { conn, open: true })
+    }
+
+    fn end(mut self) -> Result<()> {
+        self.open = false;
+        Ok(self.conn.execute_batch("COMMIT")?)
+    }
+}
+
+impl Drop for ReadTransaction<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // Nothing was written inside it: ending it is all that is left to do.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
 /// Resolved recipients: their keys, and who they are when the address book knows them.
 struct Sealing {
     keys: Vec<x25519::Recipient>,
@@ -158,6 +188,7 @@ impl Vault {
             return Err(VaultError::OutputExists(request.output.clone()).into());
         }
         self.refuse_bundle_inside_vault(&request.output)?;
+        let snapshot = ReadTransaction::begin(&self.conn)?;
         let sealing = match &request.protection {
             Protection::Recipients(list) => Some(self.resolve_recipients(list, &request.selection)?),
             Protection::Passphrase(p) => {
@@ -276,6 +307,7 @@ impl Vault {
             (Protection::Passphrase(p), None) => age::Encryptor::with_user_passphrase(p.clone()),
             (Protection::Recipients(_), None) => return Err(BundleError::NoRecipient.into()),
         };
+        snapshot.end()?;
         let (tmp, file) = temp_beside(&request.output)?;
         let written = self.stream(&name, &entries, plan.item_bytes, encryptor, file, progress);
         let (sha256, size) = match written.and_then(|done| {

@@ -227,8 +227,10 @@ impl Vault {
     /// One item by id (as typed: case and look-alike letters do not matter).
     pub fn item(&self, id: &str) -> Result<Item> {
         let id = ids::normalize(id);
+        // Cached: an export of thousands of items looks each one up while planning.
         self.conn
-            .query_row(&format!("{SELECT_ITEM} WHERE id = ?1"), [&id], row_to_item)
+            .prepare_cached(&format!("{SELECT_ITEM} WHERE id = ?1"))?
+            .query_row([&id], row_to_item)
             .optional()?
             .ok_or_else(|| VaultError::ItemNotFound(id).into())
     }
