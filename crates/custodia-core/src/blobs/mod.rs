@@ -18,6 +18,8 @@ use std::iter;
 use std::path::{Path, PathBuf};
 
 const CHUNK: usize = 1 << 20;
+/// The largest read buffer of a stored copy being decrypted.
+const READ_BUFFER: usize = 256 << 10;
 
 /// Errors of the content store, in the user's terms.
 #[derive(Debug, thiserror::Error)]
@@ -158,9 +160,10 @@ impl BlobStore {
             Err(e) => return Err(BlobError::Io { op: "open", path, source: e }),
         };
         // A small stored copy needs no more buffer than its own size: an export opens several ahead, and
-        // for thousands of photos a 1 MiB buffer each was most of what the reading cost.
-        let len = file.metadata().map(|m| m.len()).unwrap_or(CHUNK as u64);
-        let capacity = len.clamp(8 << 10, CHUNK as u64) as usize;
+        // for thousands of photos a 1 MiB buffer each was most of what the reading cost. A large one is
+        // read in 256 KiB steps: age reads 64 KiB chunks, and the kernel reads ahead of both.
+        let len = file.metadata().map(|m| m.len()).unwrap_or(READ_BUFFER as u64);
+        let capacity = len.clamp(8 << 10, READ_BUFFER as u64) as usize;
         let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(capacity, file))
             .map_err(|e| BlobError::Decrypt(e.to_string()))?;
         decryptor
