@@ -1,13 +1,16 @@
 import { describe, expect, onTestFinished, test } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { startApp } from "./app";
-import { item, tableOf } from "./shell";
+import { item, streamList, tableOf } from "./shell";
+import type { Channel } from "@tauri-apps/api/core";
+import type { ItemChunk } from "../src/lib/bindings";
 import type { ItemDetail } from "../src/lib/bindings";
 
+// Newest acquisition first, as the shell sends the list.
 const three = [
-  item({ id: "E-00000-00001", name: "oldest.jpg", media_type: "image/jpeg", added_at: "2026-11-01T08:00:00Z", size: 900 }),
-  item({ id: "E-00000-00002", name: "Witness statement.pdf", media_type: "application/pdf", added_at: "2026-11-02T08:00:00Z", size: 50 }),
   item({ id: "E-00000-00003", name: "newest.m4a", added_at: "2026-11-03T08:00:00Z", size: 5000, description: "Recorded in Goma" }),
+  item({ id: "E-00000-00002", name: "Witness statement.pdf", media_type: "application/pdf", added_at: "2026-11-02T08:00:00Z", size: 50 }),
+  item({ id: "E-00000-00001", name: "oldest.jpg", media_type: "image/jpeg", added_at: "2026-11-01T08:00:00Z", size: 900 }),
 ];
 
 const detailOf = (id: string): ItemDetail => {
@@ -37,6 +40,25 @@ describe("the evidence screen", () => {
     await startApp({ list_items: () => tableOf(three) });
     await waitFor(() => expect(shownIds()).toEqual(["E-00000-00003", "E-00000-00002", "E-00000-00001"]));
     expect(screen.getByTestId("item-count").textContent?.trim()).toBe("3 items");
+  });
+
+  test("the newest rows show as soon as they arrive, and the count waits for the whole list", async () => {
+    let channel: Channel<ItemChunk> | null = null;
+    await startApp({
+      list_items: (a) => {
+        channel = a.onChunk as Channel<ItemChunk>;
+        streamList(tableOf(three.slice(0, 2)), { onChunk: { onmessage: (c: ItemChunk) => channel!.onmessage({ ...c, done: false }) } }, 2);
+        return 3;
+      },
+    });
+    await waitFor(() => expect(shownIds()).toEqual(["E-00000-00003", "E-00000-00002"]));
+    const count = screen.getByTestId("item-count");
+    expect(count.textContent?.trim()).toBe("Newest first; the rest of the list is still loading…");
+    expect(count.getAttribute("data-complete")).toBe("false");
+    streamList(tableOf(three.slice(2)), { onChunk: channel }, 2);
+    await waitFor(() => expect(count.textContent?.trim()).toBe("3 items"));
+    expect(count.getAttribute("data-complete")).toBe("true");
+    expect(shownIds()).toEqual(["E-00000-00003", "E-00000-00002", "E-00000-00001"]);
   });
 
   test("search narrows the list and the count; order follows the chosen sort", async () => {

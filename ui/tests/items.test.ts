@@ -1,12 +1,22 @@
 import { describe, expect, test } from "vitest";
-import { buildIndex, filterRows, mediaKind, normalise, sortedOrder, updateDescription } from "../src/lib/items";
+import {
+  appendChunk,
+  buildIndex,
+  emptyIndex,
+  filterRows,
+  mediaKind,
+  normalise,
+  sortedOrder,
+  updateDescription,
+} from "../src/lib/items";
+import type { ItemChunk } from "../src/lib/bindings";
 import { item, tableOf } from "./shell";
 
+// Newest acquisition first, as the shell sends the list.
 const small = () =>
   buildIndex(
     tableOf([
       item({ id: "E-00000-00003", name: "Témoignage Nour.m4a", size: 300, added_at: "2026-11-03T08:00:00Z" }),
-      item({ id: "E-00000-00001", name: "photo 10.jpg", size: 100, added_at: "2026-11-01T08:00:00Z" }),
       item({
         id: "E-00000-00002",
         name: "photo 9.jpg",
@@ -14,6 +24,7 @@ const small = () =>
         added_at: "2026-11-02T08:00:00Z",
         description: "مُحَمَّد at the checkpoint",
       }),
+      item({ id: "E-00000-00001", name: "photo 10.jpg", size: 100, added_at: "2026-11-01T08:00:00Z" }),
     ]),
   );
 
@@ -60,7 +71,8 @@ describe("the evidence list", () => {
         description: i % 5000 === 0 ? "Déposition écrite" : "",
       }),
     );
-    const index = buildIndex(tableOf(list));
+    // Newest first, as the shell sends it.
+    const index = buildIndex(tableOf(list.reverse()));
     expect(index.search.length).toBe(count);
 
     const newest = sortedOrder(index, "added-desc", "en");
@@ -81,6 +93,39 @@ describe("the evidence list", () => {
     const bySize = sortedOrder(index, "size-asc", "en");
     const outOfOrder = bySize.findIndex((row, i) => i > 0 && index.table.sizes[bySize[i - 1]] > index.table.sizes[row]);
     expect(outOfOrder, "rows sorted by size").toBe(-1);
+  });
+
+  test("chunks as the shell streams them add up to the same list, each row with its media type", () => {
+    const chunk = (rows: Array<[string, string, string]>, done: boolean): ItemChunk => {
+      const names = [...new Set(rows.map(([, , type]) => type))];
+      return {
+        ids: rows.map(([id]) => id),
+        names: rows.map(([, name]) => name),
+        sizes: rows.map(() => 10),
+        media_type_names: names,
+        media_types: rows.map(([, , type]) => names.indexOf(type)),
+        added_at: rows.map(() => "2026-11-01T08:00:00Z"),
+        descriptions: rows.map(() => ""),
+        done,
+      };
+    };
+    const index = emptyIndex();
+    appendChunk(index, chunk([["E-00000-00003", "Témoin.m4a", "audio/mp4"], ["E-00000-00002", "a.jpg", "image/jpeg"]], false));
+    expect(ids(index, sortedOrder(index, "added-asc", "en"))).toEqual(["E-00000-00002", "E-00000-00003"]);
+    appendChunk(index, chunk([["E-00000-00001", "b.jpg", "image/jpeg"]], true));
+    expect(index.table.media_types).toEqual(["audio/mp4", "image/jpeg", "image/jpeg"]);
+    expect(index.search).toEqual(buildIndex(index.table).search);
+    expect(ids(index, sortedOrder(index, "added-asc", "en")), "orders cached before a chunk are not reused").toEqual([
+      "E-00000-00001",
+      "E-00000-00002",
+      "E-00000-00003",
+    ]);
+    expect(ids(index, filterRows(index.search, sortedOrder(index, "added-desc", "en"), "temoin"))).toEqual(["E-00000-00003"]);
+  });
+
+  test("plain ASCII text is only lower-cased; other text loses its marks too", () => {
+    expect(normalise("IMG_0042.JPG E-7F3KQ")).toBe("img_0042.jpg e-7f3kq");
+    expect(normalise("Déposition")).toBe("deposition");
   });
 
   test("media types become plain kinds", () => {

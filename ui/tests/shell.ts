@@ -2,7 +2,9 @@
 // any answer, records calls, and can send the shell's events.
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
-import type { FindingDto, ItemDto, ItemTable, PersonDto } from "../src/lib/bindings";
+import type { Channel } from "@tauri-apps/api/core";
+import type { FindingDto, ItemChunk, ItemDto, PersonDto } from "../src/lib/bindings";
+import type { ItemTable } from "../src/lib/items";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -35,6 +37,7 @@ export function item(overrides: Partial<ItemDto> = {}): ItemDto {
   };
 }
 
+/** The list as the page keeps it; `list` is in the shell's order, newest acquisition first. */
 export function tableOf(list: ItemDto[]): ItemTable {
   return {
     ids: list.map((i) => i.id),
@@ -42,9 +45,29 @@ export function tableOf(list: ItemDto[]): ItemTable {
     sizes: list.map((i) => i.size),
     media_types: list.map((i) => i.media_type),
     added_at: list.map((i) => i.added_at),
-    added_by: list.map((i) => i.added_by),
     descriptions: list.map((i) => i.description),
   };
+}
+
+/** A `list_items` answer as the shell gives it: the rows in chunks through the channel, then the count. */
+export function streamList(table: ItemTable, args: Record<string, unknown>, chunkRows = 2): number {
+  const channel = args.onChunk as Channel<ItemChunk>;
+  const count = table.ids.length;
+  for (let start = 0; start === 0 || start < count; start += chunkRows) {
+    const end = Math.min(count, start + chunkRows);
+    const types = [...new Set(table.media_types.slice(start, end))];
+    channel.onmessage({
+      ids: table.ids.slice(start, end),
+      names: table.names.slice(start, end),
+      sizes: table.sizes.slice(start, end),
+      media_type_names: types,
+      media_types: table.media_types.slice(start, end).map((m) => types.indexOf(m)),
+      added_at: table.added_at.slice(start, end),
+      descriptions: table.descriptions.slice(start, end),
+      done: end >= count,
+    });
+  }
+  return count;
 }
 
 export function person(overrides: Partial<PersonDto> = {}): PersonDto {
@@ -132,7 +155,8 @@ const defaults: Record<string, Handler> = {
   }),
 };
 
-/** Installs the fake shell; a handler that throws a ShellError answers with that error. */
+/** Installs the fake shell (a `list_items` handler answers with a table, streamed in chunks of two); a
+ * handler that throws a ShellError answers with that error. */
 export function fakeShell(overrides: Record<string, Handler> = {}): FakeShell {
   const handlers = { ...defaults, ...overrides };
   const calls: FakeShell["calls"] = [];
@@ -143,7 +167,12 @@ export function fakeShell(overrides: Record<string, Handler> = {}): FakeShell {
       const handler = handlers[cmd];
       if (!handler) throw new Error(`the fake shell has no answer for ${cmd}`);
       try {
-        return handler(args);
+        const answer = handler(args);
+        // A list handler answers with the table; the shell streams it through the page's channel.
+        if (cmd === "list_items" && answer !== null && typeof answer === "object" && "ids" in answer) {
+          return streamList(answer as ItemTable, args);
+        }
+        return answer;
       } catch (e) {
         if (e instanceof ShellError) {
           throw e.findings ? { code: e.code, message: e.message, findings: e.findings } : { code: e.code, message: e.message };

@@ -46,6 +46,7 @@ pub use records::consent::{
 pub use records::import::{ImportError, Imported};
 pub use records::incidents::{Incident, IncidentInput, IncidentKind};
 pub use records::interviews::{Interview, InterviewEdit, InterviewInput, InterviewStatus, InterviewText};
+pub use records::item_list::ItemSummary;
 pub use records::items::{AddOptions, Added, Extracted, Item, ItemEdit};
 pub use records::person_edits::PersonEdit;
 pub use records::persons::{Identity, Person, PersonAdded, PersonInput, Sex};

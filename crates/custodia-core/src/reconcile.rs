@@ -2,7 +2,6 @@
 //! references (a crash between the rename and the commit), are moved to `quarantine/<time>/` and reported.
 //! Nothing is ever deleted here: a reviewer decides what quarantined files are.
 
-use crate::blobs::BlobStore;
 use crate::error::Result;
 use crate::fsutil;
 use crate::vault::{io_error, KEYSLOTS_FILE};
@@ -57,12 +56,80 @@ impl Quarantine<'_> {
     }
 }
 
-pub(crate) fn run(root: &Path, conn: &Connection, blobs: &BlobStore) -> Result<Reconciliation> {
+/// A folder's entries with their types, or `None` when the folder does not exist (reconcile creates it).
+type Entries = Option<Vec<(PathBuf, fs::FileType)>>;
+
+/// What `tmp/` and `blobs/` held when the vault was opened. Reading it writes nothing and needs no key,
+/// so `Vault::open` starts it before the key derivation and it costs the unlock nothing on a second core
+/// (at 100k items it is most of reconcile's time). The vault folder is locked before it starts, so the
+/// listing is still true when the sweep uses it.
+#[derive(Debug)]
+pub(crate) struct Listing {
+    tmp: Entries,
+    /// Each entry of `blobs/`, with the entries of those that are shard folders.
+    blobs: Option<Vec<(PathBuf, fs::FileType, Entries)>>,
+}
+
+impl Listing {
+    pub(crate) fn read(root: &Path) -> Result<Listing> {
+        let tmp = list(&root.join(TMP_DIR))?;
+        let blobs = match list(&root.join(BLOBS_DIR))? {
+            None => None,
+            Some(entries) => {
+                let mut shards = Vec::with_capacity(entries.len());
+                for (path, file_type) in entries {
+                    let inside = if file_type.is_dir() { list(&path)? } else { None };
+                    shards.push((path, file_type, inside));
+                }
+                Some(shards)
+            }
+        };
+        Ok(Listing { tmp, blobs })
+    }
+}
+
+/// A listing being read on a helper thread, or already read when no thread could be started.
+#[derive(Debug)]
+pub(crate) enum PendingListing {
+    Running(std::thread::JoinHandle<Result<Listing>>),
+    Ready(Box<Result<Listing>>),
+}
+
+impl PendingListing {
+    /// Starts reading the listing of the (already locked) vault folder `root` on a helper thread.
+    pub(crate) fn start(root: &Path) -> PendingListing {
+        let owned = root.to_path_buf();
+        match std::thread::Builder::new().name("reconcile-listing".into()).spawn(move || Listing::read(&owned)) {
+            Ok(handle) => PendingListing::Running(handle),
+            Err(_) => PendingListing::Ready(Box::new(Listing::read(root))),
+        }
+    }
+
+    /// The listing; read again here if the helper thread died.
+    fn wait(self, root: &Path) -> Result<Listing> {
+        match self {
+            PendingListing::Running(handle) => handle.join().unwrap_or_else(|_| Listing::read(root)),
+            PendingListing::Ready(listing) => *listing,
+        }
+    }
+}
+
+/// Sweeps what `listing` found: staging leftovers and blob files no database row names go to quarantine.
+/// Runs inside `Vault::open`, before the vault is handed to anyone, so nothing can use a leftover.
+pub(crate) fn run(root: &Path, conn: &Connection, listing: PendingListing) -> Result<Reconciliation> {
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ").to_string();
     let mut q = Quarantine { root, relative: Path::new("quarantine").join(stamp), created: false };
     let mut found = Reconciliation::default();
 
-    for (path, _) in read_dir(&blobs.tmp_dir())? {
+    // Read while the listing may still be running on the other core.
+    let referenced: HashSet<String> = {
+        let mut stmt = conn.prepare("SELECT name FROM blobs")?;
+        let names = stmt.query_map([], |r| r.get(0))?;
+        names.collect::<std::result::Result<_, _>>()?
+    };
+    let listing = listing.wait(root)?;
+
+    for (path, _) in existing(root, TMP_DIR, listing.tmp)? {
         found.tmp_leftovers.push(q.take(&path, "tmp")?);
     }
     let stale_slots = root.join(format!("{KEYSLOTS_FILE}.new"));
@@ -70,19 +137,21 @@ pub(crate) fn run(root: &Path, conn: &Connection, blobs: &BlobStore) -> Result<R
         found.other_files.push(q.take(&stale_slots, "other")?);
     }
 
-    let referenced: HashSet<String> = {
-        let mut stmt = conn.prepare("SELECT name FROM blobs")?;
-        let names = stmt.query_map([], |r| r.get(0))?;
-        names.collect::<std::result::Result<_, _>>()?
-    };
     // File types come from the directory listing itself: no stat per blob, which matters at 100k items.
-    for (shard_path, shard_type) in read_dir(&blobs.blobs_dir())? {
+    let shards = match listing.blobs {
+        Some(shards) => shards,
+        None => {
+            create(&root.join(BLOBS_DIR))?;
+            Vec::new()
+        }
+    };
+    for (shard_path, shard_type, inside) in shards {
         if !shard_type.is_dir() {
             found.other_files.push(q.take(&shard_path, "other")?);
             continue;
         }
         let shard = file_name(&shard_path);
-        for (path, file_type) in read_dir(&shard_path)? {
+        for (path, file_type) in inside.unwrap_or_default() {
             let name = file_name(&path);
             if !(file_type.is_file() && referenced.contains(&name) && name.starts_with(&shard)) {
                 found.unreferenced_blobs.push(q.take(&path, "blobs")?);
@@ -95,12 +164,31 @@ pub(crate) fn run(root: &Path, conn: &Connection, blobs: &BlobStore) -> Result<R
     Ok(found)
 }
 
+const TMP_DIR: &str = "tmp";
+const BLOBS_DIR: &str = "blobs";
+
+/// The entries listed for `root/name`, creating the folder when it was missing.
+fn existing(root: &Path, name: &str, entries: Entries) -> Result<Vec<(PathBuf, fs::FileType)>> {
+    match entries {
+        Some(entries) => Ok(entries),
+        None => {
+            create(&root.join(name))?;
+            Ok(Vec::new())
+        }
+    }
+}
+
+fn create(dir: &Path) -> Result<()> {
+    fsutil::create_dir_durable(dir).map_err(io_error("create", dir))?;
+    Ok(())
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-/// The entries of `dir` with their types (symlinks are not followed); creates `dir` when missing.
-fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, fs::FileType)>> {
+/// The entries of `dir` with their types (symlinks are not followed); `None` when `dir` does not exist.
+fn list(dir: &Path) -> Result<Entries> {
     match fs::read_dir(dir) {
         Ok(entries) => {
             let mut found = Vec::new();
@@ -109,12 +197,9 @@ fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, fs::FileType)>> {
                 let file_type = entry.file_type().map_err(io_error("list", dir))?;
                 found.push((entry.path(), file_type));
             }
-            Ok(found)
+            Ok(Some(found))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            fsutil::create_dir_durable(dir).map_err(io_error("create", dir))?;
-            Ok(Vec::new())
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io_error("list", dir)(e).into()),
     }
 }

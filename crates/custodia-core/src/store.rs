@@ -36,7 +36,12 @@ impl StoreError {
 const CIPHER_PAGE_SIZE: u32 = 8192;
 
 /// Each entry upgrades the schema by one version; entries are never edited once released.
-const MIGRATIONS: &[&str] = &[include_str!("store/v1.sql"), include_str!("store/v2.sql"), include_str!("store/v3.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("store/v1.sql"),
+    include_str!("store/v2.sql"),
+    include_str!("store/v3.sql"),
+    include_str!("store/v4.sql"),
+];
 
 /// Opens (or, with `create`, creates) the database at `path` with the raw 256-bit `key`.
 pub(crate) fn open(path: &Path, key: &SecretBox<[u8; 32]>, create: bool) -> Result<Connection, StoreError> {

@@ -119,6 +119,7 @@ impl Vault {
             fsutil::create_dir_durable(&dir).map_err(io_error("create", &dir))?;
         }
         let lock = lock(root)?;
+        let listing = reconcile::PendingListing::Ready(Box::new(reconcile::Listing::read(root)));
         let mut conn = store::open(&root.join(DATABASE_FILE), &master.derive(Purpose::Database, &vault_id), true)?;
         let identity = age::x25519::Identity::generate();
         let signing_key = {
@@ -145,30 +146,38 @@ impl Vault {
         tx.commit()?;
         // keyslots.json is written last: its presence marks a complete vault.
         slots.save(&root.join(KEYSLOTS_FILE))?;
-        Self::assemble(root, conn, slots, master, slot_id, session, lock)
+        Self::assemble(root, conn, slots, master, slot_id, session, lock, listing)
     }
 
     /// Opens the vault in `root`. A wrong secret returns an error and leaves every file untouched.
     pub fn open(root: &Path, unlock: &Unlock, session: Session) -> Result<Vault> {
-        let (lock, slots, master, slot_id) = Self::unlock_files(root, unlock)?;
+        let lock = Self::lock_folder(root)?;
+        // Reconcile's listing of the content folders reads only names and writes nothing, so it runs on
+        // another core during the key derivation; the sweep that uses it still runs before `open` returns.
+        let listing = reconcile::PendingListing::start(root);
+        let (slots, master, slot_id) = Self::unwrap_master(root, unlock)?;
         let conn = store::open(&root.join(DATABASE_FILE), &master.derive(Purpose::Database, slots.vault_id()), false)?;
-        Self::assemble(root, conn, slots, master, slot_id, session, lock)
+        Self::assemble(root, conn, slots, master, slot_id, session, lock, listing)
     }
 
-    fn unlock_files(root: &Path, unlock: &Unlock) -> Result<(File, KeySlots, MasterKey, String)> {
-        let slots_path = root.join(KEYSLOTS_FILE);
-        if !root.is_dir() || !slots_path.exists() && !root.join(DATABASE_FILE).exists() {
+    /// Checks that `root` is a vault and takes its lock, writing nothing.
+    fn lock_folder(root: &Path) -> Result<File> {
+        if !root.is_dir() || !root.join(KEYSLOTS_FILE).exists() && !root.join(DATABASE_FILE).exists() {
             return Err(VaultError::NotAVault(root.into()).into());
         }
-        let lock = lock(root)?;
-        let slots = KeySlots::load(&slots_path)?;
+        lock(root)
+    }
+
+    fn unwrap_master(root: &Path, unlock: &Unlock) -> Result<(KeySlots, MasterKey, String)> {
+        let slots = KeySlots::load(&root.join(KEYSLOTS_FILE))?;
         let (master, slot_id) = match unlock {
             Unlock::Passphrase(p) => slots.unlock_with_passphrase(p)?,
             Unlock::Recovery(k) => slots.unlock_with_recovery(k)?,
         };
-        Ok((lock, slots, master, slot_id))
+        Ok((slots, master, slot_id))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn assemble(
         root: &Path,
         conn: Connection,
@@ -177,6 +186,7 @@ impl Vault {
         opened_with: String,
         session: Session,
         lock: File,
+        listing: reconcile::PendingListing,
     ) -> Result<Vault> {
         if meta(&conn, "vault_id")? != slots.vault_id() {
             return Err(VaultError::MismatchedFiles.into());
@@ -184,7 +194,7 @@ impl Vault {
         let identity: age::x25519::Identity =
             meta(&conn, "blob_identity")?.parse().map_err(|_| VaultError::MismatchedFiles)?;
         let blobs = BlobStore::new(root, master.derive(Purpose::BlobNames, slots.vault_id()), identity);
-        let reconciliation = reconcile::run(root, &conn, &blobs)?;
+        let reconciliation = reconcile::run(root, &conn, listing)?;
         let mut vault = Vault {
             root: root.to_path_buf(),
             conn,
@@ -222,7 +232,8 @@ impl Vault {
     /// Opens the decrypted database for forensic inspection with SQL, without the vault's own checks or
     /// events. For examiners and tests; the vault's files are otherwise left as they are.
     pub fn open_raw_database(root: &Path, unlock: &Unlock) -> Result<Connection> {
-        let (_lock, slots, master, _) = Self::unlock_files(root, unlock)?;
+        let _lock = Self::lock_folder(root)?;
+        let (slots, master, _) = Self::unwrap_master(root, unlock)?;
         Ok(store::open(&root.join(DATABASE_FILE), &master.derive(Purpose::Database, slots.vault_id()), false)?)
     }
 

@@ -2,21 +2,65 @@
 
 use super::blocking;
 use crate::dialogs;
-use crate::ipc::{IpcError, ItemDetail, ItemDto, ItemEditDto, ItemTable, PreviewDto, SavedCopy};
+use crate::ipc::{IpcError, ItemChunk, ItemDetail, ItemDto, ItemEditDto, PreviewDto, SavedCopy};
 use crate::jobs;
 use crate::state::AppState;
 use base64::Engine;
-use custodia_core::ItemEdit;
+use custodia_core::{Flow, ItemEdit, Vault};
+use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 /// Images up to this size are previewed in memory; larger ones are saved as copies instead.
 const PREVIEW_MAX_BYTES: u64 = 25 << 20;
 const PREVIEWABLE: [&str; 5] = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff"];
 
+/// Rows in the first chunk: a screen of the list and some to scroll, sent before the rest is read.
+pub(crate) const FIRST_CHUNK_ROWS: usize = 100;
+/// Rows in each later chunk: large enough that per-message costs vanish, small enough that the page
+/// parses one while the shell reads the next.
+pub(crate) const CHUNK_ROWS: usize = 10_000;
+
+/// Streams the whole evidence list, newest first, through `on_chunk`; the last chunk says `done`.
+/// Returns how many items were sent.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_items(app: AppHandle) -> Result<ItemTable, IpcError> {
-    blocking(app, |state| state.with_vault(|vault| Ok(ItemTable::from_items(vault.items()?)))).await
+pub async fn list_items(app: AppHandle, on_chunk: Channel<ItemChunk>) -> Result<u32, IpcError> {
+    blocking(app, move |state| {
+        state.with_vault(|vault| {
+            stream_items(vault, [FIRST_CHUNK_ROWS, CHUNK_ROWS], |chunk| on_chunk.send(chunk).is_ok())
+        })
+    })
+    .await
+}
+
+/// Reads the list once, cutting it into chunks of `[first, then]` rows for `send`, which answers false
+/// when the page is gone (the reading stops there).
+pub(crate) fn stream_items(
+    vault: &Vault,
+    [first, then]: [usize; 2],
+    mut send: impl FnMut(ItemChunk) -> bool,
+) -> custodia_core::Result<u32> {
+    let mut chunk = ItemChunk::default();
+    let mut limit = first;
+    let mut count = 0u32;
+    let mut open = true;
+    vault.for_each_item_summary(|item| {
+        chunk.push(item);
+        count += 1;
+        if chunk.len() >= limit {
+            open = send(std::mem::take(&mut chunk));
+            limit = then;
+        }
+        if open {
+            Flow::Continue
+        } else {
+            Flow::Cancel
+        }
+    })?;
+    if open {
+        send(ItemChunk { done: true, ..chunk });
+    }
+    Ok(count)
 }
 
 #[tauri::command]

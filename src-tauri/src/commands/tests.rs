@@ -356,3 +356,73 @@ fn an_ordinary_error_crosses_as_code_and_message_only() {
         Some(vec!["code".into(), "message".into()])
     );
 }
+
+#[test]
+fn the_evidence_list_streams_newest_first_in_chunks_ending_with_done() {
+    let tv = TempVault::new("list-chunks");
+    let sources = tv.dir().join("sources");
+    std::fs::create_dir_all(&sources).expect("sources folder");
+    let mut ids = Vec::new();
+    tv.state
+        .with_vault(|vault| {
+            for n in 0..6 {
+                let path = sources.join(if n % 2 == 0 { format!("photo{n}.jpg") } else { format!("note{n}.txt") });
+                let bytes: Vec<u8> =
+                    if n % 2 == 0 { [&b"\xff\xd8\xff\xe0"[..], &[n]].concat() } else { format!("note {n}").into() };
+                std::fs::write(&path, bytes).expect("source");
+                let options = custodia_core::AddOptions::default();
+                ids.push(vault.add_file(&path, &options, &mut |_| custodia_core::Flow::Continue)?.item.id);
+            }
+            Ok(())
+        })
+        .expect("add");
+    let mut chunks = Vec::new();
+    let count = tv
+        .state
+        .with_vault(|vault| {
+            super::items::stream_items(vault, [2, 3], |chunk| {
+                chunks.push(chunk);
+                true
+            })
+        })
+        .expect("list");
+    assert_eq!(count, 6);
+    let sizes: Vec<(usize, bool)> = chunks.iter().map(|c| (c.len(), c.done)).collect();
+    assert_eq!(sizes, [(2, false), (3, false), (1, true)], "a small first chunk, then full ones, the last marked done");
+    let listed: Vec<&String> = chunks.iter().flat_map(|c| &c.ids).collect();
+    let newest_first: Vec<&String> = ids.iter().rev().collect();
+    assert_eq!(listed, newest_first);
+    for chunk in &chunks {
+        let types: Vec<&str> = chunk.media_types.iter().map(|&k| chunk.media_type_names[k as usize].as_str()).collect();
+        let expected: Vec<&str> =
+            chunk.names.iter().map(|n| if n.ends_with(".jpg") { "image/jpeg" } else { "text/plain" }).collect();
+        assert_eq!(types, expected, "each row's media type through the chunk's list of names");
+        assert!(chunk.media_type_names.len() <= 2, "each media type is sent once per chunk");
+    }
+
+    let mut sent = 0;
+    let count = tv.state.with_vault(|vault| {
+        super::items::stream_items(vault, [2, 3], |_| {
+            sent += 1;
+            false
+        })
+    });
+    assert_eq!(sent, 1, "a page that is gone stops the listing: {count:?}");
+}
+
+#[test]
+fn an_empty_vault_sends_one_empty_done_chunk() {
+    let tv = TempVault::new("list-empty");
+    let mut chunks = Vec::new();
+    let count = tv
+        .state
+        .with_vault(|vault| {
+            super::items::stream_items(vault, [2, 3], |chunk| {
+                chunks.push(chunk);
+                true
+            })
+        })
+        .expect("list");
+    assert_eq!(count, 0);
+    assert_eq!(chunks, [crate::ipc::ItemChunk { done: true, ..Default::default() }]);
+}

@@ -4,32 +4,46 @@ use super::EventDto;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-/// The whole document list in columns: compact enough to send 100k rows at once, so the page can sort
-/// and filter without asking again.
-#[derive(Debug, Clone, Default, Serialize, Type)]
-pub struct ItemTable {
+/// A run of consecutive rows of the evidence list, newest acquisition first, in columns (one array per
+/// field rather than an object per row, and each media type sent once per chunk), so 100k rows cross IPC
+/// as a few megabytes the page can parse while the next chunk is read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Type)]
+pub struct ItemChunk {
     pub ids: Vec<String>,
     pub names: Vec<String>,
     pub sizes: Vec<f64>,
-    pub media_types: Vec<String>,
+    /// The media types used in this chunk; `media_types` holds each row's position in this list.
+    pub media_type_names: Vec<String>,
+    pub media_types: Vec<u32>,
     pub added_at: Vec<String>,
-    pub added_by: Vec<String>,
     pub descriptions: Vec<String>,
+    /// True on the last chunk: the page has the whole list.
+    pub done: bool,
 }
 
-impl ItemTable {
-    pub fn from_items(items: Vec<custodia_core::Item>) -> Self {
-        let mut t = ItemTable::default();
-        for item in items {
-            t.ids.push(item.id);
-            t.names.push(item.name);
-            t.sizes.push(item.size as f64);
-            t.media_types.push(item.media_type);
-            t.added_at.push(item.added_at);
-            t.added_by.push(item.added_by);
-            t.descriptions.push(item.description);
-        }
-        t
+impl ItemChunk {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn push(&mut self, item: custodia_core::ItemSummary) {
+        let kind = match self.media_type_names.iter().position(|m| *m == item.media_type) {
+            Some(known) => known,
+            None => {
+                self.media_type_names.push(item.media_type);
+                self.media_type_names.len() - 1
+            }
+        };
+        self.ids.push(item.id);
+        self.names.push(item.name);
+        self.sizes.push(item.size as f64);
+        self.media_types.push(kind as u32);
+        self.added_at.push(item.added_at);
+        self.descriptions.push(item.description);
     }
 }
 

@@ -80,9 +80,13 @@ async saveSettings(settings: SettingsDto) : Promise<Result<SettingsDto, IpcError
     else return { status: "error", error: e  as any };
 }
 },
-async listItems() : Promise<Result<ItemTable, IpcError>> {
+/**
+ * Streams the whole evidence list, newest first, through `on_chunk`; the last chunk says `done`.
+ * Returns how many items were sent.
+ */
+async listItems(onChunk: TAURI_CHANNEL<ItemChunk>) : Promise<Result<number, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("list_items") };
+    return { status: "ok", data: await TAURI_INVOKE("list_items", { onChunk }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -912,6 +916,20 @@ trained: boolean }
  * so the page can show what stopped it.
  */
 export type IpcError = { code: string; message: string; findings?: FindingDto[] | null }
+/**
+ * A run of consecutive rows of the evidence list, newest acquisition first, in columns (one array per
+ * field rather than an object per row, and each media type sent once per chunk), so 100k rows cross IPC
+ * as a few megabytes the page can parse while the next chunk is read.
+ */
+export type ItemChunk = { ids: string[]; names: string[]; sizes: number[]; 
+/**
+ * The media types used in this chunk; `media_types` holds each row's position in this list.
+ */
+media_type_names: string[]; media_types: number[]; added_at: string[]; descriptions: string[]; 
+/**
+ * True on the last chunk: the page has the whole list.
+ */
+done: boolean }
 export type ItemDetail = { item: ItemDto; events: EventDto[]; 
 /**
  * True when the page may ask for an in-memory image preview.
@@ -919,11 +937,6 @@ export type ItemDetail = { item: ItemDto; events: EventDto[];
 previewable: boolean }
 export type ItemDto = { id: string; name: string; sha256: string; size: number; media_type: string; description: string; source: string; added_at: string; added_by: string; duplicate_of: string | null }
 export type ItemEditDto = { description: string; source: string }
-/**
- * The whole document list in columns: compact enough to send 100k rows at once, so the page can sort
- * and filter without asking again.
- */
-export type ItemTable = { ids: string[]; names: string[]; sizes: number[]; media_types: string[]; added_at: string[]; added_by: string[]; descriptions: string[] }
 export type JobFinished = { job_id: number; cancelled: boolean; added: number; failed: number }
 /**
  * Progress of one file of an add job, or of a copy being saved.

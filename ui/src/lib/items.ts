@@ -1,7 +1,17 @@
-// The evidence list as plain functions over the column table the shell sends: one normalised search
-// string per row (computed once per load), cached sort orders, and a filter that only scans those
-// strings, so filtering 100k rows stays a few milliseconds.
-import type { ItemTable } from "./bindings";
+// The evidence list as plain functions over the columns the shell streams: one normalised search
+// string per row (computed as each chunk arrives), cached sort orders, and a filter that only scans
+// those strings, so filtering 100k rows stays a few milliseconds.
+import type { ItemChunk } from "./bindings";
+
+/** The evidence list as the page keeps it, in columns; row 0 is the newest acquisition. */
+export interface ItemTable {
+  ids: string[];
+  names: string[];
+  sizes: number[];
+  media_types: string[];
+  added_at: string[];
+  descriptions: string[];
+}
 
 export const SORT_KEYS = ["added-desc", "added-asc", "name-asc", "name-desc", "size-desc", "size-asc"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -17,12 +27,15 @@ export interface ItemIndex {
 const MARKS = /\p{M}/gu;
 const TATWEEL = /\u0640/g;
 const ALEF_MAKSURA = /\u0649/g;
+const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * Case- and accent-insensitive form of `text`: "Témoignage" and "temoignage" match, and so do Arabic
  * words written with or without short vowels, hamza seats or tatweel.
  */
 export function normalise(text: string): string {
+  // Plain ASCII (most file names and ids) has no marks to strip: lower case is the whole work.
+  if (ASCII.test(text)) return text.toLowerCase();
   return text
     .toLowerCase()
     .normalize("NFD")
@@ -43,6 +56,25 @@ export function buildIndex(table: ItemTable): ItemIndex {
   return { table, search, orders: new Map() };
 }
 
+export function emptyIndex(): ItemIndex {
+  return buildIndex({ ids: [], names: [], sizes: [], media_types: [], added_at: [], descriptions: [] });
+}
+
+/** Adds a chunk's rows after those already in `index`, with their search text. */
+export function appendChunk(index: ItemIndex, chunk: ItemChunk): void {
+  const { table, search } = index;
+  for (let k = 0; k < chunk.ids.length; k++) {
+    table.ids.push(chunk.ids[k]);
+    table.names.push(chunk.names[k]);
+    table.sizes.push(chunk.sizes[k]);
+    table.media_types.push(chunk.media_type_names[chunk.media_types[k]] ?? "");
+    table.added_at.push(chunk.added_at[k]);
+    table.descriptions.push(chunk.descriptions[k]);
+    search.push(searchText(table, table.ids.length - 1));
+  }
+  index.orders.clear();
+}
+
 /** Records a saved description in the loaded table, so the list and its search see it at once. */
 export function updateDescription(index: ItemIndex, id: string, description: string): boolean {
   const row = index.table.ids.indexOf(id);
@@ -57,11 +89,17 @@ function ascending(index: ItemIndex, family: "added" | "name" | "size", lang: st
   const cached = index.orders.get(cacheKey);
   if (cached) return cached;
   const { table } = index;
-  const order = Array.from({ length: table.ids.length }, (_, i) => i);
+  const count = table.ids.length;
   if (family === "added") {
-    // RFC 3339 UTC times sort as text; the id breaks ties so the order is stable across loads.
-    order.sort((a, b) => cmp(table.added_at[a], table.added_at[b]) || cmp(table.ids[a], table.ids[b]));
-  } else if (family === "size") {
+    // The shell sends the newest acquisition first (the custody order, which a clock set back cannot
+    // change): the oldest first is that order reversed, with no sorting at all.
+    const order = new Uint32Array(count);
+    for (let i = 0; i < count; i++) order[i] = count - 1 - i;
+    index.orders.set(cacheKey, order);
+    return order;
+  }
+  const order = Array.from({ length: count }, (_, i) => i);
+  if (family === "size") {
     order.sort((a, b) => table.sizes[a] - table.sizes[b] || cmp(table.ids[a], table.ids[b]));
   } else {
     const collator = new Intl.Collator(lang, { numeric: true, sensitivity: "base" });

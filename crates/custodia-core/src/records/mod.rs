@@ -1,12 +1,14 @@
-//! Records the vault keeps about evidence and people: evidence items (`items`), interviewees (`persons`),
-//! testimonies (`interviews`), consent (`consent`), incidents (`incidents`), CSV import of persons
-//! (`import`) and full-text search (`search`). Shared checks and the edit history live in `fields`.
+//! Records the vault keeps about evidence and people: evidence items (`items`, and `item_list` for the
+//! evidence list), interviewees (`persons`), testimonies (`interviews`), consent (`consent`), incidents
+//! (`incidents`), CSV import of persons (`import`) and full-text search (`search`). Shared checks and
+//! the edit history live in `fields`.
 
 pub mod consent;
 pub(crate) mod fields;
 pub mod import;
 pub mod incidents;
 pub mod interviews;
+pub mod item_list;
 pub mod items;
 pub mod person_edits;
 pub mod persons;

@@ -1,7 +1,7 @@
 //! The ordinary life of a vault: create, add, read back, extract, change keys, verify.
 
 use crate::common::*;
-use custodia_core::{AddOptions, Flow, KdfParams, RecoveryKey, Unlock, Vault};
+use custodia_core::{AddOptions, Flow, ItemSummary, KdfParams, RecoveryKey, Unlock, Vault};
 
 #[test]
 fn added_file_is_listed_with_its_hash_and_extracts_byte_for_byte() {
@@ -320,4 +320,44 @@ fn the_log_can_be_filtered_by_item_actor_action_and_date() {
     let (actors, actions) = vault.event_facets().expect("facets");
     assert_eq!(actors, ["Test Documenter"]);
     assert!(actions.contains(&"item.ingested".to_string()));
+}
+
+#[test]
+fn the_evidence_list_comes_newest_first_and_can_stop_early() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    let mut added = Vec::new();
+    for (name, bytes) in [("first.txt", &b"one"[..]), ("second.jpg", b"\xff\xd8\xff\xe0two"), ("third.txt", b"three")] {
+        let options = AddOptions { description: format!("about {name}"), source: "kept out of the list".into() };
+        added.push(vault.add_file(&tv.source(name, bytes), &options, &mut go).expect("add").item);
+    }
+    let mut listed = Vec::new();
+    vault
+        .for_each_item_summary(|s| {
+            listed.push(s);
+            Flow::Continue
+        })
+        .expect("list");
+    let expected: Vec<ItemSummary> = added
+        .iter()
+        .rev()
+        .map(|i| ItemSummary {
+            id: i.id.clone(),
+            name: i.name.clone(),
+            size: i.size,
+            media_type: i.media_type.clone(),
+            added_at: i.added_at.clone(),
+            description: i.description.clone(),
+        })
+        .collect();
+    assert_eq!(listed, expected, "every item, newest acquisition first, with what the list shows");
+
+    let mut seen = 0;
+    vault
+        .for_each_item_summary(|_| {
+            seen += 1;
+            Flow::Cancel
+        })
+        .expect("list");
+    assert_eq!(seen, 1, "Cancel stops the listing after the row it was given");
 }

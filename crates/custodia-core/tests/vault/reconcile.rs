@@ -31,3 +31,13 @@ fn staging_leftovers_and_unreferenced_blobs_are_quarantined_and_logged() {
     vault.close().expect("close");
     assert!(tv.open().reconciliation().is_clean(), "a second open finds nothing new");
 }
+
+#[test]
+fn missing_staging_and_content_folders_are_made_again_at_open() {
+    let tv = TestVault::new();
+    fs::remove_dir(tv.root.join("tmp")).expect("remove tmp");
+    fs::remove_dir(tv.root.join("blobs")).expect("remove blobs");
+    let vault = tv.open();
+    assert!(vault.reconciliation().is_clean(), "nothing to quarantine: {:?}", vault.reconciliation());
+    assert!(tv.root.join("tmp").is_dir() && tv.root.join("blobs").is_dir(), "both folders are back");
+}

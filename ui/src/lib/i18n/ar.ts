@@ -82,6 +82,7 @@ export const ar: Messages = {
   "evidence.empty": "لا أدلة بعد. اضغط «أضف أدلة» لإدخال صور أو تسجيلات أو مستندات.",
   "evidence.noMatch": "لا شيء يطابق هذا البحث.",
   "evidence.loading": "جارٍ تحميل القائمة…",
+  "evidence.loadingRest": "الأحدث أولًا؛ ما زال باقي القائمة قيد التحميل…",
   "evidence.chooseItem": "اختر عنصرًا من القائمة لترى تفاصيله.",
   "sort.added-desc": "الأحدث أولًا",
   "sort.added-asc": "الأقدم أولًا",

@@ -68,6 +68,7 @@ export const en = {
   "evidence.empty": "No evidence yet. Press “Add evidence” to bring in photos, recordings or documents.",
   "evidence.noMatch": "Nothing matches this search.",
   "evidence.loading": "Loading the list…",
+  "evidence.loadingRest": "Newest first; the rest of the list is still loading…",
   "evidence.chooseItem": "Choose an item in the list to see its details.",
   "sort.added-desc": "Newest first",
   "sort.added-asc": "Oldest first",

@@ -72,6 +72,7 @@ export const es: Messages = {
     "Todavía no hay pruebas. Pulse «Añadir pruebas» para traer fotos, grabaciones o documentos.",
   "evidence.noMatch": "Nada coincide con esta búsqueda.",
   "evidence.loading": "Cargando la lista…",
+  "evidence.loadingRest": "Primero los más recientes; el resto de la lista se está cargando…",
   "evidence.chooseItem": "Elija un elemento de la lista para ver sus detalles.",
   "sort.added-desc": "Más recientes primero",
   "sort.added-asc": "Más antiguos primero",

@@ -72,6 +72,7 @@ export const fr: Messages = {
     "Aucune preuve pour l’instant. Appuyez sur « Ajouter des preuves » pour importer des photos, des enregistrements ou des documents.",
   "evidence.noMatch": "Rien ne correspond à cette recherche.",
   "evidence.loading": "Chargement de la liste…",
+  "evidence.loadingRest": "Les plus récents d’abord ; la suite de la liste se charge…",
   "evidence.chooseItem": "Choisissez un élément dans la liste pour voir ses détails.",
   "sort.added-desc": "Les plus récents d’abord",
   "sort.added-asc": "Les plus anciens d’abord",
