@@ -81,6 +81,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::receiving::receiving_files,
             commands::receiving::choose_bundle_file,
             commands::receiving::choose_key_file,
+            commands::receiving::make_key,
             commands::receiving::check_bundle,
             commands::receiving::extract_bundle,
             commands::receiving::import_bundle,

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { remote } from 'webdriverio';
 
@@ -435,4 +435,33 @@ test('a lawyer without a vault opens a bundle from the unlock screen', async () 
   assert.equal(await report.getAttribute('data-ok'), 'true');
   assert.equal((await $$('receive-import')).length, 0, 'no import without an open vault');
   await shot('29-open-bundle-without-vault');
+});
+
+test('a lawyer without a key makes one: its public key and words are shown, the file is private and never overwritten', async () => {
+  // Still on the Open bundle screen outside the vault, from the test before.
+  await (await visible('receive-make-key')).click();
+  const made = await visible('made-key', 30000);
+  const publicKey = await (await $('made-key-public')).getText();
+  assert.match(publicKey, /^age1[0-9a-z]{58}$/, 'an age X25519 public key');
+  assert.ok((await (await $('made-key-words')).getText()).split(' ').length >= 8, 'fingerprint words to read out');
+  assert.equal(await (await $('receive-key-name')).getText(), 'custodia-key.txt');
+  const keyFile = join(process.env.CUSTODIA_E2E_SAVE_DIR, 'custodia-key.txt');
+  assert.ok(readFileSync(keyFile, 'utf8').includes(`# public key: ${publicKey}`), 'the file holds the key shown');
+  assert.equal(statSync(keyFile).mode & 0o777, 0o600, 'only its owner can read the key file');
+  await made.scrollIntoView();
+  await shot('30-make-a-key');
+
+  // The new key is the one chosen: the bundle, sealed to the lawyer's other key, does not open with it.
+  await checkBundle();
+  await browser.waitUntil(async () => (await (await $('receive-message')).getAttribute('data-code')) === 'bundle_wrong_key', {
+    timeout: 60000,
+    timeoutMsg: 'the bundle was not checked with the new key',
+  });
+
+  const before = readFileSync(keyFile, 'utf8');
+  await (await $('receive-make-key')).click();
+  const refused = await visible('make-key-message', 30000);
+  assert.equal(await refused.getAttribute('data-code'), 'key_file_exists', await refused.getText());
+  assert.equal(readFileSync(keyFile, 'utf8'), before, 'the existing key file is untouched');
+  await shot('31-make-a-key-never-overwrites');
 });

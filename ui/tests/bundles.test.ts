@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { startApp } from "./app";
 import { finding, item, shellEvent, ShellError, tableOf } from "./shell";
-import type { BundleReportDto, ExportPlanDto, RecipientDto } from "../src/lib/bindings";
+import type { BundleProblemDto, BundleProblemParams, BundleReportDto, ExportPlanDto, RecipientDto } from "../src/lib/bindings";
 
 const evidence = item({ id: "E-00000-00001", name: "photo.jpg" });
 
@@ -42,6 +42,7 @@ const refused = plan({
     {
       record: "T-4KX9Q",
       person: "P-7F3K",
+      reason: "withdrawn",
       message: "T-4KX9Q (interview of P-7F3K) cannot go to the ICC: consent was withdrawn.",
       finding: finding(
         { rule: "consent-scope", severity: "block", code: "consent_scope" },
@@ -103,6 +104,22 @@ describe("the export wizard", () => {
     expect(within(done).getByTestId("export-sha256").textContent).toBe("c".repeat(64));
     expect(done.textContent).toContain(exported.file_name);
     expect(shell.callsTo("export_bundle")[0].request).toMatchObject({ recipient: lawyer.id, passphrase: null });
+    expect(shell.callsTo("export_bundle")[0].title, "the save dialog's title, in the reader's language").toBe(
+      "Save the bundle",
+    );
+  });
+
+  test("a refusal without a finding is worded from its reason, not the core's English sentence", async () => {
+    const bare = plan({
+      allowed: false,
+      refusals: [
+        { record: "E-00000-00001", person: "P-7F3K", reason: "not_recorded", message: "English sentence", finding: null },
+      ],
+    });
+    await toPlan(() => bare);
+    const refusal = screen.getByTestId("plan-refusal");
+    expect(refusal.textContent).toContain("No consent is recorded.");
+    expect(refusal.textContent).not.toContain("English sentence");
   });
 
   test("the export shows its progress and Cancel stops the job", async () => {
@@ -175,8 +192,48 @@ describe("the export wizard", () => {
   });
 });
 
+function problem(code: string, params: Partial<BundleProblemParams>, message: string): BundleProblemDto {
+  const none: BundleProblemParams = {
+    manifest: null,
+    path: null,
+    line: null,
+    text: null,
+    seq: null,
+    previous: null,
+    item: null,
+    expected: null,
+    actual: null,
+    declared: null,
+    detail: null,
+    recorded_sha256: null,
+    actual_sha256: null,
+    recorded_size: null,
+    actual_size: null,
+  };
+  return { code, params: { ...none, ...params }, message };
+}
+
+const notAsCollected = problem(
+  "item_not_as_ingested",
+  {
+    item: "E-1",
+    path: "data/items/E-1/photo.jpg",
+    recorded_sha256: "a".repeat(64),
+    actual_sha256: "b".repeat(64),
+    recorded_size: 1200,
+    actual_size: 1300,
+  },
+  "data/items/E-1/photo.jpg: item E-1 is not what was collected (English)",
+);
+
 function report(overrides: Partial<BundleReportDto> = {}): BundleReportDto {
-  const check = (code: string, ok = true) => ({ check: code, ok, checked: true, summary: "", problems: [] as string[] });
+  const check = (code: string, ok = true) => ({
+    check: code,
+    ok,
+    checked: true,
+    summary: "",
+    problems: [] as BundleProblemDto[],
+  });
   return {
     ok: true,
     bundle_sha256: "e".repeat(64),
@@ -206,11 +263,11 @@ describe("the Open bundle screen", () => {
           ok: false,
           checked: true,
           summary: "",
-          problems: ["data/items/E-1/photo.jpg: item E-1 is not what was collected"],
+          problems: [notAsCollected],
         },
         { check: "expected_signer", ok: true, checked: false, summary: "", problems: [] },
       ],
-      problems: ["data/items/E-1/photo.jpg: item E-1 is not what was collected"],
+      problems: [notAsCollected.message],
     });
     const shell = await startApp({
       receiving_files: () => picked,
@@ -224,7 +281,11 @@ describe("the Open bundle screen", () => {
     const states = screen.getAllByTestId("bundle-check").map((c) => c.getAttribute("data-state"));
     expect(states).toEqual(["ok", "failed", "skipped"]);
     expect(screen.getAllByTestId("bundle-check")[1].textContent).toContain("exactly what was recorded");
-    expect(screen.getByTestId("bundle-problem").textContent).toContain("E-1");
+    const named = screen.getByTestId("bundle-problem").textContent ?? "";
+    expect(named).toContain("E-1");
+    expect(named).toContain("is not what was collected (recorded SHA-256");
+    expect(named).toContain("1,300 bytes");
+    expect(named).not.toContain("(English)");
     expect(screen.queryByTestId("receive-extract")).toBeNull();
     expect(shell.callsTo("check_bundle")[0].opener).toEqual({ passphrase: null, signer: "one two three" });
   });
@@ -268,5 +329,86 @@ describe("the Open bundle screen", () => {
     expect(message.getAttribute("data-code")).toBe("bundle_wrong_key");
     expect(message.textContent).toContain("not made for your key");
     expect(screen.queryByTestId("bundle-report")).toBeNull();
+  });
+
+  test("in French, failures are worded in French, dialogs are titled in French, and an unknown problem keeps the core's sentence", async () => {
+    const failed = report({
+      ok: false,
+      checks: [
+        {
+          check: "custody_events",
+          ok: false,
+          checked: true,
+          summary: "",
+          problems: [
+            problem("chain_broken", { seq: 9, previous: 8 }, "custody event 9 does not point at event 8 before it"),
+            problem("other", {}, "a kind of problem this page has no words for"),
+          ],
+        },
+      ],
+      problems: ["x", "y"],
+    });
+    const shell = await startApp({
+      app_status: () => ({
+        vault_exists: true,
+        unlocked: true,
+        vault_path: "/tmp/vault",
+        settings: { language: "fr", idle_lock_minutes: 15 },
+      }),
+      receiving_files: () => picked,
+      choose_bundle_file: () => picked,
+      check_bundle: () => failed,
+    });
+    await fireEvent.click(screen.getByTestId("nav-receive"));
+    await fireEvent.click(await screen.findByTestId("receive-choose-bundle"));
+    await waitFor(() => expect(shell.callsTo("choose_bundle_file")).toHaveLength(1));
+    expect(shell.callsTo("choose_bundle_file")[0].title).toBe("Ouvrir un paquet");
+    await fireEvent.click(screen.getByTestId("receive-check"));
+    await screen.findByTestId("bundle-report");
+    const [broken, unknown] = screen.getAllByTestId("bundle-problem");
+    expect(broken.textContent).toBe("L’événement de traçabilité 9 ne renvoie pas à l’événement 8 qui le précède");
+    expect(unknown.getAttribute("data-code")).toBe("other");
+    expect(unknown.textContent).toContain("a kind of problem this page has no words for");
+  });
+
+  test("Make a key… writes a new key file, shows its public key and words, and chooses it", async () => {
+    let answer: unknown = null;
+    const shell = await startApp(
+      {
+        receiving_files: () => ({ bundle: picked.bundle, identity: null }),
+        make_key: () => answer,
+      },
+      false,
+    );
+    await fireEvent.click(screen.getByTestId("open-bundle-outside"));
+    await fireEvent.click(await screen.findByTestId("receive-make-key"));
+    await waitFor(() => expect(shell.callsTo("make_key")).toHaveLength(1));
+    expect(shell.callsTo("make_key")[0].title).toBe("Save your new key file");
+    expect(screen.queryByTestId("made-key"), "a cancelled dialog shows nothing").toBeNull();
+    answer = { file_name: "custodia-key.txt", public_key: "age1lawyerkey", fingerprint: "f".repeat(64), words: "aardvark absurd" };
+    await fireEvent.click(screen.getByTestId("receive-make-key"));
+    const made = await screen.findByTestId("made-key");
+    expect(within(made).getByTestId("made-key-public").textContent).toBe("age1lawyerkey");
+    expect(within(made).getByTestId("made-key-words").textContent).toBe("aardvark absurd");
+    expect(made.textContent).toContain("custodia-key.txt");
+    expect(screen.getByTestId("receive-key-name").textContent).toBe("custodia-key.txt");
+  });
+
+  test("a key file that already exists is refused in words", async () => {
+    await startApp(
+      {
+        receiving_files: () => ({ bundle: null, identity: null }),
+        make_key: () => {
+          throw new ShellError("key_file_exists");
+        },
+      },
+      false,
+    );
+    await fireEvent.click(screen.getByTestId("open-bundle-outside"));
+    await fireEvent.click(await screen.findByTestId("receive-make-key"));
+    const refused = await screen.findByTestId("make-key-message");
+    expect(refused.getAttribute("data-tone")).toBe("error");
+    expect(refused.textContent).toContain("Custodia never overwrites a key");
+    expect(screen.queryByTestId("made-key")).toBeNull();
   });
 });

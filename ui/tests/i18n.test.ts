@@ -50,7 +50,7 @@ describe("translations", () => {
       }
     });
 
-    test(`${lang} translates every error code, problem kind, custody action and detail`, () => {
+    test(`${lang} translates every error code, problem kind, custody action, detail, bundle problem and refusal reason`, () => {
       const needed = [
         ...KNOWN_DETAIL_KEYS.map((key) => `field.${key}`),
         ...CATALOG.error_codes.map((code) => `error.${code}`),
@@ -63,6 +63,8 @@ describe("translations", () => {
         ...CATALOG.incident_kinds.map((kind) => `incidentKind.${kind}`),
         ...CATALOG.referral_kinds.map((kind) => `referral.${kind}`),
         ...CATALOG.bundle_checks.flatMap((check) => [`check.${check}`, `check.${check}.about`]),
+        ...CATALOG.bundle_problems.map((code) => `bundleProblem.${code}`),
+        ...CATALOG.refusal_reasons.map((reason) => `refusal.${reason}`),
         ...["info", "warning", "block"].map((severity) => `severity.${severity}`),
         ...FINDING_KEYS,
       ];

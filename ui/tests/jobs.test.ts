@@ -15,13 +15,13 @@ const progress = (done: number, extra: object = {}) => ({
 });
 
 describe("adding files", () => {
-  test("Add evidence opens the shell's picker once; the page never sends paths", async () => {
+  test("Add evidence opens the shell's picker once, titled in the reader's words; the page never sends paths", async () => {
     let close: (jobId: number | null) => void = () => {};
     const shell = await startApp({ add_files: () => new Promise((resolve) => (close = resolve)) });
     const add = screen.getByTestId("add-evidence") as HTMLButtonElement;
     await fireEvent.click(add);
     await fireEvent.click(add);
-    await waitFor(() => expect(shell.callsTo("add_files")).toEqual([{}]));
+    await waitFor(() => expect(shell.callsTo("add_files")).toEqual([{ title: "Add evidence" }]));
     expect(add.disabled).toBe(true);
     close(null);
     await waitFor(() => expect(add.disabled).toBe(false));

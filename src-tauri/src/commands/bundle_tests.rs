@@ -74,3 +74,85 @@ fn a_plan_refuses_an_unknown_recipient_kind_before_asking_the_vault() {
     let error = ExportSelection::try_from(selection(vec!["E-1".into()], "friends")).expect_err("unknown kind");
     assert_eq!(error.code, "bad_choice", "{}", error.message);
 }
+
+#[test]
+fn every_bundle_problem_crosses_as_a_catalogued_code_with_its_names() {
+    use crate::ipc::{BundleProblemDto, BUNDLE_PROBLEMS};
+    use custodia_core::bundle::verify::BundleProblem::*;
+    let text = || "x".to_string();
+    let all = [
+        BagitDeclaration { detail: text() },
+        PayloadOxum { declared: "1.1".into(), actual: "2.1".into() },
+        ManifestMissing { manifest: text() },
+        ManifestLine { manifest: text(), line: 3, text: text() },
+        FileMissing { manifest: text(), path: text() },
+        FileUnlisted { manifest: text(), path: text() },
+        FileAltered { manifest: text(), path: text(), expected: text(), actual: text() },
+        SignatureMissing,
+        SignatureMalformed { detail: text() },
+        SignatureInvalid,
+        SignerMismatch { expected: text(), actual: text() },
+        CheckpointMissing,
+        CheckpointInvalid { detail: text() },
+        EventsMissing,
+        EventMalformed { line: 2 },
+        EventAltered { seq: 7 },
+        ChainBroken { seq: 9 },
+        ProofsMissing,
+        ProofsMalformed { detail: text() },
+        ProofMissing { seq: 4 },
+        ProofInvalid { seq: 4, detail: text() },
+        ItemFolder { path: text() },
+        ItemWithoutIngestEvent { item: text(), path: text() },
+        ItemNotAsIngested {
+            item: "E-1".into(),
+            path: "data/items/E-1/a.jpg".into(),
+            recorded_sha256: "aa".into(),
+            actual_sha256: "bb".into(),
+            recorded_size: 10,
+            actual_size: 11,
+        },
+    ];
+    let codes: Vec<String> = all.iter().map(|p| BundleProblemDto::from(p).code).collect();
+    assert_eq!(codes, BUNDLE_PROBLEMS, "each kind of problem has its own catalogued code, in the catalogue's order");
+
+    let broken = BundleProblemDto::from(&ChainBroken { seq: 9 });
+    assert_eq!((broken.params.seq, broken.params.previous), (Some(9.0), Some(8.0)));
+    let altered = BundleProblemDto::from(&all[23]);
+    assert_eq!(altered.params.item.as_deref(), Some("E-1"));
+    assert_eq!((altered.params.recorded_size, altered.params.actual_size), (Some(10.0), Some(11.0)));
+    assert!(altered.message.contains("E-1"), "the English sentence still comes along: {}", altered.message);
+}
+
+#[test]
+fn every_consent_decision_has_a_refusal_reason() {
+    use crate::ipc::{refusal_reason, REFUSAL_REASONS};
+    use custodia_core::ConsentDecision::*;
+    let c = || "C-1".to_string();
+    let reasons: Vec<&str> = [
+        Allowed { consent: c(), identity: false },
+        OutsideScope { consent: c() },
+        Refused { consent: c() },
+        Withdrawn { consent: c() },
+        NotRecorded,
+    ]
+    .iter()
+    .map(refusal_reason)
+    .collect();
+    assert_eq!(reasons, REFUSAL_REASONS);
+}
+
+#[test]
+fn a_key_file_that_exists_is_refused_with_its_own_code_and_left_as_it_was() {
+    let t = TempVault::new("make-key");
+    let path = t.dir().join("custodia-key.txt");
+    std::fs::write(&path, "somebody's key\n").expect("existing file");
+    let error = keys::generate_identity(&path).map_err(super::receiving::key_error).expect_err("never overwrites");
+    assert_eq!(error.code, "key_file_exists");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "somebody's key\n");
+    let fresh = t.dir().join("new-key.txt");
+    let made = crate::ipc::MadeKeyDto::from(keys::generate_identity(&fresh).expect("new key"));
+    assert_eq!(made.file_name, "new-key.txt");
+    assert!(made.public_key.starts_with("age1"), "{}", made.public_key);
+    assert!(!made.words.is_empty());
+}

@@ -72,11 +72,16 @@ fn protection(request: &ExportRequestDto) -> Protection {
     }
 }
 
-fn export(app: &AppHandle, state: &AppState, request: ExportRequestDto) -> Result<Option<ExportedDto>, IpcError> {
+fn export(
+    app: &AppHandle,
+    state: &AppState,
+    request: ExportRequestDto,
+    title: &dialogs::Title,
+) -> Result<Option<ExportedDto>, IpcError> {
     if !state.is_unlocked() {
         return Err(IpcError::locked());
     }
-    let Some(chosen) = dialogs::save_file(app, "Save the bundle", &suggested_name()) else { return Ok(None) };
+    let Some(chosen) = dialogs::save_file(app, title, &suggested_name()) else { return Ok(None) };
     let output = bundle_path(chosen);
     let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let request = ExportRequest {
@@ -98,9 +103,13 @@ fn export(app: &AppHandle, state: &AppState, request: ExportRequestDto) -> Resul
 /// cancels the dialog or the export.
 #[tauri::command]
 #[specta::specta]
-pub async fn export_bundle(app: AppHandle, request: ExportRequestDto) -> Result<Option<ExportedDto>, IpcError> {
+pub async fn export_bundle(
+    app: AppHandle,
+    request: ExportRequestDto,
+    title: String,
+) -> Result<Option<ExportedDto>, IpcError> {
     let handle = app.clone();
-    blocking(app, move |state| export(&handle, state, request)).await
+    blocking(app, move |state| export(&handle, state, request, &dialogs::Title::from_page(&title))).await
 }
 
 #[cfg(test)]

@@ -87,16 +87,17 @@ pub async fn update_item(app: AppHandle, id: String, edit: ItemEditDto) -> Resul
     .await
 }
 
-/// Opens the native file picker and starts adding what the user chose. `None` when they cancel.
+/// Opens the native file picker (titled `title`, in the reader's language) and starts adding what the
+/// user chose. `None` when they cancel.
 #[tauri::command]
 #[specta::specta]
-pub async fn add_files(app: AppHandle) -> Result<Option<u32>, IpcError> {
+pub async fn add_files(app: AppHandle, title: String) -> Result<Option<u32>, IpcError> {
     let handle = app.clone();
     blocking(app, move |state| {
         if !state.is_unlocked() {
             return Err(IpcError::locked());
         }
-        match dialogs::pick_files(&handle) {
+        match dialogs::pick_files(&handle, &dialogs::Title::from_page(&title)) {
             Some(paths) if !paths.is_empty() => jobs::start_add(&handle, paths).map(Some),
             _ => Ok(None),
         }
@@ -114,11 +115,13 @@ pub fn cancel_job(state: State<'_, AppState>, job_id: u32) -> bool {
 /// cancellable through `cancel_job`). `None` when the user cancels the dialog or the copy.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_item_copy(app: AppHandle, id: String) -> Result<Option<SavedCopy>, IpcError> {
+pub async fn save_item_copy(app: AppHandle, id: String, title: String) -> Result<Option<SavedCopy>, IpcError> {
     let handle = app.clone();
     blocking(app, move |state| {
         let name = state.with_vault(|vault| Ok(vault.item(&id)?.name))?;
-        let Some(path) = dialogs::save_file(&handle, "Save a copy", &name) else { return Ok(None) };
+        let Some(path) = dialogs::save_file(&handle, &dialogs::Title::from_page(&title), &name) else {
+            return Ok(None);
+        };
         jobs::save_copy(&handle, &id, &path)
     })
     .await

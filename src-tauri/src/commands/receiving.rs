@@ -4,7 +4,7 @@
 
 use super::blocking;
 use crate::dialogs;
-use crate::ipc::{BundleReportDto, ImportedDto, IpcError, OpenWithDto, OpenedDto, ReceivingDto};
+use crate::ipc::{BundleReportDto, ImportedDto, IpcError, MadeKeyDto, OpenWithDto, OpenedDto, ReceivingDto};
 use crate::jobs;
 use crate::state::{AppState, Receiving};
 use custodia_core::bundle::{self, keys, BundleError};
@@ -32,10 +32,10 @@ pub fn receiving_files(state: tauri::State<'_, AppState>) -> ReceivingDto {
 /// Asks for the bundle file in the native dialog; a cancelled dialog keeps the earlier choice.
 #[tauri::command]
 #[specta::specta]
-pub async fn choose_bundle_file(app: AppHandle) -> Result<ReceivingDto, IpcError> {
+pub async fn choose_bundle_file(app: AppHandle, title: String) -> Result<ReceivingDto, IpcError> {
     let handle = app.clone();
     blocking(app, move |state| {
-        let picked = dialogs::pick_file(&handle, "Open a bundle");
+        let picked = dialogs::pick_file(&handle, &dialogs::Title::from_page(&title));
         Ok(state.set_receiving(|r| r.bundle = picked.or(r.bundle.take())).into())
     })
     .await
@@ -44,14 +44,34 @@ pub async fn choose_bundle_file(app: AppHandle) -> Result<ReceivingDto, IpcError
 /// Asks for the age key file (as `age-keygen` or `custodia keygen` write it) in the native dialog.
 #[tauri::command]
 #[specta::specta]
-pub async fn choose_key_file(app: AppHandle) -> Result<ReceivingDto, IpcError> {
+pub async fn choose_key_file(app: AppHandle, title: String) -> Result<ReceivingDto, IpcError> {
     let handle = app.clone();
     blocking(app, move |state| {
-        let picked = dialogs::pick_file(&handle, "Choose your key file");
+        let picked = dialogs::pick_file(&handle, &dialogs::Title::from_page(&title));
         Ok(state.set_receiving(|r| r.identity = picked.or(r.identity.take())).into())
     })
     .await
 }
+
+/// For a lawyer without a key: asks where to save a new age key file (native save dialog; an existing
+/// file is never overwritten), writes it, and chooses it to open bundles. The page sees the file's name,
+/// the public key to give senders and its fingerprint words, never the secret. `None` when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn make_key(app: AppHandle, title: String) -> Result<Option<MadeKeyDto>, IpcError> {
+    let handle = app.clone();
+    blocking(app, move |state| {
+        let title = dialogs::Title::from_page(&title);
+        let Some(path) = dialogs::save_file(&handle, &title, KEY_FILE_NAME) else { return Ok(None) };
+        let made = keys::generate_identity(&path).map_err(key_error)?;
+        state.set_receiving(|r| r.identity = Some(made.path.clone()));
+        Ok(Some(made.into()))
+    })
+    .await
+}
+
+/// The name the save dialog suggests for a new key file.
+const KEY_FILE_NAME: &str = "custodia-key.txt";
 
 /// What opens the bundle: a passphrase when one is typed, otherwise the chosen key file.
 pub(super) fn unlocker(receiving: &Receiving, with: &OpenWithDto) -> Result<Unlocker, IpcError> {
@@ -60,6 +80,18 @@ pub(super) fn unlocker(receiving: &Receiving, with: &OpenWithDto) -> Result<Unlo
     }
     let path = receiving.identity.as_deref().ok_or(BundleError::NeedsIdentity).map_err(core_error)?;
     keys::read_identity_file(path).map_err(core_error)
+}
+
+/// A key file that is already there gets its own code: the page says that nothing was overwritten,
+/// rather than a generic disk error.
+pub(super) fn key_error(e: BundleError) -> IpcError {
+    match &e {
+        BundleError::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => IpcError::new(
+            "key_file_exists",
+            "a file of that name already exists; Custodia never overwrites a key: choose another name",
+        ),
+        _ => core_error(e),
+    }
 }
 
 fn core_error(e: BundleError) -> IpcError {
@@ -100,10 +132,12 @@ pub async fn check_bundle(app: AppHandle, opener: OpenWithDto) -> Result<Option<
 /// Asks for a folder and extracts the verified bag into it (nothing is left behind if it does not verify).
 #[tauri::command]
 #[specta::specta]
-pub async fn extract_bundle(app: AppHandle, opener: OpenWithDto) -> Result<Option<OpenedDto>, IpcError> {
+pub async fn extract_bundle(app: AppHandle, opener: OpenWithDto, title: String) -> Result<Option<OpenedDto>, IpcError> {
     let handle = app.clone();
     blocking(app, move |_| {
-        let Some(folder) = dialogs::pick_folder(&handle, "Extract the bundle to a folder") else { return Ok(None) };
+        let Some(folder) = dialogs::pick_folder(&handle, &dialogs::Title::from_page(&title)) else {
+            return Ok(None);
+        };
         let opened = read_bundle(&handle, &opener, |path, unlocker, signer, progress| {
             bundle::open_bundle(path, unlocker, signer, &folder, &Limits::default(), progress).map_err(core_error)
         })?;

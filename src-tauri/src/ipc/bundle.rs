@@ -3,9 +3,9 @@
 //! Nothing here carries a file path from the page: the shell holds the paths the native dialogs gave.
 
 use super::FindingDto;
-use custodia_core::bundle::verify::{BundleCheck, CheckStatus, ReceivedItem};
+use custodia_core::bundle::verify::{BundleCheck, BundleProblem, CheckStatus, ReceivedItem};
 use custodia_core::bundle::{PlannedItem, Recipient, RecipientInput, Refusal};
-use custodia_core::{BundleReport, ExportPlan, ExportSelection, Exported, RecipientKind};
+use custodia_core::{BundleReport, ConsentDecision, ExportPlan, ExportSelection, Exported, RecipientKind};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -130,14 +130,59 @@ pub struct PlannedPersonDto {
 pub struct RefusalDto {
     pub record: String,
     pub person: String,
+    /// Why, from the consent decision: one of `CATALOG.refusal_reasons`, for the page's words when there
+    /// is no finding.
+    pub reason: String,
     /// The core's English sentence naming the record, the person and the reason.
     pub message: String,
     pub finding: Option<FindingDto>,
 }
 
+/// Why consent stops a record, by the decision's kind; the match makes a new kind a compile error here.
+pub fn refusal_reason(decision: &ConsentDecision) -> &'static str {
+    match decision {
+        // Allowed, yet refused: the record shows who the person is and their consent keeps that back.
+        ConsentDecision::Allowed { .. } => "identity_not_allowed",
+        ConsentDecision::OutsideScope { .. } => "outside_scope",
+        ConsentDecision::Refused { .. } => "refused",
+        ConsentDecision::Withdrawn { .. } => "withdrawn",
+        ConsentDecision::NotRecorded => "not_recorded",
+    }
+}
+
+/// Every refusal reason, for the page's translation check.
+pub const REFUSAL_REASONS: &[&str] = &["identity_not_allowed", "outside_scope", "refused", "withdrawn", "not_recorded"];
+
 impl From<Refusal> for RefusalDto {
     fn from(r: Refusal) -> Self {
-        RefusalDto { record: r.record, person: r.person, message: r.message, finding: r.finding.map(Into::into) }
+        RefusalDto {
+            reason: refusal_reason(&r.decision).into(),
+            record: r.record,
+            person: r.person,
+            message: r.message,
+            finding: r.finding.map(Into::into),
+        }
+    }
+}
+
+/// A new key file, made for a lawyer who had none: its name (not its folder), the public key to give
+/// senders, and its fingerprint as hex and as words to read over the phone.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct MadeKeyDto {
+    pub file_name: String,
+    pub public_key: String,
+    pub fingerprint: String,
+    pub words: String,
+}
+
+impl From<custodia_core::bundle::keys::GeneratedIdentity> for MadeKeyDto {
+    fn from(g: custodia_core::bundle::keys::GeneratedIdentity) -> Self {
+        MadeKeyDto {
+            file_name: g.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            public_key: g.public_key,
+            fingerprint: g.fingerprint.hex,
+            words: g.fingerprint.words,
+        }
     }
 }
 
@@ -269,13 +314,149 @@ pub struct BundleCheckDto {
     pub checked: bool,
     /// The core's English sentence of what was found.
     pub summary: String,
-    /// The English sentences of what failed in this check, each naming the file, item or event.
-    pub problems: Vec<String>,
+    /// What failed in this check, each naming the file, item or event.
+    pub problems: Vec<BundleProblemDto>,
+}
+
+/// One thing in a received bundle that does not hold, as a code and the names it concerns, so the page
+/// words it in the reader's language. Every value comes from the bundle (untrusted text).
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct BundleProblemDto {
+    /// One of `CATALOG.bundle_problems`; "other" for a kind this shell does not know yet, which only
+    /// `message` describes.
+    pub code: String,
+    pub params: BundleProblemParams,
+    /// The core's English sentence.
+    pub message: String,
+}
+
+/// The values a problem names; those it does not name are null. `detail` is the core's English words
+/// for what could not be parsed (a technical detail, quoted as it is).
+#[derive(Debug, Clone, Default, Serialize, Type)]
+pub struct BundleProblemParams {
+    pub manifest: Option<String>,
+    pub path: Option<String>,
+    pub line: Option<f64>,
+    pub text: Option<String>,
+    pub seq: Option<f64>,
+    pub previous: Option<f64>,
+    pub item: Option<String>,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    pub declared: Option<String>,
+    pub detail: Option<String>,
+    pub recorded_sha256: Option<String>,
+    pub actual_sha256: Option<String>,
+    pub recorded_size: Option<f64>,
+    pub actual_size: Option<f64>,
+}
+
+/// Every problem code, for the page's translation check.
+pub const BUNDLE_PROBLEMS: &[&str] = &[
+    "bagit_declaration",
+    "payload_oxum",
+    "manifest_missing",
+    "manifest_line",
+    "file_missing",
+    "file_unlisted",
+    "file_altered",
+    "signature_missing",
+    "signature_malformed",
+    "signature_invalid",
+    "signer_mismatch",
+    "checkpoint_missing",
+    "checkpoint_invalid",
+    "events_missing",
+    "event_malformed",
+    "event_altered",
+    "chain_broken",
+    "proofs_missing",
+    "proofs_malformed",
+    "proof_missing",
+    "proof_invalid",
+    "item_folder",
+    "item_without_ingest_event",
+    "item_not_as_ingested",
+];
+
+impl From<&BundleProblem> for BundleProblemDto {
+    fn from(problem: &BundleProblem) -> Self {
+        use BundleProblem::*;
+        let p = BundleProblemParams::default;
+        let s = |v: &String| Some(v.clone());
+        let n = |v: u64| Some(v as f64);
+        let (code, params) = match problem {
+            BagitDeclaration { detail } => ("bagit_declaration", BundleProblemParams { detail: s(detail), ..p() }),
+            PayloadOxum { declared, actual } => {
+                ("payload_oxum", BundleProblemParams { declared: s(declared), actual: s(actual), ..p() })
+            }
+            ManifestMissing { manifest } => ("manifest_missing", BundleProblemParams { manifest: s(manifest), ..p() }),
+            ManifestLine { manifest, line, text } => (
+                "manifest_line",
+                BundleProblemParams { manifest: s(manifest), line: n(*line as u64), text: s(text), ..p() },
+            ),
+            FileMissing { manifest, path } => {
+                ("file_missing", BundleProblemParams { manifest: s(manifest), path: s(path), ..p() })
+            }
+            FileUnlisted { manifest, path } => {
+                ("file_unlisted", BundleProblemParams { manifest: s(manifest), path: s(path), ..p() })
+            }
+            FileAltered { manifest, path, expected, actual } => (
+                "file_altered",
+                BundleProblemParams {
+                    manifest: s(manifest),
+                    path: s(path),
+                    expected: s(expected),
+                    actual: s(actual),
+                    ..p()
+                },
+            ),
+            SignatureMissing => ("signature_missing", p()),
+            SignatureMalformed { detail } => ("signature_malformed", BundleProblemParams { detail: s(detail), ..p() }),
+            SignatureInvalid => ("signature_invalid", p()),
+            SignerMismatch { expected, actual } => {
+                ("signer_mismatch", BundleProblemParams { expected: s(expected), actual: s(actual), ..p() })
+            }
+            CheckpointMissing => ("checkpoint_missing", p()),
+            CheckpointInvalid { detail } => ("checkpoint_invalid", BundleProblemParams { detail: s(detail), ..p() }),
+            EventsMissing => ("events_missing", p()),
+            EventMalformed { line } => ("event_malformed", BundleProblemParams { line: n(*line as u64), ..p() }),
+            EventAltered { seq } => ("event_altered", BundleProblemParams { seq: n(*seq), ..p() }),
+            ChainBroken { seq } => {
+                ("chain_broken", BundleProblemParams { seq: n(*seq), previous: n(seq.saturating_sub(1)), ..p() })
+            }
+            ProofsMissing => ("proofs_missing", p()),
+            ProofsMalformed { detail } => ("proofs_malformed", BundleProblemParams { detail: s(detail), ..p() }),
+            ProofMissing { seq } => ("proof_missing", BundleProblemParams { seq: n(*seq), ..p() }),
+            ProofInvalid { seq, detail } => {
+                ("proof_invalid", BundleProblemParams { seq: n(*seq), detail: s(detail), ..p() })
+            }
+            ItemFolder { path } => ("item_folder", BundleProblemParams { path: s(path), ..p() }),
+            ItemWithoutIngestEvent { item, path } => {
+                ("item_without_ingest_event", BundleProblemParams { item: s(item), path: s(path), ..p() })
+            }
+            ItemNotAsIngested { item, path, recorded_sha256, actual_sha256, recorded_size, actual_size } => (
+                "item_not_as_ingested",
+                BundleProblemParams {
+                    item: s(item),
+                    path: s(path),
+                    recorded_sha256: s(recorded_sha256),
+                    actual_sha256: s(actual_sha256),
+                    recorded_size: n(*recorded_size),
+                    actual_size: n(*actual_size),
+                    ..p()
+                },
+            ),
+            // The core may add kinds (the enum is non-exhaustive): its sentence stands in until the page
+            // has words for them.
+            _ => ("other", p()),
+        };
+        BundleProblemDto { code: code.into(), params, message: problem.to_string() }
+    }
 }
 
 fn check_dto(status: CheckStatus, report: &BundleReport) -> BundleCheckDto {
-    let problems =
-        report.problems.iter().filter(|p| p.check() == status.check).map(|p| p.to_string()).collect::<Vec<_>>();
+    let problems = report.problems.iter().filter(|p| p.check() == status.check).map(Into::into).collect::<Vec<_>>();
     BundleCheckDto {
         check: check_code(status.check).into(),
         ok: status.ok,

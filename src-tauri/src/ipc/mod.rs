@@ -62,8 +62,15 @@ impl From<custodia_core::settings::SettingsError> for IpcError {
 }
 
 /// The codes the shell itself adds to the core's (`custodia_core::error::CODES`).
-pub const SHELL_ERROR_CODES: &[&str] =
-    &["locked", "bad_settings", "passphrase_mismatch", "not_previewable", "no_bundle_chosen", "internal"];
+pub const SHELL_ERROR_CODES: &[&str] = &[
+    "locked",
+    "bad_settings",
+    "passphrase_mismatch",
+    "not_previewable",
+    "no_bundle_chosen",
+    "key_file_exists",
+    "internal",
+];
 
 /// What the UI must have a translation for: every error code, verification problem and language, and
 /// the words of the do-no-harm rules (rule ids, finding message codes, match reasons, consent-scope
@@ -81,6 +88,8 @@ pub struct Catalog {
     pub incident_kinds: Vec<String>,
     pub referral_kinds: Vec<String>,
     pub bundle_checks: Vec<String>,
+    pub bundle_problems: Vec<String>,
+    pub refusal_reasons: Vec<String>,
 }
 
 impl Catalog {
@@ -99,6 +108,8 @@ impl Catalog {
             incident_kinds: custodia_core::IncidentKind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
             referral_kinds: custodia_core::ReferralKind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
             bundle_checks: strings(BUNDLE_CHECKS),
+            bundle_problems: strings(BUNDLE_PROBLEMS),
+            refusal_reasons: strings(REFUSAL_REASONS),
         }
     }
 }

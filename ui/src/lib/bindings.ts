@@ -109,11 +109,12 @@ async updateItem(id: string, edit: ItemEditDto) : Promise<Result<ItemDto, IpcErr
 }
 },
 /**
- * Opens the native file picker and starts adding what the user chose. `None` when they cancel.
+ * Opens the native file picker (titled `title`, in the reader's language) and starts adding what the
+ * user chose. `None` when they cancel.
  */
-async addFiles() : Promise<Result<number | null, IpcError>> {
+async addFiles(title: string) : Promise<Result<number | null, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("add_files") };
+    return { status: "ok", data: await TAURI_INVOKE("add_files", { title }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -126,9 +127,9 @@ async cancelJob(jobId: number) : Promise<boolean> {
  * Asks where to save a decrypted copy and writes it (hash-checked, logged, with progress events and
  * cancellable through `cancel_job`). `None` when the user cancels the dialog or the copy.
  */
-async saveItemCopy(id: string) : Promise<Result<SavedCopy | null, IpcError>> {
+async saveItemCopy(id: string, title: string) : Promise<Result<SavedCopy | null, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("save_item_copy", { id }) };
+    return { status: "ok", data: await TAURI_INVOKE("save_item_copy", { id, title }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -518,9 +519,9 @@ async planExport(selection: ExportSelectionDto) : Promise<Result<ExportPlanDto, 
  * "export"). The core plans again and writes nothing if consent refuses any part. `None` when the user
  * cancels the dialog or the export.
  */
-async exportBundle(request: ExportRequestDto) : Promise<Result<ExportedDto | null, IpcError>> {
+async exportBundle(request: ExportRequestDto, title: string) : Promise<Result<ExportedDto | null, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("export_bundle", { request }) };
+    return { status: "ok", data: await TAURI_INVOKE("export_bundle", { request, title }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -535,9 +536,9 @@ async receivingFiles() : Promise<ReceivingDto> {
 /**
  * Asks for the bundle file in the native dialog; a cancelled dialog keeps the earlier choice.
  */
-async chooseBundleFile() : Promise<Result<ReceivingDto, IpcError>> {
+async chooseBundleFile(title: string) : Promise<Result<ReceivingDto, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("choose_bundle_file") };
+    return { status: "ok", data: await TAURI_INVOKE("choose_bundle_file", { title }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -546,9 +547,22 @@ async chooseBundleFile() : Promise<Result<ReceivingDto, IpcError>> {
 /**
  * Asks for the age key file (as `age-keygen` or `custodia keygen` write it) in the native dialog.
  */
-async chooseKeyFile() : Promise<Result<ReceivingDto, IpcError>> {
+async chooseKeyFile(title: string) : Promise<Result<ReceivingDto, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("choose_key_file") };
+    return { status: "ok", data: await TAURI_INVOKE("choose_key_file", { title }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * For a lawyer without a key: asks where to save a new age key file (native save dialog; an existing
+ * file is never overwritten), writes it, and chooses it to open bundles. The page sees the file's name,
+ * the public key to give senders and its fingerprint words, never the secret. `None` when cancelled.
+ */
+async makeKey(title: string) : Promise<Result<MadeKeyDto | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("make_key", { title }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -568,9 +582,9 @@ async checkBundle(opener: OpenWithDto) : Promise<Result<BundleReportDto | null, 
 /**
  * Asks for a folder and extracts the verified bag into it (nothing is left behind if it does not verify).
  */
-async extractBundle(opener: OpenWithDto) : Promise<Result<OpenedDto | null, IpcError>> {
+async extractBundle(opener: OpenWithDto, title: string) : Promise<Result<OpenedDto | null, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("extract_bundle", { opener }) };
+    return { status: "ok", data: await TAURI_INVOKE("extract_bundle", { opener, title }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -612,7 +626,7 @@ verifyProgress: "verify-progress"
 
 /** user-defined constants **/
 
-export const CATALOG = {"bundle_checks":["decryption","bagit","payload_oxum","payload_manifest","tag_manifest","signature","expected_signer","checkpoint","custody_events","inclusion_proofs","items_match_custody"],"consent_scope_reasons":["not_recorded","refused","withdrawn","outside_scope"],"error_codes":["wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","passphrase_too_long","kdf_params","key_error","database_damaged","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","output_inside_vault","bad_text","vault_error","person_not_found","interview_not_found","incident_not_found","missing_field","bad_date","bad_choice","too_many","ref_taken","person_merged","bad_consent","empty_search","bad_review","bad_import","justification_needed","harm_blocked","justification_too_short","bad_setting","export_empty","export_refused","bad_recipient","bad_bundle_name","not_a_bundle","bundle_wrong_key","bundle_needs_passphrase","bundle_needs_identity","bundle_wrong_passphrase","bad_key_file","bundle_damaged","bundle_unsafe","bundle_malformed","bundle_not_verified","bundle_already_imported","bundle_error","locked","bad_settings","passphrase_mismatch","not_previewable","no_bundle_chosen","internal"],"finding_codes":["duplicate_person","recent_interview","interview_count","prior_interviews","near_duplicate_testimony","consent_not_yet","consent_missing","consent_scope","safeguard_interviewer","safeguard_referral"],"incident_kinds":["killing","torture","sexual_violence","enforced_disappearance","forced_displacement","destruction_of_property","other"],"languages":["en","fr","es","ar"],"problem_kinds":["database_damaged","events_missing","event_altered","chain_broken","ingest_event_missing","ingest_event_mismatch","wrong_stored_copy","stored_copy_missing","content_altered","stored_copy_damaged","other"],"reason_codes":["name_matches","name_spelling_variant","name_transliterated","name_parts_dropped","name_reordered","name_spacing_differs","name_parts_differ","given_name_differs","birth_date_matches","birth_year_matches","birth_day_month_swapped","birth_date_nearly_matches","birth_year_off_by_one","birth_date_conflicts","place_matches","place_variant","place_differs","residence_matches","residence_differs","same_phone","different_phone","same_id_number","id_number_nearly_same","different_id_number","sex_conflicts"],"recipient_kinds":["icc","un_mechanism","national_prosecutor","partner_ngo","media","public_report"],"referral_kinds":["psychosocial","medical","legal"],"rule_ids":["possible-duplicate-person","recent-interview","interview-count","near-duplicate-testimony","consent-missing","consent-scope","sensitive-safeguard"]} as const;
+export const CATALOG = {"bundle_checks":["decryption","bagit","payload_oxum","payload_manifest","tag_manifest","signature","expected_signer","checkpoint","custody_events","inclusion_proofs","items_match_custody"],"bundle_problems":["bagit_declaration","payload_oxum","manifest_missing","manifest_line","file_missing","file_unlisted","file_altered","signature_missing","signature_malformed","signature_invalid","signer_mismatch","checkpoint_missing","checkpoint_invalid","events_missing","event_malformed","event_altered","chain_broken","proofs_missing","proofs_malformed","proof_missing","proof_invalid","item_folder","item_without_ingest_event","item_not_as_ingested"],"consent_scope_reasons":["not_recorded","refused","withdrawn","outside_scope"],"error_codes":["wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","passphrase_too_long","kdf_params","key_error","database_damaged","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","output_inside_vault","bad_text","vault_error","person_not_found","interview_not_found","incident_not_found","missing_field","bad_date","bad_choice","too_many","ref_taken","person_merged","bad_consent","empty_search","bad_review","bad_import","justification_needed","harm_blocked","justification_too_short","bad_setting","export_empty","export_refused","bad_recipient","bad_bundle_name","not_a_bundle","bundle_wrong_key","bundle_needs_passphrase","bundle_needs_identity","bundle_wrong_passphrase","bad_key_file","bundle_damaged","bundle_unsafe","bundle_malformed","bundle_not_verified","bundle_already_imported","bundle_error","locked","bad_settings","passphrase_mismatch","not_previewable","no_bundle_chosen","key_file_exists","internal"],"finding_codes":["duplicate_person","recent_interview","interview_count","prior_interviews","near_duplicate_testimony","consent_not_yet","consent_missing","consent_scope","safeguard_interviewer","safeguard_referral"],"incident_kinds":["killing","torture","sexual_violence","enforced_disappearance","forced_displacement","destruction_of_property","other"],"languages":["en","fr","es","ar"],"problem_kinds":["database_damaged","events_missing","event_altered","chain_broken","ingest_event_missing","ingest_event_mismatch","wrong_stored_copy","stored_copy_missing","content_altered","stored_copy_damaged","other"],"reason_codes":["name_matches","name_spelling_variant","name_transliterated","name_parts_dropped","name_reordered","name_spacing_differs","name_parts_differ","given_name_differs","birth_date_matches","birth_year_matches","birth_day_month_swapped","birth_date_nearly_matches","birth_year_off_by_one","birth_date_conflicts","place_matches","place_variant","place_differs","residence_matches","residence_differs","same_phone","different_phone","same_id_number","id_number_nearly_same","different_id_number","sex_conflicts"],"recipient_kinds":["icc","un_mechanism","national_prosecutor","partner_ngo","media","public_report"],"referral_kinds":["psychosocial","medical","legal"],"refusal_reasons":["identity_not_allowed","outside_scope","refused","withdrawn","not_recorded"],"rule_ids":["possible-duplicate-person","recent-interview","interview-count","near-duplicate-testimony","consent-missing","consent-scope","sensitive-safeguard"]} as const;
 
 /** user-defined types **/
 
@@ -634,9 +648,28 @@ check: string; ok: boolean; checked: boolean;
  */
 summary: string; 
 /**
- * The English sentences of what failed in this check, each naming the file, item or event.
+ * What failed in this check, each naming the file, item or event.
  */
-problems: string[] }
+problems: BundleProblemDto[] }
+/**
+ * One thing in a received bundle that does not hold, as a code and the names it concerns, so the page
+ * words it in the reader's language. Every value comes from the bundle (untrusted text).
+ */
+export type BundleProblemDto = { 
+/**
+ * One of `CATALOG.bundle_problems`; "other" for a kind this shell does not know yet, which only
+ * `message` describes.
+ */
+code: string; params: BundleProblemParams; 
+/**
+ * The core's English sentence.
+ */
+message: string }
+/**
+ * The values a problem names; those it does not name are null. `detail` is the core's English words
+ * for what could not be parsed (a technical detail, quoted as it is).
+ */
+export type BundleProblemParams = { manifest: string | null; path: string | null; line: number | null; text: string | null; seq: number | null; previous: number | null; item: string | null; expected: string | null; actual: string | null; declared: string | null; detail: string | null; recorded_sha256: string | null; actual_sha256: string | null; recorded_size: number | null; actual_size: number | null }
 /**
  * The outcome of checking a received bundle.
  */
@@ -947,6 +980,11 @@ export type JobProgress = { job_id: number;
  */
 kind: string; file_name: string; file_index: number; file_count: number; done: number; total: number }
 /**
+ * A new key file, made for a lawyer who had none: its name (not its folder), the public key to give
+ * senders, and its fingerprint as hex and as words to read over the phone.
+ */
+export type MadeKeyDto = { file_name: string; public_key: string; fingerprint: string; words: string }
+/**
  * How to open a received bundle; the bundle and key files are those the native dialogs gave the shell.
  */
 export type OpenWithDto = { 
@@ -1067,6 +1105,11 @@ export type ReferralsDto = { psychosocial: string | null; medical: string | null
  * A record consent does not let go, with the finding that words why.
  */
 export type RefusalDto = { record: string; person: string; 
+/**
+ * Why, from the consent decision: one of `CATALOG.refusal_reasons`, for the page's words when there
+ * is no finding.
+ */
+reason: string; 
 /**
  * The core's English sentence naming the record, the person and the reason.
  */

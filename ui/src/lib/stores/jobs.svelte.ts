@@ -43,7 +43,7 @@ class JobsStore {
   async addFiles(): Promise<void> {
     if (this.picking) return;
     this.picking = true;
-    const result = await call(() => commands.addFiles());
+    const result = await call(() => commands.addFiles(t("dialog.addFiles")));
     this.picking = false;
     if (result.status === "error") this.notify("error", fromError(result.error));
   }
