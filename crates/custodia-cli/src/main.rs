@@ -7,6 +7,7 @@ mod commands;
 mod context;
 mod incidents;
 mod interviews;
+mod lang;
 mod output;
 mod persons;
 mod records_args;
@@ -61,7 +62,10 @@ fn main() {
             commands::EXIT_INTERRUPTED
         }
         Err(err) => {
-            eprintln!("error: {err}");
+            match err.downcast_ref::<custodia_core::Error>() {
+                Some(core) => eprintln!("{}", lang::error_text(lang::language(), core.code(), &err.to_string())),
+                None => eprintln!("error: {err}"),
+            }
             1
         }
     };

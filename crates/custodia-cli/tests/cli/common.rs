@@ -31,7 +31,8 @@ impl Env {
 
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_custodia"));
-        cmd.env_remove("CUSTODIA_VAULT").env("USER", "tester");
+        // English, whatever the machine's locale: the tests read what the command says.
+        cmd.env_remove("CUSTODIA_VAULT").env("USER", "tester").env("CUSTODIA_LANG", "en");
         cmd
     }
 

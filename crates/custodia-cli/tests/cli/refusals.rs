@@ -76,6 +76,34 @@ fn errors_go_to_stderr_and_stdout_stays_clean_in_json_mode() {
 }
 
 #[test]
+fn errors_are_worded_in_the_language_of_the_locale_with_the_details_kept() {
+    let env = Env::new();
+    let wrong = env.file("wrong.txt", b"not the passphrase\n");
+    let said = |vars: &[(&str, &str)]| {
+        let mut cmd = env.command();
+        cmd.env_remove("CUSTODIA_LANG").env_remove("LC_ALL").env_remove("LC_MESSAGES").env_remove("LANG");
+        for (name, value) in vars {
+            cmd.env(name, value);
+        }
+        let out = cmd
+            .args(["--vault", path_str(&env.vault), "--passphrase-file", path_str(&wrong), "list"])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(1), "the exit code does not depend on the language");
+        stderr(&out)
+    };
+    let english = "the passphrase is not correct for this vault; check it and try again";
+    assert_eq!(said(&[("LANG", "C.UTF-8")]), format!("error: {english}\n"));
+    let french = said(&[("LANG", "fr_FR.UTF-8")]);
+    assert!(french.starts_with("erreur : Cette phrase secrète n’est pas la bonne."), "{french}");
+    assert!(french.contains(&format!("Détails : {english}")), "the details stay: {french}");
+    let arabic = said(&[("LANG", "fr_FR.UTF-8"), ("LC_ALL", "ar_SA.UTF-8")]);
+    assert!(arabic.starts_with("خطأ: عبارة المرور هذه غير صحيحة."), "LC_ALL wins over LANG: {arabic}");
+    let spanish = said(&[("LC_ALL", "ar_SA.UTF-8"), ("CUSTODIA_LANG", "es")]);
+    assert!(spanish.starts_with("error: Esa frase de contraseña no es correcta."), "CUSTODIA_LANG wins: {spanish}");
+}
+
+#[test]
 fn verify_exits_non_zero_and_names_a_tampered_item() {
     let env = Env::new();
     let src = env.file("a.bin", &vec![9u8; 100_000]);
