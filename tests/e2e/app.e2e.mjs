@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { remote } from 'webdriverio';
 
 const app = process.env.E2E_APP;
@@ -374,9 +374,16 @@ test('export: choose an item and an interview, add the lawyer, see the consent c
   await shot('25-export-done');
 });
 
+// The dialog is answered by the shell after the click: wait until the screen names the file, so that
+// nothing goes on with the file chosen before.
 async function chooseFile(button, path) {
   writeFileSync(process.env.CUSTODIA_E2E_PICK, path + '\n');
   await (await visible(button)).click();
+  const shown = button.replace('-choose-', '-') + '-name';
+  await browser.waitUntil(async () => (await (await $(shown)).getText()) === basename(path), {
+    timeout: 30000,
+    timeoutMsg: `${shown} never showed ${basename(path)}`,
+  });
 }
 
 async function checkBundle() {
