@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { remote } from 'webdriverio';
 
 const app = process.env.E2E_APP;
@@ -471,4 +472,62 @@ test('a lawyer without a key makes one: its public key and words are shown, the 
   assert.equal(await refused.getAttribute('data-code'), 'key_file_exists', await refused.getText());
   assert.equal(readFileSync(keyFile, 'utf8'), before, 'the existing key file is untouched');
   await shot('31-make-a-key-never-overwrites');
+});
+
+/** A small PNG (a red square with a blue band) made here, so the test needs no picture file. */
+function smallPng(width = 48, height = 32) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([length, body, sum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const rows = [];
+  for (let y = 0; y < height; y++) {
+    rows.push(0);
+    for (let x = 0; x < width; x++) rows.push(...(y > height / 3 && y < (2 * height) / 3 ? [30, 60, 200] : [200, 30, 30]));
+  }
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.from(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('an image added to the vault gets a thumbnail in the list, made in memory', async () => {
+  // Back from the Open bundle screen outside the vault, from the tests before.
+  await (await visible('receive-back')).click();
+  await type('unlock-passphrase', PASSPHRASE);
+  await (await $('unlock-submit')).click();
+  await visible('evidence-view', 60000);
+  const png = join(work, 'scene-photo.png');
+  writeFileSync(png, smallPng());
+  writeFileSync(process.env.CUSTODIA_E2E_PICK, png + '\n');
+  await (await visible('add-evidence')).click();
+  const thumb = async () => {
+    for (const row of await $$('item-row')) {
+      if ((await row.getText()).includes('scene-photo.png')) return row.$('[data-testid="item-thumb"]');
+    }
+    return null;
+  };
+  await browser.waitUntil(async () => (await thumb())?.isExisting(), { timeout: 30000, timeoutMsg: 'the image row never showed a thumbnail' });
+  const img = await thumb();
+  assert.match(await img.getAttribute('src'), /^(blob|data):/, 'the thumbnail comes from memory, not a file');
+  assert.equal(await img.getAttribute('alt'), '', 'the thumbnail is decorative');
+  const size = await img.getSize();
+  assert.ok(size.width === 40 && size.height === 40, `a 40 px thumbnail, got ${JSON.stringify(size)}`);
+  await shot('32-image-thumbnail');
 });

@@ -158,4 +158,33 @@ describe("the evidence screen", () => {
     await waitFor(() => expect(revoked).toEqual(["blob:preview-1"]));
     expect(screen.queryByTestId("detail-preview")).toBeNull();
   });
+
+  test("an image row gets a decorative thumbnail made in memory; other rows ask for nothing", async () => {
+    // jsdom decodes no pictures and has no Blob URLs: stand in for both.
+    const original = { createObjectURL: URL.createObjectURL, revokeObjectURL: URL.revokeObjectURL };
+    const canvas = { getContext: HTMLCanvasElement.prototype.getContext, toBlob: HTMLCanvasElement.prototype.toBlob };
+    onTestFinished(() => {
+      Object.assign(URL, original);
+      Object.assign(HTMLCanvasElement.prototype, canvas);
+      delete (globalThis as { createImageBitmap?: unknown }).createImageBitmap;
+    });
+    URL.createObjectURL = () => "blob:thumb-1";
+    URL.revokeObjectURL = () => {};
+    (globalThis as { createImageBitmap?: unknown }).createImageBitmap = async () => ({ width: 300, height: 200, close() {} });
+    HTMLCanvasElement.prototype.getContext = (() => ({ drawImage() {} })) as never;
+    HTMLCanvasElement.prototype.toBlob = function (done: BlobCallback) {
+      done(new Blob([new Uint8Array(4)], { type: "image/png" }));
+    };
+    const shell = await startApp({
+      list_items: () => tableOf(three),
+      item_preview: () => ({ media_type: "image/jpeg", data_base64: "/9j/4AAQ" }),
+    });
+    await waitFor(() => expect(shownIds()).toHaveLength(3));
+    const imageRow = screen.getAllByTestId("item-row")[2];
+    const thumb = await within(imageRow).findByTestId("item-thumb");
+    expect(thumb.getAttribute("src")).toBe("blob:thumb-1");
+    expect(thumb.getAttribute("alt"), "decorative: the row keeps its name").toBe("");
+    expect(screen.getByRole("option", { name: /oldest\.jpg/ })).toBe(imageRow);
+    expect(shell.callsTo("item_preview").map((a) => a.id), "only the image row is asked for").toEqual(["E-00000-00001"]);
+  });
 });

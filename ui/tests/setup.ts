@@ -9,6 +9,7 @@ import { verify } from "../src/lib/stores/verify.svelte";
 import { session } from "../src/lib/stores/session.svelte";
 import { nav } from "../src/lib/stores/nav.svelte";
 import { records } from "../src/lib/stores/records.svelte";
+import { thumbnails } from "../src/lib/stores/thumbnails.svelte";
 
 beforeEach(() => {
   setLang("en");
@@ -18,6 +19,7 @@ beforeEach(() => {
   verify.clear();
   nav.clear();
   records.clear();
+  thumbnails.clear();
   session.stop();
   session.phase = "loading";
   session.lockReason = null;

@@ -8,6 +8,7 @@ import { items } from "./items.svelte";
 import { jobs } from "./jobs.svelte";
 import { nav } from "./nav.svelte";
 import { records } from "./records.svelte";
+import { thumbnails } from "./thumbnails.svelte";
 import { verify } from "./verify.svelte";
 
 export type Phase = "loading" | "failed" | "create" | "recovery-key" | "unlock" | "main";
@@ -85,6 +86,7 @@ class SessionStore {
   locked(reason: LockReason): void {
     if (this.phase !== "main" && this.phase !== "recovery-key") return;
     items.clear();
+    thumbnails.clear();
     jobs.clear();
     verify.clear();
     records.clear();
