@@ -9,7 +9,10 @@ use std::path::Path;
 const LANGUAGES: [&str; 4] = ["en", "fr", "es", "ar"];
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/i18n");
+    // Read when the script runs, not baked in when it is compiled: a build script compiled for one clone
+    // may be run for another that shares the target folder.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("../../ui/src/lib/i18n");
     let mut table = String::from("&[\n");
     for lang in LANGUAGES {
         let path = dir.join(format!("{lang}.ts"));
