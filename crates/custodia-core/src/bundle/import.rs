@@ -13,9 +13,7 @@ use super::BundleError;
 use crate::blobs::{BlobStore, Flow, Stored};
 use crate::custody::{self, Action};
 use crate::error::Result;
-use crate::ids;
-use crate::records::fields;
-use crate::records::items::Item;
+use crate::records::items::{insert_item, Item, NewItem};
 use crate::vault::Vault;
 use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
@@ -198,60 +196,12 @@ impl Vault {
                 format!("{sender_source} (received in {from_words})")
             };
             let source: String = source.chars().filter(|c| !c.is_control()).take(9000).collect();
-            tx.execute(
-                "INSERT OR IGNORE INTO blobs (name, sha256, size) VALUES (?1, ?2, ?3)",
-                params![s.blob_name, s.sha256, s.size],
-            )?;
-            let duplicate_of: Option<String> = tx
-                .query_row(
-                    "SELECT id FROM items WHERE blob_name = ?1 ORDER BY ingest_seq LIMIT 1",
-                    [&s.blob_name],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let id = loop {
-                let candidate = ids::new_id("E", &[5, 5])?;
-                let taken: bool =
-                    tx.query_row("SELECT EXISTS(SELECT 1 FROM items WHERE id = ?1)", [&candidate], |r| r.get(0))?;
-                if !taken {
-                    break candidate;
-                }
-            };
             let mut received = received_from.clone();
             received["original_item"] = original.clone().into();
             received["original_ingest_seq"] =
                 report.items.iter().find(|i| &i.path == rel).and_then(|i| i.ingest_seq).into();
-            let mut details = json!({
-                "sha256": s.sha256, "size": s.size, "name": name, "media_type": s.media_type, "received": received,
-            });
-            // Free text stays out of the log, which travels in exports: only its hash goes in.
-            if !description.is_empty() {
-                details["description_sha256"] = fields::sha256_hex(&description).into();
-            }
-            details["source_sha256"] = fields::sha256_hex(&source).into();
-            if let Some(first) = &duplicate_of {
-                details["duplicate_of"] = first.as_str().into();
-            }
-            let event = custody::append(&tx, &self.session, Action::ItemIngested, Some(&id), details)?;
-            tx.execute(
-                "INSERT INTO items (id, blob_name, sha256, size, original_name, media_type, description, source,
-                                    added_at, added_by, duplicate_of, ingest_seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![
-                    id,
-                    s.blob_name,
-                    s.sha256,
-                    s.size,
-                    name,
-                    s.media_type,
-                    description,
-                    source,
-                    event.time,
-                    event.actor,
-                    duplicate_of,
-                    event.seq
-                ],
-            )?;
+            let new = NewItem { name: &name, description: &description, source: &source, received: Some(received) };
+            let id = insert_item(&tx, &self.session, s, &new)?;
             ids_made.push(id);
             originals.push(original);
         }

@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::ids;
 use crate::records::fields::{self, Change};
 use crate::vault::{io_error, Vault, VaultError};
+use crate::Session;
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::json;
@@ -158,61 +159,8 @@ impl Vault {
 
     fn record_item(&mut self, stored: &Stored, name: &str, options: &AddOptions) -> Result<Item> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT OR IGNORE INTO blobs (name, sha256, size) VALUES (?1, ?2, ?3)",
-            params![stored.blob_name, stored.sha256, stored.size],
-        )?;
-        let duplicate_of: Option<String> = tx
-            .query_row(
-                "SELECT id FROM items WHERE blob_name = ?1 ORDER BY ingest_seq LIMIT 1",
-                [&stored.blob_name],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let id = loop {
-            let candidate = ids::new_id("E", &[5, 5])?;
-            let taken: bool =
-                tx.query_row("SELECT EXISTS(SELECT 1 FROM items WHERE id = ?1)", [&candidate], |r| r.get(0))?;
-            if !taken {
-                break candidate;
-            }
-        };
-        let mut details = json!({
-            "sha256": stored.sha256,
-            "size": stored.size,
-            "name": name,
-            "media_type": stored.media_type,
-        });
-        // Descriptions and sources are the documenter's free text and can name people; the log, which
-        // travels in exports, carries only their hashes (the values stay in the encrypted items table).
-        for (key, value) in [("description_sha256", &options.description), ("source_sha256", &options.source)] {
-            if !value.is_empty() {
-                details[key] = fields::sha256_hex(value).into();
-            }
-        }
-        if let Some(first) = &duplicate_of {
-            details["duplicate_of"] = first.as_str().into();
-        }
-        let event = custody::append(&tx, &self.session, Action::ItemIngested, Some(&id), details)?;
-        tx.execute(
-            "INSERT INTO items (id, blob_name, sha256, size, original_name, media_type, description, source,
-                                added_at, added_by, duplicate_of, ingest_seq)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                id,
-                stored.blob_name,
-                stored.sha256,
-                stored.size,
-                name,
-                stored.media_type,
-                options.description,
-                options.source,
-                event.time,
-                event.actor,
-                duplicate_of,
-                event.seq
-            ],
-        )?;
+        let new = NewItem { name, description: &options.description, source: &options.source, received: None };
+        let id = insert_item(&tx, &self.session, stored, &new)?;
         tx.commit()?;
         self.item(&id)
     }
@@ -344,4 +292,73 @@ impl Vault {
         }
         written
     }
+}
+
+/// What an item is recorded with besides its stored copy.
+pub(crate) struct NewItem<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub source: &'a str,
+    /// For an item received in a bundle: from whom and where, kept in its ingest event.
+    pub received: Option<serde_json::Value>,
+}
+
+/// Records a stored copy as a new item inside the caller's transaction: the blob row (shared by
+/// duplicates), the item, and its `item.ingested` event. Returns the new item's id.
+pub(crate) fn insert_item(
+    tx: &rusqlite::Transaction<'_>,
+    session: &Session,
+    stored: &Stored,
+    new: &NewItem<'_>,
+) -> Result<String> {
+    tx.execute(
+        "INSERT OR IGNORE INTO blobs (name, sha256, size) VALUES (?1, ?2, ?3)",
+        params![stored.blob_name, stored.sha256, stored.size],
+    )?;
+    let duplicate_of: Option<String> = tx
+        .query_row("SELECT id FROM items WHERE blob_name = ?1 ORDER BY ingest_seq LIMIT 1", [&stored.blob_name], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let id = fields::new_id(tx, "items", "E", &[5, 5])?;
+    let mut details = json!({
+        "sha256": stored.sha256,
+        "size": stored.size,
+        "name": new.name,
+        "media_type": stored.media_type,
+    });
+    if let Some(received) = &new.received {
+        details["received"] = received.clone();
+    }
+    // Descriptions and sources are the documenter's free text and can name people; the log, which
+    // travels in exports, carries only their hashes (the values stay in the encrypted items table).
+    for (key, value) in [("description_sha256", new.description), ("source_sha256", new.source)] {
+        if !value.is_empty() {
+            details[key] = fields::sha256_hex(value).into();
+        }
+    }
+    if let Some(first) = &duplicate_of {
+        details["duplicate_of"] = first.as_str().into();
+    }
+    let event = custody::append(tx, session, Action::ItemIngested, Some(&id), details)?;
+    tx.execute(
+        "INSERT INTO items (id, blob_name, sha256, size, original_name, media_type, description, source,
+                            added_at, added_by, duplicate_of, ingest_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            id,
+            stored.blob_name,
+            stored.sha256,
+            stored.size,
+            new.name,
+            stored.media_type,
+            new.description,
+            new.source,
+            event.time,
+            event.actor,
+            duplicate_of,
+            event.seq
+        ],
+    )?;
+    Ok(id)
 }
