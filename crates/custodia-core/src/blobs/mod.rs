@@ -9,17 +9,20 @@ use crate::fsutil;
 
 mod pipeline;
 use age::x25519;
+use age_core::format::{FileKey, Stanza};
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretBox};
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Write};
 use std::iter;
 use std::path::{Path, PathBuf};
 
 const CHUNK: usize = 1 << 20;
-/// The largest read buffer of a stored copy being decrypted.
-const READ_BUFFER: usize = 256 << 10;
+/// The read buffer of a stored copy being decrypted: room for its header, smaller than an age chunk.
+const HEADER_BUFFER: usize = 8 << 10;
 
 /// Errors of the content store, in the user's terms.
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +50,7 @@ pub enum Flow {
 }
 
 /// The result of storing one content.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Stored {
     pub sha256: String,
     pub size: u64,
@@ -55,6 +58,58 @@ pub struct Stored {
     pub media_type: &'static str,
     /// False when the vault already held this content and the new copy was dropped.
     pub newly_written: bool,
+    /// The age file key of the copy just written (`None` when it was dropped as a duplicate), kept in the
+    /// encrypted database so that the copy can be opened again without the vault's X25519 key agreement.
+    pub(crate) file_key: Option<BlobKey>,
+}
+
+/// A stored copy's age file key: the symmetric key its payload is encrypted and authenticated under,
+/// random for each copy. Whoever holds it can read that one copy, and only it can make a copy that
+/// opens with it, so a copy that opens with the key kept at ingest is the copy written at ingest.
+pub(crate) struct BlobKey(SecretBox<[u8; 16]>);
+
+impl BlobKey {
+    pub(crate) fn from_slice(bytes: &[u8]) -> Option<Self> {
+        let key: [u8; 16] = bytes.try_into().ok()?;
+        Some(BlobKey(SecretBox::new(Box::new(key))))
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.0.expose_secret()
+    }
+}
+
+impl Clone for BlobKey {
+    fn clone(&self) -> Self {
+        BlobKey(SecretBox::new(Box::new(*self.0.expose_secret())))
+    }
+}
+
+impl std::fmt::Debug for BlobKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BlobKey(..)")
+    }
+}
+
+/// The vault's blob recipient, noting the file key it wraps so that ingest can keep it.
+struct KeepingKey<'a> {
+    recipient: &'a x25519::Recipient,
+    kept: RefCell<Option<BlobKey>>,
+}
+
+impl age::Recipient for KeepingKey<'_> {
+    fn wrap_file_key(&self, file_key: &FileKey) -> Result<(Vec<Stanza>, HashSet<String>), age::EncryptError> {
+        *self.kept.borrow_mut() = Some(BlobKey(SecretBox::new(Box::new(*file_key.expose_secret()))));
+        self.recipient.wrap_file_key(file_key)
+    }
+}
+
+/// Opens a stored copy with its kept file key. age still checks the header's MAC under that key, then
+/// every 64 KiB chunk of the payload: a copy made with any other key fails before a byte is read.
+impl age::Identity for BlobKey {
+    fn unwrap_stanza(&self, _stanza: &Stanza) -> Option<Result<FileKey, age::DecryptError>> {
+        Some(Ok(FileKey::new(Box::new(*self.0.expose_secret()))))
+    }
 }
 
 pub(crate) struct BlobStore {
@@ -109,7 +164,7 @@ impl BlobStore {
             .tmp_dir()
             .join(format!("ingest-{}.age", crate::keys::random_hex(8).map_err(|e| BlobError::Encrypt(e.to_string()))?));
         let result = self.encrypt_to(&tmp, source, progress);
-        let (sha256, size, media_type) = match result {
+        let (sha256, size, media_type, key) = match result {
             Ok(done) => done,
             Err(e) => {
                 let _ = fs::remove_file(&tmp);
@@ -133,7 +188,8 @@ impl BlobStore {
             // Our own ciphertext of content the vault already holds: nothing of value is lost.
             let _ = fs::remove_file(&tmp);
         }
-        Ok(Stored { sha256, size, blob_name, media_type, newly_written })
+        let file_key = newly_written.then_some(key);
+        Ok(Stored { sha256, size, blob_name, media_type, newly_written, file_key })
     }
 
     fn encrypt_to(
@@ -141,34 +197,40 @@ impl BlobStore {
         tmp: &Path,
         source: &mut (dyn Read + Send),
         progress: &mut dyn FnMut(u64) -> Flow,
-    ) -> Result<(String, u64, &'static str), BlobError> {
+    ) -> Result<(String, u64, &'static str, BlobKey), BlobError> {
         let file = OpenOptions::new().write(true).create_new(true).open(tmp).map_err(io_err("create", tmp))?;
-        let recipient = self.identity.to_public();
+        let recipient = KeepingKey { recipient: &self.identity.to_public(), kept: RefCell::new(None) };
         let encryptor = age::Encryptor::with_recipients(iter::once(&recipient as &dyn age::Recipient))
             .map_err(|e| BlobError::Encrypt(e.to_string()))?;
+        let key = recipient.kept.take().ok_or_else(|| BlobError::Encrypt("no file key was made".into()))?;
         let done = pipeline::run(source, encryptor, file, progress)?;
-        Ok((hex::encode(done.sha256), done.size, done.media_type))
+        Ok((hex::encode(done.sha256), done.size, done.media_type, key))
     }
 
-    /// A reader of a blob's plaintext. Decryption is authenticated chunk by chunk: damage shows as a read
-    /// error at the damaged chunk.
+    /// A reader of a blob's plaintext, opened with the vault's blob identity. Decryption is authenticated
+    /// chunk by chunk: damage shows as a read error at the damaged chunk.
     pub(crate) fn reader(&self, blob_name: &str) -> Result<impl Read + use<>, BlobError> {
+        self.open(blob_name, &self.identity)
+    }
+
+    /// A reader of a blob's plaintext, opened with the file key kept at ingest (no key agreement).
+    pub(crate) fn reader_with_key(&self, blob_name: &str, key: &BlobKey) -> Result<impl Read + use<>, BlobError> {
+        self.open(blob_name, key)
+    }
+
+    fn open(&self, blob_name: &str, identity: &dyn age::Identity) -> Result<impl Read + use<>, BlobError> {
         let path = self.path_of(blob_name);
         let file = match File::open(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(BlobError::Missing),
             Err(e) => return Err(BlobError::Io { op: "open", path, source: e }),
         };
-        // A small stored copy needs no more buffer than its own size: an export opens several ahead, and
-        // for thousands of photos a 1 MiB buffer each was most of what the reading cost. A large one is
-        // read in 256 KiB steps: age reads 64 KiB chunks, and the kernel reads ahead of both.
-        let len = file.metadata().map(|m| m.len()).unwrap_or(READ_BUFFER as u64);
-        let capacity = len.clamp(8 << 10, READ_BUFFER as u64) as usize;
-        let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(capacity, file))
+        // The buffer only serves the header. age reads each 64 KiB chunk with one call, larger than the
+        // buffer, which then passes it straight from the kernel into age's chunk: a larger buffer would
+        // add a copy of every byte (a tenth of an export's time). The kernel reads ahead of both.
+        let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(HEADER_BUFFER, file))
             .map_err(|e| BlobError::Decrypt(e.to_string()))?;
-        decryptor
-            .decrypt(iter::once(&self.identity as &dyn age::Identity))
-            .map_err(|e| BlobError::Decrypt(e.to_string()))
+        decryptor.decrypt(iter::once(identity)).map_err(|e| BlobError::Decrypt(e.to_string()))
     }
 
     /// Decrypts a blob into `out`, hashing as it goes. Returns the SHA-256 (hex) and size of the plaintext.
@@ -241,6 +303,25 @@ mod tests {
             store.reader(&stored.blob_name).expect("reader").read_to_end(&mut back).expect("decrypt");
             assert!(back == data, "{len} bytes did not round-trip");
         }
+    }
+
+    #[test]
+    fn a_new_copy_keeps_its_file_key_which_opens_it_and_no_other() {
+        let (_dir, store) = store();
+        let (first, second) = (pattern(100_000), pattern(3_000));
+        let a = store.ingest(&mut &first[..], &mut |_| Flow::Continue).expect("ingest");
+        let b = store.ingest(&mut &second[..], &mut |_| Flow::Continue).expect("ingest");
+        let again = store.ingest(&mut &first[..], &mut |_| Flow::Continue).expect("ingest");
+        assert!(!again.newly_written && again.file_key.is_none(), "a dropped duplicate has no key to keep");
+        let (key_a, key_b) = (a.file_key.expect("kept"), b.file_key.expect("kept"));
+        assert_ne!(key_a.bytes(), key_b.bytes());
+
+        let mut back = Vec::new();
+        store.reader_with_key(&a.blob_name, &key_a).expect("opens").read_to_end(&mut back).expect("decrypt");
+        assert!(back == first);
+        let err = store.reader_with_key(&a.blob_name, &key_b).err().expect("another copy's key");
+        assert!(matches!(err, BlobError::Decrypt(_)), "{err}");
+        assert!(BlobKey::from_slice(&[0u8; 15]).is_none(), "a key is 16 bytes");
     }
 
     struct FailingSource {

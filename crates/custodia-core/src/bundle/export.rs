@@ -12,12 +12,12 @@
 use super::bagit::{self, BAGIT_TXT, BAG_INFO, MANIFEST, TAG_MANIFEST};
 use super::book::{self, RecipientInput};
 use super::keys::{parse_recipient, recipient_fingerprint};
-use super::pipe::{self, HashingReader, HashingWriter, PipeReader, CHUNK};
+use super::pipe::{self, HashingReader, PipeReader};
 use super::plan::{ExportPlan, ExportSelection, PlannedItem};
 use super::proofs::ProofsJson;
 use super::signature::{self, SignerInfo};
 use super::{io_error, proofs, BundleError, EXTENSION};
-use crate::blobs::Flow;
+use crate::blobs::{BlobKey, Flow};
 use crate::checkpoint::{self, Reason, StoredCheckpoint};
 use crate::custody::{self, Action};
 use crate::error::Result;
@@ -33,7 +33,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::thread;
 
@@ -128,6 +128,8 @@ enum Entry<'a> {
     Item {
         item: &'a PlannedItem,
         blob: String,
+        /// Kept at ingest since schema version 5; `None` for an older copy.
+        key: Option<BlobKey>,
     },
     /// Made while it is written, and checked to be what the tag manifest lists.
     Proofs {
@@ -286,11 +288,14 @@ impl Vault {
             entries.push(Entry::Bytes { path: record.path, bytes: record.bytes });
         }
         for item in &plan.items {
-            let blob: String = self
+            let (blob, key): (String, Option<Vec<u8>>) = self
                 .conn
-                .prepare_cached("SELECT blob_name FROM items WHERE id = ?1")?
-                .query_row([&item.id], |r| r.get(0))?;
-            entries.push(Entry::Item { item, blob });
+                .prepare_cached(
+                    "SELECT b.name, b.file_key FROM items i JOIN blobs b ON b.name = i.blob_name WHERE i.id = ?1",
+                )?
+                .query_row([&item.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let key = key.as_deref().and_then(BlobKey::from_slice);
+            entries.push(Entry::Item { item, blob, key });
         }
         for (path, bytes) in tags {
             entries.push(Entry::Bytes { path: path.into(), bytes });
@@ -429,13 +434,17 @@ impl Vault {
     ) -> Result<()> {
         let blobs = &self.blobs;
         thread::scope(|scope| {
-            // Opening a stored copy costs an X25519 key agreement: for many small files that is most of the
-            // work, so a helper opens the next ones while this thread streams the current one.
+            // A helper opens the next stored copies (a file, its header, and for a copy older than its
+            // kept key an X25519 key agreement) while this thread streams the current one.
             let (opened, ready) = std::sync::mpsc::sync_channel(OPEN_AHEAD);
             scope.spawn(move || {
                 for entry in entries {
-                    if let Entry::Item { blob, .. } = entry {
-                        if opened.send(blobs.reader(blob)).is_err() {
+                    if let Entry::Item { blob, key, .. } = entry {
+                        let reader: std::result::Result<Box<dyn Read + Send>, _> = match key {
+                            Some(key) => blobs.reader_with_key(blob, key).map(|r| Box::new(r) as _),
+                            None => blobs.reader(blob).map(|r| Box::new(r) as _),
+                        };
+                        if opened.send(reader).is_err() {
                             break;
                         }
                     }
@@ -468,7 +477,8 @@ impl Vault {
                         header.set_size(*size);
                         let inner = ready
                             .recv()
-                            .map_err(|_| BundleError::Encrypt("the thread opening stored copies stopped".into()))??;
+                            .map_err(|_| BundleError::Encrypt("the thread opening stored copies stopped".into()))?
+                            .map_err(|e| copy_fault(id, e.to_string()))?;
                         let mut reader = ItemReader {
                             inner,
                             hasher: Sha256::new(),
@@ -600,11 +610,37 @@ fn is_broken_pipe(e: &crate::Error) -> bool {
 /// Written bytes between background flushes to disk, so that the final fsync has little left to wait for.
 const SYNC_EVERY: u64 = 64 << 20;
 
-/// The writing thread: encrypts the tar stream, hashes the ciphertext, writes and syncs the file. Only a
-/// stream that ended with `End` is finished; a cut-off stream leaves an unfinished file for the caller to
-/// remove. A helper thread pushes what is written to disk as it goes (fsync of a clone of the handle), so
-/// the disk works while encryption continues instead of all at the end.
+/// The writing side: one thread age-encrypts the tar stream while another hashes the ciphertext and
+/// writes it (the two halves cost about the same, and each is about as much as the framing thread's
+/// decryption). Only a stream that ended with `End` is finished; a cut-off stream leaves an unfinished
+/// file for the caller to remove.
 fn encrypt_and_write(source: PipeReader, encryptor: age::Encryptor, file: File) -> io::Result<([u8; 32], u64)> {
+    let (sink, ciphertext) = pipe::pipe();
+    thread::scope(|scope| {
+        let writer = scope.spawn(move || hash_and_write(ciphertext, file));
+        let encrypted = encrypt(source, encryptor, sink);
+        let written = writer.join().map_err(|_| io::Error::other("the writing thread failed"))?;
+        match (encrypted, written) {
+            (Ok(()), done) => done,
+            // A failed write explains a broken pipe on the encrypting side, so it is reported first.
+            (Err(e), Err(written)) if e.kind() == io::ErrorKind::BrokenPipe => Err(written),
+            (Err(e), _) => Err(e),
+        }
+    })
+}
+
+fn encrypt(mut source: PipeReader, encryptor: age::Encryptor, sink: pipe::PipeWriter) -> io::Result<()> {
+    let mut stream = encryptor.wrap_output(sink)?;
+    while let Some(chunk) = source.next_chunk()? {
+        stream.write_all(chunk)?;
+    }
+    stream.finish()?.finish()
+}
+
+/// Hashes and writes the ciphertext, then syncs the file. A helper thread pushes what is written to disk
+/// as it goes (fsync of a clone of the handle), so the disk works while encryption continues instead of
+/// all at the end.
+fn hash_and_write(mut source: PipeReader, mut file: File) -> io::Result<([u8; 32], u64)> {
     let flusher = file.try_clone()?;
     let (kick, kicks) = std::sync::mpsc::sync_channel::<()>(1);
     thread::scope(|scope| {
@@ -613,40 +649,24 @@ fn encrypt_and_write(source: PipeReader, encryptor: age::Encryptor, file: File) 
                 let _ = flusher.sync_data();
             }
         });
-        // `kick` moves in and is dropped when encryption ends, which stops the flushing thread.
-        encrypt_stream(source, encryptor, file, kick)
+        let mut hasher = Sha256::new();
+        let (mut size, mut unsynced) = (0u64, 0u64);
+        while let Some(chunk) = source.next_chunk()? {
+            hasher.update(chunk);
+            file.write_all(chunk)?;
+            size += chunk.len() as u64;
+            unsynced += chunk.len() as u64;
+            if unsynced >= SYNC_EVERY {
+                // A flush already under way is enough: never wait for it here.
+                let _ = kick.try_send(());
+                unsynced = 0;
+            }
+        }
+        // Dropping `kick` stops the flushing thread.
+        drop(kick);
+        file.sync_all()?;
+        Ok((hasher.finalize().into(), size))
     })
-}
-
-fn encrypt_stream(
-    mut source: PipeReader,
-    encryptor: age::Encryptor,
-    file: File,
-    kick: std::sync::mpsc::SyncSender<()>,
-) -> io::Result<([u8; 32], u64)> {
-    let out = HashingWriter::new(BufWriter::with_capacity(CHUNK, file));
-    let mut stream = encryptor.wrap_output(out)?;
-    let mut buf = vec![0u8; CHUNK];
-    let mut unsynced = 0u64;
-    loop {
-        let n = source.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        stream.write_all(&buf[..n])?;
-        unsynced += n as u64;
-        if unsynced >= SYNC_EVERY {
-            // A flush already under way is enough: never wait for it here.
-            let _ = kick.try_send(());
-            unsynced = 0;
-        }
-    }
-    drop(kick);
-    let out = stream.finish()?;
-    let (buffered, sha256, size) = out.finish();
-    let file = buffered.into_inner().map_err(|e| e.into_error())?;
-    file.sync_all()?;
-    Ok((sha256, size))
 }
 
 /// Reads one stored copy for the tar: never more than its recorded size, an error if it is shorter,
@@ -673,16 +693,16 @@ impl<R: Read> Read for ItemReader<'_, R> {
             let mut probe = [0u8; 1];
             return match self.inner.read(&mut probe) {
                 Ok(0) => Ok(0),
-                Ok(_) => stop(self, size_mismatch(self.item, "longer")),
-                Err(e) => stop(self, crate::blobs::BlobError::Decrypt(e.to_string()).into()),
+                Ok(_) => stop(self, copy_fault(self.item, "a stored copy longer than recorded".into())),
+                Err(e) => stop(self, unreadable(self.item, e)),
             };
         }
         let want = out.len().min(self.left.min(usize::MAX as u64) as usize);
         let n = match self.inner.read(&mut out[..want]) {
-            Ok(0) => return stop(self, size_mismatch(self.item, "shorter")),
+            Ok(0) => return stop(self, copy_fault(self.item, "a stored copy shorter than recorded".into())),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => return Err(e),
-            Err(e) => return stop(self, crate::blobs::BlobError::Decrypt(e.to_string()).into()),
+            Err(e) => return stop(self, unreadable(self.item, e)),
         };
         self.hasher.update(&out[..n]);
         self.left -= n as u64;
@@ -695,13 +715,14 @@ impl<R: Read> Read for ItemReader<'_, R> {
     }
 }
 
-fn size_mismatch(item: &str, how: &str) -> crate::Error {
-    VaultError::ContentMismatch {
-        item: item.into(),
-        expected: "its recorded size".into(),
-        actual: format!("a stored copy {how} than recorded"),
-    }
-    .into()
+/// A stored copy that is not what was recorded (missing, damaged, replaced, another length), by item.
+fn copy_fault(item: &str, found: String) -> crate::Error {
+    VaultError::ContentMismatch { item: item.into(), expected: "the copy recorded at ingest".into(), actual: found }
+        .into()
+}
+
+fn unreadable(item: &str, e: io::Error) -> crate::Error {
+    copy_fault(item, crate::blobs::BlobError::Decrypt(e.to_string()).to_string())
 }
 
 /// A new hidden file beside `output`, readable only by its owner.

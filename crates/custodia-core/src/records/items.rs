@@ -311,9 +311,11 @@ pub(crate) fn insert_item(
     stored: &Stored,
     new: &NewItem<'_>,
 ) -> Result<String> {
+    // A copy written now replaces any file of that name, so its key replaces any key kept for the name.
     tx.execute(
-        "INSERT OR IGNORE INTO blobs (name, sha256, size) VALUES (?1, ?2, ?3)",
-        params![stored.blob_name, stored.sha256, stored.size],
+        "INSERT INTO blobs (name, sha256, size, file_key) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (name) DO UPDATE SET file_key = excluded.file_key WHERE excluded.file_key IS NOT NULL",
+        params![stored.blob_name, stored.sha256, stored.size, stored.file_key.as_ref().map(|k| k.bytes())],
     )?;
     let duplicate_of: Option<String> = tx
         .query_row("SELECT id FROM items WHERE blob_name = ?1 ORDER BY ingest_seq LIMIT 1", [&stored.blob_name], |r| {

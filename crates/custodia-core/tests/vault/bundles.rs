@@ -307,6 +307,79 @@ fn a_damaged_log_is_never_signed_into_a_bundle() {
     vault.close().expect("close");
 }
 
+fn blob_path(tv: &TestVault, id: &str) -> PathBuf {
+    let conn = custodia_core::Vault::open_raw_database(&tv.root, &unlock()).expect("raw");
+    let name: String = conn.query_row("SELECT blob_name FROM items WHERE id = ?1", [id], |r| r.get(0)).expect("blob");
+    tv.root.join("blobs").join(&name[..2]).join(name)
+}
+
+fn no_bundle_left(tv: &TestVault) {
+    let left: Vec<_> = std::fs::read_dir(tv.dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .filter(|n| n.to_string_lossy().contains("custodia.age"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// Each stored copy is opened with the file key kept at ingest: another copy that the vault's own key
+/// opens (here, another item's, swapped in) is refused before a byte of it reaches the bundle.
+#[test]
+fn a_stored_copy_swapped_for_another_of_the_vault_stops_the_export_and_names_the_item() {
+    let tv = TestVault::new();
+    let (_, key) = recipient(&tv, "lawyer");
+    let mut vault = tv.open();
+    let a = add(&tv, &mut vault, "a.txt", b"the first exhibit");
+    let b = add(&tv, &mut vault, "b.txt", b"the second exhibit");
+    vault.close().expect("close");
+    std::fs::copy(blob_path(&tv, &b), blob_path(&tv, &a)).expect("swap");
+
+    let mut vault = tv.open();
+    let err = vault
+        .export(&request(&tv, selection(&[&a], &[], RecipientKind::Icc), &key, "swapped"), &mut no_progress)
+        .expect_err("refused");
+    assert!(err.to_string().contains(&a) && err.to_string().contains("damaged or was replaced"), "{err}");
+    let events = vault.events(&custodia_core::EventQuery { limit: 50, ..Default::default() }).expect("events");
+    assert!(events.iter().all(|e| e.action != "bundle.exported" && e.action != "item.exported"));
+    vault.close().expect("close");
+    no_bundle_left(&tv);
+}
+
+/// A copy stored before file keys were kept (schema version 4) is opened with the vault's key and checked
+/// against its recorded SHA-256, as before.
+#[test]
+fn a_copy_without_a_kept_key_exports_and_a_replaced_one_is_named_by_its_hash() {
+    let tv = TestVault::new();
+    let (unlocker, key) = recipient(&tv, "lawyer");
+    let mut vault = tv.open();
+    let a = add(&tv, &mut vault, "a.txt", b"an exhibit stored by an older version");
+    let b = add(&tv, &mut vault, "b.txt", b"another exhibit");
+    vault.close().expect("close");
+    let conn = custodia_core::Vault::open_raw_database(&tv.root, &unlock()).expect("raw");
+    assert_eq!(
+        conn.query_row("SELECT count(*) FROM blobs WHERE file_key IS NOT NULL", [], |r| r.get::<_, i64>(0))
+            .expect("count"),
+        2
+    );
+    conn.execute_batch("UPDATE blobs SET file_key = NULL").expect("forget the keys");
+    drop(conn);
+
+    let mut vault = tv.open();
+    let exported = vault
+        .export(&request(&tv, selection(&[&a], &[], RecipientKind::Icc), &key, "older"), &mut no_progress)
+        .expect("export");
+    assert!(verify(&exported.path, &unlocker, None).ok);
+    vault.close().expect("close");
+
+    std::fs::copy(blob_path(&tv, &b), blob_path(&tv, &a)).expect("swap");
+    let mut vault = tv.open();
+    let err = vault
+        .export(&request(&tv, selection(&[&a], &[], RecipientKind::Icc), &key, "older-swapped"), &mut no_progress)
+        .expect_err("refused");
+    assert!(err.to_string().contains(&a) && err.to_string().contains("recorded SHA-256"), "{err}");
+    vault.close().expect("close");
+}
+
 fn sha256_file(path: &Path) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(std::fs::read(path).expect("read")))
