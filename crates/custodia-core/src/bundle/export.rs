@@ -11,6 +11,7 @@
 
 use super::bagit::{self, BAGIT_TXT, BAG_INFO, MANIFEST, TAG_MANIFEST};
 use super::book::{self, RecipientInput};
+use super::direct::{self, BundleFile};
 use super::keys::{parse_recipient, recipient_fingerprint};
 use super::pipe::{self, HashingReader, PipeReader};
 use super::plan::{ExportPlan, ExportSelection, PlannedItem};
@@ -32,7 +33,7 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
-use std::fs::{self, File, OpenOptions};
+use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::thread;
@@ -405,7 +406,7 @@ impl Vault {
         entries: &[Entry<'_>],
         total: u64,
         encryptor: age::Encryptor,
-        file: File,
+        file: BundleFile,
         progress: &mut dyn FnMut(ExportProgress) -> Flow,
     ) -> Result<(String, u64)> {
         let (sink, source) = pipe::pipe();
@@ -607,14 +608,11 @@ fn is_broken_pipe(e: &crate::Error) -> bool {
     matches!(e, crate::Error::Bundle(BundleError::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe)
 }
 
-/// Written bytes between background flushes to disk, so that the final fsync has little left to wait for.
-const SYNC_EVERY: u64 = 64 << 20;
-
 /// The writing side: one thread age-encrypts the tar stream while another hashes the ciphertext and
 /// writes it (the two halves cost about the same, and each is about as much as the framing thread's
 /// decryption). Only a stream that ended with `End` is finished; a cut-off stream leaves an unfinished
 /// file for the caller to remove.
-fn encrypt_and_write(source: PipeReader, encryptor: age::Encryptor, file: File) -> io::Result<([u8; 32], u64)> {
+fn encrypt_and_write(source: PipeReader, encryptor: age::Encryptor, file: BundleFile) -> io::Result<([u8; 32], u64)> {
     let (sink, ciphertext) = pipe::pipe();
     thread::scope(|scope| {
         let writer = scope.spawn(move || hash_and_write(ciphertext, file));
@@ -637,36 +635,17 @@ fn encrypt(mut source: PipeReader, encryptor: age::Encryptor, sink: pipe::PipeWr
     stream.finish()?.finish()
 }
 
-/// Hashes and writes the ciphertext, then syncs the file. A helper thread pushes what is written to disk
-/// as it goes (fsync of a clone of the handle), so the disk works while encryption continues instead of
-/// all at the end.
-fn hash_and_write(mut source: PipeReader, mut file: File) -> io::Result<([u8; 32], u64)> {
-    let flusher = file.try_clone()?;
-    let (kick, kicks) = std::sync::mpsc::sync_channel::<()>(1);
-    thread::scope(|scope| {
-        scope.spawn(move || {
-            for () in kicks.iter() {
-                let _ = flusher.sync_data();
-            }
-        });
-        let mut hasher = Sha256::new();
-        let (mut size, mut unsynced) = (0u64, 0u64);
-        while let Some(chunk) = source.next_chunk()? {
-            hasher.update(chunk);
-            file.write_all(chunk)?;
-            size += chunk.len() as u64;
-            unsynced += chunk.len() as u64;
-            if unsynced >= SYNC_EVERY {
-                // A flush already under way is enough: never wait for it here.
-                let _ = kick.try_send(());
-                unsynced = 0;
-            }
-        }
-        // Dropping `kick` stops the flushing thread.
-        drop(kick);
-        file.sync_all()?;
-        Ok((hasher.finalize().into(), size))
-    })
+/// Hashes and writes the ciphertext, then syncs the file.
+fn hash_and_write(mut source: PipeReader, mut file: BundleFile) -> io::Result<([u8; 32], u64)> {
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    while let Some(chunk) = source.next_chunk()? {
+        hasher.update(chunk);
+        file.write(chunk)?;
+        size += chunk.len() as u64;
+    }
+    file.finish()?;
+    Ok((hasher.finalize().into(), size))
 }
 
 /// Reads one stored copy for the tar: never more than its recorded size, an error if it is shorter,
@@ -726,16 +705,12 @@ fn unreadable(item: &str, e: io::Error) -> crate::Error {
 }
 
 /// A new hidden file beside `output`, readable only by its owner.
-fn temp_beside(output: &Path) -> Result<(PathBuf, File)> {
+fn temp_beside(output: &Path) -> Result<(PathBuf, BundleFile)> {
     let dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let suffix = crate::keys::random_hex(6)?;
     let tmp = dir.join(format!(".{name}.{suffix}.partial"));
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(&tmp).map_err(io_error("create", &tmp))?;
+    let file = direct::create(&tmp).map_err(io_error("create", &tmp))?;
     Ok((tmp, file))
 }
 
