@@ -22,6 +22,7 @@ mod ids;
 pub mod keys;
 pub mod media;
 pub mod merkle;
+mod pipe;
 pub mod reconcile;
 pub mod records;
 pub mod settings;

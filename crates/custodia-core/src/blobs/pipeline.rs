@@ -1,11 +1,13 @@
 //! The ingest pipeline: three threads joined by bounded channels, so hashing, encryption and disk writes
-//! overlap on a two-core laptop while memory stays fixed (a few 1 MiB buffers, recycled).
+//! overlap on a two-core laptop while memory stays fixed (recycled buffers; the ciphertext goes to the
+//! writer through `crate::pipe`).
 //!
 //! reader: read the source, SHA-256 it  ->  main: age-encrypt, report progress  ->  writer: write the
 //! ciphertext, pushing it to disk every `SYNC_EVERY` bytes so the final fsync has little left to do.
 
 use super::{BlobError, Flow};
 use crate::media;
+use crate::pipe::{self, PipeReader, PipeWriter};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -13,7 +15,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread;
 
 const CHUNK: usize = 1 << 20;
-/// Buffers in flight per stage; with two stages this bounds the pipeline's memory to about 12 MiB.
+/// Plaintext buffers in flight; with the ciphertext pipe this bounds the pipeline's memory to about 9 MiB.
 const DEPTH: usize = 4;
 const SYNC_EVERY: u64 = 32 << 20;
 
@@ -43,22 +45,27 @@ pub(super) fn run(
 ) -> Result<Encrypted, BlobError> {
     let (plain_tx, plain_rx) = sync_channel::<Vec<u8>>(DEPTH);
     let (free_plain_tx, free_plain_rx) = pool(DEPTH + 2);
-    let (cipher_tx, cipher_rx) = sync_channel::<Vec<u8>>(DEPTH);
-    let (free_cipher_tx, free_cipher_rx) = pool(DEPTH + 2);
+    let (sink, ciphertext) = pipe::pipe();
 
     thread::scope(|scope| {
         let reader = scope.spawn(move || read_and_hash(source, &plain_tx, &free_plain_rx));
-        let writer = scope.spawn(move || write_and_sync(file, &cipher_rx, &free_cipher_tx));
-        let sink = ChannelWriter { buf: Vec::new(), full: cipher_tx, empty: free_cipher_rx };
+        let writer = scope.spawn(move || write_and_sync(file, ciphertext));
         let encrypted = encrypt(plain_rx, free_plain_tx, encryptor, sink, progress);
         // The encryptor has dropped its channel ends, so both threads are finishing.
         let read = reader.join().map_err(|_| BlobError::Encrypt("the reading thread failed".into()))?;
         let written = writer.join().map_err(|_| BlobError::Encrypt("the writing thread failed".into()))?;
         let sha256 = read.map_err(BlobError::SourceRead)?;
-        // A writer error explains an encryptor error ("channel closed"), so it is reported first.
-        written.map_err(|e| BlobError::Io { op: "write", path: "the staging file".into(), source: e })?;
-        let (size, media_type) = encrypted?;
-        Ok(Encrypted { sha256, size, media_type })
+        let write_error = |e| BlobError::Io { op: "write", path: "the staging file".into(), source: e };
+        match (encrypted, written) {
+            (Ok((size, media_type)), written) => {
+                written.map_err(write_error)?;
+                Ok(Encrypted { sha256, size, media_type })
+            }
+            // A write error explains an encryptor error (a broken pipe), so it is reported first; a
+            // cut-off stream on the writing side is the encryptor's own stop (an error or a cancel).
+            (Err(_), Err(e)) if e.kind() != io::ErrorKind::UnexpectedEof => Err(write_error(e)),
+            (Err(e), _) => Err(e),
+        }
     })
 }
 
@@ -102,7 +109,7 @@ fn encrypt(
     plain: Receiver<Vec<u8>>,
     recycle: SyncSender<Vec<u8>>,
     encryptor: age::Encryptor,
-    sink: ChannelWriter,
+    sink: PipeWriter,
     progress: &mut dyn FnMut(u64) -> Flow,
 ) -> Result<(u64, &'static str), BlobError> {
     let io_err = |e: io::Error| BlobError::Io { op: "encrypt into", path: "the staging file".into(), source: e };
@@ -118,63 +125,21 @@ fn encrypt(
             return Err(BlobError::Cancelled);
         }
     }
-    stream.finish().and_then(ChannelWriter::finish).map_err(io_err)?;
+    stream.finish().and_then(PipeWriter::finish).map_err(io_err)?;
     Ok((size, media_type.unwrap_or(media::EMPTY)))
 }
 
-fn write_and_sync(mut file: File, full: &Receiver<Vec<u8>>, empty: &SyncSender<Vec<u8>>) -> io::Result<()> {
+/// Writes the ciphertext, pushing it to disk every `SYNC_EVERY` bytes, then syncs the file. A stream cut
+/// off without its end (the encryptor stopped) is an error, and the caller removes the file.
+fn write_and_sync(mut file: File, mut ciphertext: PipeReader) -> io::Result<()> {
     let mut unsynced = 0u64;
-    for buf in full.iter() {
-        file.write_all(&buf)?;
-        unsynced += buf.len() as u64;
+    while let Some(chunk) = ciphertext.next_chunk()? {
+        file.write_all(chunk)?;
+        unsynced += chunk.len() as u64;
         if unsynced >= SYNC_EVERY {
             file.sync_data()?;
             unsynced = 0;
         }
-        let _ = empty.send(buf);
     }
     file.sync_all()
-}
-
-/// Collects age's output into 1 MiB buffers and hands each full one to the writer thread.
-struct ChannelWriter {
-    buf: Vec<u8>,
-    full: SyncSender<Vec<u8>>,
-    empty: Receiver<Vec<u8>>,
-}
-
-impl ChannelWriter {
-    fn send(&mut self) -> io::Result<()> {
-        let next = self.empty.recv().map_err(|_| io::Error::other("the writing thread stopped"))?;
-        let done = std::mem::replace(&mut self.buf, next);
-        self.buf.clear();
-        self.full.send(done).map_err(|_| io::Error::other("the writing thread stopped"))
-    }
-
-    fn finish(mut self) -> io::Result<()> {
-        if !self.buf.is_empty() {
-            self.send()?;
-        }
-        Ok(())
-    }
-}
-
-impl Write for ChannelWriter {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        if self.buf.capacity() == 0 {
-            self.buf = self.empty.recv().map_err(|_| io::Error::other("the writing thread stopped"))?;
-            self.buf.clear();
-        }
-        let room = CHUNK - self.buf.len();
-        let n = room.min(data.len());
-        self.buf.extend_from_slice(&data[..n]);
-        if self.buf.len() == CHUNK {
-            self.send()?;
-        }
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }

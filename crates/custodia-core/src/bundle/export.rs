@@ -13,7 +13,7 @@ use super::bagit::{self, BAGIT_TXT, BAG_INFO, MANIFEST, TAG_MANIFEST};
 use super::book::{self, RecipientInput};
 use super::direct::{self, BundleFile};
 use super::keys::{parse_recipient, recipient_fingerprint};
-use super::pipe::{self, HashingReader, PipeReader};
+use crate::pipe::{self, HashingReader, PipeReader};
 use super::plan::{ExportPlan, ExportSelection, PlannedItem};
 use super::proofs::ProofsJson;
 use super::signature::{self, SignerInfo};

@@ -6,13 +6,13 @@
 //! `bundle.imported` event. Otherwise the copies just written are removed and nothing is recorded.
 
 use super::keys::Unlocker;
-use super::pipe;
 use super::read::{self, Limits, ReadProgress, Sink};
 use super::verify::{self, BundleReport};
 use super::BundleError;
 use crate::blobs::{BlobStore, Flow, Stored};
 use crate::custody::{self, Action};
 use crate::error::Result;
+use crate::pipe;
 use crate::records::items::{insert_item, Item, NewItem};
 use crate::vault::Vault;
 use rusqlite::{params, OptionalExtension};

@@ -26,7 +26,6 @@ mod export;
 mod import;
 pub mod keys;
 mod open;
-mod pipe;
 pub mod plan;
 mod proofs;
 pub(crate) mod read;

@@ -14,12 +14,12 @@
 //!  ...]}
 //! ```
 
-use super::pipe::HashingWriter;
 use super::BundleError;
 use crate::checkpoint::{self, tree::Tree};
 use crate::custody::{CustodyError, GENESIS_PREV};
 use crate::error::Result;
 use crate::merkle::Hash;
+use crate::pipe::HashingWriter;
 use rusqlite::Connection;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::json;

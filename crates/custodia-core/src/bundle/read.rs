@@ -10,9 +10,9 @@
 //! each file's SHA-256 and size, the tag files' contents, and the SHA-256 of the encrypted file.
 
 use super::keys::Unlocker;
-use super::pipe::{HashingReader, PipeWriter};
 use super::{io_error, BundleError};
 use crate::blobs::Flow;
+use crate::pipe::{HashingReader, PipeWriter};
 use sha2::{Digest, Sha256};
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -162,7 +162,7 @@ fn pump(
     tap: &Tap,
     mut out: PipeWriter,
 ) -> Option<[u8; 32]> {
-    let mut buf = vec![0u8; super::pipe::CHUNK];
+    let mut buf = vec![0u8; crate::pipe::CHUNK];
     loop {
         let n = match stream.read(&mut buf) {
             Ok(0) => break,
@@ -317,11 +317,11 @@ pub(crate) fn read(
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let tap = Arc::new(Tap::default());
     let cipher = CipherReader { inner: file, tap: tap.clone() };
-    let stream = decrypt(path, BufReader::with_capacity(super::pipe::CHUNK, cipher), unlocker)?;
+    let stream = decrypt(path, BufReader::with_capacity(crate::pipe::CHUNK, cipher), unlocker)?;
     let cancelled = Cell::new(false);
     let mut collected = Collected::default();
     let (walked, cipher_sha256) = thread::scope(|scope| {
-        let (plain_out, plain_in) = super::pipe::pipe();
+        let (plain_out, plain_in) = crate::pipe::pipe();
         let decrypting = scope.spawn(|| pump(stream, &tap, plain_out));
         let mut archive = tar::Archive::new(plain_in);
         let walked = walk(&mut archive, &tap, &cancelled, limits, sink, &mut collected, total, progress);

@@ -1,7 +1,7 @@
 //! Byte streams between threads, in recycled 256 KiB buffers over bounded channels, so that on a two-core
-//! laptop one thread decrypts and hashes while another encrypts, with fixed memory. A buffer is small
-//! enough to stay in a core's cache between the steps that read it. A stream ends only with an explicit
-//! `End`: a writer dropped on an error is an abort, never a short but well-formed file.
+//! laptop one step of a stream (decrypt, encrypt, hash, write) runs while another does, with fixed memory.
+//! A buffer is small enough to stay in a core's cache between the steps that read it. A stream ends only
+//! with an explicit `End`: a writer dropped on an error is an abort, never a short but well-formed file.
 
 use sha2::{Digest, Sha256};
 use std::io::{self, Read, Write};
