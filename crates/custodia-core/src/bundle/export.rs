@@ -1,9 +1,7 @@
 //! Writing a bundle. Everything but the collected files is prepared first (records, custody events, the
 //! checkpoint and its proofs, manifests, the signature), from the hashes the vault recorded at ingest.
-//! Then one pass streams: each stored copy is decrypted and hashed on this thread while it is framed into
-//! the tar, and a second thread age-encrypts the tar, hashes the ciphertext and writes it. A stored copy
-//! that is not exactly its recorded size and SHA-256 aborts the export, so the manifests written ahead are
-//! true of every bundle that is finished.
+//! Then one pass streams the bag (`stream`); a stored copy that is not exactly its recorded size and
+//! SHA-256 aborts it, so the manifests written ahead are true of every bundle that is finished.
 //!
 //! The bundle is written to a hidden temporary file beside the output, fsynced, and moved into place
 //! without replacing anything; then the checkpoint, the export and one `item.exported` event per item are
@@ -13,10 +11,9 @@ use super::bagit::{self, BAGIT_TXT, BAG_INFO, MANIFEST, TAG_MANIFEST};
 use super::book::{self, RecipientInput};
 use super::direct::{self, BundleFile};
 use super::keys::{parse_recipient, recipient_fingerprint};
-use crate::pipe::{self, HashingReader, PipeReader};
-use super::plan::{ExportPlan, ExportSelection, PlannedItem};
-use super::proofs::ProofsJson;
+use super::plan::{ExportPlan, ExportSelection};
 use super::signature::{self, SignerInfo};
+use super::stream::{self, Entry};
 use super::{io_error, proofs, BundleError, EXTENSION};
 use crate::blobs::{BlobKey, Flow};
 use crate::checkpoint::{self, Reason, StoredCheckpoint};
@@ -34,12 +31,8 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::thread;
-
-/// Stored copies opened ahead of the one being streamed (each holds a 1 MiB read buffer).
-const OPEN_AHEAD: usize = 4;
 
 /// A bundle passphrase protects evidence against offline guessing: longer than a vault's minimum.
 pub const MIN_BUNDLE_PASSPHRASE_CHARS: usize = 12;
@@ -118,25 +111,6 @@ fn bag_name(output: &Path) -> std::result::Result<String, BundleError> {
         return Err(BundleError::BadBundleName);
     }
     Ok(name.to_string())
-}
-
-/// One file of the bag, in tar order.
-enum Entry<'a> {
-    Bytes {
-        path: String,
-        bytes: Vec<u8>,
-    },
-    Item {
-        item: &'a PlannedItem,
-        blob: String,
-        /// Kept at ingest since schema version 5; `None` for an older copy.
-        key: Option<BlobKey>,
-    },
-    /// Made while it is written, and checked to be what the tag manifest lists.
-    Proofs {
-        path: &'static str,
-        proofs: &'a ProofsJson,
-    },
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -234,39 +208,7 @@ impl Vault {
         let oxum = bagit::oxum(payload_bytes, payload.len() as u64);
         let manifest = bagit::manifest(&payload);
         drop(payload);
-        let contact = if request.contact_name.trim().is_empty() {
-            self.session.actor().to_string()
-        } else {
-            fields::line("contact name", &request.contact_name)?
-        };
-        let organisation = if request.organisation.trim().is_empty() {
-            format!("Custodia vault {vault_id}")
-        } else {
-            fields::line("organisation", &request.organisation)?
-        };
-        let description = if request.description.trim().is_empty() {
-            format!(
-                "Evidence from a Custodia vault for {}: {} item(s), {} interview(s), {} incident(s).",
-                plan.recipient_kind.label(),
-                plan.items.len(),
-                plan.interviews.len(),
-                plan.incidents.len()
-            )
-        } else {
-            fields::text("description", &request.description, fields::MEDIUM)?
-        };
-        let bag_info = bagit::render_tags(&[
-            ("Source-Organization", organisation),
-            ("Contact-Name", contact),
-            ("External-Identifier", bundle_id.clone()),
-            ("External-Description", description),
-            ("Bagging-Date", clock::now_rfc3339()[..10].to_string()),
-            ("Payload-Oxum", oxum.clone()),
-            ("Bag-Software-Agent", format!("Custodia {}", env!("CARGO_PKG_VERSION"))),
-            ("Custodia-Recipient-Kind", plan.recipient_kind.as_str().into()),
-            ("Custodia-Signer", origin.clone()),
-            ("Custodia-Signer-Fingerprint", signer.fingerprint.hex.clone()),
-        ]);
+        let bag_info = self.bag_info(request, &plan, &bundle_id, &oxum, &signer)?;
         let tags: Vec<(&str, Vec<u8>)> = vec![
             (BAGIT_TXT, bagit::DECLARATION.as_bytes().to_vec()),
             (BAG_INFO, bag_info.into_bytes()),
@@ -315,7 +257,7 @@ impl Vault {
         };
         snapshot.end()?;
         let (tmp, file) = temp_beside(&request.output)?;
-        let written = self.stream(&name, &entries, plan.item_bytes, encryptor, file, progress);
+        let written = stream::stream(&self.blobs, &name, &entries, plan.item_bytes, encryptor, file, progress);
         let (sha256, size) = match written.and_then(|done| {
             place(&tmp, &request.output)?;
             Ok(done)
@@ -344,6 +286,50 @@ impl Vault {
                 Err(e)
             }
         }
+    }
+
+    /// `bag-info.txt`: the request's organisation, contact and description, or defaults in their place.
+    fn bag_info(
+        &self,
+        request: &ExportRequest,
+        plan: &ExportPlan,
+        bundle_id: &str,
+        oxum: &str,
+        signer: &SignerInfo,
+    ) -> Result<String> {
+        let contact = if request.contact_name.trim().is_empty() {
+            self.session.actor().to_string()
+        } else {
+            fields::line("contact name", &request.contact_name)?
+        };
+        let organisation = if request.organisation.trim().is_empty() {
+            format!("Custodia vault {}", self.vault_id())
+        } else {
+            fields::line("organisation", &request.organisation)?
+        };
+        let description = if request.description.trim().is_empty() {
+            format!(
+                "Evidence from a Custodia vault for {}: {} item(s), {} interview(s), {} incident(s).",
+                plan.recipient_kind.label(),
+                plan.items.len(),
+                plan.interviews.len(),
+                plan.incidents.len()
+            )
+        } else {
+            fields::text("description", &request.description, fields::MEDIUM)?
+        };
+        Ok(bagit::render_tags(&[
+            ("Source-Organization", organisation),
+            ("Contact-Name", contact),
+            ("External-Identifier", bundle_id.into()),
+            ("External-Description", description),
+            ("Bagging-Date", clock::now_rfc3339()[..10].to_string()),
+            ("Payload-Oxum", oxum.into()),
+            ("Bag-Software-Agent", format!("Custodia {}", env!("CARGO_PKG_VERSION"))),
+            ("Custodia-Recipient-Kind", plan.recipient_kind.as_str().into()),
+            ("Custodia-Signer", signer.name.clone()),
+            ("Custodia-Signer-Fingerprint", signer.fingerprint.hex.clone()),
+        ]))
     }
 
     fn refuse_bundle_inside_vault(&self, output: &Path) -> std::result::Result<(), VaultError> {
@@ -396,121 +382,6 @@ impl Vault {
             }
         }
         Ok(sealing)
-    }
-
-    /// Streams the bag into `file`: tar framing and decryption of stored copies here, encryption and
-    /// writing on a second thread. Returns the SHA-256 and size of the encrypted file, synced.
-    fn stream(
-        &self,
-        bag: &str,
-        entries: &[Entry<'_>],
-        total: u64,
-        encryptor: age::Encryptor,
-        file: BundleFile,
-        progress: &mut dyn FnMut(ExportProgress) -> Flow,
-    ) -> Result<(String, u64)> {
-        let (sink, source) = pipe::pipe();
-        thread::scope(|scope| {
-            let writer = scope.spawn(move || encrypt_and_write(source, encryptor, file));
-            let framed = self.frame(bag, entries, total, sink, progress);
-            let written = writer.join().map_err(|_| BundleError::Encrypt("the writing thread failed".into()))?;
-            // A failed write explains a broken pipe on this side, so it is reported first.
-            let (sha256, size) = match (framed, written) {
-                (Ok(()), Ok(done)) => done,
-                (Err(e), Ok(_)) => return Err(e),
-                (Err(e), Err(_)) if !is_broken_pipe(&e) => return Err(e),
-                (_, Err(e)) => return Err(BundleError::Io { op: "write", path: "the bundle".into(), source: e }.into()),
-            };
-            Ok((hex::encode(sha256), size))
-        })
-    }
-
-    fn frame(
-        &self,
-        bag: &str,
-        entries: &[Entry<'_>],
-        total: u64,
-        sink: pipe::PipeWriter,
-        progress: &mut dyn FnMut(ExportProgress) -> Flow,
-    ) -> Result<()> {
-        let blobs = &self.blobs;
-        thread::scope(|scope| {
-            // A helper opens the next stored copies (a file, its header, and for a copy older than its
-            // kept key an X25519 key agreement) while this thread streams the current one.
-            let (opened, ready) = std::sync::mpsc::sync_channel(OPEN_AHEAD);
-            scope.spawn(move || {
-                for entry in entries {
-                    if let Entry::Item { blob, key, .. } = entry {
-                        let reader: std::result::Result<Box<dyn Read + Send>, _> = match key {
-                            Some(key) => blobs.reader_with_key(blob, key).map(|r| Box::new(r) as _),
-                            None => blobs.reader(blob).map(|r| Box::new(r) as _),
-                        };
-                        if opened.send(reader).is_err() {
-                            break;
-                        }
-                    }
-                }
-            });
-            let mut builder = tar::Builder::new(sink);
-            let mtime = chrono::Utc::now().timestamp().max(0) as u64;
-            let tar_err = |e: io::Error| BundleError::Io { op: "write", path: "the bundle".into(), source: e };
-            let mut done = 0u64;
-            for entry in entries {
-                let mut header = tar::Header::new_gnu();
-                header.set_entry_type(tar::EntryType::Regular);
-                header.set_mode(0o644);
-                header.set_mtime(mtime);
-                match entry {
-                    Entry::Bytes { path, bytes } => {
-                        header.set_size(bytes.len() as u64);
-                        builder.append_data(&mut header, format!("{bag}/{path}"), &bytes[..]).map_err(tar_err)?;
-                    }
-                    Entry::Proofs { path, proofs } => {
-                        header.set_size(proofs.size);
-                        let mut reader = HashingReader::new(proofs.reader().take(proofs.size));
-                        builder.append_data(&mut header, format!("{bag}/{path}"), &mut reader).map_err(tar_err)?;
-                        if reader.finish() != (proofs.sha256, proofs.size) {
-                            return Err(BundleError::Encoding(format!("{path} came out differently twice")).into());
-                        }
-                    }
-                    Entry::Item { item, .. } => {
-                        let PlannedItem { path, id, sha256, size, .. } = item;
-                        header.set_size(*size);
-                        let inner = ready
-                            .recv()
-                            .map_err(|_| BundleError::Encrypt("the thread opening stored copies stopped".into()))?
-                            .map_err(|e| copy_fault(id, e.to_string()))?;
-                        let mut reader = ItemReader {
-                            inner,
-                            hasher: Sha256::new(),
-                            left: *size,
-                            item: id,
-                            failure: None,
-                            done: &mut done,
-                            total,
-                            progress: &mut *progress,
-                        };
-                        let appended = builder.append_data(&mut header, format!("{bag}/{path}"), &mut reader);
-                        if let Some(failure) = reader.failure.take() {
-                            return Err(failure);
-                        }
-                        appended.map_err(tar_err)?;
-                        let actual = hex::encode(reader.hasher.finalize());
-                        if &actual != sha256 {
-                            return Err(VaultError::ContentMismatch {
-                                item: id.clone(),
-                                expected: sha256.clone(),
-                                actual,
-                            }
-                            .into());
-                        }
-                    }
-                }
-            }
-            let sink = builder.into_inner().map_err(tar_err)?;
-            sink.finish().map_err(tar_err)?;
-            Ok(())
-        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -603,107 +474,6 @@ impl Vault {
         Ok((checkpoint, recipients))
     }
 }
-
-fn is_broken_pipe(e: &crate::Error) -> bool {
-    matches!(e, crate::Error::Bundle(BundleError::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe)
-}
-
-/// The writing side: one thread age-encrypts the tar stream while another hashes the ciphertext and
-/// writes it (the two halves cost about the same, and each is about as much as the framing thread's
-/// decryption). Only a stream that ended with `End` is finished; a cut-off stream leaves an unfinished
-/// file for the caller to remove.
-fn encrypt_and_write(source: PipeReader, encryptor: age::Encryptor, file: BundleFile) -> io::Result<([u8; 32], u64)> {
-    let (sink, ciphertext) = pipe::pipe();
-    thread::scope(|scope| {
-        let writer = scope.spawn(move || hash_and_write(ciphertext, file));
-        let encrypted = encrypt(source, encryptor, sink);
-        let written = writer.join().map_err(|_| io::Error::other("the writing thread failed"))?;
-        match (encrypted, written) {
-            (Ok(()), done) => done,
-            // A failed write explains a broken pipe on the encrypting side, so it is reported first.
-            (Err(e), Err(written)) if e.kind() == io::ErrorKind::BrokenPipe => Err(written),
-            (Err(e), _) => Err(e),
-        }
-    })
-}
-
-fn encrypt(mut source: PipeReader, encryptor: age::Encryptor, sink: pipe::PipeWriter) -> io::Result<()> {
-    let mut stream = encryptor.wrap_output(sink)?;
-    while let Some(chunk) = source.next_chunk()? {
-        stream.write_all(chunk)?;
-    }
-    stream.finish()?.finish()
-}
-
-/// Hashes and writes the ciphertext, then syncs the file.
-fn hash_and_write(mut source: PipeReader, mut file: BundleFile) -> io::Result<([u8; 32], u64)> {
-    let mut hasher = Sha256::new();
-    let mut size = 0u64;
-    while let Some(chunk) = source.next_chunk()? {
-        hasher.update(chunk);
-        file.write(chunk)?;
-        size += chunk.len() as u64;
-    }
-    file.finish()?;
-    Ok((hasher.finalize().into(), size))
-}
-
-/// Reads one stored copy for the tar: never more than its recorded size, an error if it is shorter,
-/// hashing as it goes and reporting progress (which may cancel).
-struct ItemReader<'a, R> {
-    inner: R,
-    hasher: Sha256,
-    left: u64,
-    item: &'a str,
-    failure: Option<crate::Error>,
-    done: &'a mut u64,
-    total: u64,
-    progress: &'a mut dyn FnMut(ExportProgress) -> Flow,
-}
-
-impl<R: Read> Read for ItemReader<'_, R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let stop = |this: &mut Self, failure: crate::Error| {
-            this.failure = Some(failure);
-            Err(io::Error::other("export stopped"))
-        };
-        if self.left == 0 {
-            // The tar entry is full: the stored copy must end here too.
-            let mut probe = [0u8; 1];
-            return match self.inner.read(&mut probe) {
-                Ok(0) => Ok(0),
-                Ok(_) => stop(self, copy_fault(self.item, "a stored copy longer than recorded".into())),
-                Err(e) => stop(self, unreadable(self.item, e)),
-            };
-        }
-        let want = out.len().min(self.left.min(usize::MAX as u64) as usize);
-        let n = match self.inner.read(&mut out[..want]) {
-            Ok(0) => return stop(self, copy_fault(self.item, "a stored copy shorter than recorded".into())),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Err(e),
-            Err(e) => return stop(self, unreadable(self.item, e)),
-        };
-        self.hasher.update(&out[..n]);
-        self.left -= n as u64;
-        *self.done += n as u64;
-        let report = ExportProgress { done: *self.done, total: self.total, item: Some(self.item.to_string()) };
-        if (self.progress)(report) == Flow::Cancel {
-            return stop(self, BundleError::Cancelled.into());
-        }
-        Ok(n)
-    }
-}
-
-/// A stored copy that is not what was recorded (missing, damaged, replaced, another length), by item.
-fn copy_fault(item: &str, found: String) -> crate::Error {
-    VaultError::ContentMismatch { item: item.into(), expected: "the copy recorded at ingest".into(), actual: found }
-        .into()
-}
-
-fn unreadable(item: &str, e: io::Error) -> crate::Error {
-    copy_fault(item, crate::blobs::BlobError::Decrypt(e.to_string()).to_string())
-}
-
 /// A new hidden file beside `output`, readable only by its owner.
 fn temp_beside(output: &Path) -> Result<(PathBuf, BundleFile)> {
     let dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));

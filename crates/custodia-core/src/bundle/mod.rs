@@ -31,6 +31,7 @@ mod proofs;
 pub(crate) mod read;
 mod records;
 pub mod signature;
+mod stream;
 pub mod verify;
 pub mod words;
 
