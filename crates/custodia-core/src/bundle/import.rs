@@ -7,7 +7,7 @@
 
 use super::keys::Unlocker;
 use super::read::{self, Limits, ReadProgress, Sink};
-use super::verify::{self, BundleReport};
+use super::verify::BundleReport;
 use super::BundleError;
 use crate::blobs::{BlobStore, Flow, Stored};
 use crate::custody::{self, Action};
@@ -122,7 +122,7 @@ impl Vault {
                 return Err(e.into());
             }
         };
-        let report = verify::check(&collected, expected_signer);
+        let report = super::checks::check(&collected, expected_signer);
         let stored = std::mem::take(&mut sink.stored);
         if !report.ok {
             discard(&self.blobs, &stored);

@@ -21,6 +21,7 @@
 
 pub(crate) mod bagit;
 pub mod book;
+mod checks;
 mod direct;
 mod export;
 mod import;

@@ -4,7 +4,7 @@
 
 use super::keys::Unlocker;
 use super::read::{self, Limits, ReadProgress, Sink};
-use super::verify::{self, BundleReport};
+use super::verify::BundleReport;
 use super::{io_error, BundleError};
 use crate::blobs::Flow;
 use crate::fsutil;
@@ -103,7 +103,7 @@ pub fn open_bundle(
     private_dir(&staging).map_err(io_error("create", &staging))?;
     let mut sink = Extract { staging: staging.clone(), target_dir: output.to_path_buf(), bag: None };
     let outcome = read::read(bundle, unlocker, limits, &mut sink, progress).and_then(|collected| {
-        let report = verify::check(&collected, expected_signer);
+        let report = super::checks::check(&collected, expected_signer);
         if !report.ok {
             return Err(BundleError::NotVerified { report: Box::new(report), action: "extracted" });
         }
