@@ -50,7 +50,7 @@ pub enum Flow {
 }
 
 /// The result of storing one content.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Stored {
     pub sha256: String,
     pub size: u64,
@@ -76,12 +76,6 @@ impl BlobKey {
 
     pub(crate) fn bytes(&self) -> &[u8] {
         self.0.expose_secret()
-    }
-}
-
-impl Clone for BlobKey {
-    fn clone(&self) -> Self {
-        BlobKey(SecretBox::new(Box::new(*self.0.expose_secret())))
     }
 }
 
