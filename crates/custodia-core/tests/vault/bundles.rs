@@ -339,6 +339,7 @@ fn a_stored_copy_swapped_for_another_of_the_vault_stops_the_export_and_names_the
         .export(&request(&tv, selection(&[&a], &[], RecipientKind::Icc), &key, "swapped"), &mut no_progress)
         .expect_err("refused");
     assert!(err.to_string().contains(&a) && err.to_string().contains("damaged or was replaced"), "{err}");
+    assert_eq!(err.code(), "stored_copy_altered");
     let events = vault.events(&custodia_core::EventQuery { limit: 50, ..Default::default() }).expect("events");
     assert!(events.iter().all(|e| e.action != "bundle.exported" && e.action != "item.exported"));
     vault.close().expect("close");
@@ -377,6 +378,7 @@ fn a_copy_without_a_kept_key_exports_and_a_replaced_one_is_named_by_its_hash() {
         .export(&request(&tv, selection(&[&a], &[], RecipientKind::Icc), &key, "older-swapped"), &mut no_progress)
         .expect_err("refused");
     assert!(err.to_string().contains(&a) && err.to_string().contains("recorded SHA-256"), "{err}");
+    assert_eq!(err.code(), "stored_copy_altered");
     vault.close().expect("close");
 }
 

@@ -251,6 +251,8 @@ export const en = {
   "error.bad_source": "This cannot be added: it is not a plain file.",
   "error.source_unreadable": "The file could not be read.",
   "error.too_large_to_preview": "This image is too large to preview. Use “Save a copy…” instead.",
+  "error.stored_copy_altered":
+    "A stored copy of this evidence is damaged or was replaced, so nothing was written. Open “Custody log” and choose “Verify vault” to see which items are affected.",
   "error.output_inside_vault": "A copy cannot be saved inside the vault folder. Choose another place.",
   "error.bad_text": "This text cannot be saved. Remove unusual characters and try again.",
   "error.vault_error": "The vault could not do this.",

@@ -264,6 +264,8 @@ export const es: Messages = {
   "error.source_unreadable": "No se pudo leer el archivo.",
   "error.too_large_to_preview":
     "Esta imagen es demasiado grande para la vista previa. Use «Guardar una copia…».",
+  "error.stored_copy_altered":
+    "Una copia guardada de esta prueba está dañada o fue reemplazada, así que no se escribió nada. Abra «Registro de custodia» y elija «Verificar bóveda» para ver qué elementos están afectados.",
   "error.output_inside_vault":
     "No se puede guardar una copia dentro de la carpeta de la bóveda. Elija otro lugar.",
   "error.bad_text": "Este texto no se puede guardar. Quite los caracteres poco habituales e inténtelo de nuevo.",

@@ -267,6 +267,8 @@ export const fr: Messages = {
   "error.source_unreadable": "Le fichier n’a pas pu être lu.",
   "error.too_large_to_preview":
     "Cette image est trop grande pour un aperçu. Utilisez plutôt « Enregistrer une copie… ».",
+  "error.stored_copy_altered":
+    "Une copie conservée de cette preuve est abîmée ou a été remplacée : rien n’a été écrit. Ouvrez « Journal de conservation » et choisissez « Vérifier le coffre » pour voir quels éléments sont touchés.",
   "error.output_inside_vault":
     "Une copie ne peut pas être enregistrée dans le dossier du coffre. Choisissez un autre endroit.",
   "error.bad_text": "Ce texte ne peut pas être enregistré. Retirez les caractères inhabituels et réessayez.",
