@@ -203,10 +203,10 @@ pub(crate) fn append(
     subject: Option<&str>,
     details: Value,
 ) -> Result<Event, CustodyError> {
+    // Cached statements: an export or an import appends one event per item.
     let last: Option<(u64, String, String)> = conn
-        .query_row("SELECT seq, hash, time FROM events ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .prepare_cached("SELECT seq, hash, time FROM events ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let now = clock::now_rfc3339();
     let (mut seq, mut prev) = match &last {
@@ -250,21 +250,21 @@ fn insert(
     };
     event.hash = event.compute_hash()?;
     let details = serde_jcs::to_string(&event.details).map_err(|e| CustodyError::Encoding(e.to_string()))?;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO events (seq, time, actor, device, action, subject, details, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            event.seq,
-            event.time,
-            event.actor,
-            event.device,
-            event.action,
-            event.subject,
-            details,
-            event.prev_hash,
-            event.hash
-        ],
-    )?;
+    )?
+    .execute(params![
+        event.seq,
+        event.time,
+        event.actor,
+        event.device,
+        event.action,
+        event.subject,
+        details,
+        event.prev_hash,
+        event.hash
+    ])?;
     Ok(event)
 }
 

@@ -16,9 +16,11 @@ pub(crate) enum Msg {
     End,
 }
 
-/// The sending end: a `Write` that hands over full buffers.
+/// The sending end: a `Write` that hands over full buffers. The buffer it fills is always `CHUNK` long,
+/// with `filled` bytes written, so that `write_from` can read into the rest of it in place.
 pub(crate) struct PipeWriter {
     buf: Vec<u8>,
+    filled: usize,
     full: SyncSender<Msg>,
     empty: Receiver<Vec<u8>>,
 }
@@ -36,10 +38,10 @@ pub(crate) fn pipe() -> (PipeWriter, PipeReader) {
     let (full_tx, full_rx) = sync_channel(DEPTH);
     let (empty_tx, empty_rx) = sync_channel(DEPTH + 2);
     for _ in 0..DEPTH + 2 {
-        let _ = empty_tx.send(Vec::with_capacity(CHUNK));
+        let _ = empty_tx.send(Vec::new());
     }
     (
-        PipeWriter { buf: Vec::new(), full: full_tx, empty: empty_rx },
+        PipeWriter { buf: Vec::new(), filled: 0, full: full_tx, empty: empty_rx },
         PipeReader { current: Vec::new(), pos: 0, full: full_rx, empty: empty_tx, ended: false },
     )
 }
@@ -49,16 +51,50 @@ fn gone() -> io::Error {
 }
 
 impl PipeWriter {
+    /// The unwritten rest of the current buffer, taking a recycled one first if needed.
+    fn space(&mut self) -> io::Result<&mut [u8]> {
+        if self.buf.is_empty() {
+            self.buf = self.empty.recv().map_err(|_| gone())?;
+            // Only a stream's last buffer comes back shorter; a new one is zeroed once.
+            self.buf.resize(CHUNK, 0);
+            self.filled = 0;
+        }
+        Ok(&mut self.buf[self.filled..])
+    }
+
+    /// Counts `n` bytes written into `space()`, handing the buffer over when it is full.
+    fn advance(&mut self, n: usize) -> io::Result<()> {
+        self.filled += n;
+        if self.filled == CHUNK {
+            self.send()?;
+        }
+        Ok(())
+    }
+
     fn send(&mut self) -> io::Result<()> {
-        let next = self.empty.recv().map_err(|_| gone())?;
-        let done = std::mem::replace(&mut self.buf, next);
-        self.buf.clear();
+        let mut done = std::mem::take(&mut self.buf);
+        done.truncate(self.filled);
+        self.filled = 0;
         self.full.send(Msg::Data(done)).map_err(|_| gone())
+    }
+
+    /// Lets `read` write up to `max` bytes straight into the pipe's buffer (sparing a copy through a
+    /// buffer of the caller's); returns what `read` returned, 0 at its end.
+    pub(crate) fn write_from(
+        &mut self,
+        max: usize,
+        read: impl FnOnce(&mut [u8]) -> io::Result<usize>,
+    ) -> io::Result<usize> {
+        let space = self.space()?;
+        let want = space.len().min(max);
+        let n = read(&mut space[..want])?.min(want);
+        self.advance(n)?;
+        Ok(n)
     }
 
     /// Sends what is buffered and marks the stream complete.
     pub(crate) fn finish(mut self) -> io::Result<()> {
-        if !self.buf.is_empty() {
+        if self.filled > 0 {
             self.send()?;
         }
         self.full.send(Msg::End).map_err(|_| gone())
@@ -67,15 +103,10 @@ impl PipeWriter {
 
 impl Write for PipeWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        if self.buf.capacity() == 0 {
-            self.buf = self.empty.recv().map_err(|_| gone())?;
-            self.buf.clear();
-        }
-        let n = (CHUNK - self.buf.len()).min(data.len());
-        self.buf.extend_from_slice(&data[..n]);
-        if self.buf.len() == CHUNK {
-            self.send()?;
-        }
+        let space = self.space()?;
+        let n = space.len().min(data.len());
+        space[..n].copy_from_slice(&data[..n]);
+        self.advance(n)?;
         Ok(n)
     }
 
@@ -94,7 +125,7 @@ impl PipeReader {
             match self.full.recv() {
                 Ok(Msg::Data(next)) => {
                     let used = std::mem::replace(&mut self.current, next);
-                    if used.capacity() > 0 {
+                    if !used.is_empty() {
                         let _ = self.empty.send(used);
                     }
                     self.pos = 0;
@@ -210,5 +241,29 @@ mod tests {
         let err = r.read_to_end(&mut Vec::new()).expect_err("cut off");
         assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
         t.join().expect("join");
+    }
+
+    #[test]
+    fn reading_in_place_and_writing_mix_in_order_and_never_take_more_than_asked() {
+        let data: Vec<u8> = (0..2 * CHUNK + 999).map(|i| (i % 241) as u8).collect();
+        let (mut w, mut r) = pipe();
+        let sent = data.clone();
+        let t = std::thread::spawn(move || {
+            let mut source = &sent[..];
+            w.write_all(&source[..10]).expect("write");
+            source = &source[10..];
+            while !source.is_empty() {
+                let max = 70_001.min(source.len());
+                // Reading a slice moves it past what was read.
+                let n = w.write_from(max, |space| source.read(space)).expect("write_from");
+                assert!(n > 0 && n <= max);
+            }
+            assert_eq!(w.write_from(5, |_| Ok(0)).expect("end of source"), 0);
+            w.finish().expect("finish");
+        });
+        let mut got = Vec::new();
+        r.read_to_end(&mut got).expect("read");
+        t.join().expect("join");
+        assert!(got == data);
     }
 }

@@ -4,40 +4,59 @@
 //! `O_DIRECT`: whole 1 MiB blocks go from an aligned buffer to the disk, and the tail block is padded and
 //! cut back with `set_len`. Where the file system refuses `O_DIRECT` (tmpfs on older kernels, some FUSE
 //! mounts, other systems), the same bytes are written the ordinary way and pushed to disk as they go.
+//! Writes happen on a thread of their own, so that the thread encrypting the bundle never waits for the
+//! disk while a free block is left.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread;
 
 /// Alignment of buffer addresses, lengths and file offsets that every Linux file system accepts.
 const ALIGN: usize = 4096;
-/// Bytes per direct write.
+/// Bytes per write.
 const BLOCK: usize = 1 << 20;
+/// Blocks in all: one being filled, the others on their way to the disk or back.
+const BLOCKS: usize = 3;
 /// Written bytes between background flushes to disk when writing the ordinary way, so that the final
 /// fsync has little left to wait for.
 const SYNC_EVERY: u64 = 64 << 20;
 
-/// A new file, written in order and synced by `finish`.
+/// A new file, written in order by a thread of its own (so that a write waiting for the disk does not
+/// hold up the caller) and synced by `finish`.
 pub(crate) struct BundleFile {
-    file: File,
-    mode: Mode,
-    written: u64,
+    block: Block,
+    filled: usize,
+    to_disk: Option<SyncSender<ToDisk>>,
+    free: Receiver<Block>,
+    disk: Option<thread::JoinHandle<io::Result<()>>>,
 }
 
-enum Mode {
-    /// `buf[start..start + BLOCK]` is aligned; `filled` bytes of it wait to be written.
-    Direct {
-        buf: Vec<u8>,
-        start: usize,
-        filled: usize,
-    },
-    Buffered {
-        unsynced: u64,
-        kick: Option<SyncSender<()>>,
-        flusher: Option<thread::JoinHandle<()>>,
-    },
+/// `buf[start..start + BLOCK]` is aligned; a `Vec` keeps its address when it is moved between threads.
+struct Block {
+    buf: Vec<u8>,
+    start: usize,
+}
+
+impl Block {
+    fn new() -> Self {
+        let buf = vec![0u8; BLOCK + ALIGN];
+        let start = buf.as_ptr().align_offset(ALIGN);
+        Block { buf, start }
+    }
+
+    fn bytes(&mut self) -> &mut [u8] {
+        &mut self.buf[self.start..self.start + BLOCK]
+    }
+}
+
+enum ToDisk {
+    /// A block and how many of its bytes to write; only the last one is not full.
+    Write(Block, usize),
+    /// Everything was written: finish the file. A writer that goes away without it leaves the file
+    /// unfinished, for its caller to remove.
+    End,
 }
 
 /// Creates `path`, which must not exist, readable only by its owner.
@@ -47,12 +66,18 @@ pub(crate) fn create(path: &Path) -> io::Result<BundleFile> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let file = options.open(path)?;
-    if set_direct(&file, true) {
-        let buf = vec![0u8; BLOCK + ALIGN];
-        let start = buf.as_ptr().align_offset(ALIGN);
-        return Ok(BundleFile { file, mode: Mode::Direct { buf, start, filled: 0 }, written: 0 });
+    let direct = set_direct(&file, true);
+    Ok(start(Disk::new(file, direct)?))
+}
+
+fn start(disk: Disk) -> BundleFile {
+    let (to_disk, blocks) = sync_channel(BLOCKS);
+    let (give_back, free) = sync_channel(BLOCKS);
+    for _ in 1..BLOCKS {
+        let _ = give_back.send(Block::new());
     }
-    buffered(file, 0)
+    let disk = thread::spawn(move || disk.run(blocks, give_back));
+    BundleFile { block: Block::new(), filled: 0, to_disk: Some(to_disk), free, disk: Some(disk) }
 }
 
 /// Turns `O_DIRECT` on or off; false where the file system does not support it.
@@ -69,95 +94,167 @@ fn set_direct(_file: &File, on: bool) -> bool {
     !on
 }
 
-fn buffered(file: File, written: u64) -> io::Result<BundleFile> {
-    let flusher = file.try_clone()?;
-    let (kick, kicks) = sync_channel::<()>(1);
-    let flusher = thread::spawn(move || {
-        for () in kicks.iter() {
-            let _ = flusher.sync_data();
-        }
-    });
-    let mode = Mode::Buffered { unsynced: 0, kick: Some(kick), flusher: Some(flusher) };
-    Ok(BundleFile { file, mode, written })
-}
-
 impl BundleFile {
-    pub(crate) fn write(&mut self, mut data: &[u8]) -> io::Result<()> {
-        while !data.is_empty() {
-            match &mut self.mode {
-                Mode::Direct { buf, start, filled } => {
-                    let n = (BLOCK - *filled).min(data.len());
-                    buf[*start + *filled..*start + *filled + n].copy_from_slice(&data[..n]);
-                    *filled += n;
-                    data = &data[n..];
-                    if *filled == BLOCK {
-                        self.write_block(BLOCK)?;
-                    }
-                }
-                Mode::Buffered { unsynced, kick, .. } => {
-                    self.file.write_all(data)?;
-                    self.written += data.len() as u64;
-                    *unsynced += data.len() as u64;
-                    if *unsynced >= SYNC_EVERY {
-                        // A flush already under way is enough: never wait for it here.
-                        let _ = kick.as_ref().map(|k| k.try_send(()));
-                        *unsynced = 0;
-                    }
-                    return Ok(());
-                }
-            }
+    /// Hands the current block to the disk thread and takes a free one.
+    fn hand_over(&mut self) -> io::Result<()> {
+        let next = match self.free.recv() {
+            Ok(block) => block,
+            Err(_) => return Err(self.failure()),
+        };
+        let full = std::mem::replace(&mut self.block, next);
+        let len = std::mem::take(&mut self.filled);
+        let sent = self.to_disk.as_ref().map(|d| d.send(ToDisk::Write(full, len)));
+        match sent {
+            Some(Ok(())) => Ok(()),
+            _ => Err(self.failure()),
         }
-        Ok(())
     }
 
-    /// Writes the first `len` (aligned) bytes of the direct buffer. A file system that took `O_DIRECT`
-    /// but refuses the first write is written the ordinary way instead.
-    fn write_block(&mut self, len: usize) -> io::Result<()> {
-        let Mode::Direct { buf, start, filled } = &mut self.mode else { return Ok(()) };
-        match self.file.write_all(&buf[*start..*start + len]) {
-            Ok(()) => {
-                self.written += len as u64;
-                *filled = 0;
-                Ok(())
-            }
-            Err(e) if self.written == 0 && e.kind() == io::ErrorKind::InvalidInput && set_direct(&self.file, false) => {
-                let pending = buf[*start..*start + *filled].to_vec();
-                let file = self.file.try_clone()?;
-                *self = buffered(file, 0)?;
-                self.write(&pending)
-            }
-            Err(e) => Err(e),
+    /// The disk thread's error, once it has stopped.
+    fn failure(&mut self) -> io::Error {
+        self.to_disk = None;
+        match self.disk.take().map(|d| d.join()) {
+            Some(Ok(Err(e))) => e,
+            _ => io::Error::other("the thread writing the bundle stopped"),
         }
     }
 
     /// Writes what is left, then syncs the file's bytes and size to disk.
     pub(crate) fn finish(mut self) -> io::Result<()> {
-        if let Mode::Direct { filled, .. } = self.mode {
-            if filled > 0 {
-                let size = self.written + filled as u64;
-                let padded = filled.next_multiple_of(ALIGN);
-                if let Mode::Direct { buf, start, .. } = &mut self.mode {
-                    buf[*start + filled..*start + padded].fill(0);
-                }
-                self.write_block(padded)?;
-                self.file.set_len(size)?;
-            }
+        if self.filled > 0 {
+            self.hand_over()?;
         }
-        self.stop_flushing();
-        self.file.sync_all()
+        if let Some(to_disk) = self.to_disk.take() {
+            let _ = to_disk.send(ToDisk::End);
+        }
+        match self.disk.take().map(|d| d.join()) {
+            Some(Ok(done)) => done,
+            _ => Err(io::Error::other("the thread writing the bundle stopped")),
+        }
+    }
+}
+
+impl Write for BundleFile {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let n = (BLOCK - self.filled).min(data.len());
+        let filled = self.filled;
+        self.block.bytes()[filled..filled + n].copy_from_slice(&data[..n]);
+        self.filled += n;
+        if self.filled == BLOCK {
+            self.hand_over()?;
+        }
+        Ok(n)
     }
 
-    fn stop_flushing(&mut self) {
-        if let Mode::Buffered { kick, flusher, .. } = &mut self.mode {
-            drop(kick.take());
-            let _ = flusher.take().map(|f| f.join());
-        }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
 impl Drop for BundleFile {
     fn drop(&mut self) {
+        // Without `End` the disk thread stops at once, leaving the file unfinished.
+        self.to_disk = None;
+        let _ = self.disk.take().map(|d| d.join());
+    }
+}
+
+/// The disk thread's side: the file, and how it is being written.
+struct Disk {
+    file: File,
+    direct: bool,
+    /// Bytes of the stream written; the file is longer by the padding of a last direct block.
+    written: u64,
+    padded: bool,
+    unsynced: u64,
+    flusher: Option<(SyncSender<()>, thread::JoinHandle<()>)>,
+}
+
+impl Disk {
+    fn new(file: File, direct: bool) -> io::Result<Self> {
+        let mut disk = Disk { file, direct, written: 0, padded: false, unsynced: 0, flusher: None };
+        if !direct {
+            disk.start_flusher()?;
+        }
+        Ok(disk)
+    }
+
+    fn run(mut self, blocks: Receiver<ToDisk>, give_back: SyncSender<Block>) -> io::Result<()> {
+        for message in blocks.iter() {
+            match message {
+                ToDisk::Write(mut block, len) => {
+                    self.write(&mut block, len)?;
+                    let _ = give_back.send(block);
+                }
+                ToDisk::End => return self.finish(),
+            }
+        }
         self.stop_flushing();
+        Err(io::Error::new(io::ErrorKind::BrokenPipe, "the bundle was not finished"))
+    }
+
+    fn write(&mut self, block: &mut Block, len: usize) -> io::Result<()> {
+        if self.padded {
+            return Err(io::Error::other("a block came after the last one"));
+        }
+        if self.direct {
+            let padded = len.next_multiple_of(ALIGN);
+            block.bytes()[len..padded].fill(0);
+            match self.file.write_all(&block.bytes()[..padded]) {
+                Ok(()) => {
+                    self.written += len as u64;
+                    self.padded = padded != len;
+                    return Ok(());
+                }
+                // A file system that took `O_DIRECT` but refuses the first write is written the
+                // ordinary way instead.
+                Err(e)
+                    if self.written == 0
+                        && e.kind() == io::ErrorKind::InvalidInput
+                        && set_direct(&self.file, false) =>
+                {
+                    self.direct = false;
+                    self.start_flusher()?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        self.file.write_all(&block.bytes()[..len])?;
+        self.written += len as u64;
+        self.unsynced += len as u64;
+        if self.unsynced >= SYNC_EVERY {
+            // A flush already under way is enough: never wait for it here.
+            let _ = self.flusher.as_ref().map(|(kick, _)| kick.try_send(()));
+            self.unsynced = 0;
+        }
+        Ok(())
+    }
+
+    fn start_flusher(&mut self) -> io::Result<()> {
+        let file = self.file.try_clone()?;
+        let (kick, kicks) = sync_channel::<()>(1);
+        let flusher = thread::spawn(move || {
+            for () in kicks.iter() {
+                let _ = file.sync_data();
+            }
+        });
+        self.flusher = Some((kick, flusher));
+        Ok(())
+    }
+
+    fn stop_flushing(&mut self) {
+        if let Some((kick, flusher)) = self.flusher.take() {
+            drop(kick);
+            let _ = flusher.join();
+        }
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        if self.padded {
+            self.file.set_len(self.written)?;
+        }
+        self.stop_flushing();
+        self.file.sync_all()
     }
 }
 
@@ -177,7 +274,7 @@ mod tests {
             let path = dir.path().join(format!("{len}.bin"));
             let mut file = create(&path).expect("create");
             for piece in data.chunks(65_552) {
-                file.write(piece).expect("write");
+                file.write_all(piece).expect("write");
             }
             file.finish().expect("finish");
             assert!(std::fs::read(&path).expect("read") == data, "{len} bytes");
@@ -190,12 +287,22 @@ mod tests {
         let data = pattern(2 * BLOCK + 17);
         let path = dir.path().join("buffered.bin");
         let file = OpenOptions::new().write(true).create_new(true).open(&path).expect("create");
-        let mut file = buffered(file, 0).expect("buffered");
+        let mut file = start(Disk::new(file, false).expect("buffered"));
         for piece in data.chunks(300_000) {
-            file.write(piece).expect("write");
+            file.write_all(piece).expect("write");
         }
         file.finish().expect("finish");
         assert!(std::fs::read(&path).expect("read") == data);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_write_the_disk_refuses_is_reported_by_write_or_finish() {
+        let full = OpenOptions::new().write(true).open("/dev/full").expect("open /dev/full");
+        let mut file = start(Disk::new(full, false).expect("buffered"));
+        let data = pattern(BLOCKS * BLOCK + 1);
+        let result = file.write_all(&data).and_then(|()| file.finish());
+        assert_eq!(result.err().map(|e| e.raw_os_error()), Some(Some(28)), "ENOSPC");
     }
 
     #[test]
