@@ -3,8 +3,8 @@
 //! framed into the tar; through `crate::pipe`, a second thread age-encrypts the tar and hashes the
 //! ciphertext, and the file's own thread writes it (`direct`). On two cores the two halves of the work
 //! (decrypt and hash, encrypt and hash) each keep one core busy, and each hash reads bytes still in the
-//! cache of the core that just made them. A stored copy that is not exactly its recorded size and SHA-256 aborts the
-//! stream, so the manifests written ahead are true of every bundle that is finished.
+//! cache of the core that just made them. A stored copy that is not exactly its recorded size and SHA-256
+//! aborts the stream, so the manifests written ahead are true of every bundle that is finished.
 
 use super::direct::BundleFile;
 use super::export::ExportProgress;
