@@ -93,7 +93,7 @@ baseline_of() {
   measure sh -c "tar c -C src $* | age -r '$recipient' > base.age"
 }
 
-declare -a t_export t_tar t_tar_sync t_verify t_untar t_exp_v t_exp_p t_tar_v t_tar_p t_exp_1 t_tar_1
+declare -a t_export t_tar t_tar_null t_tar_sync t_verify t_untar t_exp_v t_exp_p t_tar_v t_tar_p t_exp_1 t_tar_1
 one_id=${photo_ids%% *}
 one_photo=$(cd src && find photos -type f | sort | sed -n 1p) # sed reads it all: no SIGPIPE under pipefail
 rss_export=0
@@ -113,6 +113,9 @@ for _ in $(seq "$reps"); do
   t_untar+=("$secs")
   rm -f base.age
   warm src
+  read -r secs _ < <(measure sh -c "tar c -C src videos photos | age -r '$recipient' > /dev/null")
+  t_tar_null+=("$secs")
+  warm src
   read -r secs _ < <(measure sh -c "tar c -C src videos photos | age -r '$recipient' > base.age && sync base.age")
   t_tar_sync+=("$secs")
   # Per-file overhead: the same work over the videos alone and the photos alone.
@@ -130,6 +133,7 @@ rm -f out.custodia.age base.age
 e=$(printf '%s\n' "${t_export[@]}" | median)
 t=$(printf '%s\n' "${t_tar[@]}" | median)
 ts=$(printf '%s\n' "${t_tar_sync[@]}" | median)
+tn=$(printf '%s\n' "${t_tar_null[@]}" | median)
 per_run=$(for i in "${!t_export[@]}"; do ratio "${t_export[$i]}" "${t_tar[$i]}"; echo; done | paste -sd ' ')
 v=$(printf '%s\n' "${t_verify[@]}" | median)
 u=$(printf '%s\n' "${t_untar[@]}" | median)
@@ -155,6 +159,7 @@ Command: scripts/bench-bundle.sh, $videos videos of $video_mib MiB and $photos p
 | custodia export (decrypt, SHA-256, tar, age, SHA-256, fsync, custody event) | $e | $(mbps "$total_bytes" "$e") | $(ratio "$e" "$t") |
 | tar c \\| age -r (no fsync) | $t | $(mbps "$total_bytes" "$t") | 1.00x |
 | tar c \\| age -r, then sync of its output | $ts | $(mbps "$total_bytes" "$ts") | $(ratio "$ts" "$t") |
+| tar c \\| age -r > /dev/null (the work alone: nothing written) | $tn | $(mbps "$total_bytes" "$tn") | $(ratio "$tn" "$t") |
 | custodia bundle verify (decrypt, every hash both ways, signature, checkpoint, proofs) | $v | $(mbps "$total_bytes" "$v") | |
 | age -d \\| tar x -O (decrypt and read every file, no checks) | $u | $(mbps "$total_bytes" "$u") | |
 
