@@ -447,46 +447,34 @@ fn statuses(
     signer_expected: bool,
 ) -> Vec<CheckStatus> {
     use BundleCheck::*;
-    [
-        Decryption,
-        Bagit,
-        PayloadOxum,
-        PayloadManifest,
-        TagManifest,
-        Signature,
-        ExpectedSigner,
-        Checkpoint,
-        CustodyEvents,
-        InclusionProofs,
-        ItemsMatchCustody,
-    ]
-    .into_iter()
-    .map(|check| {
-        let failed: Vec<String> = problems.iter().filter(|p| p.check() == check).map(|p| p.to_string()).collect();
-        match (check, passed.get(&check)) {
-            (Decryption, _) => CheckStatus {
-                check,
-                ok: true,
-                checked: true,
-                summary: "the bundle decrypted and is intact to its end".into(),
-            },
-            (ExpectedSigner, None) if !signer_expected => CheckStatus {
-                check,
-                ok: true,
-                checked: false,
-                summary: "no expected signer was given: confirm the fingerprint words with the sender".into(),
-            },
-            (_, Some(summary)) if failed.is_empty() => {
-                CheckStatus { check, ok: true, checked: true, summary: summary.clone() }
+    BundleCheck::ALL
+        .into_iter()
+        .map(|check| {
+            let failed: Vec<String> = problems.iter().filter(|p| p.check() == check).map(|p| p.to_string()).collect();
+            match (check, passed.get(&check)) {
+                (Decryption, _) => CheckStatus {
+                    check,
+                    ok: true,
+                    checked: true,
+                    summary: "the bundle decrypted and is intact to its end".into(),
+                },
+                (ExpectedSigner, None) if !signer_expected => CheckStatus {
+                    check,
+                    ok: true,
+                    checked: false,
+                    summary: "no expected signer was given: confirm the fingerprint words with the sender".into(),
+                },
+                (_, Some(summary)) if failed.is_empty() => {
+                    CheckStatus { check, ok: true, checked: true, summary: summary.clone() }
+                }
+                _ if !failed.is_empty() => CheckStatus { check, ok: false, checked: true, summary: failed.join("; ") },
+                _ => CheckStatus {
+                    check,
+                    ok: false,
+                    checked: false,
+                    summary: "not checked: a check it depends on failed".into(),
+                },
             }
-            _ if !failed.is_empty() => CheckStatus { check, ok: false, checked: true, summary: failed.join("; ") },
-            _ => CheckStatus {
-                check,
-                ok: false,
-                checked: false,
-                summary: "not checked: a check it depends on failed".into(),
-            },
-        }
-    })
-    .collect()
+        })
+        .collect()
 }

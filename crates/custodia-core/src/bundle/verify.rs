@@ -42,6 +42,23 @@ pub enum BundleCheck {
     ItemsMatchCustody,
 }
 
+impl BundleCheck {
+    /// Every check, in the order they are shown.
+    pub const ALL: [BundleCheck; 11] = [
+        BundleCheck::Decryption,
+        BundleCheck::Bagit,
+        BundleCheck::PayloadOxum,
+        BundleCheck::PayloadManifest,
+        BundleCheck::TagManifest,
+        BundleCheck::Signature,
+        BundleCheck::ExpectedSigner,
+        BundleCheck::Checkpoint,
+        BundleCheck::CustodyEvents,
+        BundleCheck::InclusionProofs,
+        BundleCheck::ItemsMatchCustody,
+    ];
+}
+
 /// One check's outcome. `checked` is false when it could not run (a check it depends on failed, or no
 /// expected signer was given); then it is not `ok` either, except for the expected signer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
