@@ -14,6 +14,7 @@ pub mod bundle;
 pub mod checkpoint;
 mod clock;
 pub mod custody;
+mod direct;
 pub mod error;
 mod fsutil;
 pub mod harm;

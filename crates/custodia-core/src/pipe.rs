@@ -1,5 +1,5 @@
 //! Byte streams between threads, in recycled 256 KiB buffers over bounded channels, so that on a two-core
-//! laptop one step of a stream (decrypt, encrypt, hash, write) runs while another does, with fixed memory.
+//! laptop one step of a stream (decrypt, encrypt, hash) runs while another does, with fixed memory.
 //! A buffer is small enough to stay in a core's cache between the steps that read it. A stream ends only
 //! with an explicit `End`: a writer dropped on an error is an abort, never a short but well-formed file.
 

@@ -15,7 +15,7 @@ use secrecy::{ExposeSecret, SecretBox};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, BufReader, Read, Write};
 use std::iter;
 use std::path::{Path, PathBuf};
@@ -192,7 +192,7 @@ impl BlobStore {
         source: &mut (dyn Read + Send),
         progress: &mut dyn FnMut(u64) -> Flow,
     ) -> Result<(String, u64, &'static str, BlobKey), BlobError> {
-        let file = OpenOptions::new().write(true).create_new(true).open(tmp).map_err(io_err("create", tmp))?;
+        let file = crate::direct::create(tmp).map_err(io_err("create", tmp))?;
         let recipient = KeepingKey { recipient: &self.identity.to_public(), kept: RefCell::new(None) };
         let encryptor = age::Encryptor::with_recipients(iter::once(&recipient as &dyn age::Recipient))
             .map_err(|e| BlobError::Encrypt(e.to_string()))?;

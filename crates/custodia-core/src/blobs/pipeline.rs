@@ -1,23 +1,20 @@
 //! The ingest pipeline: three threads joined by bounded channels, so hashing, encryption and disk writes
-//! overlap on a two-core laptop while memory stays fixed (recycled buffers; the ciphertext goes to the
-//! writer through `crate::pipe`).
+//! overlap on a two-core laptop while memory stays fixed (recycled buffers).
 //!
-//! reader: read the source, SHA-256 it  ->  main: age-encrypt, report progress  ->  writer: write the
-//! ciphertext, pushing it to disk every `SYNC_EVERY` bytes so the final fsync has little left to do.
+//! reader: read the source, SHA-256 it  ->  main: age-encrypt, report progress  ->  the file's own
+//! thread (`crate::direct`): write the ciphertext around the page cache, then sync it.
 
 use super::{BlobError, Flow};
+use crate::direct::DirectFile;
 use crate::media;
-use crate::pipe::{self, PipeReader, PipeWriter};
 use sha2::{Digest, Sha256};
-use std::fs::File;
 use std::io::{self, Read, Write};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread;
 
 const CHUNK: usize = 1 << 20;
-/// Plaintext buffers in flight; with the ciphertext pipe this bounds the pipeline's memory to about 9 MiB.
+/// Plaintext buffers in flight; with the file's blocks this bounds the pipeline's memory to about 9 MiB.
 const DEPTH: usize = 4;
-const SYNC_EVERY: u64 = 32 << 20;
 
 /// What the pipeline produced: the plaintext's hash, size and media type. The file is synced and closed.
 pub(super) struct Encrypted {
@@ -40,32 +37,20 @@ fn pool(count: usize) -> (SyncSender<Vec<u8>>, Receiver<Vec<u8>>) {
 pub(super) fn run(
     source: &mut (dyn Read + Send),
     encryptor: age::Encryptor,
-    file: File,
+    file: DirectFile,
     progress: &mut dyn FnMut(u64) -> Flow,
 ) -> Result<Encrypted, BlobError> {
     let (plain_tx, plain_rx) = sync_channel::<Vec<u8>>(DEPTH);
     let (free_plain_tx, free_plain_rx) = pool(DEPTH + 2);
-    let (sink, ciphertext) = pipe::pipe();
 
     thread::scope(|scope| {
         let reader = scope.spawn(move || read_and_hash(source, &plain_tx, &free_plain_rx));
-        let writer = scope.spawn(move || write_and_sync(file, ciphertext));
-        let encrypted = encrypt(plain_rx, free_plain_tx, encryptor, sink, progress);
-        // The encryptor has dropped its channel ends, so both threads are finishing.
+        let encrypted = encrypt(plain_rx, free_plain_tx, encryptor, file, progress);
+        // The encryptor has dropped its channel ends, so the reader is finishing.
         let read = reader.join().map_err(|_| BlobError::Encrypt("the reading thread failed".into()))?;
-        let written = writer.join().map_err(|_| BlobError::Encrypt("the writing thread failed".into()))?;
         let sha256 = read.map_err(BlobError::SourceRead)?;
-        let write_error = |e| BlobError::Io { op: "write", path: "the staging file".into(), source: e };
-        match (encrypted, written) {
-            (Ok((size, media_type)), written) => {
-                written.map_err(write_error)?;
-                Ok(Encrypted { sha256, size, media_type })
-            }
-            // A write error explains an encryptor error (a broken pipe), so it is reported first; a
-            // cut-off stream on the writing side is the encryptor's own stop (an error or a cancel).
-            (Err(_), Err(e)) if e.kind() != io::ErrorKind::UnexpectedEof => Err(write_error(e)),
-            (Err(e), _) => Err(e),
-        }
+        let (size, media_type) = encrypted?;
+        Ok(Encrypted { sha256, size, media_type })
     })
 }
 
@@ -105,15 +90,16 @@ fn fill(source: &mut (dyn Read + Send), buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
+/// Encrypts into `file`; a write the disk refused comes back from `file` as the error it was.
 fn encrypt(
     plain: Receiver<Vec<u8>>,
     recycle: SyncSender<Vec<u8>>,
     encryptor: age::Encryptor,
-    sink: PipeWriter,
+    file: DirectFile,
     progress: &mut dyn FnMut(u64) -> Flow,
 ) -> Result<(u64, &'static str), BlobError> {
-    let io_err = |e: io::Error| BlobError::Io { op: "encrypt into", path: "the staging file".into(), source: e };
-    let mut stream = encryptor.wrap_output(sink).map_err(io_err)?;
+    let io_err = |e: io::Error| BlobError::Io { op: "write", path: "the staging file".into(), source: e };
+    let mut stream = encryptor.wrap_output(file).map_err(io_err)?;
     let mut size = 0u64;
     let mut media_type = None;
     for buf in plain.iter() {
@@ -125,21 +111,6 @@ fn encrypt(
             return Err(BlobError::Cancelled);
         }
     }
-    stream.finish().and_then(PipeWriter::finish).map_err(io_err)?;
+    stream.finish().and_then(DirectFile::finish).map_err(io_err)?;
     Ok((size, media_type.unwrap_or(media::EMPTY)))
-}
-
-/// Writes the ciphertext, pushing it to disk every `SYNC_EVERY` bytes, then syncs the file. A stream cut
-/// off without its end (the encryptor stopped) is an error, and the caller removes the file.
-fn write_and_sync(mut file: File, mut ciphertext: PipeReader) -> io::Result<()> {
-    let mut unsynced = 0u64;
-    while let Some(chunk) = ciphertext.next_chunk()? {
-        file.write_all(chunk)?;
-        unsynced += chunk.len() as u64;
-        if unsynced >= SYNC_EVERY {
-            file.sync_data()?;
-            unsynced = 0;
-        }
-    }
-    file.sync_all()
 }

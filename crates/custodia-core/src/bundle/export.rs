@@ -9,7 +9,6 @@
 
 use super::bagit::{self, BAGIT_TXT, BAG_INFO, MANIFEST, TAG_MANIFEST};
 use super::book::{self, RecipientInput};
-use super::direct::{self, BundleFile};
 use super::keys::{parse_recipient, recipient_fingerprint};
 use super::plan::{ExportPlan, ExportSelection};
 use super::signature::{self, SignerInfo};
@@ -18,6 +17,7 @@ use super::{io_error, proofs, BundleError, EXTENSION};
 use crate::blobs::{BlobKey, Flow};
 use crate::checkpoint::{self, Reason, StoredCheckpoint};
 use crate::custody::{self, Action};
+use crate::direct::{self, DirectFile};
 use crate::error::Result;
 use crate::keys::KeyError;
 use crate::records::fields;
@@ -475,7 +475,7 @@ impl Vault {
     }
 }
 /// A new hidden file beside `output`, readable only by its owner.
-fn temp_beside(output: &Path) -> Result<(PathBuf, BundleFile)> {
+fn temp_beside(output: &Path) -> Result<(PathBuf, DirectFile)> {
     let dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let suffix = crate::keys::random_hex(6)?;

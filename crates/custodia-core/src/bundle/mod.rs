@@ -22,7 +22,6 @@
 pub(crate) mod bagit;
 pub mod book;
 mod checks;
-mod direct;
 mod export;
 mod import;
 pub mod keys;

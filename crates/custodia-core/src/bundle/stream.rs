@@ -1,17 +1,17 @@
 //! Streaming a bag into a bundle file. Stored copies are opened ahead on a helper thread (with the file
 //! key kept at ingest when there is one), then decrypted and hashed on the calling thread while they are
 //! framed into the tar; through `crate::pipe`, a second thread age-encrypts the tar and hashes the
-//! ciphertext, and the file's own thread writes it (`direct`). On two cores the two halves of the work
+//! ciphertext, and the file's own thread writes it (`crate::direct`). On two cores the two halves of the work
 //! (decrypt and hash, encrypt and hash) each keep one core busy, and each hash reads bytes still in the
 //! cache of the core that just made them. A stored copy that is not exactly its recorded size and SHA-256
 //! aborts the stream, so the manifests written ahead are true of every bundle that is finished.
 
-use super::direct::BundleFile;
 use super::export::ExportProgress;
 use super::plan::PlannedItem;
 use super::proofs::ProofsJson;
 use super::BundleError;
 use crate::blobs::{BlobKey, BlobStore, Flow};
+use crate::direct::DirectFile;
 use crate::error::Result;
 use crate::pipe::{self, HashingReader, HashingWriter, PipeReader};
 use crate::vault::VaultError;
@@ -50,7 +50,7 @@ pub(super) fn stream(
     entries: &[Entry<'_>],
     total: u64,
     encryptor: age::Encryptor,
-    file: BundleFile,
+    file: DirectFile,
     progress: &mut dyn FnMut(ExportProgress) -> Flow,
 ) -> Result<(String, u64)> {
     let (sink, source) = pipe::pipe();
@@ -205,7 +205,7 @@ fn is_broken_pipe(e: &crate::Error) -> bool {
 fn encrypt_and_write(
     mut source: PipeReader,
     encryptor: age::Encryptor,
-    file: BundleFile,
+    file: DirectFile,
 ) -> io::Result<([u8; 32], u64)> {
     let mut stream = encryptor.wrap_output(HashingWriter::new(file))?;
     while let Some(chunk) = source.next_chunk()? {

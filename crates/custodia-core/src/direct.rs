@@ -1,10 +1,11 @@
-//! Writing a bundle around the page cache. A bundle is written once and not read back by this process, so
-//! copying gigabytes into the page cache only to flush them later costs CPU (the kernel's copy, and finding
-//! free pages for it) and leaves the final fsync waiting for the disk. On Linux the file is opened with
+//! Writing a new file around the page cache: a stored copy at ingest, a bundle at export. Each is written
+//! once and not read back by the process writing it, so copying gigabytes into the page cache only to
+//! flush them later costs CPU (the kernel's copy, and finding free pages for it) and leaves the final
+//! fsync waiting for the disk. On Linux the file is opened with
 //! `O_DIRECT`: whole 1 MiB blocks go from an aligned buffer to the disk, and the tail block is padded and
 //! cut back with `set_len`. Where the file system refuses `O_DIRECT` (tmpfs on older kernels, some FUSE
 //! mounts, other systems), the same bytes are written the ordinary way and pushed to disk as they go.
-//! Writes happen on a thread of their own, so that the thread encrypting the bundle never waits for the
+//! Writes happen on a thread of their own, so that the thread encrypting the file never waits for the
 //! disk while a free block is left.
 
 use std::fs::{File, OpenOptions};
@@ -25,7 +26,7 @@ const SYNC_EVERY: u64 = 64 << 20;
 
 /// A new file, written in order by a thread of its own (so that a write waiting for the disk does not
 /// hold up the caller) and synced by `finish`.
-pub(crate) struct BundleFile {
+pub(crate) struct DirectFile {
     block: Block,
     filled: usize,
     to_disk: Option<SyncSender<ToDisk>>,
@@ -60,7 +61,7 @@ enum ToDisk {
 }
 
 /// Creates `path`, which must not exist, readable only by its owner.
-pub(crate) fn create(path: &Path) -> io::Result<BundleFile> {
+pub(crate) fn create(path: &Path) -> io::Result<DirectFile> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -70,14 +71,14 @@ pub(crate) fn create(path: &Path) -> io::Result<BundleFile> {
     Ok(start(Disk::new(file, direct)?))
 }
 
-fn start(disk: Disk) -> BundleFile {
+fn start(disk: Disk) -> DirectFile {
     let (to_disk, blocks) = sync_channel(BLOCKS);
     let (give_back, free) = sync_channel(BLOCKS);
     for _ in 1..BLOCKS {
         let _ = give_back.send(Block::new());
     }
     let disk = thread::spawn(move || disk.run(blocks, give_back));
-    BundleFile { block: Block::new(), filled: 0, to_disk: Some(to_disk), free, disk: Some(disk) }
+    DirectFile { block: Block::new(), filled: 0, to_disk: Some(to_disk), free, disk: Some(disk) }
 }
 
 /// Turns `O_DIRECT` on or off; false where the file system does not support it.
@@ -94,7 +95,7 @@ fn set_direct(_file: &File, on: bool) -> bool {
     !on
 }
 
-impl BundleFile {
+impl DirectFile {
     /// Hands the current block to the disk thread and takes a free one.
     fn hand_over(&mut self) -> io::Result<()> {
         let next = match self.free.recv() {
@@ -115,7 +116,7 @@ impl BundleFile {
         self.to_disk = None;
         match self.disk.take().map(|d| d.join()) {
             Some(Ok(Err(e))) => e,
-            _ => io::Error::other("the thread writing the bundle stopped"),
+            _ => io::Error::other("the thread writing the file stopped"),
         }
     }
 
@@ -129,12 +130,12 @@ impl BundleFile {
         }
         match self.disk.take().map(|d| d.join()) {
             Some(Ok(done)) => done,
-            _ => Err(io::Error::other("the thread writing the bundle stopped")),
+            _ => Err(io::Error::other("the thread writing the file stopped")),
         }
     }
 }
 
-impl Write for BundleFile {
+impl Write for DirectFile {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         let n = (BLOCK - self.filled).min(data.len());
         let filled = self.filled;
@@ -151,7 +152,7 @@ impl Write for BundleFile {
     }
 }
 
-impl Drop for BundleFile {
+impl Drop for DirectFile {
     fn drop(&mut self) {
         // Without `End` the disk thread stops at once, leaving the file unfinished.
         self.to_disk = None;
@@ -190,7 +191,7 @@ impl Disk {
             }
         }
         self.stop_flushing();
-        Err(io::Error::new(io::ErrorKind::BrokenPipe, "the bundle was not finished"))
+        Err(io::Error::new(io::ErrorKind::BrokenPipe, "the file was not finished"))
     }
 
     fn write(&mut self, block: &mut Block, len: usize) -> io::Result<()> {
