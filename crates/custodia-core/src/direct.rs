@@ -35,19 +35,19 @@ pub(crate) struct DirectFile {
 }
 
 /// `buf[start..start + BLOCK]` is aligned; a `Vec` keeps its address when it is moved between threads.
+/// Allocated when first written: a small file (a photo, a note) only ever uses one block.
+#[derive(Default)]
 struct Block {
     buf: Vec<u8>,
     start: usize,
 }
 
 impl Block {
-    fn new() -> Self {
-        let buf = vec![0u8; BLOCK + ALIGN];
-        let start = buf.as_ptr().align_offset(ALIGN);
-        Block { buf, start }
-    }
-
     fn bytes(&mut self) -> &mut [u8] {
+        if self.buf.is_empty() {
+            self.buf = vec![0u8; BLOCK + ALIGN];
+            self.start = self.buf.as_ptr().align_offset(ALIGN);
+        }
         &mut self.buf[self.start..self.start + BLOCK]
     }
 }
@@ -75,10 +75,10 @@ fn start(disk: Disk) -> DirectFile {
     let (to_disk, blocks) = sync_channel(BLOCKS);
     let (give_back, free) = sync_channel(BLOCKS);
     for _ in 1..BLOCKS {
-        let _ = give_back.send(Block::new());
+        let _ = give_back.send(Block::default());
     }
     let disk = thread::spawn(move || disk.run(blocks, give_back));
-    DirectFile { block: Block::new(), filled: 0, to_disk: Some(to_disk), free, disk: Some(disk) }
+    DirectFile { block: Block::default(), filled: 0, to_disk: Some(to_disk), free, disk: Some(disk) }
 }
 
 /// Turns `O_DIRECT` on or off; false where the file system does not support it.
