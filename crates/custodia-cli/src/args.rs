@@ -40,7 +40,12 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new vault
-    Init(KdfArgs),
+    Init {
+        #[command(flatten)]
+        kdf: KdfArgs,
+        #[command(flatten)]
+        strength: StrengthArgs,
+    },
     /// Add files to the vault (each is hashed and encrypted in one pass)
     Add {
         #[arg(required = true, value_name = "FILE")]
@@ -131,6 +136,8 @@ pub enum PassphraseCommand {
         new_passphrase_file: Option<PathBuf>,
         #[command(flatten)]
         kdf: KdfArgs,
+        #[command(flatten)]
+        strength: StrengthArgs,
     },
 }
 
@@ -138,6 +145,30 @@ pub enum PassphraseCommand {
 pub enum RecoveryCommand {
     /// Make a recovery key, print it once, and let it open the vault (replaces any older recovery key)
     Create,
+}
+
+/// The explicit override of the passphrase strength check, for scripts; recorded in the custody log.
+#[derive(Debug, Args)]
+pub struct StrengthArgs {
+    /// Accept a passphrase that is easy to guess (for scripts and tests); the custody log records that
+    /// this was used
+    #[arg(long)]
+    pub allow_weak_passphrase: bool,
+}
+
+impl StrengthArgs {
+    pub fn policy(&self) -> custodia_core::StrengthPolicy {
+        strength_policy(self.allow_weak_passphrase)
+    }
+}
+
+/// The one place a command-line flag becomes a strength policy.
+pub fn strength_policy(allow_weak_passphrase: bool) -> custodia_core::StrengthPolicy {
+    if allow_weak_passphrase {
+        custodia_core::StrengthPolicy::WeakAllowed
+    } else {
+        custodia_core::StrengthPolicy::Required
+    }
 }
 
 #[derive(Debug, Args)]

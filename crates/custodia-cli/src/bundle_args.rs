@@ -55,6 +55,10 @@ pub struct ExportArgs {
     /// Seal the bundle with a passphrase asked at the terminal instead of keys
     #[arg(long, conflicts_with_all = ["recipients", "recipients_file", "bundle_passphrase_file"])]
     pub bundle_passphrase: bool,
+    /// Accept a bundle passphrase that is easy to guess (for scripts and tests); the export's custody
+    /// event records that this was used
+    #[arg(long, conflicts_with_all = ["recipients", "recipients_file"])]
+    pub allow_weak_passphrase: bool,
     /// Who receives it: consent is checked for this kind of recipient
     #[arg(long, value_enum, value_name = "KIND")]
     pub recipient_kind: KindArg,

@@ -81,15 +81,16 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<i32> {
         print_plan(global, &plan)?;
         return Ok(if plan.allowed() { 0 } else { EXIT_HARM });
     }
+    let strength = crate::args::strength_policy(args.allow_weak_passphrase);
     let protection = if let Some(path) = &args.bundle_passphrase_file {
-        Protection::Passphrase(context::new_passphrase(Some(path))?)
+        Protection::Passphrase(context::new_passphrase(Some(path))?, strength)
     } else if args.bundle_passphrase {
         let first = ask("Bundle passphrase (tell it to the recipient by another channel): ")?;
         let second = ask("Repeat it: ")?;
         if first.expose_secret() != second.expose_secret() {
             bail!("the two passphrases differ; nothing was exported");
         }
-        Protection::Passphrase(first)
+        Protection::Passphrase(first, strength)
     } else {
         let mut list = args.recipients.clone();
         if let Some(path) = &args.recipients_file {

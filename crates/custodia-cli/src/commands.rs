@@ -4,7 +4,7 @@ use crate::args::{Global, KdfArgs};
 use crate::context;
 use crate::output::{self, safe};
 use anyhow::{bail, Result};
-use custodia_core::{AddOptions, Flow, Item, KdfParams, Vault, VerifyProgress};
+use custodia_core::{AddOptions, Flow, Item, KdfParams, StrengthPolicy, Vault, VerifyProgress};
 use indicatif::{ProgressBar, ProgressStyle};
 use secrecy::ExposeSecret;
 use serde_json::json;
@@ -74,12 +74,12 @@ fn bar(len: u64, label: &str) -> ProgressBar {
     bar
 }
 
-pub fn init(global: &Global, kdf: &KdfArgs) -> Result<()> {
+pub fn init(global: &Global, kdf: &KdfArgs, policy: StrengthPolicy) -> Result<()> {
     let params = KdfParams::from_user(kdf.kdf_memory_mib, kdf.kdf_iterations)?;
     let dir = context::vault_dir(global)?;
     let session = context::session(global)?;
     let passphrase = context::new_passphrase(global.passphrase_file.as_deref())?;
-    let vault = Vault::create(&dir, &passphrase, params, session)?;
+    let vault = Vault::create(&dir, &passphrase, policy, params, session)?;
     let id = vault.vault_id().to_string();
     vault.close()?;
     if global.json {
@@ -296,11 +296,16 @@ pub fn verify(global: &Global) -> Result<i32> {
     Ok(if report.ok { 0 } else { EXIT_VERIFY_FAILED })
 }
 
-pub fn passphrase_change(global: &Global, new_file: Option<&Path>, kdf: &KdfArgs) -> Result<()> {
+pub fn passphrase_change(
+    global: &Global,
+    new_file: Option<&Path>,
+    kdf: &KdfArgs,
+    policy: StrengthPolicy,
+) -> Result<()> {
     let params = KdfParams::from_user(kdf.kdf_memory_mib, kdf.kdf_iterations)?;
     let mut vault = open(global)?;
     let new = context::new_passphrase(new_file)?;
-    let result = vault.change_passphrase(&new, params);
+    let result = vault.change_passphrase(&new, policy, params);
     vault.close()?;
     let slot = result?;
     if global.json {

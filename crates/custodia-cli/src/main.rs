@@ -18,15 +18,15 @@ use clap::Parser;
 fn run(cli: &Cli) -> anyhow::Result<i32> {
     let g = &cli.global;
     match &cli.command {
-        Command::Init(kdf) => commands::init(g, kdf)?,
+        Command::Init { kdf, strength } => commands::init(g, kdf, strength.policy())?,
         Command::Add { files, description, source } => commands::add(g, files, description, source)?,
         Command::List => commands::list(g)?,
         Command::Show { id } => commands::show(g, id)?,
         Command::Extract { id, output } => commands::extract(g, id, output)?,
         Command::Log => commands::log(g)?,
         Command::Verify => return commands::verify(g),
-        Command::Passphrase(PassphraseCommand::Change { new_passphrase_file, kdf }) => {
-            commands::passphrase_change(g, new_passphrase_file.as_deref(), kdf)?
+        Command::Passphrase(PassphraseCommand::Change { new_passphrase_file, kdf, strength }) => {
+            commands::passphrase_change(g, new_passphrase_file.as_deref(), kdf, strength.policy())?
         }
         Command::Recovery(RecoveryCommand::Create) => commands::recovery_create(g)?,
         Command::Person(command) => return persons::run(g, command),

@@ -5,7 +5,7 @@
 //! Usage: cargo run --release -p custodia-core --example harm_bench -- [--testimonies N,N..] [--persons N]
 
 use custodia_core::harm::{minhash, testimony};
-use custodia_core::{KdfParams, PersonInput, SecretString, Session, Unlock, Vault};
+use custodia_core::{KdfParams, PersonInput, SecretString, Session, StrengthPolicy, Unlock, Vault};
 use std::error::Error;
 use std::time::{Duration, Instant};
 
@@ -63,7 +63,14 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 fn new_vault(dir: &std::path::Path) -> Result<(), Box<dyn Error>> {
     let session = Session::new("bench", "dev-bench")?;
-    Vault::create(dir, &SecretString::from("bench passphrase long enough"), KdfParams::FLOOR, session)?.close()?;
+    Vault::create(
+        dir,
+        &SecretString::from("bench passphrase long enough"),
+        StrengthPolicy::WeakAllowed,
+        KdfParams::FLOOR,
+        session,
+    )?
+    .close()?;
     Ok(())
 }
 

@@ -411,11 +411,20 @@ fn speed(n: usize, dev: &[PersonRecord], febrl: &[PersonRecord], threshold: f64)
 /// then `Vault::check_person_with` with a kept `PersonChecker`, which also looks up each candidate's
 /// earlier interviews and runs the rules, for the given queries.
 fn through_vault(population: &[PersonRecord], queries: &[PersonRecord]) -> Result<(), Box<dyn Error>> {
-    use custodia_core::{harm::PersonChecker, KdfParams, PersonInput, SecretString, Session, Unlock, Vault};
+    use custodia_core::{
+        harm::PersonChecker, KdfParams, PersonInput, SecretString, Session, StrengthPolicy, Unlock, Vault,
+    };
     let tmp = tempfile::tempdir()?;
     let root = tmp.path().join("vault");
     let passphrase = || SecretString::from("bench passphrase long enough");
-    Vault::create(&root, &passphrase(), KdfParams::FLOOR, Session::new("bench", "dev-bench")?)?.close()?;
+    Vault::create(
+        &root,
+        &passphrase(),
+        StrengthPolicy::WeakAllowed,
+        KdfParams::FLOOR,
+        Session::new("bench", "dev-bench")?,
+    )?
+    .close()?;
     let mut vault = Vault::open(&root, &Unlock::Passphrase(passphrase()), Session::new("bench", "dev-bench")?)?;
     let mut csv = String::from("ref,full_name,other_names,sex,birth_date,birth_place,residence,phone,id_number\n");
     for p in population {

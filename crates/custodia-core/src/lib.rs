@@ -40,7 +40,7 @@ pub use checkpoint::StoredCheckpoint;
 pub use custody::{device_id, Event, EventQuery, Session};
 pub use error::{Error, Result};
 pub use harm::{Finding, HarmError, HarmSettings, Rule, Severity, SuspectedPair};
-pub use keys::{strength, KdfParams, RecoveryKey, Strength, Unlock};
+pub use keys::{strength, KdfParams, RecoveryKey, Strength, StrengthPolicy, Unlock};
 pub use reconcile::Reconciliation;
 pub use records::consent::{
     Consent, ConsentDecision, ConsentInput, ConsentMethod, ConsentStatus, RecipientKind, Scope,

@@ -5,7 +5,10 @@ use crate::blobs::BlobStore;
 use crate::checkpoint;
 use crate::custody::{self, Action, Session};
 use crate::error::Result;
-use crate::keys::{KdfParams, KeySlots, MasterKey, Purpose, RecoveryKey, SlotInfo, SlotKind, Unlock};
+use crate::keys::{
+    KdfParams, KeySlots, MasterKey, Purpose, RecoveryKey, SlotInfo, SlotKind, StrengthPolicy, Unlock,
+    MIN_PASSPHRASE_CHARS,
+};
 use crate::reconcile::{self, Reconciliation};
 use crate::{fsutil, store};
 use rusqlite::Connection;
@@ -99,8 +102,15 @@ fn meta(conn: &Connection, key: &str) -> Result<String> {
 }
 
 impl Vault {
-    /// Creates a vault in `root` (a new or empty folder), protected by `passphrase`.
-    pub fn create(root: &Path, passphrase: &SecretString, kdf: KdfParams, session: Session) -> Result<Vault> {
+    /// Creates a vault in `root` (a new or empty folder), protected by `passphrase`, which must be strong
+    /// unless `policy` allows a weak one (recorded in the log).
+    pub fn create(
+        root: &Path,
+        passphrase: &SecretString,
+        policy: StrengthPolicy,
+        kdf: KdfParams,
+        session: Session,
+    ) -> Result<Vault> {
         let empty = match fs::read_dir(root) {
             Ok(mut entries) => entries.next().is_none(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
@@ -109,6 +119,8 @@ impl Vault {
         if !empty || root.is_file() {
             return Err(VaultError::AlreadyExists(root.into()).into());
         }
+        // A weak passphrase is refused before any folder or key exists.
+        let verdict = policy.check(passphrase, MIN_PASSPHRASE_CHARS)?;
         let vault_id = crate::keys::random_hex(16)?;
         let master = MasterKey::generate()?;
         let mut slots = KeySlots::new(&vault_id);
@@ -135,14 +147,12 @@ impl Vault {
             put.execute(["blob_identity", identity.to_string().expose_secret()])?;
             put.execute(["signing_key", signing_key.as_str()])?;
         }
-        custody::append(&tx, &session, Action::VaultCreated, Some(&vault_id), json!({ "format": 1 }))?;
-        custody::append(
-            &tx,
-            &session,
-            Action::KeySlotAdded,
-            Some(&slot_id),
-            json!({ "kind": "passphrase", "kdf": kdf }),
-        )?;
+        let mut created = json!({ "format": 1 });
+        verdict.mark(&mut created);
+        custody::append(&tx, &session, Action::VaultCreated, Some(&vault_id), created)?;
+        let mut slot = json!({ "kind": "passphrase", "kdf": kdf });
+        verdict.mark(&mut slot);
+        custody::append(&tx, &session, Action::KeySlotAdded, Some(&slot_id), slot)?;
         tx.commit()?;
         // keyslots.json is written last: its presence marks a complete vault.
         slots.save(&root.join(KEYSLOTS_FILE))?;
@@ -271,17 +281,17 @@ impl Vault {
 
     /// Replaces the passphrase. The new slot is written before the old ones are removed, so an interruption
     /// leaves a vault that opens with either passphrase. Unlocked by recovery key, every passphrase slot is
-    /// replaced.
-    pub fn change_passphrase(&mut self, new: &SecretString, kdf: KdfParams) -> Result<String> {
+    /// replaced. The new passphrase must be strong unless `policy` allows a weak one (recorded in the log).
+    pub fn change_passphrase(&mut self, new: &SecretString, policy: StrengthPolicy, kdf: KdfParams) -> Result<String> {
+        let verdict = policy.check(new, MIN_PASSPHRASE_CHARS)?;
         let old: Vec<String> = if self.slots.ids_of(SlotKind::Passphrase).contains(&self.opened_with) {
             vec![self.opened_with.clone()]
         } else {
             self.slots.ids_of(SlotKind::Passphrase)
         };
-        let new_id = self.add_slot(
-            |slots, master| slots.add_passphrase(master, new, kdf),
-            json!({ "kind": "passphrase", "kdf": kdf }),
-        )?;
+        let mut details = json!({ "kind": "passphrase", "kdf": kdf });
+        verdict.mark(&mut details);
+        let new_id = self.add_slot(|slots, master| slots.add_passphrase(master, new, kdf), details)?;
         self.remove_slots(&old, "passphrase changed")?;
         self.opened_with = new_id.clone();
         Ok(new_id)

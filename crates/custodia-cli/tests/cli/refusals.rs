@@ -131,3 +131,86 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// The events the vault recorded with `action`, oldest first.
+fn events_of(env: &Env, action: &str) -> Vec<serde_json::Value> {
+    let out = env.run(&["log", "--json"]);
+    assert_success(&out, "log");
+    json_lines(&out).into_iter().filter(|e| e["action"] == action).collect()
+}
+
+const WEAK: [&str; 2] = ["password", "12345678"];
+
+#[test]
+fn init_refuses_a_weak_passphrase_and_creates_nothing_unless_the_override_is_given_and_logged() {
+    for weak in WEAK {
+        let env = Env::empty();
+        std::fs::write(&env.pass_file, format!("{weak}\n")).expect("pass file");
+        let out = env.run(&["init", "--kdf-memory-mib", "19", "--kdf-iterations", "2"]);
+        assert_eq!(out.status.code(), Some(1), "init with {weak:?} fails: {}", stderr(&out));
+        assert!(stderr(&out).contains("several unrelated words"), "the refusal says what to do: {}", stderr(&out));
+        assert!(!env.vault.exists(), "no vault folder is created for {weak:?}");
+        let out = env.run(&["init", "--kdf-memory-mib", "19", "--kdf-iterations", "2", "--allow-weak-passphrase"]);
+        assert_success(&out, "init with the override");
+        for action in ["vault.created", "key_slot.added"] {
+            let events = events_of(&env, action);
+            assert_eq!(events.len(), 1, "one {action}");
+            assert_eq!(events[0]["details"]["weak_passphrase_allowed"], true, "{action} records the override");
+        }
+    }
+}
+
+#[test]
+fn passphrase_change_refuses_a_weak_passphrase_and_writes_no_slot_unless_the_override_is_given() {
+    let env = Env::new();
+    let slots = std::fs::read(env.vault.join("keyslots.json")).expect("keyslots");
+    let change = |file: &std::path::Path, extra: &[&str]| {
+        let mut args = vec!["passphrase", "change", "--new-passphrase-file", path_str(file)];
+        args.extend(["--kdf-memory-mib", "19", "--kdf-iterations", "2"]);
+        args.extend(extra);
+        env.run(&args)
+    };
+    for weak in WEAK {
+        let file = env.file("weak.txt", format!("{weak}\n").as_bytes());
+        let out = change(&file, &[]);
+        assert_eq!(out.status.code(), Some(1), "passphrase change to {weak:?} fails: {}", stderr(&out));
+        assert!(stderr(&out).contains("too easy to guess"), "{}", stderr(&out));
+        assert_eq!(std::fs::read(env.vault.join("keyslots.json")).expect("keyslots"), slots, "no slot written");
+    }
+    assert_success(&env.run(&["list"]), "the old passphrase still opens the vault");
+    assert_eq!(events_of(&env, "key_slot.added").len(), 1, "only the slot of init was ever added");
+    let file = env.file("weak.txt", b"12345678\n");
+    assert_success(&change(&file, &["--allow-weak-passphrase"]), "passphrase change with the override");
+    std::fs::write(&env.pass_file, "12345678\n").expect("pass file");
+    let added = events_of(&env, "key_slot.added");
+    assert_eq!(added.len(), 2, "the new slot was added");
+    assert_eq!(added[1]["details"]["weak_passphrase_allowed"], true, "the new slot's event records the override");
+}
+
+#[test]
+fn a_passphrase_export_refuses_a_weak_passphrase_and_writes_nothing_unless_the_override_is_given() {
+    let env = Env::new();
+    let item = env.file("a.txt", b"evidence");
+    let out = env.run(&["add", path_str(&item), "--json"]);
+    assert_success(&out, "add");
+    let id = json_lines(&out)[0]["id"].as_str().expect("id").to_string();
+    let bundle = env.dir.path().join("weak.custodia.age");
+    // Twelve characters, as a bundle needs, and still among the first guesses.
+    for weak in ["passwordpassword", "123456789012"] {
+        let file = env.file("bundle-pass.txt", format!("{weak}\n").as_bytes());
+        let mut args = vec!["export", "--bundle-passphrase-file", path_str(&file), "--recipient-kind", "prosecutor"];
+        args.extend(["--output", path_str(&bundle), "--items", &id]);
+        let out = env.run(&args);
+        assert_eq!(out.status.code(), Some(1), "export with {weak:?} fails: {}", stderr(&out));
+        assert!(stderr(&out).contains("too easy to guess"), "{}", stderr(&out));
+        assert!(!bundle.exists(), "no bundle is written for {weak:?}");
+    }
+    assert!(events_of(&env, "bundle.exported").is_empty(), "no export is recorded");
+    let file = env.file("bundle-pass.txt", b"123456789012\n");
+    let mut args = vec!["export", "--bundle-passphrase-file", path_str(&file), "--recipient-kind", "prosecutor"];
+    args.extend(["--output", path_str(&bundle), "--allow-weak-passphrase", "--items", &id]);
+    assert_success(&env.run(&args), "export with the override");
+    let exported = events_of(&env, "bundle.exported");
+    assert_eq!(exported.len(), 1, "one export");
+    assert_eq!(exported[0]["details"]["weak_passphrase_allowed"], true, "the export's event records the override");
+}

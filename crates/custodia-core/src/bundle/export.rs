@@ -19,13 +19,13 @@ use crate::checkpoint::{self, Reason, StoredCheckpoint};
 use crate::custody::{self, Action};
 use crate::direct::{self, DirectFile};
 use crate::error::Result;
-use crate::keys::KeyError;
+use crate::keys::{StrengthPolicy, Verdict};
 use crate::records::fields;
 use crate::vault::{Vault, VaultError};
 use crate::{clock, fsutil};
 use age::x25519;
 use rusqlite::params;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -41,15 +41,16 @@ pub const MIN_BUNDLE_PASSPHRASE_CHARS: usize = 12;
 pub enum Protection {
     /// age X25519 public keys (`age1...`), or names or ids from the address book.
     Recipients(Vec<String>),
-    /// A passphrase (age scrypt), for a recipient without a key.
-    Passphrase(SecretString),
+    /// A passphrase (age scrypt), for a recipient without a key; refused when weak unless the policy
+    /// allows it.
+    Passphrase(SecretString, StrengthPolicy),
 }
 
 impl std::fmt::Debug for Protection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Protection::Recipients(r) => f.debug_tuple("Recipients").field(r).finish(),
-            Protection::Passphrase(_) => f.write_str("Passphrase(..)"),
+            Protection::Passphrase(_, policy) => write!(f, "Passphrase(.., {policy:?})"),
         }
     }
 }
@@ -147,6 +148,13 @@ impl Drop for ReadTransaction<'_> {
     }
 }
 
+/// How the bundle was sealed, for its custody event: the recipients' keys, or a passphrase and whether a
+/// weak one was allowed.
+struct Sealed<'a> {
+    sealing: &'a Option<Sealing>,
+    verdict: Verdict,
+}
+
 /// Resolved recipients: their keys, and who they are when the address book knows them.
 struct Sealing {
     keys: Vec<x25519::Recipient>,
@@ -166,14 +174,9 @@ impl Vault {
         }
         self.refuse_bundle_inside_vault(&request.output)?;
         let snapshot = ReadTransaction::begin(&self.conn)?;
-        let sealing = match &request.protection {
-            Protection::Recipients(list) => Some(self.resolve_recipients(list, &request.selection)?),
-            Protection::Passphrase(p) => {
-                if p.expose_secret().chars().count() < MIN_BUNDLE_PASSPHRASE_CHARS {
-                    return Err(KeyError::PassphraseTooShort { min: MIN_BUNDLE_PASSPHRASE_CHARS }.into());
-                }
-                None
-            }
+        let (sealing, verdict) = match &request.protection {
+            Protection::Recipients(list) => (Some(self.resolve_recipients(list, &request.selection)?), Verdict::Strong),
+            Protection::Passphrase(p, policy) => (None, policy.check(p, MIN_BUNDLE_PASSPHRASE_CHARS)?),
         };
         let plan = self.plan_export(&request.selection)?;
         if !plan.allowed() {
@@ -252,7 +255,7 @@ impl Vault {
                 age::Encryptor::with_recipients(sealing.keys.iter().map(|k| k as &dyn age::Recipient))
                     .map_err(|e| BundleError::Encrypt(e.to_string()))?
             }
-            (Protection::Passphrase(p), None) => age::Encryptor::with_user_passphrase(p.clone()),
+            (Protection::Passphrase(p, _), None) => age::Encryptor::with_user_passphrase(p.clone()),
             (Protection::Recipients(_), None) => return Err(BundleError::NoRecipient.into()),
         };
         snapshot.end()?;
@@ -268,7 +271,8 @@ impl Vault {
                 return Err(e);
             }
         };
-        match self.record_export(&bundle_id, &request.output, &sha256, size, &plan, &sealing, &custody, &oxum) {
+        let sealed = Sealed { sealing: &sealing, verdict };
+        match self.record_export(&bundle_id, &request.output, &sha256, size, &plan, sealed, &custody, &oxum) {
             Ok((checkpoint, recipients)) => Ok(Exported {
                 bundle_id,
                 path: request.output.clone(),
@@ -392,7 +396,7 @@ impl Vault {
         sha256: &str,
         size: u64,
         plan: &ExportPlan,
-        sealing: &Option<Sealing>,
+        sealed: Sealed<'_>,
         custody: &proofs::BagCustody,
         oxum: &str,
     ) -> Result<(StoredCheckpoint, Vec<SealedFor>)> {
@@ -400,6 +404,7 @@ impl Vault {
         let checkpoint =
             checkpoint::store(&tx, Reason::Export, custody.tree_size, custody.root, custody.checkpoint_note.clone())?;
         let mut recipients = Vec::new();
+        let sealing = sealed.sealing;
         if let Some(sealing) = sealing {
             for (key, known) in sealing.keys.iter().zip(&sealing.known) {
                 let entry = match known {
@@ -426,7 +431,7 @@ impl Vault {
             }
         }
         let file_name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let details = json!({
+        let mut details = json!({
             "file_name": file_name,
             "sha256": sha256,
             "size": size,
@@ -442,6 +447,7 @@ impl Vault {
             "checkpoint": { "id": checkpoint.id, "size": checkpoint.size, "root": checkpoint.root },
             "events_included": custody.events,
         });
+        sealed.verdict.mark(&mut details);
         let event = custody::append(&tx, &self.session, Action::BundleExported, Some(bundle_id), details)?;
         for item in &plan.items {
             custody::append(

@@ -8,8 +8,10 @@ mod strength;
 
 pub use kdf::KdfParams;
 pub use recovery::RecoveryKey;
+pub(crate) use slots::MIN_PASSPHRASE_CHARS;
 pub use slots::{KeySlots, SlotInfo, SlotKind, KEYSLOTS_MAX_BYTES};
-pub use strength::{strength, Strength};
+pub(crate) use strength::Verdict;
+pub use strength::{strength, Strength, StrengthPolicy};
 
 use hkdf::Hkdf;
 use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox, SecretString};
@@ -110,6 +112,8 @@ pub enum KeyError {
     KdfParams(String),
     #[error("a passphrase must be at least {min} characters long; choose a longer one")]
     PassphraseTooShort { min: usize },
+    #[error("this passphrase is too easy to guess (strength {score} of 4); choose a longer passphrase of several unrelated words")]
+    WeakPassphrase { score: u8 },
     #[error("a passphrase can be at most {max} characters long")]
     PassphraseTooLong { max: usize },
     #[error("this vault has no recovery key slot")]

@@ -26,7 +26,7 @@ pub const KEYSLOTS_MAX_BYTES: u64 = 64 * 1024;
 const FORMAT: &str = "custodia-keyslots";
 const VERSION: u32 = 1;
 const MAX_SLOTS: usize = 16;
-pub(super) const MIN_PASSPHRASE_CHARS: usize = 8;
+pub(crate) const MIN_PASSPHRASE_CHARS: usize = 8;
 /// Far beyond any typed passphrase; bounds the work a hostile caller can ask for.
 const MAX_PASSPHRASE_CHARS: usize = 1024;
 const SALT_LEN: usize = 16;

@@ -1,6 +1,9 @@
-//! Passphrase strength, for feedback while a passphrase is chosen: zxcvbn's estimate, plus our own floor
-//! on length. Never stored, never logged.
+//! Passphrase strength: zxcvbn's estimate plus our own floor on length, shown while a passphrase is
+//! chosen and enforced here, in the core, whenever one is set (a vault's, a bundle's), so no shell can
+//! forget it. Never stored; the log records only that a script chose to let a weak one through.
 
+use super::KeyError;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
 /// A strength score from 0 (trivially guessed) to 4 (very strong), and whether Custodia accepts it.
@@ -28,9 +31,103 @@ pub fn strength(passphrase: &str) -> Strength {
     }
 }
 
+/// Whether a passphrase that is too easy to guess is refused. The app always requires strength; only a
+/// script that says so explicitly (`--allow-weak-passphrase`) may let a weak one through, and the custody
+/// event of the act records that it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrengthPolicy {
+    Required,
+    WeakAllowed,
+}
+
+/// What the check let through, for the custody event that records the act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    Strong,
+    /// Weak, and let through only because the caller passed `StrengthPolicy::WeakAllowed`.
+    WeakAllowed,
+}
+
+impl Verdict {
+    /// Adds `"weak_passphrase_allowed": true` to an event's details when the override was used, so a
+    /// reviewer of the log sees it; a strong passphrase adds nothing.
+    pub(crate) fn mark(self, details: &mut serde_json::Value) {
+        if let (Verdict::WeakAllowed, Some(map)) = (self, details.as_object_mut()) {
+            map.insert("weak_passphrase_allowed".into(), serde_json::Value::Bool(true));
+        }
+    }
+}
+
+impl StrengthPolicy {
+    /// Checks a new passphrase before anything is written: shorter than `min_chars` is always refused
+    /// (that floor is not a matter of policy), and one that is not acceptable is refused unless weak
+    /// passphrases are allowed.
+    pub(crate) fn check(self, passphrase: &SecretString, min_chars: usize) -> Result<Verdict, KeyError> {
+        let text = passphrase.expose_secret();
+        if text.chars().count() < min_chars {
+            return Err(KeyError::PassphraseTooShort { min: min_chars });
+        }
+        let estimate = strength(text);
+        match (estimate.acceptable, self) {
+            (true, _) => Ok(Verdict::Strong),
+            (false, StrengthPolicy::WeakAllowed) => Ok(Verdict::WeakAllowed),
+            (false, StrengthPolicy::Required) => Err(KeyError::WeakPassphrase { score: estimate.score }),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::strength;
+    use super::{strength, StrengthPolicy, Verdict};
+    use crate::keys::KeyError;
+    use secrecy::SecretString;
+
+    #[test]
+    fn the_policy_refuses_weak_passphrases_unless_told_to_allow_them_and_never_short_ones() {
+        let weak = SecretString::from("12345678");
+        assert!(
+            matches!(StrengthPolicy::Required.check(&weak, 8), Err(KeyError::WeakPassphrase { .. })),
+            "12345678 is refused as weak"
+        );
+        assert_eq!(
+            StrengthPolicy::WeakAllowed.check(&weak, 8).ok(),
+            Some(Verdict::WeakAllowed),
+            "the override lets it through"
+        );
+        let strong = SecretString::from("olive lantern mountain seventeen");
+        assert_eq!(StrengthPolicy::Required.check(&strong, 8).ok(), Some(Verdict::Strong), "a strong one passes");
+        assert_eq!(StrengthPolicy::WeakAllowed.check(&strong, 8).ok(), Some(Verdict::Strong), "and is not marked weak");
+        let short = SecretString::from("abc");
+        assert!(
+            matches!(StrengthPolicy::WeakAllowed.check(&short, 8), Err(KeyError::PassphraseTooShort { min: 8 })),
+            "the length floor holds even with the override"
+        );
+    }
+
+    #[test]
+    fn only_an_allowed_weak_passphrase_marks_the_event() {
+        let mut details = serde_json::json!({ "kind": "passphrase" });
+        Verdict::Strong.mark(&mut details);
+        assert_eq!(details, serde_json::json!({ "kind": "passphrase" }), "a strong passphrase adds nothing");
+        Verdict::WeakAllowed.mark(&mut details);
+        assert_eq!(details["weak_passphrase_allowed"], true, "the override is recorded");
+    }
+
+    #[test]
+    fn passphrases_used_by_tests_and_scripts_are_strong() {
+        for p in [
+            "correct horse battery staple",
+            "olive lantern mountain seventeen",
+            "a long shared passphrase",
+            "another long passphrase",
+            "a long shared passphrase for the prosecutor",
+            "a long bundle passphrase",
+            "bench passphrase long enough",
+        ] {
+            let s = strength(p);
+            eprintln!("{p:?}: {s:?}");
+        }
+    }
 
     #[test]
     fn common_and_short_passphrases_are_weak_and_long_ones_strong() {

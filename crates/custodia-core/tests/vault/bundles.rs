@@ -6,6 +6,7 @@ use crate::people::*;
 use custodia_core::bundle::{self, read_identity_file, Limits, Unlocker};
 use custodia_core::{
     AddOptions, ExportRequest, ExportSelection, Exported, Flow, PersonInput, Protection, RecipientKind, SecretString,
+    StrengthPolicy,
 };
 use std::path::{Path, PathBuf};
 
@@ -238,14 +239,41 @@ fn an_imported_bundle_continues_custody_in_the_recipients_vault_and_only_once() 
 }
 
 #[test]
+fn a_weak_bundle_passphrase_is_refused_writing_nothing_and_allowed_only_when_asked_and_logged() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    let a = add(&tv, &mut vault, "a.txt", b"a");
+    let mut req = request(&tv, selection(&[&a], &[], RecipientKind::UnMechanism), "unused", "weak");
+    let count = |vault: &custodia_core::Vault| {
+        let query =
+            custodia_core::EventQuery { action: Some("bundle.exported".into()), limit: 10, ..Default::default() };
+        vault.events(&query).expect("events")
+    };
+    // Twelve characters, as a bundle needs, and still among the first guesses.
+    for weak in ["passwordpassword", "123456789012"] {
+        req.protection = Protection::Passphrase(SecretString::from(weak), StrengthPolicy::Required);
+        let err = vault.export(&req, &mut no_progress).expect_err("a weak bundle passphrase must be refused");
+        assert_eq!(err.code(), "weak_passphrase", "{weak:?} is refused as weak: {err}");
+        assert!(!req.output.exists(), "no bundle is written for {weak:?}");
+        assert!(count(&vault).is_empty(), "no export is recorded for {weak:?}");
+    }
+    req.protection = Protection::Passphrase(SecretString::from("123456789012"), StrengthPolicy::WeakAllowed);
+    vault.export(&req, &mut no_progress).expect("the override lets a weak passphrase through");
+    let events = count(&vault);
+    assert_eq!(events.len(), 1, "one export recorded");
+    assert_eq!(events[0].details["weak_passphrase_allowed"], true, "the export records the override: {:?}", events[0]);
+    vault.close().expect("close");
+}
+
+#[test]
 fn a_passphrase_bundle_opens_with_the_passphrase_only() {
     let tv = TestVault::new();
     let mut vault = tv.open();
     let a = add(&tv, &mut vault, "a.txt", b"a");
     let mut req = request(&tv, selection(&[&a], &[], RecipientKind::UnMechanism), "unused", "pass");
-    req.protection = Protection::Passphrase(SecretString::from("short"));
+    req.protection = Protection::Passphrase(SecretString::from("short"), StrengthPolicy::WeakAllowed);
     assert_eq!(vault.export(&req, &mut no_progress).expect_err("short").code(), "passphrase_too_short");
-    req.protection = Protection::Passphrase(SecretString::from("a long shared passphrase"));
+    req.protection = Protection::Passphrase(SecretString::from("a long shared passphrase"), StrengthPolicy::Required);
     let exported = vault.export(&req, &mut no_progress).expect("export");
     vault.close().expect("close");
     let ok = Unlocker::Passphrase(SecretString::from("a long shared passphrase"));

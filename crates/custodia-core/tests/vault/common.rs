@@ -1,6 +1,6 @@
 //! Shared set-up: a vault in a temporary folder with the cheapest allowed key derivation.
 
-use custodia_core::{KdfParams, SecretString, Session, Unlock, Vault};
+use custodia_core::{KdfParams, SecretString, Session, StrengthPolicy, Unlock, Vault};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -27,7 +27,7 @@ impl TestVault {
     pub fn new() -> TestVault {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().join("vault");
-        Vault::create(&root, &pass(PASSPHRASE), KdfParams::FLOOR, session())
+        Vault::create(&root, &pass(PASSPHRASE), StrengthPolicy::Required, KdfParams::FLOOR, session())
             .expect("create vault")
             .close()
             .expect("close");

@@ -1,7 +1,7 @@
 //! The ordinary life of a vault: create, add, read back, extract, change keys, verify.
 
 use crate::common::*;
-use custodia_core::{AddOptions, Flow, ItemSummary, KdfParams, RecoveryKey, Unlock, Vault};
+use custodia_core::{AddOptions, Flow, ItemSummary, KdfParams, RecoveryKey, StrengthPolicy, Unlock, Vault};
 
 #[test]
 fn added_file_is_listed_with_its_hash_and_extracts_byte_for_byte() {
@@ -129,7 +129,9 @@ fn bad_sources_are_refused_clearly_and_change_nothing() {
 fn passphrase_change_replaces_the_old_passphrase() {
     let tv = TestVault::new();
     let mut vault = tv.open();
-    vault.change_passphrase(&pass("a brand new passphrase"), KdfParams::FLOOR).expect("change");
+    vault
+        .change_passphrase(&pass("a brand new passphrase"), StrengthPolicy::Required, KdfParams::FLOOR)
+        .expect("change");
     vault.close().expect("close");
     let old = Vault::open(&tv.root, &unlock(), session()).expect_err("old passphrase must fail");
     assert_eq!(old.code(), "wrong_passphrase");
@@ -154,7 +156,7 @@ fn recovery_key_opens_the_vault_and_a_new_one_revokes_the_old() {
     assert_eq!(err.code(), "wrong_recovery_key");
     let mut vault = Vault::open(&tv.root, &Unlock::Recovery(second), session()).expect("recovery opens");
     // Unlocked by recovery: set a new passphrase, which replaces the forgotten one.
-    vault.change_passphrase(&pass("remembered this time"), KdfParams::FLOOR).expect("change");
+    vault.change_passphrase(&pass("remembered this time"), StrengthPolicy::Required, KdfParams::FLOOR).expect("change");
     vault.close().expect("close");
     assert!(Vault::open(&tv.root, &unlock(), session()).is_err());
     Vault::open(&tv.root, &Unlock::Passphrase(pass("remembered this time")), session()).expect("opens");
@@ -173,11 +175,65 @@ fn a_second_opener_is_told_the_vault_is_busy() {
 #[test]
 fn creating_over_an_existing_folder_is_refused_and_weak_settings_write_nothing() {
     let tv = TestVault::new();
-    let err = Vault::create(&tv.root, &pass(PASSPHRASE), KdfParams::FLOOR, session()).expect_err("exists");
+    let err = Vault::create(&tv.root, &pass(PASSPHRASE), StrengthPolicy::Required, KdfParams::FLOOR, session())
+        .expect_err("exists");
     assert!(err.to_string().contains("already exists"), "{err}");
     let fresh = tv.dir.path().join("fresh");
-    assert!(Vault::create(&fresh, &pass("short"), KdfParams::FLOOR, session()).is_err());
+    assert!(Vault::create(&fresh, &pass("short"), StrengthPolicy::WeakAllowed, KdfParams::FLOOR, session()).is_err());
     assert!(!fresh.exists(), "a refused create leaves no folder");
+}
+
+/// The newest event with `action`, for reading what the log recorded about an act.
+fn last_event(vault: &Vault, action: &str) -> custodia_core::Event {
+    let query = custodia_core::EventQuery { action: Some(action.into()), limit: 1, ..Default::default() };
+    vault.events(&query).expect("events").into_iter().next().unwrap_or_else(|| panic!("no {action} event"))
+}
+
+#[test]
+fn a_weak_passphrase_is_refused_at_create_leaving_no_folder_and_allowed_only_when_asked_and_logged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for weak in ["password", "12345678"] {
+        let root = dir.path().join(weak);
+        let err = Vault::create(&root, &pass(weak), StrengthPolicy::Required, KdfParams::FLOOR, session())
+            .expect_err("a weak passphrase must be refused");
+        assert_eq!(err.code(), "weak_passphrase", "{weak:?} is refused as weak: {err}");
+        assert!(err.to_string().contains("several unrelated words"), "the message says what to do: {err}");
+        assert!(!root.exists(), "a refused create leaves no folder for {weak:?}");
+    }
+    let root = dir.path().join("allowed");
+    let vault = Vault::create(&root, &pass("password"), StrengthPolicy::WeakAllowed, KdfParams::FLOOR, session())
+        .expect("the override lets a weak passphrase through");
+    for action in ["vault.created", "key_slot.added"] {
+        let event = last_event(&vault, action);
+        assert_eq!(event.details["weak_passphrase_allowed"], true, "{action} records the override: {event:?}");
+    }
+    vault.close().expect("close");
+    let tv = TestVault::new();
+    let vault = tv.open();
+    let event = last_event(&vault, "vault.created");
+    assert!(event.details.get("weak_passphrase_allowed").is_none(), "a strong passphrase is not marked: {event:?}");
+    vault.close().expect("close");
+}
+
+#[test]
+fn a_weak_new_passphrase_is_refused_writing_no_slot_and_allowed_only_when_asked_and_logged() {
+    let tv = TestVault::new();
+    let slots_file = tv.root.join("keyslots.json");
+    let before = std::fs::read(&slots_file).expect("read keyslots");
+    let mut vault = tv.open();
+    for weak in ["password", "12345678"] {
+        let err = vault
+            .change_passphrase(&pass(weak), StrengthPolicy::Required, KdfParams::FLOOR)
+            .expect_err("a weak passphrase must be refused");
+        assert_eq!(err.code(), "weak_passphrase", "{weak:?} is refused as weak: {err}");
+    }
+    assert_eq!(std::fs::read(&slots_file).expect("read keyslots"), before, "no key slot was written");
+    assert_eq!(vault.key_slots().len(), 1, "the vault still has its one slot");
+    vault.change_passphrase(&pass("12345678"), StrengthPolicy::WeakAllowed, KdfParams::FLOOR).expect("allowed");
+    let event = last_event(&vault, "key_slot.added");
+    assert_eq!(event.details["weak_passphrase_allowed"], true, "the slot's event records the override: {event:?}");
+    vault.close().expect("close");
+    Vault::open(&tv.root, &Unlock::Passphrase(pass("12345678")), session()).expect("opens").close().expect("close");
 }
 
 #[test]

@@ -45,6 +45,12 @@ export const es: Messages = {
   "unlock.useRecovery": "Perdí mi frase de contraseña: usar una clave de recuperación",
   "unlock.usePassphrase": "Usar mi frase de contraseña",
   "unlock.empty": "Primero escriba su frase de contraseña.",
+  "reauth.title": "Confirme que es usted",
+  "reauth.why":
+    "Esta acción está protegida: escriba de nuevo la frase de contraseña de la bóveda. No se volverá a pedir durante dos minutos.",
+  "reauth.label": "Frase de contraseña",
+  "reauth.confirm": "Confirmar",
+  "review.showBoth": "Mostrar ambas identidades (queda registrado)",
   "unlock.emptyKey": "Primero escriba su clave de recuperación.",
   "lock.idle#one": "Bloqueada tras {count} minuto sin actividad.",
   "lock.idle#many": "Bloqueada tras {count} de minutos sin actividad.",
@@ -248,6 +254,8 @@ export const es: Messages = {
   "error.wrong_recovery_key": "Esa clave de recuperación no es correcta.",
   "error.not_a_vault": "La carpeta de la bóveda no contiene una bóveda de Custodia.",
   "error.keyslots_damaged": "El archivo de claves de la bóveda está dañado, así que no se puede abrir.",
+  "error.weak_passphrase":
+    "Esta frase de contraseña es demasiado fácil de adivinar. Elija una frase de contraseña más larga, de varias palabras sin relación entre sí.",
   "error.passphrase_too_short":
     "La frase de contraseña es demasiado corta. Use al menos 8 caracteres; mejor unas cuantas palabras.",
   "error.kdf_params": "Los ajustes de clave de la bóveda están fuera del rango seguro, así que no se abrió.",
@@ -270,6 +278,7 @@ export const es: Messages = {
     "No se puede guardar una copia dentro de la carpeta de la bóveda. Elija otro lugar.",
   "error.bad_text": "Este texto no se puede guardar. Quite los caracteres poco habituales e inténtelo de nuevo.",
   "error.vault_error": "La bóveda no pudo hacerlo.",
+  "error.reauth_required": "Escriba de nuevo la frase de contraseña de la bóveda para hacer esto.",
   "error.locked": "La bóveda está bloqueada.",
   "error.bad_settings": "Estos ajustes no se pueden guardar.",
   "error.passphrase_too_long": "La frase de contraseña es demasiado larga. Use como máximo 1024 caracteres.",

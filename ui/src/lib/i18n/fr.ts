@@ -45,6 +45,12 @@ export const fr: Messages = {
   "unlock.useRecovery": "J’ai perdu ma phrase secrète : utiliser une clé de secours",
   "unlock.usePassphrase": "Utiliser plutôt ma phrase secrète",
   "unlock.empty": "Tapez d’abord votre phrase secrète.",
+  "reauth.title": "Confirmez que c’est vous",
+  "reauth.why":
+    "Cette action est protégée : tapez de nouveau la phrase secrète du coffre. Elle ne sera pas redemandée pendant deux minutes.",
+  "reauth.label": "Phrase secrète",
+  "reauth.confirm": "Confirmer",
+  "review.showBoth": "Afficher les deux identités (journalisé)",
   "unlock.emptyKey": "Tapez d’abord votre clé de secours.",
   "lock.idle#one": "Verrouillé après {count} minute sans activité.",
   "lock.idle#many": "Verrouillé après {count} de minutes sans activité.",
@@ -249,6 +255,8 @@ export const fr: Messages = {
   "error.wrong_recovery_key": "Cette clé de secours n’est pas la bonne.",
   "error.not_a_vault": "Le dossier du coffre ne contient pas de coffre Custodia.",
   "error.keyslots_damaged": "Le fichier des clés du coffre est abîmé : le coffre ne peut pas être ouvert.",
+  "error.weak_passphrase":
+    "Cette phrase secrète est trop facile à deviner. Choisissez une phrase secrète plus longue, faite de plusieurs mots sans rapport entre eux.",
   "error.passphrase_too_short":
     "La phrase secrète est trop courte. Utilisez au moins 8 caractères ; quelques mots, c’est mieux.",
   "error.kdf_params":
@@ -273,6 +281,7 @@ export const fr: Messages = {
     "Une copie ne peut pas être enregistrée dans le dossier du coffre. Choisissez un autre endroit.",
   "error.bad_text": "Ce texte ne peut pas être enregistré. Retirez les caractères inhabituels et réessayez.",
   "error.vault_error": "Le coffre n’a pas pu faire cela.",
+  "error.reauth_required": "Tapez de nouveau la phrase secrète du coffre pour faire cela.",
   "error.locked": "Le coffre est verrouillé.",
   "error.bad_settings": "Ces réglages ne peuvent pas être enregistrés.",
   "error.passphrase_too_long": "La phrase secrète est trop longue. Utilisez au plus 1 024 caractères.",
