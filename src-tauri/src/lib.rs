@@ -9,6 +9,7 @@ mod events;
 mod idle;
 pub mod ipc;
 mod jobs;
+mod reauth;
 mod state;
 
 use custodia_core::Session;
@@ -31,6 +32,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::vault::unlock_with_recovery_key,
             commands::vault::lock_vault,
             commands::vault::touch_activity,
+            commands::vault::confirm_passphrase,
             commands::vault::create_recovery_key,
             commands::vault::change_passphrase,
             commands::vault::save_settings,
@@ -49,6 +51,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::persons::add_person,
             commands::persons::person_detail,
             commands::persons::reveal_person,
+            commands::persons::reveal_pair,
             commands::persons::reveal_person_history,
             commands::persons::edit_person,
             commands::interviews::list_interviews,

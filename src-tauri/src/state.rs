@@ -1,8 +1,10 @@
 //! What the shell keeps between calls: where the vault and settings live, who is acting, the open vault
 //! (if unlocked) with its person index, the time of the last user activity, the cancel flags of
-//! running jobs, and the files the native dialogs gave for a received bundle.
+//! running jobs, the files the native dialogs gave for a received bundle, and when the passphrase was last
+//! confirmed for a sensitive act.
 
 use crate::ipc::IpcError;
+use crate::reauth::Reauth;
 use custodia_core::harm::PersonChecker;
 use custodia_core::{Session, Settings, Vault};
 use std::collections::HashMap;
@@ -21,6 +23,7 @@ pub struct AppState {
     jobs: Mutex<HashMap<u32, Arc<AtomicBool>>>,
     next_job: AtomicU32,
     receiving: Mutex<Receiving>,
+    reauth: Reauth,
 }
 
 /// The received bundle and the key file that opens it, as the native dialogs gave them: the page names
@@ -57,6 +60,7 @@ impl AppState {
             jobs: Mutex::new(HashMap::new()),
             next_job: AtomicU32::new(1),
             receiving: Mutex::new(Receiving::default()),
+            reauth: Reauth::default(),
         }
     }
 
@@ -91,6 +95,8 @@ impl AppState {
 
     pub fn set_vault(&self, vault: Vault) {
         self.touch();
+        // A new unlock starts without a confirmed passphrase: sensitive acts ask for it again.
+        self.reauth.clear();
         *lock(&self.vault) = Some(OpenVault { vault, checker: None });
     }
 
@@ -101,6 +107,7 @@ impl AppState {
             flag.store(true, Ordering::SeqCst);
         }
         let open = lock(&self.vault).take();
+        self.reauth.clear();
         match open {
             Some(OpenVault { vault, checker }) => {
                 // The person index holds names: it goes first, with the keys right after.
@@ -111,6 +118,11 @@ impl AppState {
             }
             None => false,
         }
+    }
+
+    /// The passphrase confirmation that sensitive commands require.
+    pub fn reauth(&self) -> &Reauth {
+        &self.reauth
     }
 
     pub fn settings(&self) -> Settings {

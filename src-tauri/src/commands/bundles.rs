@@ -10,7 +10,7 @@ use crate::ipc::{
 use crate::jobs;
 use crate::state::AppState;
 use custodia_core::bundle::{RecipientInput, EXTENSION, MIN_BUNDLE_PASSPHRASE_CHARS};
-use custodia_core::{ExportRequest, ExportSelection, Protection, SecretString};
+use custodia_core::{ExportRequest, ExportSelection, Protection, SecretString, StrengthPolicy};
 use std::path::PathBuf;
 use tauri::AppHandle;
 
@@ -67,7 +67,10 @@ fn bundle_path(mut chosen: PathBuf) -> PathBuf {
 
 fn protection(request: &ExportRequestDto) -> Protection {
     match request.passphrase.as_deref().filter(|p| !p.is_empty()) {
-        Some(passphrase) => Protection::Passphrase(SecretString::from(passphrase.to_string())),
+        // The app never lets a weak passphrase through: that override is for scripts, at the command line.
+        Some(passphrase) => {
+            Protection::Passphrase(SecretString::from(passphrase.to_string()), StrengthPolicy::Required)
+        }
         None => Protection::Recipients(request.recipient.iter().cloned().collect()),
     }
 }
@@ -81,6 +84,8 @@ fn export(
     if !state.is_unlocked() {
         return Err(IpcError::locked());
     }
+    // Evidence leaves the vault: asked before the save dialog, so a refusal costs the user nothing.
+    state.reauth().require()?;
     let Some(chosen) = dialogs::save_file(app, title, &suggested_name()) else { return Ok(None) };
     let output = bundle_path(chosen);
     let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -98,7 +103,7 @@ fn export(
     Ok(exported.map(Into::into))
 }
 
-/// Asks where to save the bundle, then writes it as a cancellable job with progress events (kind
+/// Needs the passphrase confirmed (`confirm_passphrase`). Asks where to save the bundle, then writes it as a cancellable job with progress events (kind
 /// "export"). The core plans again and writes nothing if consent refuses any part. `None` when the user
 /// cancels the dialog or the export.
 #[tauri::command]

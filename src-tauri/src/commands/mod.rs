@@ -15,6 +15,8 @@ pub mod vault;
 #[cfg(test)]
 mod bundle_tests;
 #[cfg(test)]
+mod reauth_tests;
+#[cfg(test)]
 mod tests;
 
 use crate::ipc::{EventDto, IpcError};

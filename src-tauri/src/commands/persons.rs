@@ -91,6 +91,19 @@ pub async fn reveal_person(app: AppHandle, id: String) -> Result<IdentityDto, Ip
     blocking(app, move |state| state.with_vault(|vault| Ok(vault.reveal_person(&id)?.into()))).await
 }
 
+/// Both persons of a suspected duplicate pair, side by side: two identities at once, so the passphrase is
+/// asked first (`confirm_passphrase`). Each is its own `person.revealed` event.
+pub(crate) fn reveal_both(state: &AppState, a: &str, b: &str) -> Result<Vec<IdentityDto>, IpcError> {
+    state.reauth().require()?;
+    state.with_vault(|vault| Ok(vec![vault.reveal_person(a)?.into(), vault.reveal_person(b)?.into()]))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reveal_pair(app: AppHandle, a: String, b: String) -> Result<Vec<IdentityDto>, IpcError> {
+    blocking(app, move |state| reveal_both(state, &a, &b)).await
+}
+
 /// Earlier values of the person's fields; a reveal too, and logged as one.
 #[tauri::command]
 #[specta::specta]

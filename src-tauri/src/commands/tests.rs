@@ -8,8 +8,11 @@ use crate::ipc::{
     FINDING_CODES, REASON_CODES,
 };
 use crate::state::AppState;
-use custodia_core::{KdfParams, SecretString, Session, Vault};
+use custodia_core::{KdfParams, SecretString, Session, StrengthPolicy, Vault};
 use std::path::PathBuf;
+
+/// The passphrase of every `TempVault`.
+pub(super) const PASSPHRASE: &str = "correct horse battery staple";
 
 /// A vault in its own temporary folder, removed when the test ends.
 pub(super) struct TempVault {
@@ -26,7 +29,8 @@ impl TempVault {
         let state = AppState::new(dir.join("vault"), dir.join("settings.json"), session.clone());
         let vault = Vault::create(
             &dir.join("vault"),
-            &SecretString::from("correct horse battery staple".to_string()),
+            &SecretString::from(PASSPHRASE.to_string()),
+            StrengthPolicy::Required,
             KdfParams::FLOOR,
             session,
         )

@@ -1,10 +1,11 @@
-//! Creating, unlocking and locking the vault; passphrase, recovery key and settings.
+//! Creating, unlocking and locking the vault; passphrase, its confirmation before sensitive acts, recovery
+//! key and settings.
 
 use super::blocking;
 use crate::events::VaultLocked;
 use crate::ipc::{AppStatus, IpcError, SettingsDto, StrengthDto};
 use crate::state::AppState;
-use custodia_core::{KdfParams, SecretString, Settings, Unlock, Vault};
+use custodia_core::{KdfParams, SecretString, Settings, StrengthPolicy, Unlock, Vault};
 use secrecy::ExposeSecret;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
@@ -41,7 +42,14 @@ pub async fn create_vault(
     }
     blocking(app, move |state| {
         let secret = SecretString::from(passphrase);
-        let mut vault = Vault::create(&state.vault_dir, &secret, KdfParams::DEFAULT, state.session.clone())?;
+        // The app never lets a weak passphrase through: that override is for scripts, at the command line.
+        let mut vault = Vault::create(
+            &state.vault_dir,
+            &secret,
+            StrengthPolicy::Required,
+            KdfParams::DEFAULT,
+            state.session.clone(),
+        )?;
         let key = if with_recovery_key {
             Some(vault.create_recovery_key()?.to_display().expose_secret().to_string())
         } else {
@@ -98,13 +106,40 @@ pub fn touch_activity(state: State<'_, AppState>) {
     state.touch();
 }
 
+/// Checks the passphrase again and, when it is right, opens the short window in which sensitive commands
+/// run (`reauth::GRACE`). A wrong one closes any open window. Each check costs a full key derivation, and
+/// checks run one at a time behind the vault's lock, so guessing here is no faster than at unlock.
+pub(crate) fn confirm(state: &AppState, passphrase: String) -> Result<(), IpcError> {
+    let checked = state.with_vault(|vault| vault.check_passphrase(&SecretString::from(passphrase)));
+    match checked {
+        Ok(()) => {
+            state.reauth().confirmed();
+            state.touch();
+            Ok(())
+        }
+        Err(e) => {
+            state.reauth().clear();
+            Err(e)
+        }
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn confirm_passphrase(app: AppHandle, passphrase: String) -> Result<(), IpcError> {
+    blocking(app, move |state| confirm(state, passphrase)).await
+}
+
+/// A new recovery key replaces the old one and opens the vault without the passphrase: it is asked first.
+pub(crate) fn new_recovery_key(state: &AppState) -> Result<String, IpcError> {
+    state.reauth().require()?;
+    state.with_vault(|vault| Ok(vault.create_recovery_key()?.to_display().expose_secret().to_string()))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn create_recovery_key(app: AppHandle) -> Result<String, IpcError> {
-    blocking(app, |state| {
-        state.with_vault(|vault| Ok(vault.create_recovery_key()?.to_display().expose_secret().to_string()))
-    })
-    .await
+    blocking(app, new_recovery_key).await
 }
 
 /// Changes the passphrase after checking the current one again.
@@ -122,18 +157,31 @@ pub async fn change_passphrase(
     blocking(app, move |state| {
         state.with_vault(|vault| {
             vault.check_passphrase(&SecretString::from(current))?;
-            vault.change_passphrase(&SecretString::from(new_passphrase), KdfParams::DEFAULT)?;
+            vault.change_passphrase(
+                &SecretString::from(new_passphrase),
+                StrengthPolicy::Required,
+                KdfParams::DEFAULT,
+            )?;
             Ok(())
         })
     })
     .await
 }
 
-#[tauri::command]
-#[specta::specta]
-pub fn save_settings(state: State<'_, AppState>, settings: SettingsDto) -> Result<SettingsDto, IpcError> {
+/// Saves the device settings. Keeping the vault open longer when nobody is there weakens protection, so
+/// raising the idle lock needs the passphrase confirmed; shortening it or changing the language does not.
+pub(crate) fn save(state: &AppState, settings: SettingsDto) -> Result<SettingsDto, IpcError> {
     let settings: Settings = settings.into();
+    if settings.idle_lock_minutes > state.settings().idle_lock_minutes {
+        state.reauth().require()?;
+    }
     settings.save(&state.settings_path)?;
     state.set_settings(settings.clone());
     Ok(settings.into())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn save_settings(state: State<'_, AppState>, settings: SettingsDto) -> Result<SettingsDto, IpcError> {
+    save(&state, settings)
 }

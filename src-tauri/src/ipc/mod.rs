@@ -64,6 +64,7 @@ impl From<custodia_core::settings::SettingsError> for IpcError {
 /// The codes the shell itself adds to the core's (`custodia_core::error::CODES`).
 pub const SHELL_ERROR_CODES: &[&str] = &[
     "locked",
+    "reauth_required",
     "bad_settings",
     "passphrase_mismatch",
     "not_previewable",
