@@ -47,6 +47,13 @@ async function type(id, text) {
   await el.setValue(text);
 }
 
+/** Answers the passphrase dialog that sensitive acts open, and waits until it is gone. */
+async function confirmPassphrase() {
+  await type('reauth-passphrase', PASSPHRASE);
+  await (await $('reauth-confirm')).click();
+  await (await $('reauth-dialog')).waitForExist({ reverse: true, timeout: 60000, timeoutMsg: 'the passphrase dialog stayed open' });
+}
+
 before(async () => {
   browser = await remote({
     hostname: '127.0.0.1',
@@ -366,6 +373,8 @@ test('export: choose an item and an interview, add the lawyer, see the consent c
   await shot('24-export-consent-plan');
 
   await (await $('plan-decision-save')).click();
+  // Evidence leaves the vault: the passphrase is asked again first.
+  await confirmPassphrase();
   const done = await visible('export-done', 60000);
   bundleFile = join(process.env.CUSTODIA_E2E_SAVE_DIR, (await (await $('export-file')).getText()).split(/\s/)[0]);
   const sha = await done.getAttribute('data-sha256');
@@ -530,4 +539,16 @@ test('an image added to the vault gets a thumbnail in the list, made in memory',
   const size = await img.getSize();
   assert.ok(size.width === 40 && size.height === 40, `a 40 px thumbnail, got ${JSON.stringify(size)}`);
   await shot('32-image-thumbnail');
+});
+
+test('"New recovery key" asks for the passphrase again before making one', async () => {
+  await (await visible('nav-settings')).click();
+  await (await visible('create-recovery')).click();
+  await visible('reauth-dialog');
+  assert.equal(await (await $('recovery-key-text')).isExisting(), false, 'no key is made before the passphrase');
+  await shot('33-reauth-dialog');
+  await confirmPassphrase();
+  const key = await visible('recovery-key-text', 60000);
+  assert.match(await key.getText(), /[A-Z2-7]{5}(-[A-Z2-7]{5}){10}/, 'the new recovery key is shown once confirmed');
+  await (await $('recovery-key-done')).click();
 });

@@ -319,25 +319,43 @@ describe("the duplicate review queue", () => {
     expect(shell.callsTo("review_same")).toEqual([{ a: "P-7F3K", b: "P-2QX9" }]);
   });
 
-  test("a reviewer may show both names to compare; each reveal goes through the logged command", async () => {
+  test("a reviewer may show both names to compare, after the passphrase, through the logged command", async () => {
+    let confirmed = false;
+    const identity = (full_name: string) => ({
+      full_name,
+      other_names: [],
+      birth_date: "1990-04-26",
+      birth_place: "",
+      residence: "",
+      phone: "",
+      id_number: "",
+      notes: "",
+    });
     const shell = await openPeople({
       person_duplicates: () => [pair],
-      reveal_person: (a) => ({
-        full_name: a.id === "P-7F3K" ? "Amina Yusuf" : "أمينة يوسف",
-        other_names: [],
-        birth_date: "1990-04-26",
-        birth_place: "",
-        residence: "",
-        phone: "",
-        id_number: "",
-        notes: "",
-      }),
+      confirm_passphrase: () => {
+        confirmed = true;
+        return null;
+      },
+      reveal_pair: () => {
+        if (!confirmed) throw new ShellError("reauth_required");
+        return [identity("Amina Yusuf"), identity("أمينة يوسف")];
+      },
     });
     await fireEvent.click(await screen.findByTestId("open-review"));
     const card = await screen.findByTestId("duplicate-pair");
-    for (const button of within(card).getAllByTestId("pair-reveal")) await fireEvent.click(button);
+    await fireEvent.click(within(card).getByTestId("pair-reveal"));
+    const dialog = await screen.findByTestId("reauth-dialog");
+    expect(within(card).queryAllByTestId("pair-identity"), "nothing shown before the passphrase").toHaveLength(0);
+    await fireEvent.input(within(dialog).getByTestId("reauth-passphrase"), { target: { value: "olive lantern" } });
+    await fireEvent.click(within(dialog).getByTestId("reauth-confirm"));
     await waitFor(() => expect(within(card).getAllByTestId("pair-identity")).toHaveLength(2));
-    expect(shell.callsTo("reveal_person").map((c) => c.id).sort()).toEqual(["P-2QX9", "P-7F3K"]);
+    expect(shell.callsTo("confirm_passphrase")).toEqual([{ passphrase: "olive lantern" }]);
+    expect(shell.callsTo("reveal_pair")).toEqual([
+      { a: "P-2QX9", b: "P-7F3K" },
+      { a: "P-2QX9", b: "P-7F3K" },
+    ]);
+    expect(screen.queryByTestId("reauth-dialog"), "the dialog closes once confirmed").toBeNull();
     expect(card.textContent).toContain("أمينة يوسف");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { fireEvent, screen, waitFor } from "@testing-library/svelte";
+import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { startApp } from "./app";
 import { ShellError } from "./shell";
 
@@ -51,6 +51,44 @@ describe("settings", () => {
     await waitFor(() => expect(screen.getByTestId("settings-message").textContent).toContain("Passphrase changed."));
     expect(shell.callsTo("change_passphrase").at(-1)).toEqual({ current: "old one", newPassphrase: STRONG, repeat: STRONG });
     expect((screen.getByTestId("change-new") as HTMLInputElement).value).toBe("");
+  });
+
+  test("a new recovery key asks for the passphrase first: a wrong one is said, Escape gives up", async () => {
+    let confirmed = false;
+    const shell = await openSettings({
+      confirm_passphrase: (a: Record<string, unknown>) => {
+        if (a.passphrase !== STRONG) throw new ShellError("wrong_passphrase");
+        confirmed = true;
+        return null;
+      },
+      create_recovery_key: () => {
+        if (!confirmed) throw new ShellError("reauth_required");
+        return "QRSTU-VWXYZ";
+      },
+    });
+    const button = screen.getByTestId("create-recovery");
+    button.focus();
+    await fireEvent.click(button);
+    const dialog = await screen.findByTestId("reauth-dialog");
+    const field = within(dialog).getByTestId("reauth-passphrase");
+    expect(document.activeElement, "the passphrase field has the focus").toBe(field);
+    await fireEvent.input(field, { target: { value: "not it" } });
+    await fireEvent.click(within(dialog).getByTestId("reauth-confirm"));
+    await waitFor(() =>
+      expect(within(dialog).getByTestId("reauth-message").textContent).toContain("That passphrase is not right."),
+    );
+    await fireEvent.keyDown(window, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByTestId("reauth-dialog")).toBeNull());
+    await waitFor(() => expect(document.activeElement, "the focus goes back to the button").toBe(button));
+    expect(screen.getByTestId("settings-message").getAttribute("data-code")).toBe("reauth_required");
+    expect(screen.queryByTestId("recovery-key-text"), "no key without the passphrase").toBeNull();
+
+    await fireEvent.click(screen.getByTestId("create-recovery"));
+    const again = await screen.findByTestId("reauth-dialog");
+    await fireEvent.input(within(again).getByTestId("reauth-passphrase"), { target: { value: STRONG } });
+    await fireEvent.click(within(again).getByTestId("reauth-confirm"));
+    expect((await screen.findByTestId("recovery-key-text")).textContent).toBe("QRSTU-VWXYZ");
+    expect(shell.callsTo("create_recovery_key"), "tried, then tried again once confirmed").toHaveLength(3);
   });
 
   test("a new recovery key is shown once, until it is written down", async () => {

@@ -53,6 +53,14 @@ async lockVault() : Promise<Result<null, IpcError>> {
 async touchActivity() : Promise<void> {
     await TAURI_INVOKE("touch_activity");
 },
+async confirmPassphrase(passphrase: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("confirm_passphrase", { passphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async createRecoveryKey() : Promise<Result<string, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("create_recovery_key") };
@@ -221,6 +229,14 @@ async personDetail(id: string) : Promise<Result<PersonDetail, IpcError>> {
 async revealPerson(id: string) : Promise<Result<IdentityDto, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("reveal_person", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async revealPair(a: string, b: string) : Promise<Result<IdentityDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reveal_pair", { a, b }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };

@@ -7,6 +7,7 @@ import { throttled } from "../activity";
 import { items } from "./items.svelte";
 import { jobs } from "./jobs.svelte";
 import { nav } from "./nav.svelte";
+import { reauth, withReauth } from "./reauth.svelte";
 import { records } from "./records.svelte";
 import { thumbnails } from "./thumbnails.svelte";
 import { verify } from "./verify.svelte";
@@ -53,7 +54,8 @@ class SessionStore {
 
   /** Saves settings (language, idle minutes) and applies what the shell accepted. */
   async saveSettings(settings: SettingsDto): Promise<IpcError | null> {
-    const result = await call(() => commands.saveSettings(settings));
+    // A longer idle lock weakens protection: the shell asks for the passphrase first.
+    const result = await withReauth(() => call(() => commands.saveSettings(settings)));
     if (result.status === "error") return result.error;
     this.applySettings(result.data);
     return null;
@@ -92,6 +94,8 @@ class SessionStore {
     records.clear();
     nav.clear();
     this.recoveryKey = null;
+    // The shell forgot the confirmed passphrase with the keys: an open passphrase dialog gives up.
+    reauth.finish(false);
     this.lockReason = reason;
     this.phase = "unlock";
   }
