@@ -66,7 +66,7 @@ fn new_vault(dir: &std::path::Path) -> Result<(), Box<dyn Error>> {
     Vault::create(
         dir,
         &SecretString::from("bench passphrase long enough"),
-        StrengthPolicy::WeakAllowed,
+        StrengthPolicy::Required,
         KdfParams::FLOOR,
         session,
     )?

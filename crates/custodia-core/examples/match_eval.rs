@@ -420,7 +420,7 @@ fn through_vault(population: &[PersonRecord], queries: &[PersonRecord]) -> Resul
     Vault::create(
         &root,
         &passphrase(),
-        StrengthPolicy::WeakAllowed,
+        StrengthPolicy::Required,
         KdfParams::FLOOR,
         Session::new("bench", "dev-bench")?,
     )?

@@ -152,7 +152,7 @@ fn init_refuses_a_weak_passphrase_and_creates_nothing_unless_the_override_is_giv
         assert!(!env.vault.exists(), "no vault folder is created for {weak:?}");
         let out = env.run(&["init", "--kdf-memory-mib", "19", "--kdf-iterations", "2", "--allow-weak-passphrase"]);
         assert_success(&out, "init with the override");
-        for action in ["vault.created", "key_slot.added"] {
+        for action in ["vault.created", "keyslot.added"] {
             let events = events_of(&env, action);
             assert_eq!(events.len(), 1, "one {action}");
             assert_eq!(events[0]["details"]["weak_passphrase_allowed"], true, "{action} records the override");
@@ -178,11 +178,11 @@ fn passphrase_change_refuses_a_weak_passphrase_and_writes_no_slot_unless_the_ove
         assert_eq!(std::fs::read(env.vault.join("keyslots.json")).expect("keyslots"), slots, "no slot written");
     }
     assert_success(&env.run(&["list"]), "the old passphrase still opens the vault");
-    assert_eq!(events_of(&env, "key_slot.added").len(), 1, "only the slot of init was ever added");
+    assert_eq!(events_of(&env, "keyslot.added").len(), 1, "only the slot of init was ever added");
     let file = env.file("weak.txt", b"12345678\n");
     assert_success(&change(&file, &["--allow-weak-passphrase"]), "passphrase change with the override");
     std::fs::write(&env.pass_file, "12345678\n").expect("pass file");
-    let added = events_of(&env, "key_slot.added");
+    let added = events_of(&env, "keyslot.added");
     assert_eq!(added.len(), 2, "the new slot was added");
     assert_eq!(added[1]["details"]["weak_passphrase_allowed"], true, "the new slot's event records the override");
 }

@@ -114,22 +114,6 @@ mod tests {
     }
 
     #[test]
-    fn passphrases_used_by_tests_and_scripts_are_strong() {
-        for p in [
-            "correct horse battery staple",
-            "olive lantern mountain seventeen",
-            "a long shared passphrase",
-            "another long passphrase",
-            "a long shared passphrase for the prosecutor",
-            "a long bundle passphrase",
-            "bench passphrase long enough",
-        ] {
-            let s = strength(p);
-            eprintln!("{p:?}: {s:?}");
-        }
-    }
-
-    #[test]
     fn common_and_short_passphrases_are_weak_and_long_ones_strong() {
         assert!(!strength("password").acceptable);
         assert!(!strength("custodia1").acceptable);

@@ -203,7 +203,7 @@ fn a_weak_passphrase_is_refused_at_create_leaving_no_folder_and_allowed_only_whe
     let root = dir.path().join("allowed");
     let vault = Vault::create(&root, &pass("password"), StrengthPolicy::WeakAllowed, KdfParams::FLOOR, session())
         .expect("the override lets a weak passphrase through");
-    for action in ["vault.created", "key_slot.added"] {
+    for action in ["vault.created", "keyslot.added"] {
         let event = last_event(&vault, action);
         assert_eq!(event.details["weak_passphrase_allowed"], true, "{action} records the override: {event:?}");
     }
@@ -230,7 +230,7 @@ fn a_weak_new_passphrase_is_refused_writing_no_slot_and_allowed_only_when_asked_
     assert_eq!(std::fs::read(&slots_file).expect("read keyslots"), before, "no key slot was written");
     assert_eq!(vault.key_slots().len(), 1, "the vault still has its one slot");
     vault.change_passphrase(&pass("12345678"), StrengthPolicy::WeakAllowed, KdfParams::FLOOR).expect("allowed");
-    let event = last_event(&vault, "key_slot.added");
+    let event = last_event(&vault, "keyslot.added");
     assert_eq!(event.details["weak_passphrase_allowed"], true, "the slot's event records the override: {event:?}");
     vault.close().expect("close");
     Vault::open(&tv.root, &Unlock::Passphrase(pass("12345678")), session()).expect("opens").close().expect("close");
