@@ -55,7 +55,7 @@ pub struct VerifyFinished {
     pub error: Option<IpcError>,
 }
 
-/// The vault locked itself ("idle") or was locked ("user").
+/// The vault locked itself (`reason` "idle", "sleep" or "screen_locked") or was locked ("user").
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct VaultLocked {
     pub reason: String,

@@ -1,6 +1,7 @@
 //! Long work with progress events and a cancel flag: adding files (from the picker or from a drop) and
 //! verifying the vault on background threads; saving a copy, writing and reading bundles on the calling
-//! worker thread (`run`).
+//! worker thread (`run`). Each job has a kind, whose bound limits how long it may keep an idle vault
+//! open (`JobKind::idle_bound`).
 
 use crate::events::{FileAdded, FileFailed, JobFinished, JobProgress, VerifyFinished, VerifyProgress};
 use crate::ipc::{IpcError, SavedCopy};
@@ -8,8 +9,51 @@ use crate::state::AppState;
 use custodia_core::{AddOptions, Flow};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
+
+const HOUR: Duration = Duration::from_secs(60 * 60);
+
+/// What a job does, as its progress events name it to the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// Adding files from the picker or a drop.
+    Add,
+    /// Verifying the whole vault.
+    Verify,
+    /// Saving a decrypted copy of one item.
+    SaveCopy,
+    /// Writing an evidence bundle.
+    Export,
+    /// Checking, extracting or importing a received bundle.
+    Bundle,
+}
+
+impl JobKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            JobKind::Add => "add",
+            JobKind::Verify => "verify",
+            JobKind::SaveCopy => "save",
+            JobKind::Export => "export",
+            JobKind::Bundle => "bundle",
+        }
+    }
+
+    /// How long after its start a job of this kind may still defer the idle lock. A running job keeps
+    /// the vault open while nobody touches the app (the user may watch a long export), but not without
+    /// limit: once the idle time and this bound have both passed, the lock fires and cancels the job.
+    /// The bounds are generous for their work on a slow disk (two hours stream a few hundred gigabytes
+    /// at the benchmarks' pace, one item at most a few), so only work far beyond the ordinary is cut
+    /// short; what an add or import stored before it stays stored, and an export or copy leaves nothing.
+    pub fn idle_bound(self) -> Duration {
+        match self {
+            JobKind::Add | JobKind::Verify | JobKind::Export | JobKind::Bundle => 2 * HOUR,
+            JobKind::SaveCopy => HOUR,
+        }
+    }
+}
 
 fn flow(cancel: &AtomicBool) -> Flow {
     if cancel.load(Ordering::SeqCst) {
@@ -30,7 +74,7 @@ pub fn start_add(app: &AppHandle, paths: Vec<PathBuf>) -> Result<u32, IpcError> 
     if !state.is_unlocked() {
         return Err(IpcError::locked());
     }
-    let (job_id, cancel) = state.start_job();
+    let (job_id, cancel) = state.start_job(JobKind::Add);
     let app = app.clone();
     std::thread::spawn(move || {
         let state = app.state::<AppState>();
@@ -45,7 +89,7 @@ pub fn start_add(app: &AppHandle, paths: Vec<PathBuf>) -> Result<u32, IpcError> 
             let mut report = |done: u64| {
                 let progress = JobProgress {
                     job_id,
-                    kind: "add".into(),
+                    kind: JobKind::Add.name().into(),
                     file_name: name.clone(),
                     file_index: index as u32,
                     file_count: count,
@@ -81,21 +125,21 @@ pub fn start_add(app: &AppHandle, paths: Vec<PathBuf>) -> Result<u32, IpcError> 
     Ok(job_id)
 }
 
-/// Runs `work` as a cancellable job on the caller's (worker) thread: progress events of `kind` naming
+/// Runs `work` as a cancellable job of `kind` on the caller's (worker) thread: progress events naming
 /// `name`, then `JobFinished`. The page learns the job id from the first progress event, and may cancel
 /// through `cancel_job`. A cancelled job answers `None` (the core keeps nothing half-written).
 pub fn run<T>(
     app: &AppHandle,
-    kind: &str,
+    kind: JobKind,
     name: &str,
     work: impl FnOnce(&mut dyn FnMut(u64, u64) -> Flow) -> Result<T, IpcError>,
 ) -> Result<Option<T>, IpcError> {
     let state = app.state::<AppState>();
-    let (job_id, cancel) = state.start_job();
+    let (job_id, cancel) = state.start_job(kind);
     let mut report = |done: u64, total: u64| {
         let progress = JobProgress {
             job_id,
-            kind: kind.into(),
+            kind: kind.name().into(),
             file_name: name.into(),
             file_index: 0,
             file_count: 1,
@@ -121,7 +165,7 @@ pub fn run<T>(
 pub fn save_copy(app: &AppHandle, id: &str, path: &std::path::Path) -> Result<Option<SavedCopy>, IpcError> {
     let state = app.state::<AppState>();
     let item = state.with_vault(|vault| vault.item(id))?;
-    let saved = run(app, "save", &item.name, |report| {
+    let saved = run(app, JobKind::SaveCopy, &item.name, |report| {
         state.with_vault(|vault| vault.extract(&item.id, path, &mut |done| report(done, item.size)))
     })?;
     Ok(saved.map(|done| SavedCopy { path: path.display().to_string(), sha256: done.sha256 }))
@@ -133,7 +177,7 @@ pub fn start_verify(app: &AppHandle) -> Result<u32, IpcError> {
     if !state.is_unlocked() {
         return Err(IpcError::locked());
     }
-    let (job_id, cancel) = state.start_job();
+    let (job_id, cancel) = state.start_job(JobKind::Verify);
     let app = app.clone();
     std::thread::spawn(move || {
         let state = app.state::<AppState>();

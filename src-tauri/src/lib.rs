@@ -1,6 +1,7 @@
 //! The Custodia desktop shell: a thin Tauri layer over custodia-core. Commands (`commands/`) delegate to
 //! the core; IPC types (`ipc.rs`) are converted by hand; long work runs as jobs with progress events
-//! (`jobs.rs`); the idle lock is enforced here (`idle.rs`); file paths come only from native dialogs and
+//! (`jobs.rs`); the idle lock is enforced here (`idle.rs`), as is the lock when the machine sleeps or
+//! the screen locks (`lock_signals.rs`); file paths come only from native dialogs and
 //! drops (`dialogs.rs`), never from the page.
 
 mod commands;
@@ -9,8 +10,11 @@ mod events;
 mod idle;
 pub mod ipc;
 mod jobs;
+mod lock_signals;
 mod reauth;
 mod state;
+#[cfg(test)]
+mod testing;
 
 use custodia_core::Session;
 use state::AppState;
@@ -146,12 +150,20 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             idle::watch(app.handle().clone());
+            let handle = app.handle().clone();
+            // The watch runs on its own threads; the app does not wait for the buses.
+            let _ =
+                lock_signals::watch(lock_signals::Buses::of_this_desktop(), move |reason| idle::lock(&handle, reason));
             Ok(())
         })
         .on_window_event(|window, event| match event {
             // Dropped files come from the operating system, not from the page.
             tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
                 let _ = jobs::start_add(window.app_handle(), paths.clone());
+            }
+            // Focus comes from the window system: the page's activity reports count only with it.
+            tauri::WindowEvent::Focused(focused) => {
+                window.app_handle().state::<AppState>().set_focused(*focused);
             }
             tauri::WindowEvent::Destroyed => {
                 window.app_handle().state::<AppState>().lock_vault();

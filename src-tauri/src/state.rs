@@ -1,9 +1,12 @@
 //! What the shell keeps between calls: where the vault and settings live, who is acting, the open vault
-//! (if unlocked) with its person index, the time of the last user activity, the cancel flags of
-//! running jobs, the files the native dialogs gave for a received bundle, and when the passphrase was last
-//! confirmed for a sensitive act.
+//! (if unlocked) with its person index, what the idle lock decides from (the clock, the last counted
+//! activity, whether the window has focus, each running job's cancel flag and deadline), and the files
+//! the native dialogs gave for a received bundle, and when the passphrase was last confirmed for a
+//! sensitive act.
 
+use crate::idle::{self, BootClock, Clock, PAGE_ACTIVITY_EVERY};
 use crate::ipc::IpcError;
+use crate::jobs::JobKind;
 use crate::reauth::Reauth;
 use custodia_core::harm::PersonChecker;
 use custodia_core::{Session, Settings, Vault};
@@ -11,19 +14,37 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::Duration;
 
 pub struct AppState {
     pub vault_dir: PathBuf,
     pub settings_path: PathBuf,
     pub session: Session,
     vault: Mutex<Option<OpenVault>>,
+    /// Whether `vault` holds a vault, readable without its mutex: a job holds that mutex for its whole
+    /// length (a verification does), and the idle watcher must not wait for the job it may have to stop.
+    unlocked: AtomicBool,
     settings: Mutex<Settings>,
-    last_activity: Mutex<Instant>,
-    jobs: Mutex<HashMap<u32, Arc<AtomicBool>>>,
+    clock: Arc<dyn Clock>,
+    activity: Mutex<Activity>,
+    jobs: Mutex<HashMap<u32, Job>>,
     next_job: AtomicU32,
     receiving: Mutex<Receiving>,
     reauth: Reauth,
+}
+
+/// What the idle lock knows of the user: when activity last counted, and whether the app's window has
+/// focus (which the shell learns from the window system; a page cannot fake it).
+#[derive(Debug, Clone, Copy)]
+struct Activity {
+    last: Duration,
+    focused: bool,
+}
+
+/// A running job: its cancel flag, and the time after which it no longer defers the idle lock.
+struct Job {
+    cancel: Arc<AtomicBool>,
+    defers_until: Duration,
 }
 
 /// The received bundle and the key file that opens it, as the native dialogs gave them: the page names
@@ -49,14 +70,24 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl AppState {
     pub fn new(vault_dir: PathBuf, settings_path: PathBuf, session: Session) -> Self {
+        AppState::with_clock(vault_dir, settings_path, session, Arc::new(BootClock))
+    }
+
+    /// An app state that reads time from `clock` (tests give a fake one).
+    pub fn with_clock(vault_dir: PathBuf, settings_path: PathBuf, session: Session, clock: Arc<dyn Clock>) -> Self {
         let settings = Settings::load(&settings_path);
+        let now = clock.now();
         AppState {
             vault_dir,
             settings_path,
             session,
             vault: Mutex::new(None),
+            unlocked: AtomicBool::new(false),
             settings: Mutex::new(settings),
-            last_activity: Mutex::new(Instant::now()),
+            clock,
+            // The window system reports focus when the window gets it; until then the page's reports do
+            // not count, which can only make the lock come sooner.
+            activity: Mutex::new(Activity { last: now, focused: false }),
             jobs: Mutex::new(HashMap::new()),
             next_job: AtomicU32::new(1),
             receiving: Mutex::new(Receiving::default()),
@@ -90,23 +121,30 @@ impl AppState {
     }
 
     pub fn is_unlocked(&self) -> bool {
-        lock(&self.vault).is_some()
+        self.unlocked.load(Ordering::SeqCst)
     }
 
+    /// Keeps the unlocked vault; unlocking counts as activity (the user just typed the passphrase).
     pub fn set_vault(&self, vault: Vault) {
-        self.touch();
+        lock(&self.activity).last = self.clock.now();
         // A new unlock starts without a confirmed passphrase: sensitive acts ask for it again.
         self.reauth.clear();
-        *lock(&self.vault) = Some(OpenVault { vault, checker: None });
+        let mut guard = lock(&self.vault);
+        *guard = Some(OpenVault { vault, checker: None });
+        self.unlocked.store(true, Ordering::SeqCst);
     }
 
     /// Cancels running jobs, records the close and drops the vault, and with it every key in memory.
     /// Returns false when the vault was already locked.
     pub fn lock_vault(&self) -> bool {
-        for flag in lock(&self.jobs).values() {
-            flag.store(true, Ordering::SeqCst);
+        for job in lock(&self.jobs).values() {
+            job.cancel.store(true, Ordering::SeqCst);
         }
-        let open = lock(&self.vault).take();
+        let open = {
+            let mut guard = lock(&self.vault);
+            self.unlocked.store(false, Ordering::SeqCst);
+            guard.take()
+        };
         self.reauth.clear();
         match open {
             Some(OpenVault { vault, checker }) => {
@@ -133,16 +171,32 @@ impl AppState {
         *lock(&self.settings) = settings;
     }
 
-    /// Records user activity, which postpones the idle lock.
-    pub fn touch(&self) {
-        *lock(&self.last_activity) = Instant::now();
+    /// The window gained or lost focus, as the window system reports it.
+    pub fn set_focused(&self, focused: bool) {
+        lock(&self.activity).focused = focused;
     }
 
-    /// True when the vault is open, no job runs, and nobody has touched the app for the idle time.
+    /// The page reports user input, which postpones the idle lock. The page is untrusted: its report
+    /// counts only while the window has focus, and at most once per `PAGE_ACTIVITY_EVERY`, so no loop
+    /// of calls from a page in the background keeps the vault open. Answers whether it counted.
+    pub fn page_activity(&self) -> bool {
+        let now = self.clock.now();
+        let mut activity = lock(&self.activity);
+        let counts = activity.focused && now.saturating_sub(activity.last) >= PAGE_ACTIVITY_EVERY;
+        if counts {
+            activity.last = now;
+        }
+        counts
+    }
+
+    /// True when the vault is open and the idle lock is due (`idle::expired`): nobody was active for the
+    /// idle time, and every running job is past its deadline.
     pub fn idle_expired(&self) -> bool {
-        let idle = std::time::Duration::from_secs(u64::from(self.settings().idle_lock_minutes) * 60);
-        let busy = !lock(&self.jobs).is_empty();
-        !busy && self.is_unlocked() && lock(&self.last_activity).elapsed() >= idle
+        let idle = Duration::from_secs(u64::from(self.settings().idle_lock_minutes) * 60);
+        let now = self.clock.now();
+        let last_activity = lock(&self.activity).last;
+        let deadlines: Vec<Duration> = lock(&self.jobs).values().map(|job| job.defers_until).collect();
+        self.is_unlocked() && idle::expired(now, last_activity, idle, &deadlines)
     }
 
     pub fn receiving(&self) -> Receiving {
@@ -155,24 +209,27 @@ impl AppState {
         guard.clone()
     }
 
-    /// Registers a job; returns its id and its cancel flag.
-    pub fn start_job(&self) -> (u32, Arc<AtomicBool>) {
+    /// Registers a job of `kind`, which defers the idle lock for at most its kind's bound from now;
+    /// returns its id and its cancel flag.
+    pub fn start_job(&self, kind: JobKind) -> (u32, Arc<AtomicBool>) {
         let id = self.next_job.fetch_add(1, Ordering::SeqCst);
-        let flag = Arc::new(AtomicBool::new(false));
-        lock(&self.jobs).insert(id, flag.clone());
-        (id, flag)
+        let cancel = Arc::new(AtomicBool::new(false));
+        let defers_until = self.clock.now().saturating_add(kind.idle_bound());
+        lock(&self.jobs).insert(id, Job { cancel: cancel.clone(), defers_until });
+        (id, cancel)
     }
 
+    /// Forgets a finished job. Its end is not user activity: when the idle time passed while it ran,
+    /// the vault locks at the next check.
     pub fn finish_job(&self, id: u32) {
         lock(&self.jobs).remove(&id);
-        self.touch();
     }
 
     /// Asks a job to stop; returns false for an unknown job.
     pub fn cancel_job(&self, id: u32) -> bool {
         match lock(&self.jobs).get(&id) {
-            Some(flag) => {
-                flag.store(true, Ordering::SeqCst);
+            Some(job) => {
+                job.cancel.store(true, Ordering::SeqCst);
                 true
             }
             None => false,

@@ -81,6 +81,23 @@ describe("locking", () => {
     expect(screen.queryByTestId("item-row")).toBeNull();
   });
 
+  test.each([
+    ["sleep", "Locked when the computer went to sleep."],
+    ["screen_locked", "Locked when the screen was locked."],
+  ])("a lock for %s says so on the unlock screen", async (reason, words) => {
+    await startApp();
+    await shellEvent("vault-locked", { reason });
+    await screen.findByTestId("unlock-screen");
+    expect(screen.getByTestId("lock-reason").textContent).toBe(words);
+  });
+
+  test("a reason the page does not know is shown as no reason", async () => {
+    await startApp();
+    await shellEvent("vault-locked", { reason: "something new" });
+    await screen.findByTestId("unlock-screen");
+    expect(screen.queryByTestId("lock-reason")).toBeNull();
+  });
+
   test("Lock now and Ctrl+L lock the vault", async () => {
     const shell = await startApp();
     await fireEvent.click(screen.getByTestId("lock-button"));

@@ -97,7 +97,7 @@ fn export(
         organisation: String::new(),
         contact_name: String::new(),
     };
-    let exported = jobs::run(app, "export", &name, |report| {
+    let exported = jobs::run(app, jobs::JobKind::Export, &name, |report| {
         state.with_vault(|vault| vault.export(&request, &mut |p| report(p.done, p.total)))
     })?;
     Ok(exported.map(Into::into))

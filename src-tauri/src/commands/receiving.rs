@@ -112,7 +112,9 @@ fn read_bundle<T>(
     let unlocker = unlocker(&receiving, with)?;
     let signer = with.signer.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let name = file_name(&receiving.bundle).unwrap_or_default();
-    jobs::run(app, "bundle", &name, |report| read(&path, &unlocker, signer, &mut |p| report(p.done, p.total)))
+    jobs::run(app, jobs::JobKind::Bundle, &name, |report| {
+        read(&path, &unlocker, signer, &mut |p| report(p.done, p.total))
+    })
 }
 
 /// Decrypts and checks the chosen bundle, writing nothing; every check comes back, held or not.

@@ -99,11 +99,12 @@ pub async fn lock_vault(app: AppHandle) -> Result<(), IpcError> {
     .await
 }
 
-/// The page reports user input (throttled), which postpones the idle lock.
+/// The page reports user input (throttled), which postpones the idle lock while the window has focus
+/// (`AppState::page_activity` decides what counts).
 #[tauri::command]
 #[specta::specta]
 pub fn touch_activity(state: State<'_, AppState>) {
-    state.touch();
+    state.page_activity();
 }
 
 /// Checks the passphrase again and, when it is right, opens the short window in which sensitive commands

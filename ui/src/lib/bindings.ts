@@ -48,7 +48,8 @@ async lockVault() : Promise<Result<null, IpcError>> {
 }
 },
 /**
- * The page reports user input (throttled), which postpones the idle lock.
+ * The page reports user input (throttled), which postpones the idle lock while the window has focus
+ * (`AppState::page_activity` decides what counts).
  */
 async touchActivity() : Promise<void> {
     await TAURI_INVOKE("touch_activity");
@@ -1163,7 +1164,7 @@ export type StrengthDto = {
  */
 score: number; acceptable: boolean }
 /**
- * The vault locked itself ("idle") or was locked ("user").
+ * The vault locked itself (`reason` "idle", "sleep" or "screen_locked") or was locked ("user").
  */
 export type VaultLocked = { reason: string }
 export type VerifyFinished = { job_id: number; report: VerifyReportDto | null; error: IpcError | null }

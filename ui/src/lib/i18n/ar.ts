@@ -59,6 +59,8 @@ export const ar: Messages = {
   "lock.idle#few": "أُقفلت الخزنة بعد {count} دقائق دون أي نشاط.",
   "lock.idle#many": "أُقفلت الخزنة بعد {count} دقيقة دون أي نشاط.",
   "lock.idle#other": "أُقفلت الخزنة بعد {count} دقيقة دون أي نشاط.",
+  "lock.sleep": "أُقفلت الخزنة عندما دخل الحاسوب في وضع السكون.",
+  "lock.screenLocked": "أُقفلت الخزنة عندما قُفلت الشاشة.",
 
   "shell.sections": "الأقسام",
   "shell.lock": "أقفل الآن",

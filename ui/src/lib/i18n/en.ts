@@ -54,6 +54,8 @@ export const en = {
   "unlock.emptyKey": "Type your recovery key first.",
   "lock.idle#one": "Locked after {count} minute without activity.",
   "lock.idle#other": "Locked after {count} minutes without activity.",
+  "lock.sleep": "Locked when the computer went to sleep.",
+  "lock.screenLocked": "Locked when the screen was locked.",
 
   "shell.sections": "Sections",
   "shell.lock": "Lock now",

@@ -55,6 +55,8 @@ export const es: Messages = {
   "lock.idle#one": "Bloqueada tras {count} minuto sin actividad.",
   "lock.idle#many": "Bloqueada tras {count} de minutos sin actividad.",
   "lock.idle#other": "Bloqueada tras {count} minutos sin actividad.",
+  "lock.sleep": "Bloqueada al suspenderse el ordenador.",
+  "lock.screenLocked": "Bloqueada al bloquearse la pantalla.",
 
   "shell.sections": "Secciones",
   "shell.lock": "Bloquear ahora",

@@ -55,6 +55,8 @@ export const fr: Messages = {
   "lock.idle#one": "Verrouillé après {count} minute sans activité.",
   "lock.idle#many": "Verrouillé après {count} de minutes sans activité.",
   "lock.idle#other": "Verrouillé après {count} minutes sans activité.",
+  "lock.sleep": "Verrouillé lors de la mise en veille de l’ordinateur.",
+  "lock.screenLocked": "Verrouillé lors du verrouillage de l’écran.",
 
   "shell.sections": "Rubriques",
   "shell.lock": "Verrouiller",

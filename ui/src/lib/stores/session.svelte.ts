@@ -1,5 +1,6 @@
 // Which screen the app is on (first run, unlock, the vault itself) and the settings that apply before
-// unlocking. Locking, by the user or by the shell's idle timer, drops every item from memory.
+// unlocking. Locking, by the user or by the shell (idle timer, sleep, screen lock), drops every item from
+// memory.
 import { call, callPlain, commands, events, onLockedAnswer } from "../api";
 import type { IpcError, SettingsDto } from "../bindings";
 import { setLang } from "../i18n/index.svelte";
@@ -13,7 +14,14 @@ import { thumbnails } from "./thumbnails.svelte";
 import { verify } from "./verify.svelte";
 
 export type Phase = "loading" | "failed" | "create" | "recovery-key" | "unlock" | "main";
-export type LockReason = "idle" | "user";
+export type LockReason = "idle" | "sleep" | "screen_locked" | "user";
+
+/** The reasons the shell gives when it locks on its own; any other is treated as a lock by the user. */
+const SHELL_LOCK_REASONS: readonly string[] = ["idle", "sleep", "screen_locked"] satisfies LockReason[];
+
+function lockReason(reason: string): LockReason {
+  return SHELL_LOCK_REASONS.includes(reason) ? (reason as LockReason) : "user";
+}
 
 class SessionStore {
   phase = $state<Phase>("loading");
@@ -30,7 +38,7 @@ class SessionStore {
     this.unlisteners.push(onLockedAnswer(() => this.locked("user")));
     // Without the event the shell still locks on its own; the page then learns it from a "locked" answer.
     const unlisten = await events.vaultLocked
-      .listen((e) => this.locked(e.payload.reason === "idle" ? "idle" : "user"))
+      .listen((e) => this.locked(lockReason(e.payload.reason)))
       .catch(() => null);
     if (unlisten) this.unlisteners.push(unlisten);
     const status = await callPlain(() => commands.appStatus());
