@@ -772,7 +772,8 @@ mod tests {
         let zeros = dir.path().join("zeros.custodia.age");
         File::create(&zeros).and_then(|f| f.set_len(100 << 20)).expect("100 MiB of zeros");
         let mut stanzas = b"age-encryption.org/v1\n".to_vec();
-        let line = b"-> X25519 TEiF0ypqr+bpvcqXNyCVJpL7OuwPdVwPL7KQEbFDOCc\nEmECAEcKN+n/Vs9SbWiV+Hu0r+E8R77DdWYyd83nw7U\n";
+        let line =
+            b"-> X25519 TEiF0ypqr+bpvcqXNyCVJpL7OuwPdVwPL7KQEbFDOCc\nEmECAEcKN+n/Vs9SbWiV+Hu0r+E8R77DdWYyd83nw7U\n";
         while stanzas.len() < 100 << 20 {
             stanzas.extend_from_slice(line);
         }
@@ -823,7 +824,10 @@ mod tests {
         match result {
             Err(e @ BundleError::TooMuchWork { required: 30, limit: MAX_SCRYPT_LOG_N }) => {
                 let words = e.to_string();
-                assert!(words.contains("2^30") && words.contains("your age key"), "names the factor and the way out: {words}");
+                assert!(
+                    words.contains("2^30") && words.contains("your age key"),
+                    "names the factor and the way out: {words}"
+                );
             }
             other => panic!("expected too much work, got {other:?}"),
         }
