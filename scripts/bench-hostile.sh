@@ -6,17 +6,17 @@
 #
 # Usage: scripts/bench-hostile.sh
 #   BENCH_DIR (default /var/tmp/custodia-bench) holds the shapes (about 2 GiB, most of it sparse zeros);
-#   they are made once and reused.
+#   they are made once and reused. CUSTODIA names another binary to measure (then nothing is built).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/custodia/target}"
-custodia="$CARGO_TARGET_DIR/release/custodia"
+custodia="${CUSTODIA:-$CARGO_TARGET_DIR/release/custodia}"
 work="${BENCH_DIR:-/var/tmp/custodia-bench}/hostile"
 for tool in age age-keygen python3 /usr/bin/time; do
   command -v "$tool" > /dev/null || { echo "bench-hostile: $tool is missing; run scripts/install-deps.sh" >&2; exit 1; }
 done
-(cd "$here" && cargo build --release -q -p custodia-cli)
+[ -n "${CUSTODIA:-}" ] || (cd "$here" && cargo build --release -q -p custodia-cli)
 mkdir -p "$work"
 cd "$work"
 
