@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cache/custodia/node/bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
 .PHONY: deps ui build run test test-rust test-ui lint e2e cli bench bench-ingest bench-app bench-matching bench-harm \
-	bench-bundle bindings help
+	bench-bundle bench-hostile bindings help
 
 help:
 	@echo "make run    install what is missing, build, open the desktop app"
@@ -21,6 +21,7 @@ help:
 	@echo "  bench-matching  person matching quality (dev set, FEBRL3) and speed at 100k persons"
 	@echo "  bench-harm      do-no-harm checks at 100k testimonies and persons"
 	@echo "  bench-bundle    export and verify of a 2 GiB bundle against tar c | age"
+	@echo "  bench-hostile   bundle verify of bundles built to exhaust memory or time: peak RSS and time each"
 	@echo "make cli    build the custodia command ($(CARGO_TARGET_DIR)/release/custodia)"
 
 deps:
@@ -66,7 +67,7 @@ cli: deps
 BENCH_DIR ?= /var/tmp/custodia-bench
 export BENCH_DIR
 
-bench: bench-ingest bench-app bench-matching bench-harm bench-bundle
+bench: bench-ingest bench-app bench-matching bench-harm bench-bundle bench-hostile
 
 bench-ingest: cli
 	./scripts/bench-ingest.sh
@@ -83,6 +84,9 @@ bench-harm: deps
 
 bench-bundle: cli
 	./scripts/bench-bundle.sh
+
+bench-hostile: cli
+	./scripts/bench-hostile.sh
 
 # Regenerates the TypeScript IPC bindings from src-tauri (a test fails when the committed copy is stale).
 bindings:

@@ -3,7 +3,7 @@
 
 use crate::bundle_args::{BundleCommand, ExportArgs, OpenWith, RecipientsCommand};
 use crate::commands::{self, Interrupted, EXIT_VERIFY_FAILED};
-use crate::output::{self, safe};
+use crate::output::{self, safe, safe_lines};
 use crate::{args::Global, context};
 use anyhow::{bail, Context, Result};
 use custodia_core::bundle::signature::SignerInfo;
@@ -54,13 +54,14 @@ fn unlocker(with: &OpenWith) -> Result<Unlocker> {
 fn receiving_error(global: &Global, err: custodia_core::Error) -> Result<i32> {
     if let custodia_core::Error::Bundle(custodia_core::BundleError::NotVerified { report, .. }) = &err {
         print_report(global, report)?;
-        eprintln!("error: {err}");
+        eprintln!("error: {}", safe_lines(&err.to_string()));
         return Ok(EXIT_VERIFY_FAILED);
     }
     let code = err.code();
-    eprintln!("error: {err}");
+    // The error may quote the bundle (an entry's name, its bag's folder).
+    eprintln!("error: {}", safe_lines(&err.to_string()));
     Ok(match code {
-        "bundle_damaged" | "bundle_unsafe" | "bundle_malformed" => EXIT_VERIFY_FAILED,
+        "bundle_damaged" | "bundle_unsafe" | "bundle_too_much_work" | "bundle_malformed" => EXIT_VERIFY_FAILED,
         "cancelled" => return Err(Interrupted.into()),
         _ => 1,
     })
@@ -119,7 +120,7 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<i32> {
         Ok(exported) => exported,
         Err(e) if e.code() == "cancelled" => return Err(Interrupted.into()),
         Err(e) if e.code() == "export_refused" => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", safe_lines(&e.to_string()));
             return Ok(EXIT_HARM);
         }
         Err(e) => return Err(e.into()),
@@ -152,8 +153,10 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<i32> {
     Ok(0)
 }
 
+/// The signer's name comes from the bundle, and is shown as outside text; the fingerprint and its words
+/// are computed here from the key.
 fn print_signer(signer: &SignerInfo) -> Result<()> {
-    output::line(&format!("  Signer    {}", signer.name))?;
+    output::line(&format!("  Signer    {}", safe(&signer.name)))?;
     output::line(&format!("  Fingerprint {}", signer.fingerprint.hex))?;
     output::line(&format!("  Words     {}", signer.fingerprint.words))
 }
@@ -169,7 +172,7 @@ fn print_plan(global: &Global, plan: &ExportPlan) -> Result<()> {
             item.id,
             output::size(item.size),
             safe(&item.name),
-            item.reasons.join(", ")
+            safe(&item.reasons.join(", "))
         ))?;
     }
     for id in &plan.interviews {
@@ -183,7 +186,7 @@ fn print_plan(global: &Global, plan: &ExportPlan) -> Result<()> {
         output::line(&format!("  incident  {id}"))?;
     }
     for refusal in &plan.refusals {
-        output::line(&format!("REFUSED: {}", refusal.message))?;
+        output::line(&format!("REFUSED: {}", safe(&refusal.message)))?;
     }
     let verdict = if plan.allowed() { "allowed" } else { "refused: nothing would be exported" };
     output::line(&format!("Consent check: {verdict}"))
@@ -214,14 +217,14 @@ fn print_report(global: &Global, report: &BundleReport) -> Result<()> {
         print_signer(signer)?;
     }
     if let Some(cp) = &report.checkpoint {
-        output::line(&format!("  Checkpoint {} events of {}, root {}", cp.size, cp.origin, cp.root))?;
+        output::line(&format!("  Checkpoint {} events of {}, root {}", cp.size, safe(&cp.origin), safe(&cp.root)))?;
     }
     for status in &report.checks {
         output::line(&format!("{:<8} {}: {}", mark(status), status.check.label(), safe(&status.summary)))?;
     }
     for item in &report.items {
         let verdict = if item.ok { "ok" } else { "FAILED" };
-        output::line(&format!("  {verdict:<6} {}  {}  {}", item.id, item.sha256, safe(&item.path)))?;
+        output::line(&format!("  {verdict:<6} {}  {}  {}", safe(&item.id), item.sha256, safe(&item.path)))?;
     }
     for problem in &report.problems {
         output::line(&format!("PROBLEM: {}", safe(&problem.to_string())))?;
@@ -310,12 +313,12 @@ pub fn import(global: &Global, file: &Path, with: &OpenWith) -> Result<i32> {
         return Ok(0);
     }
     for (item, original) in imported.items.iter().zip(&imported.original_ids) {
-        output::line(&format!("{}  {}  {}  (was {original})", item.id, item.sha256, safe(&item.name)))?;
+        output::line(&format!("{}  {}  {}  (was {})", item.id, item.sha256, safe(&item.name), safe(original)))?;
     }
     eprintln!(
         "Imported {} item(s) from bundle {} (SHA-256 {}); each is hash-checked and logged as received.",
         imported.items.len(),
-        imported.report.bag_info("External-Identifier").unwrap_or(&imported.report.bag),
+        safe(imported.report.bag_info("External-Identifier").unwrap_or(&imported.report.bag)),
         imported.report.bundle_sha256
     );
     if with.signer.is_none() {

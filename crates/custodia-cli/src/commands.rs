@@ -2,7 +2,7 @@
 
 use crate::args::{Global, KdfArgs};
 use crate::context;
-use crate::output::{self, safe};
+use crate::output::{self, safe, safe_lines};
 use anyhow::{bail, Result};
 use custodia_core::{AddOptions, Flow, Item, KdfParams, StrengthPolicy, Vault, VerifyProgress};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -124,7 +124,7 @@ pub fn add(global: &Global, files: &[PathBuf], description: &str, source: &str) 
             Err(e) if e.code() == "cancelled" => break,
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {}: {e}", safe(&path.display().to_string()));
+                eprintln!("error: {}: {}", safe(&path.display().to_string()), safe_lines(&e.to_string()));
             }
         }
     }
@@ -190,8 +190,8 @@ pub fn show(global: &Global, id: &str) -> Result<()> {
         ("Name", safe(&item.name)),
         ("SHA-256", item.sha256.clone()),
         ("Size", format!("{} ({} bytes)", output::size(item.size), item.size)),
-        ("Type", item.media_type.clone()),
-        ("Added", format!("{} by {}", item.added_at, safe(&item.added_by))),
+        ("Type", safe(&item.media_type)),
+        ("Added", format!("{} by {}", safe(&item.added_at), safe(&item.added_by))),
         ("Description", safe(&item.description)),
         ("Source", safe(&item.source)),
         ("Same content as", item.duplicate_of.clone().unwrap_or_default()),
@@ -201,7 +201,14 @@ pub fn show(global: &Global, id: &str) -> Result<()> {
     }
     output::line("Custody:")?;
     for event in &events {
-        output::line(&format!("  #{} {} {} {}", event.seq, event.time, event.action, safe(&event.actor)))?;
+        output::line(&format!(
+            "  #{} {} {} {} {}",
+            event.seq,
+            safe(&event.time),
+            safe(&event.action),
+            safe(&event.actor),
+            safe(event.subject.as_deref().unwrap_or("-"))
+        ))?;
     }
     Ok(())
 }
@@ -240,25 +247,27 @@ pub fn log(global: &Global) -> Result<()> {
     let mut printed: Result<()> = Ok(());
     vault.for_each_event(|event| {
         if printed.is_ok() {
-            printed = if global.json {
-                output::json_line(&event)
-            } else {
-                let subject = event.subject.as_deref().unwrap_or("-");
-                output::line(&format!(
-                    "#{:<6} {} {:<16} {:<16} {} {}",
-                    event.seq,
-                    event.time,
-                    safe(&event.actor),
-                    event.action,
-                    subject,
-                    safe(&event.details.to_string())
-                ))
-            };
+            printed = if global.json { output::json_line(&event) } else { output::line(&event_line(&event)) };
         }
         Ok(())
     })?;
     vault.close()?;
     printed
+}
+
+/// One custody event as `custodia log` prints it. The subject and the details may hold what a bundle said
+/// (an imported bundle's External-Identifier, its signer's name, its sender's contact), kept in the log for
+/// ever: every field is shown as outside text.
+fn event_line(event: &custodia_core::Event) -> String {
+    format!(
+        "#{:<6} {} {:<16} {:<16} {} {}",
+        event.seq,
+        safe(&event.time),
+        safe(&event.actor),
+        safe(&event.action),
+        safe(event.subject.as_deref().unwrap_or("-")),
+        safe(&event.details.to_string())
+    )
 }
 
 /// Returns the process exit code: 0 when everything holds.
@@ -281,7 +290,7 @@ pub fn verify(global: &Global) -> Result<i32> {
         output::json_line(&report)?;
     } else {
         for problem in &report.problems {
-            output::line(&format!("PROBLEM: {problem}"))?;
+            output::line(&format!("PROBLEM: {}", safe(&problem.to_string())))?;
         }
         let verdict = if report.ok { "OK: everything holds" } else { "FAILED" };
         output::line(&format!(
@@ -327,4 +336,33 @@ pub fn recovery_create(global: &Global) -> Result<()> {
     eprintln!("This recovery key opens the vault if the passphrase is lost. It is shown only now.");
     eprintln!("Write it on paper and keep it apart from this computer. Any older recovery key no longer works.");
     output::line(text.expose_secret())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_logged_subject_and_details_from_a_bundle_cannot_draw_over_the_log() {
+        let hostile = "B-1\x1b[2K\rOK \u{202E}fdp.exe";
+        let event = custodia_core::Event {
+            seq: 7,
+            time: "2026-01-01T00:00:00Z".into(),
+            actor: "amina".into(),
+            device: "laptop".into(),
+            action: "bundle.imported".into(),
+            subject: Some(hostile.into()),
+            details: json!({ "signer": hostile, "contact": "\u{2067}x\u{2069}" }),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        let line = event_line(&event);
+        assert!(!line.contains('\x1b') && !line.contains('\r'), "no control character reaches the terminal: {line:?}");
+        assert!(!line.contains('\u{202E}') && !line.contains('\u{2067}'), "no bidi control either: {line:?}");
+        assert!(
+            line.contains("B-1\\x1b[2K\\rOK <U+202E>fdp.exe"),
+            "the subject is shown as it is, made visible: {line}"
+        );
+        assert!(line.contains("<U+2067>x<U+2069>"), "the details too: {line}");
+    }
 }

@@ -16,7 +16,7 @@ use std::io::Read;
 const MAX_TRANSCRIPT_BYTES: u64 = 8 * 1024 * 1024;
 
 fn interview_line(i: &Interview) -> String {
-    format!("{}  {}  {}  {}  by {}", i.id, i.person, i.date, status(i.status), safe(&i.interviewers.join(", ")))
+    format!("{}  {}  {}  {}  by {}", i.id, i.person, safe(&i.date), status(i.status), safe(&i.interviewers.join(", ")))
 }
 
 pub fn status(status: InterviewStatus) -> &'static str {

@@ -63,8 +63,12 @@ fn main() {
         }
         Err(err) => {
             match err.downcast_ref::<custodia_core::Error>() {
-                Some(core) => eprintln!("{}", lang::error_text(lang::language(), core.code(), &err.to_string())),
-                None => eprintln!("error: {err}"),
+                // Errors quote what came from outside (a file's name, a bundle's entry): shown, not obeyed.
+                Some(core) => eprintln!(
+                    "{}",
+                    lang::error_text(lang::language(), core.code(), &output::safe_lines(&err.to_string()))
+                ),
+                None => eprintln!("error: {}", output::safe_lines(&err.to_string())),
             }
             1
         }

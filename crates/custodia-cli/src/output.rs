@@ -21,9 +21,38 @@ pub fn line(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Makes untrusted text safe for a terminal: control characters are shown as escapes.
+/// Renders text that came from outside (a bundle's fields, file names, descriptions, CSV values, custody
+/// subjects and details) for a terminal, so that it cannot act on the terminal or disguise what is
+/// around it: C0 and C1 control characters and DEL are shown as escapes (`\x1b`, `\n`, `\x85`), and the
+/// characters that reorder or break text (bidi embeddings, overrides and isolates, the directional marks,
+/// the line and paragraph separators) as their code point, `<U+202E>`. Everything else, Arabic included,
+/// is printed as it is. Every outside field the text mode prints goes through here; `--json` does not
+/// (serde escapes control characters, and a program reads the exact value).
 pub fn safe(text: &str) -> String {
-    text.chars().flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            '\u{061C}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{2028}'
+            | '\u{2029}' => out.push_str(&format!("<U+{:04X}>", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`safe`] for a message of several lines (an error listing problems): its own line breaks are kept,
+/// everything else is rendered as outside text, since the message quotes what the bundle or file said.
+pub fn safe_lines(text: &str) -> String {
+    text.split('\n').map(safe).collect::<Vec<_>>().join("\n")
 }
 
 /// A byte count for people: 1.5 MB, 812 KB, 12 bytes (SI units, as file managers show).
@@ -47,8 +76,27 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped() {
-        assert_eq!(safe("a\x1b[2Jb\n"), "a\\u{1b}[2Jb\\n");
-        assert_eq!(safe("شهادة"), "شهادة");
+        assert_eq!(safe("a\x1b[2Jb\n"), "a\\x1b[2Jb\\n", "ESC and a line break are shown, not obeyed");
+        assert_eq!(safe("\x1b[2K\rOK"), "\\x1b[2K\\rOK", "a line cannot be erased and drawn over");
+        assert_eq!(safe("a\u{7f}b\u{85}c\u{9b}d\0"), "a\\x7fb\\x85c\\x9bd\\x00", "DEL, C1 controls and NUL too");
+        assert_eq!(safe("tab\there"), "tab\\there");
+        assert_eq!(safe("شهادة الشاهد"), "شهادة الشاهد", "Arabic prints as it is");
+        assert_eq!(safe("café 證據 📷"), "café 證據 📷", "as does any other printable text");
+    }
+
+    #[test]
+    fn bidi_controls_are_shown_by_code_point() {
+        assert_eq!(safe("invoice\u{202E}fdp.exe"), "invoice<U+202E>fdp.exe", "a right-to-left override");
+        for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'] {
+            assert_eq!(safe(&c.to_string()), format!("<U+{:04X}>", u32::from(c)), "embeddings and isolates");
+        }
+        assert_eq!(safe("\u{200E}\u{200F}\u{061C}"), "<U+200E><U+200F><U+061C>", "the directional marks");
+        assert_eq!(safe("a\u{2028}b\u{2029}"), "a<U+2028>b<U+2029>", "line and paragraph separators");
+    }
+
+    #[test]
+    fn a_message_keeps_its_own_lines_but_not_those_inside_a_value() {
+        assert_eq!(safe_lines("error: two:\n  - a\x1b[31m\u{202E}"), "error: two:\n  - a\\x1b[31m<U+202E>");
     }
 
     #[test]

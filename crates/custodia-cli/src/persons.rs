@@ -6,7 +6,7 @@
 
 use crate::args::{Global, PersonAdd, PersonCommand, PersonEditArgs, ReviewCommand, RulesArgs};
 use crate::commands::open;
-use crate::output::{self, safe};
+use crate::output::{self, safe, safe_lines};
 use anyhow::{Context, Result};
 use custodia_core::{Finding, HarmSettings, Person, PersonEdit, PersonInput, Severity, Sex};
 use serde_json::json;
@@ -36,7 +36,7 @@ pub fn stopped(global: &Global, err: custodia_core::Error) -> Result<i32> {
     if let custodia_core::Error::Harm(harm) = &err {
         if !harm.findings().is_empty() {
             print_findings(global, harm.findings())?;
-            eprintln!("error: {err}");
+            eprintln!("error: {}", safe_lines(&err.to_string()));
             if err.code() == "justification_needed" {
                 eprintln!("To go ahead anyway, run the command again with --justification \"why it is right to\".");
             }
@@ -121,7 +121,7 @@ pub fn run(global: &Global, command: &PersonCommand) -> Result<i32> {
                         safe(&name(&pair.a)),
                         safe(&name(&pair.b)),
                         pair.score,
-                        reasons.join(" ")
+                        safe(&reasons.join(" "))
                     ))?;
                 }
             }

@@ -329,3 +329,127 @@ fn open_extracts_only_a_bundle_that_verifies_and_never_replaces_a_folder() {
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("already exists"), "{}", stderr(&again));
 }
+
+/// What a hostile sender writes to draw over the report: erase the line, go back to its start, print "OK",
+/// then reverse what follows.
+const DRAW_OVER: &str = "\x1b[2K\rOK \u{202E}exe.fdp";
+
+fn assert_shown_not_obeyed(text: &str, what: &str) {
+    assert!(
+        !text.contains('\x1b') && !text.contains('\r'),
+        "{what}: a control character reached the terminal:\n{text}"
+    );
+    assert!(!text.contains('\u{202E}'), "{what}: a bidi override reached the terminal:\n{text}");
+}
+
+#[test]
+fn a_signer_name_and_bag_fields_that_draw_on_the_terminal_are_shown_escaped() {
+    let case = case();
+    let bundle = case.rebuilt("draws", |entries| {
+        for (path, bytes) in entries.iter_mut() {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            if path.ends_with("custody/signature") {
+                let line = text.lines().find(|l| l.starts_with("Signer: ")).expect("signer line").to_string();
+                *bytes = text.replace(&line, &format!("{line}{DRAW_OVER}")).into_bytes();
+            } else if path.ends_with("bag-info.txt") {
+                let line = text.lines().find(|l| l.starts_with("External-Identifier: ")).expect("id").to_string();
+                *bytes = text.replace(&line, &format!("{line}{DRAW_OVER}")).into_bytes();
+            }
+        }
+        let first = entries.iter().position(|(p, _)| p.contains("/data/items/")).expect("an item");
+        let folder = entries[first].0.rsplit_once('/').expect("folder").0.to_string();
+        entries.push((format!("{folder}/invoice\u{202E}fdp.exe"), b"MZ".to_vec()));
+    });
+    let out = case.verify(&bundle, &[]);
+    assert_eq!(out.status.code(), Some(3), "the altered bag fails its checks: {}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_shown_not_obeyed(&text, "bundle verify");
+    assert_shown_not_obeyed(&stderr(&out), "bundle verify's errors");
+    let shown = "\\x1b[2K\\rOK <U+202E>exe.fdp";
+    assert!(
+        text.contains("Signer    custodia.vault/") && text.contains(shown),
+        "the signer as sent, made visible:\n{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.starts_with("External-Identifier: ") && l.ends_with(shown)),
+        "the bag's identifier too:\n{text}"
+    );
+    assert!(text.contains("invoice<U+202E>fdp.exe"), "and the file name:\n{text}");
+    let json = case.verify(&bundle, &["--json"]);
+    let lines = json_lines(&json);
+    let report = &lines[0];
+    assert!(
+        report["signer"]["name"].as_str().is_some_and(|n| n.ends_with(DRAW_OVER)),
+        "--json keeps the exact value: {}",
+        report["signer"]
+    );
+}
+
+#[test]
+fn a_bidi_override_a_sender_put_in_bag_info_is_shown_by_code_point_in_the_log_after_import() {
+    let sender = Env::new();
+    let ids = vault_with(&sender, &sample_files()[1..2]);
+    let receiver = Env::new();
+    let (key, public) = age_keygen(receiver.dir.path(), "lawyer");
+    let bundle = sender.dir.path().join("bidi.custodia.age");
+    let contact = "Amina \u{202E}gnp.exe";
+    let mut args =
+        vec!["export", "--recipient", public.as_str(), "--recipient-kind", "icc", "--output", path_str(&bundle)];
+    args.extend([
+        "--contact-name",
+        contact,
+        "--organisation",
+        "Watch\u{2067}Group\u{2069}",
+        "--items",
+        ids[0].as_str(),
+    ]);
+    assert_success(&sender.run(&args), "export with a contact name holding a bidi override");
+    let imported = receiver.run(&["import", path_str(&bundle), "--identity", path_str(&key)]);
+    assert_success(&imported, "import");
+    assert_shown_not_obeyed(&stderr(&imported), "import");
+    let log = receiver.run(&["log"]);
+    assert_success(&log, "log");
+    let text = String::from_utf8_lossy(&log.stdout);
+    assert_shown_not_obeyed(&text, "log");
+    assert!(!text.contains('\u{2067}') && !text.contains('\u{2069}'), "nor an isolate:\n{text}");
+    assert!(text.contains("Amina <U+202E>gnp.exe") && text.contains("Watch<U+2067>Group<U+2069>"), "{text}");
+    let exact = String::from_utf8_lossy(&receiver.run(&["log", "--json"]).stdout).into_owned();
+    assert!(exact.contains(contact), "--json keeps the value exactly");
+    let show = receiver.run(&["list", "--json"]);
+    let id = json_lines(&show)[0]["id"].as_str().expect("id").to_string();
+    let shown = receiver.run(&["show", &id]);
+    assert_success(&shown, "show");
+    assert_shown_not_obeyed(&String::from_utf8_lossy(&shown.stdout), "show");
+}
+
+#[test]
+fn a_passphrase_bundle_whose_work_factor_was_raised_is_refused_before_any_work() {
+    let env = Env::new();
+    let ids = vault_with(&env, &sample_files()[1..2]);
+    let pass = env.file("bundle-pass.txt", b"a long shared passphrase for the prosecutor\n");
+    let bundle = env.dir.path().join("by-passphrase.custodia.age");
+    let mut args = vec!["export", "--bundle-passphrase-file", path_str(&pass), "--recipient-kind", "prosecutor"];
+    args.extend(["--output", path_str(&bundle), "--items", ids[0].as_str()]);
+    assert_success(&env.run(&args), "export with a passphrase");
+    let sealed = std::fs::read(&bundle).expect("read");
+    let header_end = sealed.windows(4).position(|w| w == b"\n---").expect("the header's end");
+    let header = String::from_utf8(sealed[..header_end].to_vec()).expect("text header");
+    let stanza = header.lines().find(|l| l.starts_with("-> scrypt ")).expect("a scrypt stanza");
+    assert!(stanza.ends_with(" 16"), "our exports use work factor 16, which we accept: {stanza}");
+    let raised = header.replace(stanza, &format!("{} 30", &stanza[..stanza.len() - 3]));
+    let mut edited = raised.into_bytes();
+    edited.extend_from_slice(&sealed[header_end..]);
+    let hostile = env.dir.path().join("raised.custodia.age");
+    std::fs::write(&hostile, edited).expect("write");
+
+    let ok = custodia(&["bundle", "verify", path_str(&bundle), "--bundle-passphrase-file", path_str(&pass)]);
+    assert_success(&ok, "our own passphrase bundle opens under the ceiling");
+    let out = custodia(&["bundle", "verify", path_str(&hostile), "--bundle-passphrase-file", path_str(&pass)]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains("work factor of 2^30") && said.contains("at most 16"),
+        "names the factor and the bound: {said}"
+    );
+    assert!(said.contains("seal it to your age key"), "says what to do: {said}");
+}

@@ -10,6 +10,7 @@
 use super::bagit::{self, BAGIT_TXT, BAG_INFO, MANIFEST, TAG_MANIFEST};
 use super::book::{self, RecipientInput};
 use super::keys::{parse_recipient, recipient_fingerprint};
+use super::limits::EXPORT_SCRYPT_LOG_N;
 use super::plan::{ExportPlan, ExportSelection};
 use super::signature::{self, SignerInfo};
 use super::stream::{self, Entry};
@@ -255,7 +256,14 @@ impl Vault {
                 age::Encryptor::with_recipients(sealing.keys.iter().map(|k| k as &dyn age::Recipient))
                     .map_err(|e| BundleError::Encrypt(e.to_string()))?
             }
-            (Protection::Passphrase(p, _), None) => age::Encryptor::with_user_passphrase(p.clone()),
+            (Protection::Passphrase(p, _), None) => {
+                // A fixed work factor: age would pick one from this machine's speed, which a slower
+                // recipient's Custodia may refuse (it accepts at most `MAX_SCRYPT_LOG_N`).
+                let mut recipient = age::scrypt::Recipient::new(p.clone());
+                recipient.set_work_factor(EXPORT_SCRYPT_LOG_N);
+                age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+                    .map_err(|e| BundleError::Encrypt(e.to_string()))?
+            }
             (Protection::Recipients(_), None) => return Err(BundleError::NoRecipient.into()),
         };
         snapshot.end()?;

@@ -25,6 +25,7 @@ mod checks;
 mod export;
 mod import;
 pub mod keys;
+pub mod limits;
 mod open;
 pub mod plan;
 mod proofs;
@@ -39,9 +40,10 @@ pub use book::{Recipient, RecipientInput};
 pub use export::{ExportProgress, ExportRequest, Exported, Protection, MIN_BUNDLE_PASSPHRASE_CHARS};
 pub use import::Imported;
 pub use keys::{generate_identity, read_identity_file, GeneratedIdentity, Unlocker};
+pub use limits::Limits;
 pub use open::{open_bundle, Opened};
 pub use plan::{ExportPlan, ExportSelection, PlannedItem, PlannedPerson, Refusal};
-pub use read::{Limits, ReadProgress};
+pub use read::ReadProgress;
 pub use verify::{verify_bundle, BundleCheck, BundleProblem, BundleReport, CheckStatus};
 pub use words::Fingerprint;
 
@@ -85,8 +87,8 @@ pub enum BundleError {
     NeedsIdentity,
     #[error("the passphrase does not open this bundle")]
     WrongPassphrase,
-    #[error("the bundle asks for an unreasonable amount of work to open its passphrase (2^{0}); it was refused")]
-    ExcessiveWork(u8),
+    #[error("this passphrase bundle asks for a scrypt work factor of 2^{required} ({} MiB of memory to try a passphrase), more than the 2^{limit} Custodia accepts; nothing was decrypted. Ask the sender to seal it to your age key instead, or to make it again with a work factor of at most {limit} (Custodia's own passphrase bundles use {limit})", limits::scrypt_bytes(*.required) >> 20)]
+    TooMuchWork { required: u8, limit: u8 },
     #[error("{path} is not a usable age identity file: {reason}")]
     BadIdentityFile { path: PathBuf, reason: String },
     #[error("the bundle is damaged or truncated: its encryption does not check out after {offset} bytes of content ({detail}); nothing in it can be trusted, ask the sender for a new copy")]

@@ -10,6 +10,10 @@
 //! each file's SHA-256 and size, the tag files' contents, and the SHA-256 of the encrypted file.
 
 use super::keys::Unlocker;
+use super::limits::{
+    MAX_AGE_HEADER_BYTES, MAX_COMPONENT_BYTES, MAX_DEPTH, MAX_EXTENSION_BYTES, MAX_PATH_BYTES, MAX_SCRYPT_LOG_N,
+    MAX_TRAILING_ZEROS,
+};
 use super::{io_error, BundleError};
 use crate::blobs::Flow;
 use crate::pipe::{HashingReader, PipeWriter};
@@ -19,26 +23,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufReader, Read, Write};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use unicode_normalization::UnicodeNormalization;
 
-/// Bounds on what a bundle may hold. The defaults admit any bundle Custodia writes of a realistic case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    pub max_entries: u64,
-    pub max_file_bytes: u64,
-    pub max_total_bytes: u64,
-    /// Tag files and records are read into memory for checking: each at most this.
-    pub max_tag_bytes: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { max_entries: 1_000_000, max_file_bytes: 256 << 30, max_total_bytes: 1 << 40, max_tag_bytes: 512 << 20 }
-    }
-}
+pub use super::limits::Limits;
 
 /// Progress through the encrypted file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,13 +36,6 @@ pub struct ReadProgress {
     pub done: u64,
     pub total: u64,
 }
-
-/// Extension headers (long names, PAX records) are small; a large one is an attack on memory.
-const MAX_EXTENSION_BYTES: u64 = 64 * 1024;
-const MAX_PATH_BYTES: usize = 4096;
-const MAX_COMPONENT_BYTES: usize = 255;
-/// Zero padding a tar writer may leave after the end-of-archive blocks (GNU tar pads to 10 KiB records).
-const MAX_TRAILING_ZEROS: u64 = 1 << 20;
 
 /// What receives the files of a bag as they are read.
 pub(crate) trait Sink {
@@ -129,6 +112,10 @@ struct Tap {
     cipher_bytes: AtomicU64,
     plain_bytes: AtomicU64,
     decrypt_failure: Mutex<Option<String>>,
+    /// Set once age has read its header: until then at most `MAX_AGE_HEADER_BYTES` are handed to it.
+    header_read: AtomicBool,
+    /// The header did not end within its bound.
+    header_too_long: AtomicBool,
 }
 
 impl Tap {
@@ -145,6 +132,20 @@ struct CipherReader {
 
 impl Read for CipherReader {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        // age reads its header line by line into a buffer that grows until the header ends, parsing it all
+        // again at every line: a header without an end would take memory and quadratic time with the file's
+        // size. So it is handed no more than a header's bound until it has found the end.
+        let out = if self.tap.header_read.load(Ordering::Relaxed) {
+            out
+        } else {
+            let left = MAX_AGE_HEADER_BYTES.saturating_sub(self.tap.cipher_bytes.load(Ordering::Relaxed));
+            if left == 0 {
+                self.tap.header_too_long.store(true, Ordering::Relaxed);
+                return Err(io::Error::other("the age header does not end"));
+            }
+            let len = out.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            &mut out[..len]
+        };
         let n = self.inner.read(out)?;
         if let Ok(mut hasher) = self.tap.cipher.lock() {
             hasher.update(&out[..n]);
@@ -211,20 +212,31 @@ impl<R: Read> Read for Progressing<'_, R> {
 fn decrypt(
     path: &Path,
     file: BufReader<CipherReader>,
+    tap: &Tap,
     unlocker: &Unlocker,
 ) -> Result<age::stream::StreamReader<BufReader<CipherReader>>, BundleError> {
     let not_bundle = |why: String| BundleError::NotABundle(path.into(), why);
     let decryptor = match age::Decryptor::new_buffered(file) {
         Ok(d) => d,
+        Err(_) if tap.header_too_long.load(Ordering::Relaxed) => {
+            return Err(not_bundle(format!(
+                "its age header does not end within the first {} KiB, where a bundle's header is a few hundred bytes",
+                MAX_AGE_HEADER_BYTES / 1024
+            )))
+        }
         Err(age::DecryptError::Io(e)) => return Err(io_error("read", path)(e)),
         Err(e) => return Err(not_bundle(e.to_string())),
     };
+    tap.header_read.store(true, Ordering::Relaxed);
     let scrypt = decryptor.is_scrypt();
     let result = match (unlocker, scrypt) {
         (Unlocker::Passphrase(_), false) => return Err(BundleError::NeedsIdentity),
         (Unlocker::Identities { .. }, true) => return Err(BundleError::NeedsPassphrase),
         (Unlocker::Passphrase(p), true) => {
-            let identity = age::scrypt::Identity::new(p.clone());
+            // A fixed ceiling, refused by age before any derivation: age's own default depends on this
+            // machine's speed and admits gigabytes.
+            let mut identity = age::scrypt::Identity::new(p.clone());
+            identity.set_max_work_factor(MAX_SCRYPT_LOG_N);
             decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity))
         }
         (Unlocker::Identities { identities, .. }, false) => {
@@ -237,7 +249,9 @@ fn decrypt(
             BundleError::WrongPassphrase
         }
         (age::DecryptError::NoMatchingKeys, Unlocker::Passphrase(_)) => BundleError::WrongPassphrase,
-        (age::DecryptError::ExcessiveWork { required, .. }, _) => BundleError::ExcessiveWork(required),
+        (age::DecryptError::ExcessiveWork { required, .. }, _) => {
+            BundleError::TooMuchWork { required, limit: MAX_SCRYPT_LOG_N }
+        }
         (age::DecryptError::InvalidMac, _) => {
             BundleError::Damaged { offset: 0, detail: "the header's authentication failed".into() }
         }
@@ -271,6 +285,10 @@ fn checked_path(raw: &[u8], is_dir: bool, bag: &mut Option<String>) -> Result<Op
             p if p.len() > MAX_COMPONENT_BYTES => return Err(unsafe_entry("a name longer than 255 bytes")),
             _ => {}
         }
+    }
+    // The first name is the bag's folder.
+    if parts.len() > MAX_DEPTH + 1 {
+        return Err(unsafe_entry("a path more than 64 folders deep"));
     }
     let top = parts[0];
     match bag {
@@ -317,7 +335,7 @@ pub(crate) fn read(
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let tap = Arc::new(Tap::default());
     let cipher = CipherReader { inner: file, tap: tap.clone() };
-    let stream = decrypt(path, BufReader::with_capacity(crate::pipe::CHUNK, cipher), unlocker)?;
+    let stream = decrypt(path, BufReader::with_capacity(crate::pipe::CHUNK, cipher), &tap, unlocker)?;
     let cancelled = Cell::new(false);
     let mut collected = Collected::default();
     let (walked, cipher_sha256) = thread::scope(|scope| {
@@ -406,6 +424,77 @@ fn read_kept(entry: &mut impl Read, size: u64) -> io::Result<Vec<u8>> {
     }
 }
 
+/// The names taken so far, compared as some file systems compare them (NFC and lower case), each kept as
+/// 16 bytes of its SHA-256 so that what is remembered per entry does not grow with its path. Two names
+/// with one digest could only make a good bundle be refused, never a bad one pass.
+#[derive(Default)]
+struct Names {
+    files: HashSet<[u8; 16]>,
+    folders: HashSet<[u8; 16]>,
+}
+
+type NameDigest = [u8; 16];
+
+fn digest(hasher: Sha256) -> NameDigest {
+    let full: [u8; 32] = hasher.finalize().into();
+    let mut short = [0u8; 16];
+    short.copy_from_slice(&full[..16]);
+    short
+}
+
+impl Names {
+    /// The digests of `key`'s folders, outermost first, and of `key` itself, in one pass over it: the
+    /// hasher runs on, and each folder's digest is taken from a copy of it.
+    fn digests(key: &str) -> (Vec<NameDigest>, NameDigest) {
+        let mut hasher = Sha256::new();
+        let mut folders = Vec::new();
+        let mut parts = key.split('/').peekable();
+        while let Some(part) = parts.next() {
+            hasher.update(part.as_bytes());
+            if parts.peek().is_some() {
+                folders.push(digest(hasher.clone()));
+                hasher.update(b"/");
+            }
+        }
+        (folders, digest(hasher))
+    }
+
+    /// Records the folders above an entry, innermost first, stopping at the first one already known: the
+    /// ones above it were recorded and checked with it. So each folder is checked once, and a bundle
+    /// of deep paths costs time in proportion to its size.
+    fn enter_folders(&mut self, folders: &[NameDigest]) -> Result<(), &'static str> {
+        for folder in folders.iter().rev() {
+            if self.folders.contains(folder) {
+                break;
+            }
+            if self.files.contains(folder) {
+                return Err("a file inside something that is a file");
+            }
+            self.folders.insert(*folder);
+        }
+        Ok(())
+    }
+
+    fn add_folder(&mut self, key: &str) -> Result<(), &'static str> {
+        let (above, own) = Self::digests(key);
+        if self.files.contains(&own) {
+            return Err("a folder with the name of a file");
+        }
+        self.enter_folders(&above)?;
+        self.folders.insert(own);
+        Ok(())
+    }
+
+    fn add_file(&mut self, key: &str) -> Result<(), &'static str> {
+        let (above, own) = Self::digests(key);
+        if self.folders.contains(&own) || !self.files.insert(own) {
+            return Err("a second entry with the same name (ignoring case)");
+        }
+        // A file may not sit where another entry needs a folder, nor under a path that is a file.
+        self.enter_folders(&above)
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn walk<R: Read>(
     archive: &mut tar::Archive<R>,
@@ -422,9 +511,9 @@ fn walk<R: Read>(
     let mut bag: Option<String> = None;
     let mut count = 0u64;
     let mut bytes = 0u64;
-    // Paths as compared for duplicates: NFC and lower case, since some file systems ignore both.
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut folders: HashSet<String> = HashSet::new();
+    let mut kept_bytes = 0u64;
+    let mut name_bytes = 0u64;
+    let mut names = Names::default();
     let mut long_name: Option<Vec<u8>> = None;
     let mut pax_path: Option<Vec<u8>> = None;
     let mut pax_size: Option<u64> = None;
@@ -511,32 +600,26 @@ fn walk<R: Read>(
             }
             continue;
         };
+        // Paths as compared for duplicates: NFC and lower case, since some file systems ignore both.
         let key: String = rel.nfc().collect::<String>().to_lowercase();
         if kind.is_dir() {
-            if taken.contains(&key) {
-                return Err(BundleError::UnsafeEntry { path: rel, reason: "a folder with the name of a file" });
+            if let Err(reason) = names.add_folder(&key) {
+                return Err(BundleError::UnsafeEntry { path: rel, reason });
             }
-            folders.insert(key);
             sink.directory(&rel)?;
             continue;
         }
-        if !taken.insert(key.clone()) || folders.contains(&key) {
-            return Err(BundleError::UnsafeEntry {
-                path: rel,
-                reason: "a second entry with the same name (ignoring case)",
-            });
+        if let Err(reason) = names.add_file(&key) {
+            return Err(BundleError::UnsafeEntry { path: rel, reason });
         }
-        // A file may not sit where another entry needs a folder, nor under a path that is a file.
-        let mut prefix = String::new();
-        for part in key.split('/').take(key.split('/').count() - 1) {
-            if !prefix.is_empty() {
-                prefix.push('/');
-            }
-            prefix.push_str(part);
-            if taken.contains(&prefix) {
-                return Err(BundleError::UnsafeEntry { path: rel, reason: "a file inside something that is a file" });
-            }
-            folders.insert(prefix.clone());
+        // Every file's path is remembered for the checks.
+        name_bytes = name_bytes.saturating_add(rel.len() as u64);
+        if name_bytes > limits.max_name_bytes {
+            return Err(BundleError::TooLarge {
+                what: "the list of the bundle's file names".into(),
+                size: name_bytes,
+                limit: limits.max_name_bytes,
+            });
         }
         if size > limits.max_file_bytes {
             return Err(BundleError::TooLarge { what: rel, size, limit: limits.max_file_bytes });
@@ -550,8 +633,17 @@ fn walk<R: Read>(
             });
         }
         let keep = kept(&rel, sink.wants_item_records());
-        if keep && size > limits.max_tag_bytes {
-            return Err(BundleError::TooLarge { what: rel, size, limit: limits.max_tag_bytes });
+        if keep {
+            // Checked on the header's size, before anything is read: several large tag files are refused
+            // as one too large.
+            kept_bytes = kept_bytes.saturating_add(size);
+            if kept_bytes > limits.max_kept_bytes {
+                return Err(BundleError::TooLarge {
+                    what: format!("{rel}, with the other tag files read before it,"),
+                    size: kept_bytes,
+                    limit: limits.max_kept_bytes,
+                });
+            }
         }
         let seen = if keep {
             let content = read_kept(&mut entry, size).map_err(malformed)?;
@@ -626,6 +718,186 @@ mod tests {
         for rel in ["data/items/E-1/manifest-sha256.txt", "data/records/persons.json", "custody/other"] {
             assert!(!kept(rel, true), "{rel} is never kept");
         }
+    }
+
+    /// A file whose age layer opens with the returned unlocker.
+    fn sealed(dir: &Path, name: &str, plain: &[u8]) -> (std::path::PathBuf, Unlocker) {
+        let identity = age::x25519::Identity::generate();
+        let recipient = identity.to_public();
+        let encryptor =
+            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient)).expect("encryptor");
+        let path = dir.join(name);
+        let mut writer = encryptor.wrap_output(File::create(&path).expect("create")).expect("wrap");
+        writer.write_all(plain).expect("write");
+        writer.finish().expect("finish");
+        (path.clone(), Unlocker::Identities { path, identities: vec![identity] })
+    }
+
+    /// A tar of `(path, bytes)` files, and folders for paths ending in `/`.
+    fn tar_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (path, data) in entries {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            if path.ends_with('/') {
+                header.set_entry_type(tar::EntryType::Directory);
+            }
+            builder.append_data(&mut header, path, &data[..]).expect("append");
+        }
+        builder.into_inner().expect("finish")
+    }
+
+    fn bag_with(mut entries: Vec<(String, Vec<u8>)>) -> Vec<u8> {
+        entries.insert(0, ("bag/bagit.txt".into(), b"BagIt-Version: 1.0\n".to_vec()));
+        tar_of(&entries)
+    }
+
+    fn read_with(path: &Path, unlocker: &Unlocker, limits: &Limits) -> Result<Collected, BundleError> {
+        read(path, unlocker, limits, &mut HashOnly, &mut |_| Flow::Continue)
+    }
+
+    fn refused_entry(result: Result<Collected, BundleError>, says: &str) {
+        match result {
+            Err(BundleError::UnsafeEntry { reason, .. }) => assert!(reason.contains(says), "{reason}"),
+            other => panic!("expected an unsafe entry ({says}), got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_age_header_that_never_ends_is_refused_after_its_bound() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = age::x25519::Identity::generate();
+        let unlocker = Unlocker::Identities { path: "key.txt".into(), identities: vec![key] };
+        let zeros = dir.path().join("zeros.custodia.age");
+        File::create(&zeros).and_then(|f| f.set_len(100 << 20)).expect("100 MiB of zeros");
+        let mut stanzas = b"age-encryption.org/v1\n".to_vec();
+        let line =
+            b"-> X25519 TEiF0ypqr+bpvcqXNyCVJpL7OuwPdVwPL7KQEbFDOCc\nEmECAEcKN+n/Vs9SbWiV+Hu0r+E8R77DdWYyd83nw7U\n";
+        while stanzas.len() < 100 << 20 {
+            stanzas.extend_from_slice(line);
+        }
+        let endless = dir.path().join("stanzas.custodia.age");
+        std::fs::write(&endless, &stanzas).expect("write");
+        for path in [zeros, endless] {
+            match read_with(&path, &unlocker, &Limits::default()) {
+                Err(BundleError::NotABundle(_, why)) => {
+                    assert!(why.contains("does not end within the first 64 KiB"), "{}: {why}", path.display())
+                }
+                other => panic!("{}: expected a refused header, got {other:?}", path.display()),
+            }
+        }
+    }
+
+    /// A passphrase file sealed at work factor `log_n`, its header then edited to claim `claimed`.
+    fn passphrase_file(dir: &Path, log_n: u8, claimed: u8) -> std::path::PathBuf {
+        let mut recipient = age::scrypt::Recipient::new("the right passphrase".into());
+        recipient.set_work_factor(log_n);
+        let encryptor =
+            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient)).expect("encryptor");
+        let mut sealed = Vec::new();
+        let mut writer = encryptor.wrap_output(&mut sealed).expect("wrap");
+        writer.write_all(&bag_with(Vec::new())).expect("write");
+        writer.finish().expect("finish");
+        let text = String::from_utf8_lossy(&sealed[..sealed.iter().position(|b| *b == b'\n').expect("line") + 80]);
+        let stanza = text.lines().nth(1).expect("the scrypt stanza").to_string();
+        assert!(stanza.starts_with("-> scrypt ") && stanza.ends_with(&format!(" {log_n}")), "{stanza}");
+        let edited = format!("{} {claimed}", &stanza[..stanza.rfind(' ').expect("space")]);
+        let at = sealed.windows(stanza.len()).position(|w| w == stanza.as_bytes()).expect("found");
+        let mut out = sealed[..at].to_vec();
+        out.extend_from_slice(edited.as_bytes());
+        out.extend_from_slice(&sealed[at + stanza.len()..]);
+        let path = dir.join(format!("scrypt-{claimed}.custodia.age"));
+        std::fs::write(&path, out).expect("write");
+        path
+    }
+
+    #[test]
+    fn a_scrypt_work_factor_above_the_ceiling_is_refused_before_any_work() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = passphrase_file(dir.path(), 2, 30);
+        let unlocker = Unlocker::Passphrase("the right passphrase".into());
+        let started = std::time::Instant::now();
+        let result = read_with(&path, &unlocker, &Limits::default());
+        // 2^30 would take 1 TiB of memory: only a refusal before deriving anything can come back at all.
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "refused at once, took {:?}", started.elapsed());
+        match result {
+            Err(e @ BundleError::TooMuchWork { required: 30, limit: MAX_SCRYPT_LOG_N }) => {
+                let words = e.to_string();
+                assert!(
+                    words.contains("2^30") && words.contains("your age key"),
+                    "names the factor and the way out: {words}"
+                );
+            }
+            other => panic!("expected too much work, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn our_own_work_factor_is_within_the_ceiling() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = passphrase_file(dir.path(), super::super::limits::EXPORT_SCRYPT_LOG_N, 16);
+        let wrong = Unlocker::Passphrase("another passphrase".into());
+        assert!(
+            matches!(read_with(&path, &wrong, &Limits::default()), Err(BundleError::WrongPassphrase)),
+            "the passphrase is tried at our own work factor"
+        );
+    }
+
+    #[test]
+    fn a_path_more_than_64_folders_deep_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let at_limit = format!("bag/{}f", "d/".repeat(MAX_DEPTH - 1));
+        let (path, unlocker) = sealed(dir.path(), "deep-ok.custodia.age", &bag_with(vec![(at_limit, b"x".to_vec())]));
+        let read = read_with(&path, &unlocker, &Limits::default()).expect("64 names below the bag are fine");
+        assert_eq!(read.files.len(), 2, "both files are read");
+        let too_deep = format!("bag/{}f", "d/".repeat(MAX_DEPTH));
+        let (path, unlocker) = sealed(dir.path(), "deep.custodia.age", &bag_with(vec![(too_deep, b"x".to_vec())]));
+        refused_entry(read_with(&path, &unlocker, &Limits::default()), "more than 64 folders deep");
+    }
+
+    #[test]
+    fn a_folder_inside_a_file_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let entries = vec![("bag/data/a".to_string(), b"x".to_vec()), ("bag/data/A/b/".to_string(), Vec::new())];
+        let (path, unlocker) = sealed(dir.path(), "folder-in-file.custodia.age", &bag_with(entries));
+        refused_entry(read_with(&path, &unlocker, &Limits::default()), "a file inside something that is a file");
+        let entries = vec![("bag/data/a/b/".to_string(), Vec::new()), ("bag/data/A".to_string(), b"x".to_vec())];
+        let (path, unlocker) = sealed(dir.path(), "file-on-folder.custodia.age", &bag_with(entries));
+        refused_entry(read_with(&path, &unlocker, &Limits::default()), "same name");
+    }
+
+    #[test]
+    fn tag_files_are_bounded_together_not_one_by_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ten_mib = vec![b'a'; 10 << 20];
+        let entries = ["manifest-md5.txt", "manifest-sha1.txt", "manifest-sha512.txt"]
+            .iter()
+            .map(|name| (format!("bag/{name}"), ten_mib.clone()))
+            .collect();
+        let (path, unlocker) = sealed(dir.path(), "manifests.custodia.age", &bag_with(entries));
+        match read_with(&path, &unlocker, &Limits::default()) {
+            Err(BundleError::TooLarge { what, limit, .. }) => {
+                assert!(what.starts_with("manifest-sha512.txt"), "the third one crosses the bound: {what}");
+                assert_eq!(limit, 24 << 20);
+            }
+            other => panic!("expected too large, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn entries_and_the_bytes_of_their_names_are_bounded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let entries: Vec<_> = (0..10).map(|i| (format!("bag/data/file-{i:04}"), b"x".to_vec())).collect();
+        let (path, unlocker) = sealed(dir.path(), "many.custodia.age", &bag_with(entries));
+        let few = Limits { max_entries: 5, ..Limits::default() };
+        assert!(matches!(read_with(&path, &unlocker, &few), Err(BundleError::TooManyEntries { limit: 5 })));
+        let short = Limits { max_name_bytes: 100, ..Limits::default() };
+        match read_with(&path, &unlocker, &short) {
+            Err(BundleError::TooLarge { what, limit: 100, .. }) => assert!(what.contains("names"), "{what}"),
+            other => panic!("expected the names to be too large, got {other:?}"),
+        }
+        assert!(read_with(&path, &unlocker, &Limits::default()).is_ok(), "within the defaults it reads");
     }
 
     #[test]

@@ -201,6 +201,24 @@ mod tests {
         }
     }
 
+    /// Nothing in Custodia writes CSV, so a value a spreadsheet would run as a formula is harmless here and
+    /// is evidence of what the register said: it is kept exactly as typed. (Were CSV ever written out, such
+    /// values would be quoted with a leading `'`, as OWASP advises.)
+    #[test]
+    fn values_a_spreadsheet_would_run_as_formulas_are_kept_as_typed() {
+        let csv = format!(
+            "{HEAD}R1,\"=HYPERLINK(\"\"http://127.0.0.1/x\"\",\"\"click\"\")\",+Amina;-Amina;@Amina,F,,=1+2,@SUM(A1),+33 1 23,-7\n"
+        );
+        let rows = read_csv(csv.as_bytes()).expect("a formula is text like any other");
+        let person = &rows[0].person;
+        assert_eq!(person.full_name, "=HYPERLINK(\"http://127.0.0.1/x\",\"click\")", "kept as typed");
+        assert_eq!(person.other_names, ["+Amina", "-Amina", "@Amina"], "each leading sign kept");
+        assert_eq!(person.birth_place, "=1+2");
+        assert_eq!(person.residence, "@SUM(A1)");
+        assert_eq!(person.phone, "+33 1 23");
+        assert_eq!(person.id_number, "-7");
+    }
+
     #[test]
     fn a_wrong_header_is_refused() {
         assert!(matches!(read_csv("name,sex\nA,M\n".as_bytes()), Err(ImportError::WrongHeader { .. })));

@@ -282,6 +282,7 @@ export const en = {
   "error.bad_key_file": "This key file cannot be used. Choose the file that holds your age key.",
   "error.bundle_damaged": "The bundle is damaged or incomplete. Nothing in it can be trusted; ask the sender for a new copy.",
   "error.bundle_unsafe": "The bundle was refused because it contains something unsafe. Nothing was written.",
+  "error.bundle_too_much_work": "This passphrase bundle asks for far more work to open than Custodia allows, and was refused before any was done. Ask the sender to seal it to your age key instead, or to make it again with Custodia.",
   "error.bundle_malformed": "The bundle is not built as it should be. Nothing was written.",
   "error.bundle_not_verified": "The bundle did not pass its checks. Nothing was opened or imported.",
   "error.bundle_already_imported": "This bundle was already imported into this vault.",

@@ -296,6 +296,7 @@ export const es: Messages = {
   "error.bad_key_file": "No se puede usar este archivo de clave. Elija el archivo que contiene su clave age.",
   "error.bundle_damaged": "El paquete está dañado o incompleto. No se puede confiar en nada de su contenido; pida una copia nueva al remitente.",
   "error.bundle_unsafe": "Se rechazó el paquete porque contiene algo peligroso. No se escribió nada.",
+  "error.bundle_too_much_work": "Este paquete protegido con frase de contraseña pide mucho más trabajo para abrirse del que Custodia acepta, y se rechazó antes de hacer ninguno. Pida al remitente que lo cifre para su clave age, o que lo vuelva a crear con Custodia.",
   "error.bundle_malformed": "El paquete no está construido como debería. No se escribió nada.",
   "error.bundle_not_verified": "El paquete no superó las comprobaciones. No se abrió ni importó nada.",
   "error.bundle_already_imported": "Este paquete ya se importó en esta bóveda.",

@@ -299,6 +299,7 @@ export const fr: Messages = {
   "error.bad_key_file": "Ce fichier de clé est inutilisable. Choisissez le fichier qui contient votre clé age.",
   "error.bundle_damaged": "Le paquet est endommagé ou incomplet. Rien de son contenu n’est fiable ; demandez une nouvelle copie à l’expéditeur.",
   "error.bundle_unsafe": "Le paquet a été refusé car il contient quelque chose de dangereux. Rien n’a été écrit.",
+  "error.bundle_too_much_work": "Ce paquet protégé par phrase secrète demande bien plus de travail pour l’ouvrir que Custodia ne l’accepte ; il a été refusé avant tout calcul. Demandez à l’expéditeur de le chiffrer pour votre clé age, ou de le refaire avec Custodia.",
   "error.bundle_malformed": "Le paquet n’est pas construit comme il le devrait. Rien n’a été écrit.",
   "error.bundle_not_verified": "Le paquet n’a pas passé les vérifications. Rien n’a été ouvert ni importé.",
   "error.bundle_already_imported": "Ce paquet a déjà été importé dans ce coffre.",
