@@ -100,6 +100,7 @@ impl Error {
             Error::Harm(HarmError::Blocked { .. }) => "harm_blocked",
             Error::Harm(HarmError::JustificationTooShort) => "justification_too_short",
             Error::Harm(HarmError::BadSetting { .. }) => "bad_setting",
+            Error::Harm(HarmError::TooManyChecks { .. }) => "too_many_checks",
             // The signing key lives in the database: losing it is database damage.
             Error::Checkpoint(CheckpointError::SigningKeyDamaged) => "database_damaged",
             Error::Bundle(e) => bundle_code(e),
@@ -173,6 +174,7 @@ pub const CODES: &[&str] = &[
     "justification_needed",
     "harm_blocked",
     "justification_too_short",
+    "too_many_checks",
     "bad_setting",
     "export_empty",
     "export_refused",

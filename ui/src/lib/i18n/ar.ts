@@ -313,6 +313,7 @@ export const ar: Messages = {
   "error.justification_needed": "يحتاج هذا التحذير إلى سببك مكتوبًا قبل المتابعة.",
   "error.harm_blocked": "لا يمكن المتابعة: سيعرّض ذلك الشخص للخطر.",
   "error.justification_too_short": "السبب قصير جدًا. اشرح في جملة كاملة لماذا تتابع.",
+  "error.too_many_checks": "عدد كبير جدًا من عمليات الفحص في وقت قصير. انتظر دقيقة ثم تابع الكتابة.",
   "error.bad_setting": "هذا الإعداد خارج النطاق المسموح به.",
   "error.passphrase_mismatch": "عبارتا المرور غير متطابقتين.",
   "error.not_previewable": "لا يمكن معاينة هذا العنصر.",

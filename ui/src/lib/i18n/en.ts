@@ -291,6 +291,7 @@ export const en = {
   "error.justification_needed": "A warning needs your written reason before you go on.",
   "error.harm_blocked": "This cannot go ahead: it would put the person at risk.",
   "error.justification_too_short": "The reason is too short. Explain in a full sentence why you go on.",
+  "error.too_many_checks": "Too many checks in a short time. Wait a minute, then go on typing.",
   "error.bad_setting": "This setting is outside the allowed range.",
   "error.passphrase_mismatch": "The two passphrases are not the same.",
   "error.not_previewable": "This item cannot be previewed.",

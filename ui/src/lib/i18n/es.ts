@@ -305,6 +305,7 @@ export const es: Messages = {
   "error.justification_needed": "Una advertencia necesita su motivo por escrito antes de continuar.",
   "error.harm_blocked": "Esto no puede seguir: pondría a la persona en riesgo.",
   "error.justification_too_short": "El motivo es demasiado corto. Explique en una frase completa por qué continúa.",
+  "error.too_many_checks": "Demasiadas comprobaciones en poco tiempo. Espere un minuto y siga escribiendo.",
   "error.bad_setting": "Este ajuste está fuera del rango permitido.",
   "error.passphrase_mismatch": "Las dos frases de contraseña no son iguales.",
   "error.not_previewable": "Este elemento no tiene vista previa.",
