@@ -66,6 +66,8 @@ impl Error {
             Error::Key(KeyError::KdfParams(_)) => "kdf_params",
             Error::Key(_) => "key_error",
             Error::Store(StoreError::Unreadable(_)) => "database_damaged",
+            Error::Store(StoreError::DiskFull(_)) => "disk_full",
+            Error::Store(StoreError::DiskError(_)) => "disk_error",
             Error::Store(_) => "database_error",
             Error::Blob(BlobError::Cancelled) => "cancelled",
             Error::Blob(_) => "storage_error",
@@ -135,6 +137,8 @@ fn bundle_code(e: &BundleError) -> &'static str {
 
 /// Every value `Error::code()` can return, for the translation checks of the shells.
 pub const CODES: &[&str] = &[
+    "disk_full",
+    "disk_error",
     "wrong_passphrase",
     "wrong_recovery_key",
     "not_a_vault",

@@ -29,7 +29,7 @@ pub enum VaultError {
     AlreadyExists(PathBuf),
     #[error("another Custodia window or command is using this vault; close it and try again")]
     Busy,
-    #[error("vault.db belongs to another vault than keyslots.json; restore the matching files from a backup")]
+    #[error("vault.db belongs to another vault than keyslots.json, so this folder was put together from two vaults; nothing was changed. Keep the folder as it is and have it examined: do not put older files back, which would lose evidence")]
     MismatchedFiles,
     #[error("no item with id {0}; `custodia list` shows the ids")]
     ItemNotFound(String),

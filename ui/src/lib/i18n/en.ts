@@ -242,6 +242,8 @@ export const en = {
   "error.key_error": "A problem with the vault’s keys stopped this.",
   "error.database_damaged": "The vault’s database is damaged or was changed outside Custodia.",
   "error.database_error": "The vault’s database could not do this.",
+  "error.disk_full": "The disk is full: nothing of this action was saved. Free some space, then try again.",
+  "error.disk_error": "The disk could not read or write the vault: nothing of this action was saved. Check the disk or the drive’s connection, then try again.",
   "error.cancelled": "Stopped.",
   "error.storage_error": "Files could not be read or written. Check that the disk is not full.",
   "error.custody_error": "The custody log could not be written, so nothing was changed.",

@@ -254,6 +254,8 @@ export const es: Messages = {
   "error.key_error": "Un problema con las claves de la bóveda lo impidió.",
   "error.database_damaged": "La base de datos de la bóveda está dañada o se modificó fuera de Custodia.",
   "error.database_error": "La base de datos de la bóveda no pudo hacerlo.",
+  "error.disk_full": "El disco está lleno: no se guardó nada de esta acción. Libere espacio y vuelva a intentarlo.",
+  "error.disk_error": "El disco no pudo leer ni escribir la bóveda: no se guardó nada de esta acción. Revise el disco o la conexión de la unidad y vuelva a intentarlo.",
   "error.cancelled": "Detenido.",
   "error.storage_error": "No se pudieron leer o escribir archivos. Compruebe que el disco no esté lleno.",
   "error.custody_error": "No se pudo escribir en el registro de custodia, así que no se cambió nada.",

@@ -256,6 +256,8 @@ export const fr: Messages = {
   "error.key_error": "Un problème avec les clés du coffre a empêché l’opération.",
   "error.database_damaged": "La base de données du coffre est abîmée ou a été modifiée en dehors de Custodia.",
   "error.database_error": "La base de données du coffre n’a pas pu faire cela.",
+  "error.disk_full": "Le disque est plein : rien de cette action n’a été enregistré. Libérez de la place, puis réessayez.",
+  "error.disk_error": "Le disque n’a pas pu lire ou écrire le coffre : rien de cette action n’a été enregistré. Vérifiez le disque ou le branchement du lecteur, puis réessayez.",
   "error.cancelled": "Arrêté.",
   "error.storage_error": "Des fichiers n’ont pas pu être lus ou écrits. Vérifiez que le disque n’est pas plein.",
   "error.custody_error": "Le journal de conservation n’a pas pu être écrit : rien n’a été modifié.",
