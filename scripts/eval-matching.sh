@@ -11,8 +11,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="${EVAL_DIR:-/var/tmp/custodia-eval}"
 persons="${EVAL_PERSONS:-100000}"
-dev="${DEV_CSV:-$here/../shared/data/persons-dev.csv}"
-truth="${DEV_TRUTH:-$here/../shared/data/persons-dev.truth.csv}"
+dev="${DEV_CSV:-$here/tests/data/matching/persons-dev.csv}"
+truth="${DEV_TRUTH:-$here/tests/data/matching/persons-dev.truth.csv}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/custodia/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
 [ -f "$dev" ] && [ -f "$truth" ] || { echo "development set not found: $dev, $truth" >&2; exit 1; }

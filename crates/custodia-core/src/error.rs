@@ -67,6 +67,8 @@ impl Error {
             Error::Key(KeyError::KdfParams(_)) => "kdf_params",
             Error::Key(_) => "key_error",
             Error::Store(StoreError::Unreadable(_)) => "database_damaged",
+            Error::Store(StoreError::DiskFull(_)) => "disk_full",
+            Error::Store(StoreError::DiskError(_)) => "disk_error",
             Error::Store(_) => "database_error",
             Error::Blob(BlobError::Cancelled) => "cancelled",
             Error::Blob(_) => "storage_error",
@@ -101,6 +103,7 @@ impl Error {
             Error::Harm(HarmError::Blocked { .. }) => "harm_blocked",
             Error::Harm(HarmError::JustificationTooShort) => "justification_too_short",
             Error::Harm(HarmError::BadSetting { .. }) => "bad_setting",
+            Error::Harm(HarmError::TooManyChecks { .. }) => "too_many_checks",
             // The signing key lives in the database: losing it is database damage.
             Error::Checkpoint(CheckpointError::SigningKeyDamaged) => "database_damaged",
             Error::Bundle(e) => bundle_code(e),
@@ -136,6 +139,8 @@ fn bundle_code(e: &BundleError) -> &'static str {
 
 /// Every value `Error::code()` can return, for the translation checks of the shells.
 pub const CODES: &[&str] = &[
+    "disk_full",
+    "disk_error",
     "wrong_passphrase",
     "wrong_recovery_key",
     "not_a_vault",
@@ -176,6 +181,7 @@ pub const CODES: &[&str] = &[
     "justification_needed",
     "harm_blocked",
     "justification_too_short",
+    "too_many_checks",
     "bad_setting",
     "export_empty",
     "export_refused",

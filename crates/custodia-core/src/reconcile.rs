@@ -11,6 +11,9 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// The folder inside the vault where leftovers are set aside.
+pub(crate) const QUARANTINE_DIR: &str = "quarantine";
+
 /// What reconcile found. Paths are relative to the vault folder.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Reconciliation {
@@ -118,7 +121,7 @@ impl PendingListing {
 /// Runs inside `Vault::open`, before the vault is handed to anyone, so nothing can use a leftover.
 pub(crate) fn run(root: &Path, conn: &Connection, listing: PendingListing) -> Result<Reconciliation> {
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ").to_string();
-    let mut q = Quarantine { root, relative: Path::new("quarantine").join(stamp), created: false };
+    let mut q = Quarantine { root, relative: Path::new(QUARANTINE_DIR).join(stamp), created: false };
     let mut found = Reconciliation::default();
 
     // Read while the listing may still be running on the other core.

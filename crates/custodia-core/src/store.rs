@@ -13,10 +13,14 @@ use zeroize::Zeroizing;
 pub enum StoreError {
     #[error("this build of Custodia has no SQLCipher, so it cannot encrypt the database; install an official build")]
     NotSqlCipher,
-    #[error("the vault database cannot be read: it is damaged or was replaced; restore vault.db from a backup")]
+    #[error("the vault database cannot be read with this vault's key: it was damaged, or replaced by another vault's; nothing was changed. Keep the folder as it is and have it examined: do not put an older copy back, which would lose evidence")]
     Unreadable(#[source] rusqlite::Error),
     #[error("the vault was written by a newer version of Custodia (schema {found}, this version knows {known}); update Custodia")]
     NewerSchema { found: i64, known: i64 },
+    #[error("the disk is full: the vault could not write, and nothing of this action was saved; free some space, then try again")]
+    DiskFull(#[source] rusqlite::Error),
+    #[error("the disk could not read or write the vault ({0}); nothing of this action was saved. Check the disk or the drive's connection, then try again")]
+    DiskError(#[source] rusqlite::Error),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
 }
@@ -24,9 +28,11 @@ pub enum StoreError {
 impl StoreError {
     /// Classifies a database error: a page that fails authentication or parsing is damage, not a bug.
     pub(crate) fn from_sqlite(e: rusqlite::Error) -> StoreError {
-        use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+        use rusqlite::ErrorCode::{CannotOpen, DatabaseCorrupt, DiskFull, NotADatabase, SystemIoFailure};
         match e.sqlite_error_code() {
             Some(DatabaseCorrupt | NotADatabase) => StoreError::Unreadable(e),
+            Some(DiskFull) => StoreError::DiskFull(e),
+            Some(SystemIoFailure | CannotOpen) => StoreError::DiskError(e),
             _ => StoreError::Sqlite(e),
         }
     }
@@ -50,7 +56,7 @@ pub(crate) fn open(path: &Path, key: &SecretBox<[u8; 32]>, create: bool) -> Resu
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
-    let conn = Connection::open_with_flags(path, flags).map_err(StoreError::Unreadable)?;
+    let conn = Connection::open_with_flags(path, flags).map_err(StoreError::from_sqlite)?;
     // SQLCipher logs authentication failures to stderr itself; the vault reports them in its own words.
     let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
     let cipher_version: Option<String> = conn.query_row("PRAGMA cipher_version", [], |row| row.get(0)).unwrap_or(None);
@@ -60,12 +66,16 @@ pub(crate) fn open(path: &Path, key: &SecretBox<[u8; 32]>, create: bool) -> Resu
     let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.expose_secret())));
     conn.execute_batch(&pragma).map_err(StoreError::from_sqlite)?;
     conn.execute_batch(&format!("PRAGMA cipher_page_size = {CIPHER_PAGE_SIZE};")).map_err(StoreError::from_sqlite)?;
+    // One connection per vault (the folder lock sees to it), so SQLite may keep the write-ahead log's
+    // index in heap memory instead of a memory-mapped `-shm` file. Set before the first read, as SQLite
+    // requires; a mapped file on a full ext4 disk kills the process with SIGBUS instead of an error.
+    conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE;").map_err(StoreError::from_sqlite)?;
     // The first read is where a damaged file or a wrong key shows.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))
-        .map_err(StoreError::Unreadable)?;
+        .map_err(StoreError::from_sqlite)?;
     conn.busy_timeout(Duration::from_secs(5)).map_err(StoreError::from_sqlite)?;
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-        .map_err(StoreError::Unreadable)?;
+        .map_err(StoreError::from_sqlite)?;
     migrate(&conn)?;
     Ok(conn)
 }

@@ -32,7 +32,7 @@ pub enum VaultError {
     AlreadyExists(PathBuf),
     #[error("another Custodia window or command is using this vault; close it and try again")]
     Busy,
-    #[error("vault.db belongs to another vault than keyslots.json; restore the matching files from a backup")]
+    #[error("vault.db belongs to another vault than keyslots.json, so this folder was put together from two vaults; nothing was changed. Keep the folder as it is and have it examined: do not put older files back, which would lose evidence")]
     MismatchedFiles,
     #[error("no item with id {0}; `custodia list` shows the ids")]
     ItemNotFound(String),
@@ -97,6 +97,20 @@ fn lock(root: &Path) -> Result<File> {
     }
 }
 
+/// Leaves the vault's own files and folders to their owner alone (0600 / 0700), whatever the umask was
+/// or an older version left. Runs after the unlock, so a failed unlock still changes nothing.
+fn make_private(root: &Path) -> Result<()> {
+    let files = [KEYSLOTS_FILE, DATABASE_FILE, "vault.db-wal", "vault.db-shm"].map(|f| (f, false));
+    let folders = ["blobs", "tmp", reconcile::QUARANTINE_DIR].map(|f| (f, true));
+    for (name, folder) in files.into_iter().chain(folders) {
+        let path = root.join(name);
+        if fs::symlink_metadata(&path).is_ok() {
+            fsutil::make_private(&path, folder).map_err(io_error("protect", &path))?;
+        }
+    }
+    Ok(())
+}
+
 fn meta(conn: &Connection, key: &str) -> Result<String> {
     Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?)
 }
@@ -132,6 +146,8 @@ impl Vault {
         }
         let lock = lock(root)?;
         let listing = reconcile::PendingListing::Ready(Box::new(reconcile::Listing::read(root)));
+        let database = root.join(DATABASE_FILE);
+        fsutil::create_private_file(&database).map_err(io_error("create", &database))?;
         let mut conn = store::open(&root.join(DATABASE_FILE), &master.derive(Purpose::Database, &vault_id), true)?;
         let identity = age::x25519::Identity::generate();
         let signing_key = {
@@ -205,6 +221,7 @@ impl Vault {
             meta(&conn, "blob_identity")?.parse().map_err(|_| VaultError::MismatchedFiles)?;
         let blobs = BlobStore::new(root, master.derive(Purpose::BlobNames, slots.vault_id()), identity);
         let reconciliation = reconcile::run(root, &conn, listing)?;
+        make_private(root)?;
         let mut vault = Vault {
             root: root.to_path_buf(),
             conn,

@@ -152,6 +152,20 @@ fn a_warning_without_a_justification_saves_nothing_and_carries_its_findings() {
 }
 
 #[test]
+fn live_checks_from_the_page_are_rate_limited_for_the_whole_unlock() {
+    let t = TempVault::new("probe");
+    let person = add(&t.state, amina());
+    let burst = custodia_core::harm::probe::BURST;
+    for n in 0..burst {
+        persons::check(&t.state, aminah()).unwrap_or_else(|e| panic!("check {n} of the burst: {}", e.message));
+    }
+    let err = persons::check(&t.state, aminah()).expect_err("a page that keeps asking is slowed down");
+    assert_eq!(err.code, "too_many_checks");
+    let err = interviews::check(&t.state, interview(&person, "2026-11-02", ACCOUNT)).expect_err("same budget");
+    assert_eq!(err.code, "too_many_checks", "an interview's check draws on the same budget");
+}
+
+#[test]
 fn locking_drops_the_person_index_with_the_vault() {
     let t = TempVault::new("lock");
     add(&t.state, amina());

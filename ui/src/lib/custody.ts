@@ -33,6 +33,7 @@ export const KNOWN_ACTIONS = [
   "incident.created",
   "record.linked",
   "harm.overridden",
+  "harm.checked",
   "settings.changed",
   "bundle.exported",
   "item.exported",

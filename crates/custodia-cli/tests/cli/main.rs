@@ -4,6 +4,7 @@ mod bundle_flows;
 mod bundle_kit;
 mod common;
 mod crash;
+mod disk_full;
 mod flows;
 mod hostile_bundles;
 mod interop;

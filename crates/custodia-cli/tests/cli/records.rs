@@ -123,7 +123,7 @@ fn import_is_all_or_nothing_and_names_the_bad_line() {
 #[test]
 fn the_sample_register_imports_and_duplicates_are_well_formed_json_lines() {
     let env = Env::new();
-    let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/persons-dev.csv");
+    let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/matching/persons-dev.csv");
     assert!(csv.exists(), "the sample data {} is needed", csv.display());
     let out = env.run(&["person", "import", path_str(&csv), "--json"]);
     assert_success(&out, "import");

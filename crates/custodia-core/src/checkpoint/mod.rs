@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CheckpointError {
-    #[error("the vault's signing key is missing or damaged: vault.db was altered; restore it from a backup")]
+    #[error("the vault's signing key is missing or damaged: vault.db was altered outside Custodia; nothing was signed. Keep the folder as it is and have it examined")]
     SigningKeyDamaged,
 }
 

@@ -29,6 +29,8 @@ pub enum HarmError {
     JustificationTooShort,
     #[error("the setting {name} must be between {min} and {max}")]
     BadSetting { name: &'static str, min: f64, max: f64 },
+    #[error("too many duplicate checks in a short time; wait {wait_secs} seconds, then go on typing")]
+    TooManyChecks { wait_secs: u64 },
 }
 
 impl HarmError {

@@ -5,6 +5,7 @@ pub mod gate;
 pub mod matching;
 pub mod minhash;
 pub(crate) mod people;
+pub mod probe;
 pub mod review;
 pub(crate) mod rules;
 pub mod settings;

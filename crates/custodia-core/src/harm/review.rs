@@ -74,6 +74,8 @@ impl Vault {
             let reasons = reasons.iter().map(|r| Reason { code: r.code().to_string(), text: r.to_string() }).collect();
             out.push(SuspectedPair { a: self.person(&a)?, b: self.person(&b)?, score, reasons });
         }
+        let codes = out.iter().flat_map(|pair| pair.reasons.iter().map(|r| r.code.as_str()));
+        super::probe::log_listing(&self.conn, &self.session, out.len(), codes)?;
         Ok(out)
     }
 

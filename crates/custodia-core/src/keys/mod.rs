@@ -100,9 +100,9 @@ pub enum KeyError {
     WrongRecoveryKey,
     #[error("this is not a valid recovery key: {0}; copy it again exactly as it was shown")]
     MalformedRecoveryKey(&'static str),
-    #[error("no key slot file at {0}: this folder is not a Custodia vault, or its keyslots.json was removed; restore it from a backup")]
+    #[error("no key slot file at {0}: this folder is not a Custodia vault, or its keyslots.json was removed; check the folder (`--vault DIR`)")]
     SlotFileMissing(PathBuf),
-    #[error("the key slot file {path} is damaged ({reason}); restore keyslots.json from a backup")]
+    #[error("the key slot file {path} is damaged ({reason}), so no passphrase can open the vault; nothing was changed. Keep the folder as it is and have it examined")]
     SlotFileCorrupt { path: PathBuf, reason: String },
     #[error(
         "the key slot file uses format version {0}, which this version of Custodia does not know; update Custodia"

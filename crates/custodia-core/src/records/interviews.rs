@@ -10,7 +10,7 @@ use super::safeguards::{Referral, Referrals};
 use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
-use crate::harm::{gate, rules, testimony, Finding, PersonChecker};
+use crate::harm::{gate, probe, rules, testimony, Finding, PersonChecker};
 use crate::ids;
 use crate::vault::Vault;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -187,7 +187,10 @@ impl Vault {
             transcript: &v.transcript,
             existing: None,
         };
-        rules::for_interview(&self.conn, checker, &plan, &self.harm_settings()?)
+        checker.take_live_check(std::time::Instant::now())?;
+        let findings = rules::for_interview(&self.conn, checker, &plan, &self.harm_settings()?)?;
+        probe::log_matches(&self.conn, &self.session, probe::Context::Interview, Some(&v.person.id), &findings)?;
+        Ok(findings)
     }
 
     /// Creates an interview (a draft) after running the rules; warnings need a `justification`.
@@ -211,7 +214,7 @@ impl Vault {
             existing: None,
         };
         let findings = rules::for_interview(&self.conn, checker, &plan, &self.harm_settings()?)?;
-        let justification = gate::decide(&findings, justification)?;
+        let justification = self.decide_or_log(&findings, justification)?;
         let tx = self.conn.transaction()?;
         let id = fields::new_id(&tx, "interviews", "T", &[5])?;
         let date = v.date.format("%Y-%m-%d").to_string();

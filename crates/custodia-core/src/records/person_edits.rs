@@ -7,7 +7,7 @@ use super::persons::{birth_date, find, phone, stored, Person, Sex};
 use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
-use crate::harm::{rules, Finding};
+use crate::harm::{probe, rules, Finding};
 use crate::vault::Vault;
 use rusqlite::params;
 use serde_json::json;
@@ -96,6 +96,7 @@ impl Vault {
         let findings = rules::for_edited_person(&self.conn, &person.id, &new, &self.harm_settings()?)?;
         let tx = self.conn.transaction()?;
         fields::record_changes(&tx, &self.session, Action::PersonEdited, "person", &person.id, &changes)?;
+        probe::log_matches(&tx, &self.session, probe::Context::EditedPerson, Some(&person.id), &findings)?;
         tx.execute(
             "UPDATE persons SET full_name = ?1, other_names = ?2, sex = ?3, birth_date = ?4, birth_place = ?5,
                     residence = ?6, phone = ?7, id_number = ?8, minor = ?9, sgbv_survivor = ?10, notes = ?11

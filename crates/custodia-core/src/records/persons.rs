@@ -9,7 +9,7 @@ use crate::custody::{self, Action};
 use crate::error::Result;
 use crate::harm::matching::{self, PartialDate};
 use crate::harm::people::PersonChecker;
-use crate::harm::{gate, rules, Finding};
+use crate::harm::{gate, probe, rules, Finding};
 use crate::ids;
 use crate::vault::Vault;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -321,10 +321,15 @@ impl Vault {
     /// Like `check_person`, with an index of the stored persons kept in `checker` between calls and
     /// rebuilt only when persons changed. Building it costs about 12 ms per 1,000 persons; a check with it
     /// takes milliseconds. Drop the checker with the vault: it holds names.
+    /// Each call takes one check from the checker's budget (a live check answers whether a described
+    /// person is stored, see `harm::probe`), and a call that finds a match is a `harm.checked` event.
     pub fn check_person_with(&self, checker: &mut PersonChecker, input: &PersonInput) -> Result<Vec<Finding>> {
         let person = input.check()?;
+        checker.take_live_check(std::time::Instant::now())?;
         let people = checker.fresh(&self.conn)?;
-        rules::for_new_person(&self.conn, people, &person, &self.harm_settings()?)
+        let findings = rules::for_new_person(&self.conn, people, &person, &self.harm_settings()?)?;
+        probe::log_matches(&self.conn, &self.session, probe::Context::NewPerson, None, &findings)?;
+        Ok(findings)
     }
 
     /// Adds a person after running the rules. Warnings need a `justification` (then logged as
@@ -342,7 +347,7 @@ impl Vault {
     ) -> Result<PersonAdded> {
         let person = input.check()?;
         let findings = rules::for_new_person(&self.conn, checker.fresh(&self.conn)?, &person, &self.harm_settings()?)?;
-        let justification = gate::decide(&findings, justification)?;
+        let justification = self.decide_or_log(&findings, justification)?;
         let tx = self.conn.transaction()?;
         let id = insert(&tx, &self.session, &person)?;
         gate::log_overrides(&tx, &self.session, &id, &findings, justification.as_deref())?;

@@ -66,7 +66,9 @@ fn a_warning_without_justification_saves_nothing_and_an_override_is_logged() {
     assert_eq!(rules(harm.findings()), ["possible-duplicate-person"]);
     assert_eq!(vault.add_person(&muhammad(), Some("dup")).expect_err("too short").code(), "justification_too_short");
     assert_eq!(vault.persons().expect("list").len(), 1, "nothing saved");
-    assert_eq!(event_count(&vault), before, "nothing logged");
+    // The stopped attempts showed their caller a match: each is logged as a check, and only that.
+    let since: Vec<String> = actions(&vault).split_off(before);
+    assert_eq!(since, ["harm.checked", "harm.checked"], "only the checks are logged");
 
     let added = vault.add_person(&muhammad(), Some(JUSTIFICATION)).expect("justified");
     assert_eq!(rules(&added.findings), ["possible-duplicate-person"]);
@@ -315,5 +317,74 @@ fn a_kept_person_checker_follows_additions_and_reviews() {
         vault.check_person(&probe).expect("check").iter().map(|f| f.params["person"].clone()).collect();
     assert_eq!(kept, fresh, "the kept checker agrees with a fresh one after an edit");
     assert!(kept.contains(&serde_json::Value::from(first.clone())), "the new name is matched: {kept:?}");
+    vault.close().expect("close");
+}
+
+fn checked_events(vault: &custodia_core::Vault) -> Vec<custodia_core::Event> {
+    vault
+        .events(&custodia_core::EventQuery { action: Some("harm.checked".into()), limit: 100, ..Default::default() })
+        .expect("events")
+}
+
+#[test]
+fn a_check_that_finds_a_match_is_logged_with_reasons_and_codes_but_never_the_values_typed() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    let first = add_person(&mut vault, &mohammed());
+    assert!(checked_events(&vault).is_empty(), "adding a stranger is no check that matched");
+    let findings = vault.check_person(&muhammad()).expect("check");
+    only(&findings, "possible-duplicate-person");
+    let events = checked_events(&vault);
+    assert_eq!(events.len(), 1, "one event for the check that matched");
+    let details = &events[0].details;
+    assert_eq!(details["rule"], "possible-duplicate-person");
+    assert_eq!(details["context"], "new-person");
+    assert_eq!(details["matches"][0]["records"][0], first.as_str());
+    let reasons = details["matches"][0]["reasons"].as_array().expect("reason codes");
+    assert!(!reasons.is_empty() && reasons.iter().all(|r| r.as_str().is_some_and(|c| !c.contains(' '))), "{reasons:?}");
+    let text = details.to_string();
+    for value in ["Muhammad", "Ahmad", "Hassan", "1990", "Niyala", "912", "345"] {
+        assert!(!text.contains(value), "the event must not hold the typed value {value}: {text}");
+    }
+    let stranger =
+        PersonInput { sex: Some(custodia_core::Sex::Female), ..person("Svetlana Ivanova", "1962", "Mariupol") };
+    assert!(vault.check_person(&stranger).expect("check").is_empty());
+    assert_eq!(checked_events(&vault).len(), 1, "a check without a match is not logged");
+    vault.close().expect("close");
+}
+
+#[test]
+fn live_checks_through_one_checker_are_rate_limited_and_a_refused_check_changes_nothing() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    add_person(&mut vault, &mohammed());
+    let mut checker = custodia_core::harm::PersonChecker::default();
+    let guess = |n: u32| PersonInput { phone: format!("+249 912 000 {n:03}"), ..person("Ali Musa", "1980", "Kass") };
+    for n in 0..custodia_core::harm::probe::BURST {
+        vault.check_person_with(&mut checker, &guess(n)).unwrap_or_else(|e| panic!("check {n} of the burst: {e}"));
+    }
+    let before = event_count(&vault);
+    let err = vault.check_person_with(&mut checker, &muhammad()).expect_err("the check after the burst is refused");
+    assert_eq!(err.code(), "too_many_checks");
+    assert_eq!(event_count(&vault), before, "a refused check runs nothing and logs nothing");
+    // A new checker (a new unlock, or the command line) has its own budget.
+    assert!(!vault.check_person(&muhammad()).expect("check").is_empty());
+    vault.close().expect("close");
+}
+
+#[test]
+fn listing_suspected_duplicates_is_logged_with_counts_of_reasons() {
+    let tv = TestVault::new();
+    let mut vault = tv.open();
+    add_person(&mut vault, &mohammed());
+    vault.add_person(&muhammad(), Some(JUSTIFICATION)).expect("justified");
+    let before = checked_events(&vault).len();
+    let pairs = vault.person_duplicates(None).expect("pairs");
+    assert_eq!(pairs.len(), 1);
+    let events = checked_events(&vault);
+    assert_eq!(events.len(), before + 1, "the listing is one event");
+    assert_eq!(events[0].details["context"], "duplicate-list");
+    assert_eq!(events[0].details["pairs"], 1);
+    assert!(!events[0].details.to_string().contains("Hassan"));
     vault.close().expect("close");
 }

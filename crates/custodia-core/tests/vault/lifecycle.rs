@@ -293,6 +293,38 @@ fn the_vault_folder_is_private_to_its_owner() {
     assert_eq!(mode & 0o777, 0o700, "vault folder mode {mode:o}");
 }
 
+#[cfg(unix)]
+#[test]
+fn every_file_and_folder_of_the_vault_is_private_to_its_owner_and_older_vaults_are_tightened_on_open() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::symlink_metadata(p).expect("meta").permissions().mode() & 0o777;
+    let tv = TestVault::new();
+    let src = tv.source("photo.jpg", b"a photo, as bytes");
+    let mut vault = tv.open();
+    vault.add_file(&src, &AddOptions::default(), &mut go).expect("add");
+    let check_all = |when: &str| {
+        for path in files_under(&tv.root) {
+            assert_eq!(mode(&path), 0o600, "{when}: {} is mode {:o}", path.display(), mode(&path));
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| d.starts_with(&tv.root)) {
+                assert_eq!(mode(d), 0o700, "{when}: folder {} is mode {:o}", d.display(), mode(d));
+                dir = d.parent();
+            }
+        }
+    };
+    check_all("while open");
+    vault.close().expect("close");
+    check_all("after close");
+    // A vault made before these modes were set: its files readable by everyone.
+    for name in ["keyslots.json", "vault.db", "blobs", "tmp"] {
+        let path = tv.root.join(name);
+        let loose = if path.is_dir() { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(loose)).expect("loosen");
+    }
+    tv.open().close().expect("open and close");
+    check_all("after reopening a loose vault");
+}
+
 #[test]
 fn edits_are_custody_events_with_the_previous_value_hash() {
     let tv = TestVault::new();

@@ -345,7 +345,7 @@ fn import_is_all_or_nothing_with_line_numbers() {
 #[test]
 fn the_sample_register_imports_and_verify_passes_after_every_kind_of_record_operation() {
     let tv = TestVault::new();
-    let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/persons-dev.csv");
+    let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/matching/persons-dev.csv");
     let file = std::fs::File::open(&csv).unwrap_or_else(|e| panic!("the sample data {} is needed: {e}", csv.display()));
     let mut vault = tv.open();
     let imported = vault.import_persons(file).expect("import the sample register");

@@ -472,6 +472,7 @@ export const arRecords: RecordsMessages = {
   "action.incident.created": "سُجّلت حادثة",
   "action.record.linked": "رُبطت السجلات",
   "action.harm.overridden": "تمّت المتابعة رغم تحذير",
+  "action.harm.checked": "تطابق في فحص التكرار",
   "action.settings.changed": "تغيّرت القواعد",
   "action.bundle.exported": "صُدّرت حزمة",
   "action.item.exported": "صُدّر عنصر",

@@ -415,6 +415,7 @@ export const enRecords = {
   "action.incident.created": "Incident recorded",
   "action.record.linked": "Records linked",
   "action.harm.overridden": "Went ahead despite a warning",
+  "action.harm.checked": "Duplicate check matched",
   "action.settings.changed": "Rules changed",
   "action.bundle.exported": "Bundle exported",
   "action.item.exported": "Item exported",

@@ -429,6 +429,7 @@ export const esRecords: RecordsMessages = {
   "action.incident.created": "Incidente registrado",
   "action.record.linked": "Registros vinculados",
   "action.harm.overridden": "Se siguió pese a una advertencia",
+  "action.harm.checked": "Comprobación de duplicados con coincidencia",
   "action.settings.changed": "Reglas cambiadas",
   "action.bundle.exported": "Paquete exportado",
   "action.item.exported": "Elemento exportado",

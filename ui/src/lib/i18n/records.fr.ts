@@ -429,6 +429,7 @@ export const frRecords: RecordsMessages = {
   "action.incident.created": "Incident enregistré",
   "action.record.linked": "Dossiers liés",
   "action.harm.overridden": "Poursuivi malgré un avertissement",
+  "action.harm.checked": "Vérification des doublons : correspondance",
   "action.settings.changed": "Règles modifiées",
   "action.bundle.exported": "Paquet exporté",
   "action.item.exported": "Élément exporté",
