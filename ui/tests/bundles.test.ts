@@ -315,6 +315,39 @@ describe("the Open bundle screen", () => {
     await screen.findByTestId("unlock-screen");
   });
 
+  test("an import without the signer's words says the sender was not confirmed and which words to check", async () => {
+    const imported = (signer_verified: boolean) => ({
+      bundle_sha256: "e".repeat(64),
+      items: [evidence],
+      original_ids: ["E-1"],
+      signer_verified,
+      signer_words: "one two three",
+    });
+    let verified = false;
+    const shell = await startApp({
+      receiving_files: () => picked,
+      check_bundle: () => report(),
+      import_bundle: () => imported(verified),
+    });
+    await fireEvent.click(screen.getByTestId("nav-receive"));
+    await waitFor(() => expect((screen.getByTestId("receive-check") as HTMLButtonElement).disabled).toBe(false));
+    await fireEvent.click(screen.getByTestId("receive-check"));
+    await fireEvent.click(await screen.findByTestId("receive-import"));
+    expect((await screen.findByTestId("receive-message")).textContent).toContain("1 item imported");
+    const warning = await screen.findByTestId("receive-unconfirmed");
+    expect(warning.getAttribute("data-tone")).toBe("warn");
+    expect(warning.textContent).toContain("The sender was not confirmed");
+    expect(warning.textContent).toContain("one two three");
+    expect(warning.textContent).toContain("over the phone");
+
+    verified = true;
+    await fireEvent.input(screen.getByTestId("receive-signer"), { target: { value: "one two three" } });
+    await fireEvent.click(screen.getByTestId("receive-import"));
+    await waitFor(() => expect(shell.callsTo("import_bundle")).toHaveLength(2));
+    await waitFor(() => expect(screen.queryByTestId("receive-unconfirmed")).toBeNull());
+    expect(shell.callsTo("import_bundle")[1].opener).toEqual({ passphrase: null, signer: "one two three" });
+  });
+
   test("a wrong key is answered in words, with no report", async () => {
     await startApp({
       receiving_files: () => picked,

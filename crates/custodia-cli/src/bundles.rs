@@ -308,6 +308,8 @@ pub fn import(global: &Global, file: &Path, with: &OpenWith) -> Result<i32> {
             output::json_line(&json!({
                 "id": item.id, "original_id": original, "name": item.name, "sha256": item.sha256, "size": item.size,
                 "bundle_sha256": imported.report.bundle_sha256,
+                "signer_verified": imported.signer_verified,
+                "signer_fingerprint": imported.report.signer.as_ref().map(|s| &s.fingerprint.hex),
             }))?;
         }
         return Ok(0);
@@ -321,11 +323,11 @@ pub fn import(global: &Global, file: &Path, with: &OpenWith) -> Result<i32> {
         safe(imported.report.bag_info("External-Identifier").unwrap_or(&imported.report.bag)),
         imported.report.bundle_sha256
     );
-    if with.signer.is_none() {
-        eprintln!(
-            "note: no --signer was given; the signer was {}",
-            imported.report.signer.as_ref().map(|s| s.fingerprint.words.as_str()).unwrap_or("unknown")
-        );
+    if !imported.signer_verified {
+        let words = imported.report.signer.as_ref().map(|s| s.fingerprint.words.as_str()).unwrap_or("unknown");
+        eprintln!("warning: the sender was NOT confirmed: the import is recorded as from an unverified signer, whose fingerprint words are:");
+        eprintln!("  {}", safe(words));
+        eprintln!("To confirm, ask the sender to read you their fingerprint words over the phone (not by message or email), then check this bundle again with `custodia bundle verify` and --signer \"WORDS\"; give --signer \"WORDS\" when you import next time.");
     }
     Ok(0)
 }

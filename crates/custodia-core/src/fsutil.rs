@@ -1,4 +1,5 @@
-//! Durable file-system steps shared by the vault's writers: atomic replace and directory fsync.
+//! Durable file-system steps shared by the vault's writers: atomic replace, a rename that never replaces,
+//! and directory fsync.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -41,6 +42,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Gives `from` the name `to` unless something already has it (then `AlreadyExists`), in one step: the
+/// name is checked by the rename itself, so a file that appears at `to` meanwhile is never replaced.
+pub fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        use rustix::io::Errno;
+        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+            Ok(()) => return Ok(()),
+            // A file system (or kernel) without renameat2's flags: a hard link refuses an existing name too.
+            Err(e) if e == Errno::INVAL || e == Errno::NOSYS || e == Errno::OPNOTSUPP => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    fs::hard_link(from, to)?;
+    fs::remove_file(from)
 }
 
 /// Creates `dir` (and parents) readable only by its owner, and fsyncs its parent. For the vault folder:
@@ -106,6 +125,21 @@ pub fn make_private(path: &Path, folder: bool) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rename_no_replace_moves_a_file_but_never_over_another() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (from, to) = (dir.path().join("from"), dir.path().join("to"));
+        fs::write(&from, b"new").expect("write");
+        fs::write(&to, b"already here").expect("write");
+        let err = rename_no_replace(&from, &to).expect_err("the name is taken");
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists, "{err}");
+        assert_eq!(fs::read(&to).expect("read"), b"already here", "the existing file is untouched");
+        fs::remove_file(&to).expect("remove");
+        rename_no_replace(&from, &to).expect("the name is free");
+        assert_eq!(fs::read(&to).expect("read"), b"new");
+        assert!(!from.exists(), "the old name is gone");
+    }
 
     #[test]
     fn write_atomic_replaces_content_and_leaves_no_temp_file() {

@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("store/v3.sql"),
     include_str!("store/v4.sql"),
     include_str!("store/v5.sql"),
+    include_str!("store/v6.sql"),
 ];
 
 /// Opens (or, with `create`, creates) the database at `path` with the raw 256-bit `key`.

@@ -87,6 +87,7 @@ fn every_bundle_problem_crosses_as_a_catalogued_code_with_its_names() {
         ManifestLine { manifest: text(), line: 3, text: text() },
         FileMissing { manifest: text(), path: text() },
         FileUnlisted { manifest: text(), path: text() },
+        FileUnsigned { path: text() },
         FileAltered { manifest: text(), path: text(), expected: text(), actual: text() },
         SignatureMissing,
         SignatureMalformed { detail: text() },
@@ -118,7 +119,13 @@ fn every_bundle_problem_crosses_as_a_catalogued_code_with_its_names() {
 
     let broken = BundleProblemDto::from(&ChainBroken { seq: 9 });
     assert_eq!((broken.params.seq, broken.params.previous), (Some(9.0), Some(8.0)));
-    let altered = BundleProblemDto::from(&all[23]);
+    let planted = BundleProblemDto::from(&FileUnsigned { path: "tagmanifest-\u{202e}fdp.txt".into() });
+    assert_eq!(
+        planted.params.path.as_deref(),
+        Some(r#""tagmanifest-\u{202e}fdp.txt""#),
+        "a planted name crosses escaped, so an override cannot make it pose as another"
+    );
+    let altered = BundleProblemDto::from(&all[24]);
     assert_eq!(altered.params.item.as_deref(), Some("E-1"));
     assert_eq!((altered.params.recorded_size, altered.params.actual_size), (Some(10.0), Some(11.0)));
     assert!(altered.message.contains("E-1"), "the English sentence still comes along: {}", altered.message);

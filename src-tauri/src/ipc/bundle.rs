@@ -359,6 +359,7 @@ pub const BUNDLE_PROBLEMS: &[&str] = &[
     "manifest_line",
     "file_missing",
     "file_unlisted",
+    "file_unsigned",
     "file_altered",
     "signature_missing",
     "signature_malformed",
@@ -401,6 +402,9 @@ impl From<&BundleProblem> for BundleProblemDto {
             FileUnlisted { manifest, path } => {
                 ("file_unlisted", BundleProblemParams { manifest: s(manifest), path: s(path), ..p() })
             }
+            // Escaped as the core's sentence shows it: a right-to-left override or an invisible character
+            // in a planted name must not make it pose as another.
+            FileUnsigned { path } => ("file_unsigned", BundleProblemParams { path: Some(format!("{path:?}")), ..p() }),
             FileAltered { manifest, path, expected, actual } => (
                 "file_altered",
                 BundleProblemParams {
@@ -532,14 +536,20 @@ pub struct ImportedDto {
     pub bundle_sha256: String,
     pub items: Vec<super::ItemDto>,
     pub original_ids: Vec<String>,
+    /// False when no signer's words were given: the import is recorded as from an unconfirmed signer, and
+    /// the page says so with `signer_words` for the person to confirm by phone.
+    pub signer_verified: bool,
+    pub signer_words: Option<String>,
 }
 
 impl From<custodia_core::bundle::Imported> for ImportedDto {
     fn from(i: custodia_core::bundle::Imported) -> Self {
         ImportedDto {
+            signer_words: i.report.signer.as_ref().map(|s| s.fingerprint.words.clone()),
             bundle_sha256: i.report.bundle_sha256,
             items: i.items.into_iter().map(Into::into).collect(),
             original_ids: i.original_ids,
+            signer_verified: i.signer_verified,
         }
     }
 }

@@ -177,6 +177,7 @@ fn import_brings_a_verified_bundle_into_another_vault_once() {
         assert_eq!(line["name"], *name);
         assert_eq!(line["sha256"], sha256_hex(bytes).as_str());
         assert_eq!(line["bundle_sha256"], exported["sha256"]);
+        assert_eq!(line["signer_verified"], true, "the signer's words were given and matched");
     }
     let again = receiver.run(&["import", path_str(&bundle), "--identity", path_str(&key)]);
     assert_eq!(again.status.code(), Some(1));
@@ -185,4 +186,29 @@ fn import_brings_a_verified_bundle_into_another_vault_once() {
     assert_success(&verify, "the receiving vault verifies");
     let log = String::from_utf8(receiver.run(&["log", "--json"]).stdout).expect("utf-8");
     assert!(log.contains("bundle.imported") && log.contains(exported["sha256"].as_str().expect("sha")), "{log}");
+}
+
+#[test]
+fn import_without_a_signer_is_recorded_and_told_as_unverified() {
+    let sender = Env::new();
+    let ids = vault_with(&sender, &sample_files()[1..2]);
+    let receiver = Env::new();
+    let (key, public) = age_keygen(receiver.dir.path(), "receiver");
+    let (bundle, exported) = export(&sender, &ids, &public, "unconfirmed");
+    let words = exported["signer"]["fingerprint"]["words"].as_str().expect("words");
+    let fingerprint = exported["signer"]["fingerprint"]["hex"].as_str().expect("fingerprint");
+
+    let out = receiver.run(&["import", path_str(&bundle), "--identity", path_str(&key)]);
+    assert_success(&out, "import without --signer");
+    let said = stderr(&out);
+    assert!(said.contains("the sender was NOT confirmed"), "the import says the sender is unconfirmed:\n{said}");
+    assert!(said.contains(words), "it shows the words to confirm by phone:\n{said}");
+    assert!(said.contains("over the phone") && said.contains("--signer \"WORDS\""), "and how to confirm:\n{said}");
+
+    let log = json_lines(&receiver.run(&["log", "--json"]));
+    let imported = log.iter().find(|e| e["action"] == "bundle.imported").expect("a bundle.imported event");
+    assert_eq!(imported["details"]["signer_verified"], false, "the event records the signer as unverified");
+    assert_eq!(imported["details"]["signer_fingerprint"], fingerprint, "and which key it was: {imported}");
+    let ingested = log.iter().find(|e| e["action"] == "item.ingested").expect("an item.ingested event");
+    assert_eq!(ingested["details"]["received"]["signer_verified"], false, "each item says so too: {ingested}");
 }

@@ -452,4 +452,87 @@ fn a_passphrase_bundle_whose_work_factor_was_raised_is_refused_before_any_work()
         "names the factor and the bound: {said}"
     );
     assert!(said.contains("seal it to your age key"), "says what to do: {said}");
+/// Someone who held the bag's plaintext adds `extra` and seals it again. Even with the signer confirmed,
+/// `verify` names the file as covered by no manifest, `open` writes nothing, and `import` records nothing.
+fn unsigned_file_is_refused(case: &Case, name: &str, extra: (&str, &[u8])) {
+    let (path, bytes) = extra;
+    let bundle = case.rebuilt(name, |entries| entries.push((format!("case/{path}"), bytes.to_vec())));
+    let words = case.exported["signer"]["fingerprint"]["words"].as_str().expect("words");
+    let out = case.verify(&bundle, &["--signer", words]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "verify must fail on {path}:\n{text}{}", stderr(&out));
+    let named = format!("{path:?} is in the bag but covered by neither manifest-sha256.txt nor the signed");
+    assert!(text.contains(&named), "verify should name {path} as covered by no manifest:\n{text}");
+    assert!(text.contains("FAILED   tag manifest"), "the tag manifest check is the one that fails:\n{text}");
+
+    let (out, left) = case.open(&bundle);
+    assert_eq!(out.status.code(), Some(3), "open must refuse {path}: {}", stderr(&out));
+    assert!(left.is_empty(), "open must leave nothing of the bag behind: {left:?}");
+
+    let before = case.env.run(&["list", "--json"]).stdout;
+    let out = case.env.run(&["import", path_str(&bundle), "--identity", path_str(&case.key), "--signer", words]);
+    assert_eq!(out.status.code(), Some(3), "import must refuse {path}: {}", stderr(&out));
+    assert_eq!(case.env.run(&["list", "--json"]).stdout, before, "a refused import adds no item");
+}
+
+#[test]
+fn a_file_in_a_folder_named_like_a_tag_manifest_is_covered_by_nothing_and_refused() {
+    let case = case();
+    unsigned_file_is_refused(
+        &case,
+        "tagmanifest-folder",
+        ("tagmanifest-notes/witness-statement.pdf", b"%PDF-1.4 a statement nobody signed"),
+    );
+}
+
+#[test]
+fn a_second_tag_manifest_the_signed_one_does_not_list_is_refused() {
+    let case = case();
+    let md5 = b"0cc175b9c0f1b6a831c399e269772661  bagit.txt\n";
+    unsigned_file_is_refused(&case, "tagmanifest-md5", ("tagmanifest-md5.txt", md5));
+    let sha512 = format!("{}  bag-info.txt\n", "ab".repeat(64));
+    unsigned_file_is_refused(&case, "tagmanifest-sha512", ("tagmanifest-sha512.txt", sha512.as_bytes()));
+}
+
+#[test]
+fn an_unsigned_file_is_named_with_its_path_escaped() {
+    let case = case();
+    // A right-to-left override would show the name reversed on screen; escaped, it cannot pose as another.
+    let bundle = case.rebuilt("bidi", |entries| {
+        entries.push(("case/tagmanifest-\u{202e}fdp.txt".into(), b"x".to_vec()));
+    });
+    let out = case.verify(&bundle, &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(text.contains(r#""tagmanifest-\u{202e}fdp.txt" is in the bag"#), "the override is shown escaped:\n{text}");
+}
+
+#[test]
+fn open_writes_private_files_and_folders_and_clears_an_abandoned_open() {
+    use std::os::unix::fs::PermissionsExt;
+    let case = case();
+    let dir = case.env.dir.path().join("received-private");
+    // What an open killed midway leaves: its hidden staging folder with unverified content.
+    let abandoned = dir.join(".custodia-open-0123456789ab/case/data");
+    std::fs::create_dir_all(&abandoned).expect("leftover");
+    std::fs::write(abandoned.join("unverified.jpg"), b"not checked").expect("leftover");
+    let out = custodia(&[
+        "bundle",
+        "open",
+        path_str(&case.bundle),
+        "--identity",
+        path_str(&case.key),
+        "--output",
+        path_str(&dir),
+    ]);
+    assert_success(&out, "open");
+    let opened = tree(&dir);
+    assert!(opened.iter().any(|p| p.starts_with("case/data/items/")), "{opened:?}");
+    assert!(opened.iter().all(|p| p.starts_with("case")), "the abandoned staging folder is removed: {opened:?}");
+    for rel in &opened {
+        let meta = std::fs::symlink_metadata(dir.join(rel)).expect("stat");
+        let mode = meta.permissions().mode() & 0o777;
+        let wanted = if meta.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode, wanted, "{rel} is {mode:o}: only the owner may read what was opened");
+    }
 }

@@ -5,6 +5,7 @@
 use super::bagit::{self, BAGIT_TXT, BAG_INFO, MANIFEST, TAG_MANIFEST};
 use super::proofs::{PathNode, Proof, ProofsFile};
 use super::read::{self, Collected};
+use super::signature::SIGNATURE;
 use super::signature::{self, SignerInfo};
 use super::verify::{BundleCheck, BundleProblem, BundleReport, CheckStatus, ReceivedCheckpoint, ReceivedItem};
 use crate::checkpoint::Checkpoint;
@@ -26,11 +27,13 @@ pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleRepor
     let bag_info = k.text(BAG_INFO).map(|t| bagit::parse_tags(&t).0).unwrap_or_default();
     k.run(BundleCheck::PayloadOxum, |k| k.payload_oxum(&bag_info, payload_bytes, payload.len()));
     k.run(BundleCheck::PayloadManifest, |k| k.manifest(MANIFEST, &payload, "payload"));
-    // Every file outside data/ but the tag manifests and the signature over them.
+    // Every file outside data/ but the signed tag manifest itself and the signature over it. Any other
+    // tag manifest (`tagmanifest-md5.txt`, a `tagmanifest-…/` folder) is a tag file like the rest: the
+    // signed manifest lists it or it is a problem, since otherwise nothing vouches for it.
     let tags: Files = c
         .files
         .iter()
-        .filter(|(p, _)| !p.starts_with("data/") && !p.starts_with("tagmanifest-") && p.as_str() != "custody/signature")
+        .filter(|(p, _)| !p.starts_with("data/") && p.as_str() != TAG_MANIFEST && p.as_str() != SIGNATURE)
         .map(|(p, s)| (p.as_str(), s))
         .collect();
     k.run(BundleCheck::TagManifest, |k| k.manifest(TAG_MANIFEST, &tags, "tag"));
@@ -170,13 +173,18 @@ impl<'a> Checker<'a> {
             }
         }
         for path in files.keys().filter(|p| !listed.contains(*p)) {
-            self.fail(BundleProblem::FileUnlisted { manifest: manifest.into(), path: path.to_string() });
+            let path = path.to_string();
+            self.fail(if manifest == TAG_MANIFEST {
+                BundleProblem::FileUnsigned { path }
+            } else {
+                BundleProblem::FileUnlisted { manifest: manifest.into(), path }
+            });
         }
         ((), Some(format!("{} {kind} file(s) match {manifest}", files.len())))
     }
 
     fn signature(&mut self) -> Outcome<Option<signature::Parsed>> {
-        let Some(text) = self.text("custody/signature") else {
+        let Some(text) = self.text(SIGNATURE) else {
             self.fail(BundleProblem::SignatureMissing);
             return (None, None);
         };

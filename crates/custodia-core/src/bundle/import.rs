@@ -3,11 +3,13 @@
 //! vault, staged, fsynced, renamed). Only when every check holds, and every ingested hash equals both the
 //! manifest and the sender's ingest event, is anything recorded: one transaction adds the items, an
 //! `item.ingested` event per item saying from whom and in which bundle it was received, and a
-//! `bundle.imported` event. Otherwise the copies just written are removed and nothing is recorded.
+//! `bundle.imported` event, each saying whether the signer was confirmed (`signer_verified`: the recipient
+//! gave the fingerprint the sender read out, and it matched) or is only the name the bundle gave itself.
+//! Otherwise the copies just written are removed and nothing is recorded.
 
 use super::keys::Unlocker;
 use super::read::{self, Limits, ReadProgress, Sink};
-use super::verify::BundleReport;
+use super::verify::{BundleCheck, BundleReport};
 use super::BundleError;
 use crate::blobs::{BlobStore, Flow, Stored};
 use crate::custody::{self, Action};
@@ -30,6 +32,9 @@ pub struct Imported {
     pub items: Vec<Item>,
     /// The sender's id of each new item, in the same order.
     pub original_ids: Vec<String>,
+    /// Whether the recipient gave the signer's fingerprint and it matched. When false, the signer's name
+    /// is only what the bundle says of itself, and the import is recorded as unverified.
+    pub signer_verified: bool,
 }
 
 /// Ingests every `data/items/<id>/<name>` file as it is read; hashes the rest.
@@ -145,8 +150,10 @@ impl Vault {
                 return Err(BundleError::MalformedArchive(format!("{rel} changed while it was being read")).into());
             }
         }
-        match self.record_import(&report, &stored, &sender_records(&collected.kept)) {
-            Ok((items, original_ids)) => Ok(Imported { report, items, original_ids }),
+        // Read from the report rather than from the argument: confirmed means the check ran and held.
+        let signer_verified = report.checks.iter().any(|c| c.check == BundleCheck::ExpectedSigner && c.checked && c.ok);
+        match self.record_import(&report, signer_verified, &stored, &sender_records(&collected.kept)) {
+            Ok((items, original_ids)) => Ok(Imported { report, items, original_ids, signer_verified }),
             Err(e) => {
                 discard(&self.blobs, &stored);
                 Err(e)
@@ -157,6 +164,7 @@ impl Vault {
     fn record_import(
         &mut self,
         report: &BundleReport,
+        signer_verified: bool,
         stored: &[(String, Stored)],
         records: &HashMap<String, Value>,
     ) -> Result<(Vec<Item>, Vec<String>)> {
@@ -167,6 +175,8 @@ impl Vault {
         let received_from = json!({
             "signer": signer.map(|s| s.name.clone()),
             "signer_fingerprint": signer.map(|s| s.fingerprint.hex.clone()),
+            // Without it, "signer" is only the name the bundle chose for itself.
+            "signer_verified": signer_verified,
             "organisation": organisation,
             "contact": contact,
             "bundle": bundle_id,
@@ -216,14 +226,17 @@ impl Vault {
         details["bag"] = report.bag.clone().into();
         let event = custody::append(&tx, &self.session, Action::BundleImported, Some(&bundle_id), details)?;
         tx.execute(
-            "INSERT INTO imports (sha256, bundle_id, signer, items, imported_at, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO imports (sha256, bundle_id, signer, items, imported_at, seq, signer_fingerprint, signer_verified)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 report.bundle_sha256,
                 bundle_id,
                 signer.map(|s| s.name.clone()).unwrap_or_default(),
                 ids_made.len() as u64,
                 event.time,
-                event.seq
+                event.seq,
+                signer.map(|s| s.fingerprint.hex.clone()),
+                signer_verified,
             ],
         )?;
         tx.commit()?;

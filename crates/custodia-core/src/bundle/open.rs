@@ -1,6 +1,8 @@
 //! Opening a bundle into a folder: everything is extracted into a fresh hidden folder inside the target,
 //! and the bag is moved into place only when every check holds. A bundle that does not verify leaves
 //! nothing behind; a path that could escape the folder never gets that far (`read` refuses it first).
+//! Folders are made 0700 and files 0600: what a bundle holds is for its recipient only. An open killed
+//! midway leaves its hidden folder, which the next open into the same folder removes.
 
 use super::keys::Unlocker;
 use super::read::{self, Limits, ReadProgress, Sink};
@@ -84,6 +86,29 @@ impl Sink for Extract {
     }
 }
 
+/// The start of the name of the hidden folder a bundle is extracted into before it is verified.
+const STAGING_PREFIX: &str = ".custodia-open-";
+
+/// Removes the staging folders of opens into `output` that were killed before they finished: unverified
+/// content that nobody should take for a bag. A folder another open still holds (its lock) is left alone.
+/// Best effort: what cannot be checked stays, and never stops this open.
+fn remove_abandoned_staging(output: &Path) {
+    let Ok(entries) = fs::read_dir(output) else { return };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(STAGING_PREFIX) {
+            continue;
+        }
+        let path = entry.path();
+        if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        let Ok(folder) = fs::File::open(&path) else { continue };
+        if folder.try_lock().is_ok() {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
+
 /// Verifies the bundle at `bundle` and extracts its bag to `output/<bag>`. `output` is created if needed.
 pub fn open_bundle(
     bundle: &Path,
@@ -94,13 +119,23 @@ pub fn open_bundle(
     progress: &mut dyn FnMut(ReadProgress) -> Flow,
 ) -> Result<Opened, BundleError> {
     fs::create_dir_all(output).map_err(io_error("create", output))?;
+    remove_abandoned_staging(output);
     let suffix = crate::keys::random_hex(6).map_err(|e| BundleError::Io {
         op: "name a folder in",
         path: output.into(),
         source: io::Error::other(e.to_string()),
     })?;
-    let staging = output.join(format!(".custodia-open-{suffix}"));
+    let staging = output.join(format!("{STAGING_PREFIX}{suffix}"));
     private_dir(&staging).map_err(io_error("create", &staging))?;
+    // Held until the end, so that another open into this folder does not take it for abandoned.
+    let held = fs::File::open(&staging).and_then(|f| f.try_lock().map_err(io::Error::from).map(|()| f));
+    let _held = match held {
+        Ok(held) => held,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(io_error("lock", &staging)(e));
+        }
+    };
     let mut sink = Extract { staging: staging.clone(), target_dir: output.to_path_buf(), bag: None };
     let outcome = read::read(bundle, unlocker, limits, &mut sink, progress).and_then(|collected| {
         let report = super::checks::check(&collected, expected_signer);

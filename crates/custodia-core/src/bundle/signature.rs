@@ -28,6 +28,9 @@ use serde::Serialize;
 /// BIT STRING { key } }.
 const SPKI_PREFIX: [u8; 12] = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
 
+/// Where the signature lies in the bag. It is the one file no manifest lists: it vouches for itself.
+pub(crate) const SIGNATURE: &str = "custody/signature";
+
 /// Who signed a bundle, as the recipient is told and can check by phone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignerInfo {

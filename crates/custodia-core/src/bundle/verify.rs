@@ -1,9 +1,11 @@
 //! Checking a received bundle, every check named so that a lawyer can say in court which held. The chain
 //! of trust runs: the Ed25519 signature (by a key whose fingerprint the sender confirms) covers the tag
 //! manifest, which covers `bagit.txt`, `bag-info.txt`, the payload manifest and the custody files; the
-//! payload manifest covers every collected file and record. Independently, each custody event's hash is
-//! recomputed from its fields, proven by its inclusion proof to be in the log whose checkpoint the same key
-//! signed, and each collected file must have the SHA-256 and size its ingest event recorded.
+//! payload manifest covers every collected file and record. A file that neither manifest covers is a
+//! problem of its own (`FileUnsigned`), so the report is red and nothing of the bag is extracted or
+//! imported. Independently, each custody event's hash is recomputed from its fields, proven by its
+//! inclusion proof to be in the log whose checkpoint the same key signed, and each collected file must have
+//! the SHA-256 and size its ingest event recorded.
 
 use super::bagit::TAG_MANIFEST;
 use super::keys::Unlocker;
@@ -26,7 +28,8 @@ pub enum BundleCheck {
     PayloadOxum,
     /// Every line of `manifest-sha256.txt` holds, and every payload file is listed.
     PayloadManifest,
-    /// Every line of `tagmanifest-sha256.txt` holds, and every tag file is listed.
+    /// Every line of `tagmanifest-sha256.txt` holds, and it lists every file outside `data/` but itself and
+    /// `custody/signature`: a file that neither manifest covers is a problem, never extracted or imported.
     TagManifest,
     /// The Ed25519 signature over the tag manifest verifies.
     Signature,
@@ -98,6 +101,11 @@ pub enum BundleProblem {
     /// In the bundle but not listed in its manifest.
     FileUnlisted {
         manifest: String,
+        path: String,
+    },
+    /// A tag file (outside `data/`) that the signed tag manifest does not list: a second tag manifest, a
+    /// folder named like one, anything added beside the bag. Nothing vouches for it.
+    FileUnsigned {
         path: String,
     },
     /// In the bundle with other content than its manifest lists.
@@ -196,6 +204,7 @@ impl BundleProblem {
                     BundleCheck::PayloadManifest
                 }
             }
+            FileUnsigned { .. } => BundleCheck::TagManifest,
             SignatureMissing | SignatureMalformed { .. } | SignatureInvalid => BundleCheck::Signature,
             SignerMismatch { .. } => BundleCheck::ExpectedSigner,
             CheckpointMissing | CheckpointInvalid { .. } => BundleCheck::Checkpoint,
@@ -224,6 +233,10 @@ impl std::fmt::Display for BundleProblem {
             ManifestLine { manifest, line, text } => write!(f, "{manifest}, line {line}, cannot be read: {text:?}"),
             FileMissing { manifest, path } => write!(f, "{path} is listed in {manifest} but missing from the bundle"),
             FileUnlisted { manifest, path } => write!(f, "{path} is in the bundle but not listed in {manifest}"),
+            FileUnsigned { path } => write!(
+                f,
+                "{path:?} is in the bag but covered by neither manifest-sha256.txt nor the signed tagmanifest-sha256.txt: nothing vouches for it"
+            ),
             FileAltered { manifest, path, expected, actual } => {
                 write!(f, "{path} was altered: {manifest} lists SHA-256 {expected}, the file has {actual}")
             }

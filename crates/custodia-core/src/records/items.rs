@@ -4,6 +4,7 @@
 use crate::blobs::{BlobError, Flow, Stored};
 use crate::custody::{self, Action, Event};
 use crate::error::Result;
+use crate::fsutil;
 use crate::ids;
 use crate::records::fields::{self, Change};
 use crate::vault::{io_error, Vault, VaultError};
@@ -13,7 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const MAX_TEXT_CHARS: usize = 10_000;
 const MAX_NAME_CHARS: usize = 1_000;
@@ -241,37 +242,33 @@ impl Vault {
         Ok(bytes)
     }
 
-    /// Decrypts an item to `output`, a path that must not exist yet. The copy is hashed while it is written;
-    /// if it does not match the recorded SHA-256, the output is removed and nothing is logged.
+    /// Decrypts an item to `output`, a path that must not exist yet. The copy is written to a hidden file
+    /// beside it (owner-only, named `.custodia-extract-…`), fsynced and hash-checked; only then is the
+    /// `item.extracted` event committed and the file renamed into place without replacing anything. So a
+    /// copy under `output` is always complete, verified and logged; a failed extract removes its hidden
+    /// file and logs nothing, and one killed midway leaves only a hidden file that the next extract into
+    /// the same folder removes. The event names the file, never its folder: the log travels in exports,
+    /// and a folder's path can say whose machine or which case it is.
     pub fn extract(&mut self, id: &str, output: &Path, progress: &mut dyn FnMut(u64) -> Flow) -> Result<Extracted> {
         let item = self.item(id)?;
         if fs::symlink_metadata(output).is_ok() {
             return Err(VaultError::OutputExists(output.into()).into());
         }
         self.refuse_output_inside_vault(output)?;
+        let file_name = output.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| {
+            io_error("create", output)(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))
+        })?;
+        let folder = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
         let blob_name: String =
             self.conn.query_row("SELECT blob_name FROM items WHERE id = ?1", [&item.id], |r| r.get(0))?;
-        let tx = self.conn.transaction()?;
-        custody::append(
-            &tx,
-            &self.session,
-            Action::ItemExtracted,
-            Some(&item.id),
-            json!({ "sha256": item.sha256, "to": output.to_string_lossy() }),
-        )?;
-        let mut file = match OpenOptions::new().write(true).create_new(true).open(output) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(VaultError::OutputExists(output.into()).into())
-            }
-            Err(e) => return Err(io_error("create", output)(e).into()),
-        };
-        let written = self
-            .blobs
-            .copy_out(&blob_name, &mut file, progress)
-            .map_err(crate::Error::from)
-            .and_then(|(sha256, size)| {
-                file.flush().and_then(|()| file.sync_all()).map_err(io_error("write", output))?;
+        remove_abandoned_extracts(folder);
+        let (temp, mut file) = create_extract_file(folder)?;
+        let written = self.blobs.copy_out(&blob_name, &mut file, progress).map_err(crate::Error::from).and_then(
+            |(sha256, size)| {
+                file.flush().and_then(|()| file.sync_all()).map_err(io_error("write", &temp))?;
                 if sha256 != item.sha256 {
                     return Err(VaultError::ContentMismatch {
                         item: item.id.clone(),
@@ -280,17 +277,99 @@ impl Vault {
                     }
                     .into());
                 }
+                still_ours(&temp, &file)?;
                 Ok(Extracted { sha256, size })
-            })
-            .and_then(|extracted| {
-                tx.commit()?;
-                Ok(extracted)
-            });
-        if written.is_err() {
+            },
+        );
+        let extracted = match written {
+            Ok(extracted) => extracted,
+            Err(e) => {
+                drop(file);
+                let _ = fs::remove_file(&temp);
+                return Err(e);
+            }
+        };
+        let tx = self.conn.transaction()?;
+        let details = json!({ "sha256": item.sha256, "to": file_name });
+        let logged = custody::append(&tx, &self.session, Action::ItemExtracted, Some(&item.id), details)
+            .and_then(|_| tx.commit().map_err(Into::into));
+        if let Err(e) = logged {
             drop(file);
-            let _ = fs::remove_file(output);
+            let _ = fs::remove_file(&temp);
+            return Err(e.into());
         }
-        written
+        // Logged first, named second: a crash in between leaves a hidden file and an event, never a copy
+        // under its name that the log does not know. The name is checked once more by the rename itself.
+        let placed = fsutil::rename_no_replace(&temp, output).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => VaultError::OutputExists(output.into()),
+            _ => io_error("name", output)(e),
+        });
+        if let Err(e) = placed {
+            drop(file);
+            let _ = fs::remove_file(&temp);
+            return Err(e.into());
+        }
+        fsutil::sync_dir(folder).map_err(io_error("sync", folder))?;
+        Ok(extracted)
+    }
+}
+
+/// The start of the name of the hidden file an extract writes before the copy is verified and named.
+pub const EXTRACT_TEMP_PREFIX: &str = ".custodia-extract-";
+
+/// Creates the hidden file an extract writes into, readable by its owner only, and locks it for as long as
+/// it is open, so that another extract into the same folder knows it is not abandoned.
+fn create_extract_file(folder: &Path) -> Result<(PathBuf, File), VaultError> {
+    let suffix = crate::keys::random_hex(8)
+        .map_err(|e| io_error("name a file in", folder)(std::io::Error::other(e.to_string())))?;
+    let temp = folder.join(format!("{EXTRACT_TEMP_PREFIX}{suffix}"));
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&temp).map_err(io_error("create", &temp))?;
+    if let Err(e) = file.try_lock() {
+        drop(file);
+        let _ = fs::remove_file(&temp);
+        return Err(io_error("lock", &temp)(e.into()));
+    }
+    Ok((temp, file))
+}
+
+/// Whether the hidden file is still the one this extract wrote: another extract may have taken it for
+/// abandoned in the instant between its creation and its lock. Checked before anything is logged.
+fn still_ours(temp: &Path, file: &File) -> Result<(), VaultError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let open = file.metadata().map_err(io_error("check", temp))?;
+        let named = fs::symlink_metadata(temp).map_err(io_error("check", temp))?;
+        if (open.dev(), open.ino()) != (named.dev(), named.ino()) {
+            return Err(io_error("check", temp)(std::io::Error::other("the file was replaced while it was written")));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (temp, file);
+    Ok(())
+}
+
+/// Removes the hidden files of extracts into `folder` that were killed before they finished: unverified
+/// plaintext that nobody should take for a copy. A file another extract still holds (its lock) is left
+/// alone. Best effort: a file that cannot be checked stays, and never stops this extract.
+fn remove_abandoned_extracts(folder: &Path) {
+    let Ok(entries) = fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(EXTRACT_TEMP_PREFIX) {
+            continue;
+        }
+        let path = entry.path();
+        if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        let Ok(file) = File::open(&path) else { continue };
+        if file.try_lock().is_ok() {
+            let _ = fs::remove_file(&path);
+        }
     }
 }
 

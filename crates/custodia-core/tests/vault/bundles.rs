@@ -227,6 +227,8 @@ fn an_imported_bundle_continues_custody_in_the_recipients_vault_and_only_once() 
     assert_eq!(received["bundle_sha256"], exported.sha256.as_str());
     assert_eq!(received["original_item"], a.as_str());
     assert_eq!(received["signer_fingerprint"], exported.signer.fingerprint.hex.as_str());
+    assert!(!imported.signer_verified, "no fingerprint was given: the signer is unconfirmed");
+    assert_eq!(received["signer_verified"], false, "and the ingest event says so: {received}");
     let again =
         vault.import_bundle(&exported.path, &unlocker, None, &Limits::default(), &mut no_progress).expect_err("twice");
     assert_eq!(again.code(), "bundle_already_imported");
@@ -236,6 +238,42 @@ fn an_imported_bundle_continues_custody_in_the_recipients_vault_and_only_once() 
     vault.extract(&item.id, &copy, &mut go).expect("extract");
     assert!(std::fs::read(&copy).expect("read") == vec![7u8; 3 << 20]);
     vault.close().expect("close");
+    let conn = custodia_core::Vault::open_raw_database(&receiver.root, &unlock()).expect("raw");
+    let row: (Option<String>, Option<bool>) = conn
+        .query_row("SELECT signer_fingerprint, signer_verified FROM imports", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("the import's row");
+    assert_eq!(
+        row,
+        (Some(exported.signer.fingerprint.hex.clone()), Some(false)),
+        "the row records the unconfirmed key"
+    );
+}
+
+#[test]
+fn an_import_with_the_signers_words_is_recorded_as_verified() {
+    let sender = TestVault::new();
+    let receiver = TestVault::new();
+    let (unlocker, key) = recipient(&receiver, "receiver");
+    let mut vault = sender.open();
+    let a = add(&sender, &mut vault, "photo.jpg", b"\xff\xd8\xff a photo");
+    let exported = vault
+        .export(&request(&sender, selection(&[&a], &[], RecipientKind::Icc), &key, "to-icc"), &mut no_progress)
+        .expect("export");
+    vault.close().expect("close");
+
+    let mut vault = receiver.open();
+    let words = exported.signer.fingerprint.words.clone();
+    let imported = vault
+        .import_bundle(&exported.path, &unlocker, Some(&words), &Limits::default(), &mut no_progress)
+        .expect("import");
+    assert!(imported.signer_verified, "the words the sender read out matched");
+    let events = vault.item_events(&imported.items[0].id).expect("events");
+    assert_eq!(events[0].details["received"]["signer_verified"], true, "{}", events[0].details);
+    vault.close().expect("close");
+    let conn = custodia_core::Vault::open_raw_database(&receiver.root, &unlock()).expect("raw");
+    let verified: Option<bool> =
+        conn.query_row("SELECT signer_verified FROM imports", [], |r| r.get(0)).expect("the import's row");
+    assert_eq!(verified, Some(true));
 }
 
 #[test]

@@ -74,6 +74,133 @@ fn extract_refuses_to_overwrite_and_logs_nothing() {
     assert_eq!(vault.item_events(&id).expect("events").len(), 1, "no extract event for a refused extract");
 }
 
+/// A folder whose name says whose machine and which case: it must never reach the log, which travels.
+const TELLING_FOLDER: &str = "Case-Kharkiv-2024-Witness-Olena";
+
+#[test]
+fn the_extract_event_names_the_file_but_never_its_folder() {
+    let tv = TestVault::new();
+    let src = tv.source("photo.jpg", b"\xff\xd8\xff a photo of the site");
+    let folder = tv.dir.path().join(TELLING_FOLDER);
+    std::fs::create_dir(&folder).expect("folder");
+    let mut vault = tv.open();
+    let id = vault.add_file(&src, &AddOptions::default(), &mut go).expect("add").item.id;
+    vault.extract(&id, &folder.join("copy.jpg"), &mut go).expect("extract");
+    let mut log = String::new();
+    vault
+        .for_each_event(|e| {
+            log.push_str(&serde_json::to_string(&e).expect("json"));
+            Ok(())
+        })
+        .expect("log");
+    assert!(!log.contains(TELLING_FOLDER), "the folder's name must not be in the log:\n{log}");
+    let extracted = vault.item_events(&id).expect("events").pop().expect("event");
+    assert_eq!(extracted.action, "item.extracted");
+    assert_eq!(extracted.details["to"], "copy.jpg", "the event keeps the file's name: {}", extracted.details);
+}
+
+#[test]
+fn an_extracted_copy_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let tv = TestVault::new();
+    let src = tv.source("statement.txt", b"a witness statement");
+    let mut vault = tv.open();
+    let id = vault.add_file(&src, &AddOptions::default(), &mut go).expect("add").item.id;
+    let out = tv.dir.path().join("copy.txt");
+    vault.extract(&id, &out, &mut go).expect("extract");
+    let mode = std::fs::metadata(&out).expect("stat").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "an extracted copy is {mode:o}: plaintext evidence is for its owner only");
+}
+
+/// The names in `folder`, sorted.
+fn names_in(folder: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn while_an_extract_runs_its_copy_is_hidden_and_private_and_the_final_name_is_free() {
+    use std::os::unix::fs::PermissionsExt;
+    let tv = TestVault::new();
+    let src = tv.source("video.mp4", &vec![9u8; 3 << 20]);
+    let folder = tv.dir.path().join("out");
+    std::fs::create_dir(&folder).expect("folder");
+    let out = folder.join("video.mp4");
+    let mut vault = tv.open();
+    let id = vault.add_file(&src, &AddOptions::default(), &mut go).expect("add").item.id;
+    // What a kill at this moment would leave behind.
+    let mut midway: Vec<(Vec<String>, u32)> = Vec::new();
+    vault
+        .extract(&id, &out, &mut |done| {
+            if done > 0 && midway.is_empty() {
+                let names = names_in(&folder);
+                let mode = names
+                    .first()
+                    .map(|n| std::fs::metadata(folder.join(n)).expect("stat").permissions().mode() & 0o777)
+                    .unwrap_or(0);
+                midway.push((names, mode));
+            }
+            Flow::Continue
+        })
+        .expect("extract");
+    let (names, mode) = midway.first().expect("progress was reported midway");
+    assert_eq!(names.len(), 1, "one file midway: {names:?}");
+    assert!(names[0].starts_with(".custodia-extract-"), "midway, the copy is under a hidden name: {names:?}");
+    assert_eq!(*mode, 0o600, "and readable by its owner only");
+    assert_eq!(names_in(&folder), ["video.mp4"], "afterwards only the copy is there");
+}
+
+#[test]
+fn a_failed_extract_leaves_no_file_no_hidden_leftover_and_no_event() {
+    let tv = TestVault::new();
+    let src = tv.source("long.bin", &vec![5u8; 300_000]);
+    let mut vault = tv.open();
+    let id = vault.add_file(&src, &AddOptions::default(), &mut go).expect("add").item.id;
+    vault.close().expect("close");
+    // Damage near the end, so that most of the plaintext has been written when the check fails.
+    let blob = tv.blob_files().pop().expect("one stored copy");
+    let mut bytes = std::fs::read(&blob).expect("read");
+    let near_end = bytes.len() - 100;
+    bytes[near_end] ^= 0x01;
+    std::fs::write(&blob, &bytes).expect("write");
+
+    let folder = tv.dir.path().join("out");
+    std::fs::create_dir(&folder).expect("folder");
+    let mut vault = tv.open();
+    vault.extract(&id, &folder.join("long.bin"), &mut go).expect_err("the damaged copy does not check out");
+    assert!(names_in(&folder).is_empty(), "nothing under the final name, and no hidden file: {:?}", names_in(&folder));
+    assert_eq!(vault.item_events(&id).expect("events").len(), 1, "no extract event for a failed extract");
+
+    let cancelled = vault.extract(&id, &folder.join("long.bin"), &mut |_| Flow::Cancel).expect_err("cancelled");
+    assert_eq!(cancelled.code(), "cancelled");
+    assert!(names_in(&folder).is_empty(), "a cancelled extract leaves nothing: {:?}", names_in(&folder));
+}
+
+#[test]
+fn the_next_extract_removes_an_abandoned_hidden_copy_but_not_one_still_being_written() {
+    let tv = TestVault::new();
+    let src = tv.source("doc.pdf", b"%PDF-1.4 evidence");
+    let folder = tv.dir.path().join("out");
+    std::fs::create_dir(&folder).expect("folder");
+    // One left by an extract that was killed, one held (locked) by an extract still running.
+    std::fs::write(folder.join(".custodia-extract-abandoned"), b"%PDF-1.4 evid").expect("leftover");
+    let running = std::fs::File::create(folder.join(".custodia-extract-running")).expect("running");
+    running.lock().expect("lock");
+    std::fs::write(folder.join(".custodia-notes"), b"not ours").expect("other");
+    let mut vault = tv.open();
+    let id = vault.add_file(&src, &AddOptions::default(), &mut go).expect("add").item.id;
+    vault.extract(&id, &folder.join("doc.pdf"), &mut go).expect("extract");
+    assert_eq!(
+        names_in(&folder),
+        [".custodia-extract-running", ".custodia-notes", "doc.pdf"],
+        "only the abandoned hidden copy is removed"
+    );
+}
+
 #[test]
 fn extract_refuses_to_write_plaintext_inside_the_vault_folder() {
     let tv = TestVault::new();

@@ -103,6 +103,7 @@ export const arBundles: BundlesMessages = {
   "receive.imported#few": "استُوردت {count} عناصر، وتستمر سلسلة حيازتها.",
   "receive.imported#many": "استُورد {count} عنصرًا، وتستمر سلسلة حيازتها.",
   "receive.imported#other": "استُورد {count} عنصر، وتستمر سلسلة حيازتها.",
+  "receive.signerUnconfirmed": "لم يُؤكَّد المرسل: سُجِّل هذا الاستيراد على أنه من موقِّع غير مُتحقَّق منه. اطلب من المرسل أن يقرأ لك كلمات البصمة عبر الهاتف (لا برسالة ولا ببريد إلكتروني) وتحقق من أنها: {words}. في المرة القادمة، اكتبها في حقل كلمات الموقِّع قبل الاستيراد.",
 
   "checks.allHold": "كل الفحوص سليمة.",
   "checks.failed": "لم تجتز الحزمة فحوصها ({count} مشكلات). لا تعتمد عليها؛ اطلب نسخة جديدة من المرسل.",
@@ -140,6 +141,7 @@ export const arBundles: BundlesMessages = {
   "bundleProblem.manifest_line": "لا يمكن قراءة {manifest}، السطر {line}: {text}",
   "bundleProblem.file_missing": "{path} مدرج في {manifest} لكنه مفقود من الحزمة",
   "bundleProblem.file_unlisted": "{path} موجود في الحزمة لكنه غير مدرج في {manifest}",
+  "bundleProblem.file_unsigned": "{path} موجود في الحقيبة لكن لا يشمله manifest-sha256.txt ولا tagmanifest-sha256.txt الموقَّع: لا شيء يضمنه، لذلك لا يُستخرج ولا يُستورد أي شيء من هذه الحزمة. اطلب من المرسل حزمة جديدة",
   "bundleProblem.file_altered": "عُدِّل {path}: يذكر {manifest} بصمة SHA-256 {expected}، والملف يحمل {actual}",
   "bundleProblem.signature_missing": "custody/signature مفقود: لا شيء يضمن الحقيبة",
   "bundleProblem.signature_malformed": "لا يمكن قراءة custody/signature: {detail}",

@@ -87,6 +87,7 @@ export const enBundles = {
   "receive.extracted": "The checked bundle was extracted to {folder}.",
   "receive.imported#one": "{count} item imported, with its custody continued.",
   "receive.imported#other": "{count} items imported, with their custody continued.",
+  "receive.signerUnconfirmed": "The sender was not confirmed: this import is recorded as from an unverified signer. Ask the sender to read you their fingerprint words over the phone (not by message or email) and check that they are: {words}. Next time, type them in the signer's words field before importing.",
 
   "checks.allHold": "Every check holds.",
   "checks.failed": "The bundle failed its checks ({count} problems). Do not rely on it; ask the sender for a new copy.",
@@ -124,6 +125,7 @@ export const enBundles = {
   "bundleProblem.manifest_line": "{manifest}, line {line}, cannot be read: {text}",
   "bundleProblem.file_missing": "{path} is listed in {manifest} but missing from the bundle",
   "bundleProblem.file_unlisted": "{path} is in the bundle but not listed in {manifest}",
+  "bundleProblem.file_unsigned": "{path} is in the bag but covered by neither manifest-sha256.txt nor the signed tagmanifest-sha256.txt: nothing vouches for it, so nothing in this bundle is extracted or imported. Ask the sender for a new bundle",
   "bundleProblem.file_altered": "{path} was altered: {manifest} lists SHA-256 {expected}, the file has {actual}",
   "bundleProblem.signature_missing": "custody/signature is missing: nothing vouches for the bag",
   "bundleProblem.signature_malformed": "custody/signature cannot be read: {detail}",

@@ -91,6 +91,7 @@ export const esBundles: BundlesMessages = {
   "receive.imported#one": "{count} elemento importado; su cadena de custodia continúa.",
   "receive.imported#many": "{count} de elementos importados; su cadena de custodia continúa.",
   "receive.imported#other": "{count} elementos importados; su cadena de custodia continúa.",
+  "receive.signerUnconfirmed": "El remitente no fue confirmado: esta importación queda registrada como de un firmante no verificado. Pida al remitente que le lea sus palabras de huella por teléfono (no por mensaje ni correo) y compruebe que son: {words}. La próxima vez, escríbalas en el campo de las palabras del firmante antes de importar.",
 
   "checks.allHold": "Todas las comprobaciones se cumplen.",
   "checks.failed": "El paquete no pasó sus comprobaciones ({count} problemas). No confíe en él; pida una copia nueva.",
@@ -128,6 +129,7 @@ export const esBundles: BundlesMessages = {
   "bundleProblem.manifest_line": "{manifest}, línea {line}, no se puede leer: {text}",
   "bundleProblem.file_missing": "{path} figura en {manifest} pero falta en el paquete",
   "bundleProblem.file_unlisted": "{path} está en el paquete pero no figura en {manifest}",
+  "bundleProblem.file_unsigned": "{path} está en la bolsa pero no lo cubre ni manifest-sha256.txt ni el tagmanifest-sha256.txt firmado: nada lo respalda, así que nada de este paquete se extrae ni se importa. Pida un paquete nuevo al remitente",
   "bundleProblem.file_altered": "{path} fue alterado: {manifest} indica el SHA-256 {expected}, el archivo tiene {actual}",
   "bundleProblem.signature_missing": "Falta custody/signature: nada respalda la bolsa",
   "bundleProblem.signature_malformed": "custody/signature no se puede leer: {detail}",

@@ -91,6 +91,7 @@ export const frBundles: BundlesMessages = {
   "receive.imported#one": "{count} élément importé, sa chaîne de conservation continue.",
   "receive.imported#many": "{count} d'éléments importés, leur chaîne de conservation continue.",
   "receive.imported#other": "{count} éléments importés, leur chaîne de conservation continue.",
+  "receive.signerUnconfirmed": "L’expéditeur n’a pas été confirmé : cette importation est enregistrée comme venant d’un signataire non vérifié. Demandez à l’expéditeur de vous lire ses mots d’empreinte au téléphone (pas par message ni par courriel) et vérifiez qu’il s’agit de : {words}. La prochaine fois, saisissez-les dans le champ des mots du signataire avant d’importer.",
 
   "checks.allHold": "Toutes les vérifications tiennent.",
   "checks.failed": "Le paquet a échoué à ses vérifications ({count} problèmes). Ne vous y fiez pas ; demandez une nouvelle copie.",
@@ -128,6 +129,7 @@ export const frBundles: BundlesMessages = {
   "bundleProblem.manifest_line": "{manifest}, ligne {line}, est illisible : {text}",
   "bundleProblem.file_missing": "{path} figure dans {manifest} mais manque dans le paquet",
   "bundleProblem.file_unlisted": "{path} est dans le paquet mais ne figure pas dans {manifest}",
+  "bundleProblem.file_unsigned": "{path} est dans le sac mais n’est couvert ni par manifest-sha256.txt ni par tagmanifest-sha256.txt signé : rien n’en garantit l’origine, donc rien de ce paquet n’est extrait ni importé. Demandez un nouveau paquet à l’expéditeur",
   "bundleProblem.file_altered": "{path} a été modifié : {manifest} indique le SHA-256 {expected}, le fichier a {actual}",
   "bundleProblem.signature_missing": "custody/signature manque : rien ne garantit le sac",
   "bundleProblem.signature_malformed": "custody/signature est illisible : {detail}",
