@@ -3,7 +3,7 @@
 
 use crate::idle::Clock;
 use crate::state::AppState;
-use custodia_core::{KdfParams, SecretString, Session, Vault};
+use custodia_core::{KdfParams, SecretString, Session, StrengthPolicy, Vault};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -42,7 +42,8 @@ impl ClockedVault {
         let clock = Arc::new(FakeClock::default());
         let state = AppState::with_clock(dir.join("vault"), dir.join("settings.json"), session.clone(), clock.clone());
         let passphrase = SecretString::from("correct horse battery staple".to_string());
-        let vault = Vault::create(&dir.join("vault"), &passphrase, KdfParams::FLOOR, session).expect("vault");
+        let vault = Vault::create(&dir.join("vault"), &passphrase, StrengthPolicy::Required, KdfParams::FLOOR, session)
+            .expect("vault");
         state.set_vault(vault);
         ClockedVault { dir, state, clock }
     }

@@ -115,7 +115,7 @@ pub(crate) fn confirm(state: &AppState, passphrase: String) -> Result<(), IpcErr
     match checked {
         Ok(()) => {
             state.reauth().confirmed();
-            state.touch();
+            state.page_activity();
             Ok(())
         }
         Err(e) => {

@@ -452,6 +452,8 @@ fn a_passphrase_bundle_whose_work_factor_was_raised_is_refused_before_any_work()
         "names the factor and the bound: {said}"
     );
     assert!(said.contains("seal it to your age key"), "says what to do: {said}");
+}
+
 /// Someone who held the bag's plaintext adds `extra` and seals it again. Even with the signer confirmed,
 /// `verify` names the file as covered by no manifest, `open` writes nothing, and `import` records nothing.
 fn unsigned_file_is_refused(case: &Case, name: &str, extra: (&str, &[u8])) {
