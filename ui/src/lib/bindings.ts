@@ -48,10 +48,19 @@ async lockVault() : Promise<Result<null, IpcError>> {
 }
 },
 /**
- * The page reports user input (throttled), which postpones the idle lock.
+ * The page reports user input (throttled), which postpones the idle lock while the window has focus
+ * (`AppState::page_activity` decides what counts).
  */
 async touchActivity() : Promise<void> {
     await TAURI_INVOKE("touch_activity");
+},
+async confirmPassphrase(passphrase: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("confirm_passphrase", { passphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 },
 async createRecoveryKey() : Promise<Result<string, IpcError>> {
     try {
@@ -221,6 +230,14 @@ async personDetail(id: string) : Promise<Result<PersonDetail, IpcError>> {
 async revealPerson(id: string) : Promise<Result<IdentityDto, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("reveal_person", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async revealPair(a: string, b: string) : Promise<Result<IdentityDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reveal_pair", { a, b }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -515,7 +532,7 @@ async planExport(selection: ExportSelectionDto) : Promise<Result<ExportPlanDto, 
 }
 },
 /**
- * Asks where to save the bundle, then writes it as a cancellable job with progress events (kind
+ * Needs the passphrase confirmed (`confirm_passphrase`). Asks where to save the bundle, then writes it as a cancellable job with progress events (kind
  * "export"). The core plans again and writes nothing if consent refuses any part. `None` when the user
  * cancels the dialog or the export.
  */
@@ -626,7 +643,7 @@ verifyProgress: "verify-progress"
 
 /** user-defined constants **/
 
-export const CATALOG = {"bundle_checks":["decryption","bagit","payload_oxum","payload_manifest","tag_manifest","signature","expected_signer","checkpoint","custody_events","inclusion_proofs","items_match_custody"],"bundle_problems":["bagit_declaration","payload_oxum","manifest_missing","manifest_line","file_missing","file_unlisted","file_unsigned","file_altered","signature_missing","signature_malformed","signature_invalid","signer_mismatch","checkpoint_missing","checkpoint_invalid","events_missing","event_malformed","event_altered","chain_broken","proofs_missing","proofs_malformed","proof_missing","proof_invalid","item_folder","item_without_ingest_event","item_not_as_ingested"],"consent_scope_reasons":["not_recorded","refused","withdrawn","outside_scope"],"error_codes":["wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","passphrase_too_long","kdf_params","key_error","database_damaged","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","stored_copy_altered","output_inside_vault","bad_text","vault_error","person_not_found","interview_not_found","incident_not_found","missing_field","bad_date","bad_choice","too_many","ref_taken","person_merged","bad_consent","empty_search","bad_review","bad_import","justification_needed","harm_blocked","justification_too_short","bad_setting","export_empty","export_refused","bad_recipient","bad_bundle_name","not_a_bundle","bundle_wrong_key","bundle_needs_passphrase","bundle_needs_identity","bundle_wrong_passphrase","bad_key_file","bundle_damaged","bundle_unsafe","bundle_malformed","bundle_not_verified","bundle_already_imported","bundle_error","locked","bad_settings","passphrase_mismatch","not_previewable","no_bundle_chosen","key_file_exists","internal"],"finding_codes":["duplicate_person","recent_interview","interview_count","prior_interviews","near_duplicate_testimony","consent_not_yet","consent_missing","consent_scope","safeguard_interviewer","safeguard_referral"],"incident_kinds":["killing","torture","sexual_violence","enforced_disappearance","forced_displacement","destruction_of_property","other"],"languages":["en","fr","es","ar"],"problem_kinds":["database_damaged","events_missing","event_altered","chain_broken","ingest_event_missing","ingest_event_mismatch","wrong_stored_copy","stored_copy_missing","content_altered","stored_copy_damaged","other"],"reason_codes":["name_matches","name_spelling_variant","name_transliterated","name_parts_dropped","name_reordered","name_spacing_differs","name_parts_differ","given_name_differs","birth_date_matches","birth_year_matches","birth_day_month_swapped","birth_date_nearly_matches","birth_year_off_by_one","birth_date_conflicts","place_matches","place_variant","place_differs","residence_matches","residence_differs","same_phone","different_phone","same_id_number","id_number_nearly_same","different_id_number","sex_conflicts"],"recipient_kinds":["icc","un_mechanism","national_prosecutor","partner_ngo","media","public_report"],"referral_kinds":["psychosocial","medical","legal"],"refusal_reasons":["identity_not_allowed","outside_scope","refused","withdrawn","not_recorded"],"rule_ids":["possible-duplicate-person","recent-interview","interview-count","near-duplicate-testimony","consent-missing","consent-scope","sensitive-safeguard"]} as const;
+export const CATALOG = {"bundle_checks":["decryption","bagit","payload_oxum","payload_manifest","tag_manifest","signature","expected_signer","checkpoint","custody_events","inclusion_proofs","items_match_custody"],"bundle_problems":["bagit_declaration","payload_oxum","manifest_missing","manifest_line","file_missing","file_unlisted","file_unsigned","file_altered","signature_missing","signature_malformed","signature_invalid","signer_mismatch","checkpoint_missing","checkpoint_invalid","events_missing","event_malformed","event_altered","chain_broken","proofs_missing","proofs_malformed","proof_missing","proof_invalid","item_folder","item_without_ingest_event","item_not_as_ingested"],"consent_scope_reasons":["not_recorded","refused","withdrawn","outside_scope"],"error_codes":["disk_full","disk_error","wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","passphrase_too_long","weak_passphrase","kdf_params","key_error","database_damaged","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","stored_copy_altered","output_inside_vault","bad_text","vault_error","person_not_found","interview_not_found","incident_not_found","missing_field","bad_date","bad_choice","too_many","ref_taken","person_merged","bad_consent","empty_search","bad_review","bad_import","justification_needed","harm_blocked","justification_too_short","too_many_checks","bad_setting","export_empty","export_refused","bad_recipient","bad_bundle_name","not_a_bundle","bundle_wrong_key","bundle_needs_passphrase","bundle_needs_identity","bundle_wrong_passphrase","bad_key_file","bundle_damaged","bundle_unsafe","bundle_too_much_work","bundle_malformed","bundle_not_verified","bundle_already_imported","bundle_error","locked","reauth_required","bad_settings","passphrase_mismatch","not_previewable","no_bundle_chosen","key_file_exists","internal"],"finding_codes":["duplicate_person","recent_interview","interview_count","prior_interviews","near_duplicate_testimony","consent_not_yet","consent_missing","consent_scope","safeguard_interviewer","safeguard_referral"],"incident_kinds":["killing","torture","sexual_violence","enforced_disappearance","forced_displacement","destruction_of_property","other"],"languages":["en","fr","es","ar"],"problem_kinds":["database_damaged","events_missing","event_altered","chain_broken","ingest_event_missing","ingest_event_mismatch","wrong_stored_copy","stored_copy_missing","content_altered","stored_copy_damaged","other"],"reason_codes":["name_matches","name_spelling_variant","name_transliterated","name_parts_dropped","name_reordered","name_spacing_differs","name_parts_differ","given_name_differs","birth_date_matches","birth_year_matches","birth_day_month_swapped","birth_date_nearly_matches","birth_year_off_by_one","birth_date_conflicts","place_matches","place_variant","place_differs","residence_matches","residence_differs","same_phone","different_phone","same_id_number","id_number_nearly_same","different_id_number","sex_conflicts"],"recipient_kinds":["icc","un_mechanism","national_prosecutor","partner_ngo","media","public_report"],"referral_kinds":["psychosocial","medical","legal"],"refusal_reasons":["identity_not_allowed","outside_scope","refused","withdrawn","not_recorded"],"rule_ids":["possible-duplicate-person","recent-interview","interview-count","near-duplicate-testimony","consent-missing","consent-scope","sensitive-safeguard"]} as const;
 
 /** user-defined types **/
 
@@ -1152,7 +1169,7 @@ export type StrengthDto = {
  */
 score: number; acceptable: boolean }
 /**
- * The vault locked itself ("idle") or was locked ("user").
+ * The vault locked itself (`reason` "idle", "sleep" or "screen_locked") or was locked ("user").
  */
 export type VaultLocked = { reason: string }
 export type VerifyFinished = { job_id: number; report: VerifyReportDto | null; error: IpcError | null }

@@ -33,11 +33,8 @@ impl SmallDisk {
     /// Fills the disk until at most `leave` bytes are free, with one file that `free_up` removes.
     fn fill(&self, leave: u64) {
         use std::io::Write;
-        let mut filler = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.mount.join("filler"))
-            .expect("filler");
+        let mut filler =
+            std::fs::OpenOptions::new().create(true).append(true).open(self.mount.join("filler")).expect("filler");
         let mut chunk = 1 << 20;
         while chunk >= 1024 {
             while free_bytes(&self.mount) > leave + chunk as u64 {

@@ -170,9 +170,9 @@ impl std::fmt::Debug for PersonChecker {
 impl PersonChecker {
     /// Takes one live check from this checker's budget (see `harm::probe`), or refuses with the wait.
     pub(crate) fn take_live_check(&mut self, now: std::time::Instant) -> Result<()> {
-        self.budget.take(now).map_err(|wait| {
-            super::HarmError::TooManyChecks { wait_secs: wait.as_secs_f64().ceil() as u64 }.into()
-        })
+        self.budget
+            .take(now)
+            .map_err(|wait| super::HarmError::TooManyChecks { wait_secs: wait.as_secs_f64().ceil() as u64 }.into())
     }
 
     pub(crate) fn fresh(&mut self, conn: &Connection) -> Result<&People> {
