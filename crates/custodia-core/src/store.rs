@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 pub enum StoreError {
     #[error("this build of Custodia has no SQLCipher, so it cannot encrypt the database; install an official build")]
     NotSqlCipher,
-    #[error("the vault database cannot be read with this vault's key: it was damaged, or replaced by another vault's; nothing was changed. Keep the folder as it is and have it examined: do not put an older copy back, which would lose evidence")]
+    #[error("the vault database (vault.db) cannot be read with this vault's key: it was damaged, or replaced by another vault's; nothing was changed. Keep the folder as it is and have it examined: do not put an older copy back, which would lose evidence")]
     Unreadable(#[source] rusqlite::Error),
     #[error("the vault was written by a newer version of Custodia (schema {found}, this version knows {known}); update Custodia")]
     NewerSchema { found: i64, known: i64 },
