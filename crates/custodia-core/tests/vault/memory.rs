@@ -78,11 +78,17 @@ fn lock_then_scan() {
     drop(unlock);
 
     let mut checker = PersonChecker::default();
-    let mut input = PersonInput { full_name: name.reveal(), ..PersonInput::default() };
+    let person = |full_name| PersonInput {
+        full_name,
+        birth_date: "1990-04-16".into(),
+        birth_place: "Nyala".into(),
+        ..PersonInput::default()
+    };
+    let mut input = person(name.reveal());
     vault.add_person_with(&mut checker, &input, None).expect("add the person");
     wipe(&mut input);
     // The live duplicate check, as the page runs it while a second record is typed: it builds the index.
-    let mut again = PersonInput { full_name: name.reveal(), ..PersonInput::default() };
+    let mut again = person(name.reveal());
     let findings = vault.check_person_with(&mut checker, &again).expect("check");
     assert!(!findings.is_empty(), "the same name again must be flagged as a possible duplicate");
     wipe(&mut again);
