@@ -10,7 +10,7 @@ use crate::ipc::{
 use crate::jobs;
 use crate::state::AppState;
 use custodia_core::bundle::{RecipientInput, EXTENSION, MIN_BUNDLE_PASSPHRASE_CHARS};
-use custodia_core::{ExportRequest, ExportSelection, Protection, SecretString};
+use custodia_core::{ExportRequest, ExportSelection, Protection};
 use std::path::PathBuf;
 use tauri::AppHandle;
 
@@ -66,8 +66,8 @@ fn bundle_path(mut chosen: PathBuf) -> PathBuf {
 }
 
 fn protection(request: &ExportRequestDto) -> Protection {
-    match request.passphrase.as_deref().filter(|p| !p.is_empty()) {
-        Some(passphrase) => Protection::Passphrase(SecretString::from(passphrase.to_string())),
+    match request.passphrase.as_ref().filter(|p| !p.is_empty()) {
+        Some(passphrase) => Protection::Passphrase(passphrase.to_secret_string()),
         None => Protection::Recipients(request.recipient.iter().cloned().collect()),
     }
 }

@@ -2,9 +2,9 @@
 
 use super::blocking;
 use crate::events::VaultLocked;
-use crate::ipc::{AppStatus, IpcError, SettingsDto, StrengthDto};
+use crate::ipc::{AppStatus, IpcError, Secret, SettingsDto, StrengthDto};
 use crate::state::AppState;
-use custodia_core::{KdfParams, SecretString, Settings, Unlock, Vault};
+use custodia_core::{KdfParams, Settings, Unlock, Vault};
 use secrecy::ExposeSecret;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
@@ -22,8 +22,8 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
 
 #[tauri::command]
 #[specta::specta]
-pub fn passphrase_strength(passphrase: String) -> StrengthDto {
-    let s = custodia_core::strength(&passphrase);
+pub fn passphrase_strength(passphrase: Secret) -> StrengthDto {
+    let s = custodia_core::strength(passphrase.expose());
     StrengthDto { score: s.score, acceptable: s.acceptable }
 }
 
@@ -32,15 +32,15 @@ pub fn passphrase_strength(passphrase: String) -> StrengthDto {
 #[specta::specta]
 pub async fn create_vault(
     app: AppHandle,
-    passphrase: String,
-    repeat: String,
+    passphrase: Secret,
+    repeat: Secret,
     with_recovery_key: bool,
 ) -> Result<Option<String>, IpcError> {
-    if passphrase != repeat {
+    if passphrase.expose() != repeat.expose() {
         return Err(IpcError::new("passphrase_mismatch", "the two passphrases differ"));
     }
     blocking(app, move |state| {
-        let secret = SecretString::from(passphrase);
+        let secret = passphrase.into_secret_string();
         let mut vault = Vault::create(&state.vault_dir, &secret, KdfParams::DEFAULT, state.session.clone())?;
         let key = if with_recovery_key {
             Some(vault.create_recovery_key()?.to_display().expose_secret().to_string())
@@ -55,15 +55,15 @@ pub async fn create_vault(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn unlock_vault(app: AppHandle, passphrase: String) -> Result<(), IpcError> {
-    blocking(app, move |state| open(state, Unlock::Passphrase(SecretString::from(passphrase)))).await
+pub async fn unlock_vault(app: AppHandle, passphrase: Secret) -> Result<(), IpcError> {
+    blocking(app, move |state| open(state, Unlock::Passphrase(passphrase.into_secret_string()))).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn unlock_with_recovery_key(app: AppHandle, recovery_key: String) -> Result<(), IpcError> {
+pub async fn unlock_with_recovery_key(app: AppHandle, recovery_key: Secret) -> Result<(), IpcError> {
     blocking(app, move |state| {
-        let key = custodia_core::RecoveryKey::parse(&recovery_key).map_err(custodia_core::Error::from)?;
+        let key = custodia_core::RecoveryKey::parse(recovery_key.expose()).map_err(custodia_core::Error::from)?;
         open(state, Unlock::Recovery(key))
     })
     .await
@@ -112,17 +112,17 @@ pub async fn create_recovery_key(app: AppHandle) -> Result<String, IpcError> {
 #[specta::specta]
 pub async fn change_passphrase(
     app: AppHandle,
-    current: String,
-    new_passphrase: String,
-    repeat: String,
+    current: Secret,
+    new_passphrase: Secret,
+    repeat: Secret,
 ) -> Result<(), IpcError> {
-    if new_passphrase != repeat {
+    if new_passphrase.expose() != repeat.expose() {
         return Err(IpcError::new("passphrase_mismatch", "the two new passphrases differ"));
     }
     blocking(app, move |state| {
         state.with_vault(|vault| {
-            vault.check_passphrase(&SecretString::from(current))?;
-            vault.change_passphrase(&SecretString::from(new_passphrase), KdfParams::DEFAULT)?;
+            vault.check_passphrase(&current.into_secret_string())?;
+            vault.change_passphrase(&new_passphrase.into_secret_string(), KdfParams::DEFAULT)?;
             Ok(())
         })
     })

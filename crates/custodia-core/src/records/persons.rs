@@ -132,6 +132,22 @@ pub(crate) struct Checked {
     pub notes: String,
 }
 
+/// Wipes what was typed. A trait, not `Drop`, since callers build inputs with `..Default::default()`: a
+/// shell holds the input in `Zeroizing` for as long as it needs it.
+impl zeroize::Zeroize for PersonInput {
+    fn zeroize(&mut self) {
+        self.reference.zeroize();
+        self.full_name.zeroize();
+        self.other_names.zeroize();
+        self.birth_date.zeroize();
+        self.birth_place.zeroize();
+        self.residence.zeroize();
+        self.phone.zeroize();
+        self.id_number.zeroize();
+        self.notes.zeroize();
+    }
+}
+
 /// A checked person holds everything identifying that was typed: wiped when dropped, so a check or an
 /// add leaves no copy of the name in freed memory.
 impl Drop for Checked {

@@ -90,7 +90,11 @@ pub struct Hit {
 
 impl std::fmt::Display for Hit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}) at {:#x} in {} after {:?}", self.label, self.encoding, self.address, self.mapping, self.before)
+        write!(
+            f,
+            "{} ({}) at {:#x} in {} after {:?}",
+            self.label, self.encoding, self.address, self.mapping, self.before
+        )
     }
 }
 
@@ -147,7 +151,10 @@ pub fn scan(secrets: &[&Masked]) -> (Vec<Hit>, u64) {
                     let mut i = 0;
                     while i + mask.len() <= window.len() {
                         if window[i] == first
-                            && window[i..i + mask.len()].iter().zip(mask.iter().zip(masked)).all(|(b, (m, x))| *b == m ^ x)
+                            && window[i..i + mask.len()]
+                                .iter()
+                                .zip(mask.iter().zip(masked))
+                                .all(|(b, (m, x))| *b == m ^ x)
                         {
                             let address = at + i as u64;
                             if !hits.iter().any(|h: &Hit| h.address == address) {
