@@ -32,7 +32,7 @@ fn bar(len: u64, label: &str) -> ProgressBar {
 fn ask(label: &str) -> Result<SecretString> {
     let text = rpassword::prompt_password(label)
         .context("cannot ask for the bundle's passphrase: no terminal; give --bundle-passphrase-file FILE")?;
-    Ok(SecretString::from(text))
+    Ok(custodia_core::keys::secret_text::take_string(text))
 }
 
 /// How to open a bundle, from the options.

@@ -3,12 +3,12 @@
 
 use crate::args::Global;
 use anyhow::{bail, Context, Result};
+use custodia_core::keys::secret_text;
 use custodia_core::{host, RecoveryKey, SecretString, Session, Unlock};
 use secrecy::ExposeSecret;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-const SECRET_FILE_MAX: u64 = 4096;
+const SECRET_FILE_MAX: usize = 4096;
 
 /// The vault folder: `--vault`, else `$CUSTODIA_VAULT`, else the platform data directory.
 pub fn vault_dir(global: &Global) -> Result<PathBuf> {
@@ -33,27 +33,29 @@ pub fn session(global: &Global) -> Result<Session> {
     Session::new(&actor, &host::this_device_id()).map_err(|e| anyhow::anyhow!("--actor: {e}"))
 }
 
-/// Reads a one-line secret file, bounded, without its trailing line break.
+/// Reads a one-line secret file, bounded, without its trailing line break. The text is read into one
+/// buffer wiped on drop and copied once into the `SecretString`, so no grown or trimmed copy is left behind.
 fn read_secret_file(path: &Path, what: &str) -> Result<SecretString> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot read the {what} file {}", path.display()))?;
-    let mut text = String::new();
-    file.take(SECRET_FILE_MAX + 1)
-        .read_to_string(&mut text)
-        .with_context(|| format!("the {what} file {} is not readable UTF-8 text", path.display()))?;
-    if text.len() as u64 > SECRET_FILE_MAX {
+    let bytes = secret_text::read_bounded(file, SECRET_FILE_MAX)
+        .with_context(|| format!("cannot read the {what} file {}", path.display()))?;
+    if bytes.len() > SECRET_FILE_MAX {
         bail!("the {what} file {} is larger than {SECRET_FILE_MAX} bytes; it should hold one line", path.display());
     }
-    let line = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text);
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        bail!("the {what} file {} is not readable UTF-8 text", path.display());
+    };
+    let line = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(text);
     if line.is_empty() {
         bail!("the {what} file {} is empty", path.display());
     }
-    Ok(SecretString::from(line.to_string()))
+    Ok(SecretString::from(line))
 }
 
 fn prompt(label: &str) -> Result<SecretString> {
     let text = rpassword::prompt_password(label)
         .context("cannot ask for the passphrase: no terminal; give --passphrase-file FILE")?;
-    Ok(SecretString::from(text))
+    Ok(secret_text::take_string(text))
 }
 
 /// How to unlock: `--recovery-file`, `--passphrase-file`, or a prompt.

@@ -64,8 +64,11 @@ pub(crate) fn open(path: &Path, key: &SecretBox<[u8; 32]>, create: bool) -> Resu
     if cipher_version.is_none_or(|v| v.is_empty()) {
         return Err(StoreError::NotSqlCipher);
     }
-    let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.expose_secret())));
-    conn.execute_batch(&pragma).map_err(StoreError::from_sqlite)?;
+    // Before any key is used: SQLCipher then wipes every block it frees (decrypted pages, names read from
+    // the person table, the key statement's own copy) for the whole process, so "Lock now" leaves none of
+    // it in freed heap. It cannot be turned off again, and every connection after the first keeps it.
+    conn.execute_batch("PRAGMA cipher_memory_security = ON;").map_err(StoreError::from_sqlite)?;
+    conn.execute_batch(&key_pragma(key.expose_secret())).map_err(|e| StoreError::from_sqlite(without_sql(e)))?;
     conn.execute_batch(&format!("PRAGMA cipher_page_size = {CIPHER_PAGE_SIZE};")).map_err(StoreError::from_sqlite)?;
     // One connection per vault (the folder lock sees to it), so SQLite may keep the write-ahead log's
     // index in heap memory instead of a memory-mapped `-shm` file. Set before the first read, as SQLite
@@ -79,6 +82,32 @@ pub(crate) fn open(path: &Path, key: &SecretBox<[u8; 32]>, create: bool) -> Resu
         .map_err(StoreError::from_sqlite)?;
     migrate(&conn)?;
     Ok(conn)
+}
+
+/// `PRAGMA key = "x'<hex>'";` built in one buffer of its final size and wiped on drop: `hex::encode` and
+/// `format!` would leave the key in intermediate strings freed unwiped. rusqlite hands the text to SQLite
+/// without copying it, and SQLite's own copy is wiped by memory security when the statement is finalised.
+fn key_pragma(key: &[u8; 32]) -> Zeroizing<String> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    const HEAD: &str = "PRAGMA key = \"x'";
+    const TAIL: &str = "'\";";
+    let mut sql = Zeroizing::new(String::with_capacity(HEAD.len() + 2 * key.len() + TAIL.len()));
+    sql.push_str(HEAD);
+    for byte in key {
+        sql.push(char::from(HEX[usize::from(byte >> 4)]));
+        sql.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    sql.push_str(TAIL);
+    sql
+}
+
+/// A statement that SQLite refused carries its SQL text in rusqlite's error, and the key statement's
+/// text is the key: it is dropped before the error goes anywhere it could be shown or logged.
+fn without_sql(e: rusqlite::Error) -> rusqlite::Error {
+    match e {
+        rusqlite::Error::SqlInputError { error, .. } => rusqlite::Error::SqliteFailure(error, None),
+        other => other,
+    }
 }
 
 fn migrate(conn: &Connection) -> Result<(), StoreError> {
@@ -103,4 +132,37 @@ pub(crate) fn integrity_problems(conn: &Connection) -> Result<Vec<String>, Store
         rows.collect()
     };
     run().map_err(StoreError::from_sqlite)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether SQLCipher wipes the memory it frees in this process (see `open`).
+    fn memory_security_on(conn: &Connection) -> bool {
+        let value: String = conn.query_row("PRAGMA cipher_memory_security", [], |row| row.get(0)).expect("pragma");
+        value == "1"
+    }
+
+    #[test]
+    fn the_key_statement_is_the_key_in_lower_case_hex() {
+        let mut key = [0u8; 32];
+        key[0] = 0xab;
+        key[31] = 0x0f;
+        let sql = key_pragma(&key);
+        let expected = format!("PRAGMA key = \"x'ab{}0f'\";", "00".repeat(30));
+        assert_eq!(sql.as_str(), expected, "SQLCipher reads a raw key as x'<64 hex digits>'");
+        assert_eq!(sql.capacity(), sql.len(), "the statement must be built without growing its buffer");
+    }
+
+    #[test]
+    fn an_open_database_wipes_what_sqlcipher_frees() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = SecretBox::new(Box::new([7u8; 32]));
+        let conn = open(&dir.path().join("vault.db"), &key, true).expect("open a new database");
+        assert!(
+            memory_security_on(&conn),
+            "PRAGMA cipher_memory_security must read back as on once a database is open"
+        );
+    }
 }

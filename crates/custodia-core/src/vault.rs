@@ -217,8 +217,10 @@ impl Vault {
         if meta(&conn, "vault_id")? != slots.vault_id() {
             return Err(VaultError::MismatchedFiles.into());
         }
-        let identity: age::x25519::Identity =
-            meta(&conn, "blob_identity")?.parse().map_err(|_| VaultError::MismatchedFiles)?;
+        // The blob key's text is wiped once parsed; the parsed key wipes itself when the vault goes.
+        let identity_text = zeroize::Zeroizing::new(meta(&conn, "blob_identity")?);
+        let identity: age::x25519::Identity = identity_text.parse().map_err(|_| VaultError::MismatchedFiles)?;
+        drop(identity_text);
         let blobs = BlobStore::new(root, master.derive(Purpose::BlobNames, slots.vault_id()), identity);
         let reconciliation = reconcile::run(root, &conn, listing)?;
         make_private(root)?;

@@ -10,7 +10,7 @@ use crate::ipc::{
 use crate::jobs;
 use crate::state::AppState;
 use custodia_core::bundle::{RecipientInput, EXTENSION, MIN_BUNDLE_PASSPHRASE_CHARS};
-use custodia_core::{ExportRequest, ExportSelection, Protection, SecretString, StrengthPolicy};
+use custodia_core::{ExportRequest, ExportSelection, Protection, StrengthPolicy};
 use std::path::PathBuf;
 use tauri::AppHandle;
 
@@ -66,11 +66,9 @@ fn bundle_path(mut chosen: PathBuf) -> PathBuf {
 }
 
 fn protection(request: &ExportRequestDto) -> Protection {
-    match request.passphrase.as_deref().filter(|p| !p.is_empty()) {
+    match request.passphrase.as_ref().filter(|p| !p.is_empty()) {
         // The app never lets a weak passphrase through: that override is for scripts, at the command line.
-        Some(passphrase) => {
-            Protection::Passphrase(SecretString::from(passphrase.to_string()), StrengthPolicy::Required)
-        }
+        Some(passphrase) => Protection::Passphrase(passphrase.to_secret_string(), StrengthPolicy::Required),
         None => Protection::Recipients(request.recipient.iter().cloned().collect()),
     }
 }

@@ -14,6 +14,8 @@ pub mod vault;
 
 #[cfg(test)]
 mod bundle_tests;
+#[cfg(all(test, target_os = "linux"))]
+mod memory_tests;
 #[cfg(test)]
 mod reauth_tests;
 #[cfg(test)]

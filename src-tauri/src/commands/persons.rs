@@ -10,6 +10,7 @@ use crate::ipc::{
 use crate::state::AppState;
 use custodia_core::{PersonEdit, PersonInput};
 use tauri::AppHandle;
+use zeroize::Zeroizing;
 
 pub(crate) fn list(state: &AppState) -> Result<Vec<PersonDto>, IpcError> {
     state.with_vault(|vault| Ok(vault.persons()?.into_iter().map(Into::into).collect()))
@@ -17,7 +18,8 @@ pub(crate) fn list(state: &AppState) -> Result<Vec<PersonDto>, IpcError> {
 
 /// The findings for a person not saved yet, with the person index kept for this unlock.
 pub(crate) fn check(state: &AppState, input: PersonInputDto) -> Result<Vec<FindingDto>, IpcError> {
-    let input = PersonInput::try_from(input)?;
+    // Wiped when the check ends: the live check runs on every keystroke of a name.
+    let input = Zeroizing::new(PersonInput::try_from(input)?);
     state.with_checker(|vault, checker| Ok(findings(vault.check_person_with(checker, &input)?)))
 }
 
@@ -26,7 +28,7 @@ pub(crate) fn add(
     input: PersonInputDto,
     justification_text: Option<String>,
 ) -> Result<PersonSaved, IpcError> {
-    let input = PersonInput::try_from(input)?;
+    let input = Zeroizing::new(PersonInput::try_from(input)?);
     let why = justification(justification_text);
     state.with_checker(|vault, checker| {
         let added = vault.add_person_with(checker, &input, why.as_deref())?;

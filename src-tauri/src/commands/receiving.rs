@@ -8,7 +8,7 @@ use crate::ipc::{BundleReportDto, ImportedDto, IpcError, MadeKeyDto, OpenWithDto
 use crate::jobs;
 use crate::state::{AppState, Receiving};
 use custodia_core::bundle::{self, keys, BundleError};
-use custodia_core::{Flow, Limits, ReadProgress, SecretString, Unlocker};
+use custodia_core::{Flow, Limits, ReadProgress, Unlocker};
 use std::path::{Path, PathBuf};
 use tauri::AppHandle;
 
@@ -75,8 +75,8 @@ const KEY_FILE_NAME: &str = "custodia-key.txt";
 
 /// What opens the bundle: a passphrase when one is typed, otherwise the chosen key file.
 pub(super) fn unlocker(receiving: &Receiving, with: &OpenWithDto) -> Result<Unlocker, IpcError> {
-    if let Some(passphrase) = with.passphrase.as_deref().filter(|p| !p.is_empty()) {
-        return Ok(Unlocker::Passphrase(SecretString::from(passphrase.to_string())));
+    if let Some(passphrase) = with.passphrase.as_ref().filter(|p| !p.is_empty()) {
+        return Ok(Unlocker::Passphrase(passphrase.to_secret_string()));
     }
     let path = receiving.identity.as_deref().ok_or(BundleError::NeedsIdentity).map_err(core_error)?;
     keys::read_identity_file(path).map_err(core_error)

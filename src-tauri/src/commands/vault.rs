@@ -3,9 +3,9 @@
 
 use super::blocking;
 use crate::events::VaultLocked;
-use crate::ipc::{AppStatus, IpcError, SettingsDto, StrengthDto};
+use crate::ipc::{AppStatus, IpcError, Secret, SettingsDto, StrengthDto};
 use crate::state::AppState;
-use custodia_core::{KdfParams, SecretString, Settings, StrengthPolicy, Unlock, Vault};
+use custodia_core::{KdfParams, Settings, StrengthPolicy, Unlock, Vault};
 use secrecy::ExposeSecret;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
@@ -23,8 +23,8 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
 
 #[tauri::command]
 #[specta::specta]
-pub fn passphrase_strength(passphrase: String) -> StrengthDto {
-    let s = custodia_core::strength(&passphrase);
+pub fn passphrase_strength(passphrase: Secret) -> StrengthDto {
+    let s = custodia_core::strength(passphrase.expose());
     StrengthDto { score: s.score, acceptable: s.acceptable }
 }
 
@@ -33,15 +33,15 @@ pub fn passphrase_strength(passphrase: String) -> StrengthDto {
 #[specta::specta]
 pub async fn create_vault(
     app: AppHandle,
-    passphrase: String,
-    repeat: String,
+    passphrase: Secret,
+    repeat: Secret,
     with_recovery_key: bool,
 ) -> Result<Option<String>, IpcError> {
-    if passphrase != repeat {
+    if passphrase.expose() != repeat.expose() {
         return Err(IpcError::new("passphrase_mismatch", "the two passphrases differ"));
     }
     blocking(app, move |state| {
-        let secret = SecretString::from(passphrase);
+        let secret = passphrase.into_secret_string();
         // The app never lets a weak passphrase through: that override is for scripts, at the command line.
         let mut vault = Vault::create(
             &state.vault_dir,
@@ -63,15 +63,15 @@ pub async fn create_vault(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn unlock_vault(app: AppHandle, passphrase: String) -> Result<(), IpcError> {
-    blocking(app, move |state| open(state, Unlock::Passphrase(SecretString::from(passphrase)))).await
+pub async fn unlock_vault(app: AppHandle, passphrase: Secret) -> Result<(), IpcError> {
+    blocking(app, move |state| open(state, Unlock::Passphrase(passphrase.into_secret_string()))).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn unlock_with_recovery_key(app: AppHandle, recovery_key: String) -> Result<(), IpcError> {
+pub async fn unlock_with_recovery_key(app: AppHandle, recovery_key: Secret) -> Result<(), IpcError> {
     blocking(app, move |state| {
-        let key = custodia_core::RecoveryKey::parse(&recovery_key).map_err(custodia_core::Error::from)?;
+        let key = custodia_core::RecoveryKey::parse(recovery_key.expose()).map_err(custodia_core::Error::from)?;
         open(state, Unlock::Recovery(key))
     })
     .await
@@ -110,8 +110,8 @@ pub fn touch_activity(state: State<'_, AppState>) {
 /// Checks the passphrase again and, when it is right, opens the short window in which sensitive commands
 /// run (`reauth::GRACE`). A wrong one closes any open window. Each check costs a full key derivation, and
 /// checks run one at a time behind the vault's lock, so guessing here is no faster than at unlock.
-pub(crate) fn confirm(state: &AppState, passphrase: String) -> Result<(), IpcError> {
-    let checked = state.with_vault(|vault| vault.check_passphrase(&SecretString::from(passphrase)));
+pub(crate) fn confirm(state: &AppState, passphrase: Secret) -> Result<(), IpcError> {
+    let checked = state.with_vault(|vault| vault.check_passphrase(&passphrase.into_secret_string()));
     match checked {
         Ok(()) => {
             state.reauth().confirmed();
@@ -127,7 +127,7 @@ pub(crate) fn confirm(state: &AppState, passphrase: String) -> Result<(), IpcErr
 
 #[tauri::command]
 #[specta::specta]
-pub async fn confirm_passphrase(app: AppHandle, passphrase: String) -> Result<(), IpcError> {
+pub async fn confirm_passphrase(app: AppHandle, passphrase: Secret) -> Result<(), IpcError> {
     blocking(app, move |state| confirm(state, passphrase)).await
 }
 
@@ -148,18 +148,18 @@ pub async fn create_recovery_key(app: AppHandle) -> Result<String, IpcError> {
 #[specta::specta]
 pub async fn change_passphrase(
     app: AppHandle,
-    current: String,
-    new_passphrase: String,
-    repeat: String,
+    current: Secret,
+    new_passphrase: Secret,
+    repeat: Secret,
 ) -> Result<(), IpcError> {
-    if new_passphrase != repeat {
+    if new_passphrase.expose() != repeat.expose() {
         return Err(IpcError::new("passphrase_mismatch", "the two new passphrases differ"));
     }
     blocking(app, move |state| {
         state.with_vault(|vault| {
-            vault.check_passphrase(&SecretString::from(current))?;
+            vault.check_passphrase(&current.into_secret_string())?;
             vault.change_passphrase(
-                &SecretString::from(new_passphrase),
+                &new_passphrase.into_secret_string(),
                 StrengthPolicy::Required,
                 KdfParams::DEFAULT,
             )?;

@@ -2,7 +2,7 @@
 //! export, and the report of a received bundle with each check named by a code the page translates.
 //! Nothing here carries a file path from the page: the shell holds the paths the native dialogs gave.
 
-use super::FindingDto;
+use super::{FindingDto, Secret};
 use custodia_core::bundle::verify::{BundleCheck, BundleProblem, CheckStatus, ReceivedItem};
 use custodia_core::bundle::{PlannedItem, Recipient, RecipientInput, Refusal};
 use custodia_core::{BundleReport, ConsentDecision, ExportPlan, ExportSelection, Exported, RecipientKind};
@@ -98,7 +98,7 @@ pub struct ExportRequestDto {
     pub selection: ExportSelectionDto,
     /// An address book id (`R-...`); ignored when a passphrase is given.
     pub recipient: Option<String>,
-    pub passphrase: Option<String>,
+    pub passphrase: Option<Secret>,
     pub description: String,
 }
 
@@ -261,7 +261,7 @@ impl From<Exported> for ExportedDto {
 #[derive(Debug, Clone, Default, Deserialize, Type)]
 pub struct OpenWithDto {
     /// For a passphrase bundle; otherwise the chosen key file is used.
-    pub passphrase: Option<String>,
+    pub passphrase: Option<Secret>,
     /// The signer's fingerprint (hex or words) as the sender read it out, when known.
     pub signer: Option<String>,
 }

@@ -9,6 +9,7 @@ mod harm;
 mod interviews;
 mod items;
 mod people;
+mod secret;
 mod vault;
 
 pub use bundle::*;
@@ -17,6 +18,7 @@ pub use harm::*;
 pub use interviews::*;
 pub use items::*;
 pub use people::*;
+pub use secret::Secret;
 pub use vault::*;
 
 use serde::{Deserialize, Serialize};

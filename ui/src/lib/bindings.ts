@@ -9,13 +9,13 @@ export const commands = {
 async appStatus() : Promise<AppStatus> {
     return await TAURI_INVOKE("app_status");
 },
-async passphraseStrength(passphrase: string) : Promise<StrengthDto> {
+async passphraseStrength(passphrase: Secret) : Promise<StrengthDto> {
     return await TAURI_INVOKE("passphrase_strength", { passphrase });
 },
 /**
  * Creates the vault and opens it. With `with_recovery_key`, returns a recovery key to show once.
  */
-async createVault(passphrase: string, repeat: string, withRecoveryKey: boolean) : Promise<Result<string | null, IpcError>> {
+async createVault(passphrase: Secret, repeat: Secret, withRecoveryKey: boolean) : Promise<Result<string | null, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("create_vault", { passphrase, repeat, withRecoveryKey }) };
 } catch (e) {
@@ -23,7 +23,7 @@ async createVault(passphrase: string, repeat: string, withRecoveryKey: boolean) 
     else return { status: "error", error: e  as any };
 }
 },
-async unlockVault(passphrase: string) : Promise<Result<null, IpcError>> {
+async unlockVault(passphrase: Secret) : Promise<Result<null, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("unlock_vault", { passphrase }) };
 } catch (e) {
@@ -31,7 +31,7 @@ async unlockVault(passphrase: string) : Promise<Result<null, IpcError>> {
     else return { status: "error", error: e  as any };
 }
 },
-async unlockWithRecoveryKey(recoveryKey: string) : Promise<Result<null, IpcError>> {
+async unlockWithRecoveryKey(recoveryKey: Secret) : Promise<Result<null, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("unlock_with_recovery_key", { recoveryKey }) };
 } catch (e) {
@@ -54,7 +54,7 @@ async lockVault() : Promise<Result<null, IpcError>> {
 async touchActivity() : Promise<void> {
     await TAURI_INVOKE("touch_activity");
 },
-async confirmPassphrase(passphrase: string) : Promise<Result<null, IpcError>> {
+async confirmPassphrase(passphrase: Secret) : Promise<Result<null, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("confirm_passphrase", { passphrase }) };
 } catch (e) {
@@ -73,7 +73,7 @@ async createRecoveryKey() : Promise<Result<string, IpcError>> {
 /**
  * Changes the passphrase after checking the current one again.
  */
-async changePassphrase(current: string, newPassphrase: string, repeat: string) : Promise<Result<null, IpcError>> {
+async changePassphrase(current: Secret, newPassphrase: Secret, repeat: Secret) : Promise<Result<null, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("change_passphrase", { current, newPassphrase, repeat }) };
 } catch (e) {
@@ -747,7 +747,7 @@ export type ExportRequestDto = { selection: ExportSelectionDto;
 /**
  * An address book id (`R-...`); ignored when a passphrase is given.
  */
-recipient: string | null; passphrase: string | null; description: string }
+recipient: string | null; passphrase: Secret | null; description: string }
 /**
  * What to send, and to which kind of recipient.
  */
@@ -1013,7 +1013,7 @@ export type OpenWithDto = {
 /**
  * For a passphrase bundle; otherwise the chosen key file is used.
  */
-passphrase: string | null; 
+passphrase: Secret | null; 
 /**
  * The signer's fingerprint (hex or words) as the sender read it out, when known.
  */
@@ -1145,6 +1145,10 @@ export type ScopeDto = {
  * One of `CATALOG.recipient_kinds`.
  */
 recipient: string; identity: boolean }
+/**
+ * A secret string from the page. TypeScript sees a `string`; `Debug` never shows it.
+ */
+export type Secret = string
 export type SettingsDto = { language: string; idle_lock_minutes: number }
 export type SeverityDto = 
 /**

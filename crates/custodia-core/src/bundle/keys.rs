@@ -5,15 +5,16 @@
 use super::words::Fingerprint;
 use super::{io_error, BundleError};
 use crate::fsutil;
+use crate::keys::secret_text::read_bounded;
 use age::x25519;
 use secrecy::{ExposeSecret, SecretString};
 use std::fs::OpenOptions;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 /// Key files are a few lines; anything larger is not one.
-const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
+const MAX_KEY_FILE_BYTES: usize = 64 * 1024;
 
 /// What opens a bundle: the recipient's identities, or the passphrase it was sealed with.
 pub enum Unlocker {
@@ -50,15 +51,17 @@ pub fn recipient_fingerprint(recipient: &x25519::Recipient) -> Fingerprint {
     Fingerprint::of(recipient.to_string().as_bytes())
 }
 
+/// Reads a key file into one buffer allocated at its largest size and wiped on drop: an identity file's
+/// secret keys never pass through a buffer that grew and was freed unwiped.
 fn read_small(path: &Path, what: &'static str) -> Result<Zeroizing<String>, BundleError> {
     let bad = |reason: &str| BundleError::BadIdentityFile { path: path.into(), reason: format!("{what}: {reason}") };
     let file = std::fs::File::open(path).map_err(io_error("open", path))?;
-    let mut text = Zeroizing::new(String::new());
-    file.take(MAX_KEY_FILE_BYTES + 1).read_to_string(&mut text).map_err(|_| bad("it is not UTF-8 text"))?;
-    if text.len() as u64 > MAX_KEY_FILE_BYTES {
+    let bytes = read_bounded(file, MAX_KEY_FILE_BYTES).map_err(io_error("read", path))?;
+    if bytes.len() > MAX_KEY_FILE_BYTES {
         return Err(bad("it is far larger than a key file"));
     }
-    Ok(text)
+    let text = std::str::from_utf8(&bytes).map_err(|_| bad("it is not UTF-8 text"))?;
+    Ok(Zeroizing::new(text.to_owned()))
 }
 
 /// The lines of a key file that are not blank or comments, with their line numbers.
@@ -115,10 +118,13 @@ pub fn generate_identity(path: &Path) -> Result<GeneratedIdentity, BundleError> 
     let identity = x25519::Identity::generate();
     let public = identity.to_public();
     let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let contents = Zeroizing::new(format!(
-        "# created: {created}\n# public key: {public}\n{}\n",
-        identity.to_string().expose_secret()
-    ));
+    let secret = identity.to_string();
+    let header = format!("# created: {created}\n# public key: {public}\n");
+    // Sized once: a `format!` that grows moves the secret key and frees the old buffer unwiped.
+    let mut contents = Zeroizing::new(String::with_capacity(header.len() + secret.expose_secret().len() + 1));
+    contents.push_str(&header);
+    contents.push_str(secret.expose_secret());
+    contents.push('\n');
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -105,14 +105,16 @@ impl Vault {
         for planned in &plan.persons {
             let person = self.person(&planned.id)?;
             let identity = if planned.identity {
-                let stored = persons::stored(&self.conn, &person.id)?;
+                // Taken field by field: a checked person wipes the rest of what it holds when dropped.
+                let mut stored = persons::stored(&self.conn, &person.id)?;
+                let take = std::mem::take::<String>;
                 Some(DisclosedIdentity {
-                    reference: stored.reference,
-                    full_name: stored.full_name,
-                    other_names: stored.other_names,
-                    birth_date: stored.birth_date,
-                    birth_place: stored.birth_place,
-                    id_number: stored.id_number,
+                    reference: stored.reference.take(),
+                    full_name: take(&mut stored.full_name),
+                    other_names: std::mem::take(&mut stored.other_names),
+                    birth_date: take(&mut stored.birth_date),
+                    birth_place: take(&mut stored.birth_place),
+                    id_number: take(&mut stored.id_number),
                 })
             } else {
                 None

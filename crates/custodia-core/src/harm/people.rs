@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::records::persons::{Checked, Sex};
 use rusqlite::Connection;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use zeroize::Zeroizing;
 
 pub const DEFAULT_THRESHOLD: f64 = matching::DEFAULT_THRESHOLD;
 
@@ -72,7 +73,7 @@ impl People {
             let sex: String = r.get(3)?;
             let birth: String = r.get(4)?;
             let some = |s: String| (!s.is_empty()).then_some(s);
-            index.insert(&PersonRecord {
+            let record = Zeroizing::new(PersonRecord {
                 id: id.clone(),
                 full_name: r.get(1)?,
                 other_names: serde_json::from_str(&other).unwrap_or_default(),
@@ -83,6 +84,8 @@ impl People {
                 phone: some(r.get(7)?),
                 id_number: some(r.get(8)?),
             });
+            // The index keeps its own prepared copy; this one, read from the database, is wiped now.
+            index.insert(&record);
             if let Some(into) = r.get::<_, Option<String>>(9)? {
                 merged_into.insert(id, into);
             }

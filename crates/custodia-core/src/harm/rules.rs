@@ -45,7 +45,8 @@ fn duplicates(
     person: &Checked,
     threshold: f64,
 ) -> Result<Vec<Finding>> {
-    let probe = people::record(probe_id, person);
+    // The probe holds the person's names; wiped when the check ends.
+    let probe = zeroize::Zeroizing::new(people::record(probe_id, person));
     let mut out = Vec::new();
     for (id, score, reasons) in people.candidates(&probe, threshold).into_iter().take(MAX_REPORTED) {
         let reasons = reasons.iter().map(|r| Reason { code: r.code().to_string(), text: r.to_string() }).collect();

@@ -3,6 +3,7 @@
 
 mod kdf;
 mod recovery;
+pub mod secret_text;
 mod slots;
 mod strength;
 

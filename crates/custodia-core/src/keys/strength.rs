@@ -17,12 +17,14 @@ pub struct Strength {
 
 /// Estimates the strength of `passphrase`. Acceptable means at least 8 characters and a score of 3.
 pub fn strength(passphrase: &str) -> Strength {
-    // zxcvbn's cost grows with length; nobody types a passphrase longer than this.
-    let sample: String = passphrase.chars().take(256).collect();
+    // zxcvbn's cost grows with length; nobody types a passphrase longer than this. A slice, not a copy, so
+    // no copy of the passphrase is left behind here (zxcvbn's own working copies are out of our reach).
+    let end = passphrase.char_indices().nth(256).map_or(passphrase.len(), |(i, _)| i);
+    let sample = &passphrase[..end];
     if sample.is_empty() {
         return Strength { score: 0, acceptable: false, guesses_log10: 0.0 };
     }
-    let estimate = zxcvbn::zxcvbn(&sample, &["custodia", "vault", "evidence"]);
+    let estimate = zxcvbn::zxcvbn(sample, &["custodia", "vault", "evidence"]);
     let score = u8::from(estimate.score());
     Strength {
         score,

@@ -132,6 +132,39 @@ pub(crate) struct Checked {
     pub notes: String,
 }
 
+/// Wipes what was typed. A trait, not `Drop`, since callers build inputs with `..Default::default()`: a
+/// shell holds the input in `Zeroizing` for as long as it needs it.
+impl zeroize::Zeroize for PersonInput {
+    fn zeroize(&mut self) {
+        self.reference.zeroize();
+        self.full_name.zeroize();
+        self.other_names.zeroize();
+        self.birth_date.zeroize();
+        self.birth_place.zeroize();
+        self.residence.zeroize();
+        self.phone.zeroize();
+        self.id_number.zeroize();
+        self.notes.zeroize();
+    }
+}
+
+/// A checked person holds everything identifying that was typed: wiped when dropped, so a check or an
+/// add leaves no copy of the name in freed memory.
+impl Drop for Checked {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.reference.zeroize();
+        self.full_name.zeroize();
+        self.other_names.zeroize();
+        self.birth_date.zeroize();
+        self.birth_place.zeroize();
+        self.residence.zeroize();
+        self.phone.zeroize();
+        self.id_number.zeroize();
+        self.notes.zeroize();
+    }
+}
+
 impl PersonInput {
     pub(crate) fn check(&self) -> Result<Checked> {
         let full_name = fields::line("full name", &self.full_name)?;
@@ -188,9 +221,23 @@ pub(crate) fn phone(text: &str) -> Result<String> {
 
 /// The SHA-256 of a record's canonical JSON: what the custody log keeps to prove the record later without
 /// holding it.
+///
+/// The JSON goes straight into the hash: a buffer of it would be a copy of the person's names left in freed
+/// memory. (serde_jcs still buffers each member to sort them; those buffers are out of our reach.)
 pub(crate) fn record_sha256<T: Serialize>(record: &T) -> Result<String> {
-    let bytes = serde_jcs::to_vec(record).map_err(|e| crate::custody::CustodyError::Encoding(e.to_string()))?;
-    Ok(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)))
+    struct Hashing(sha2::Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            sha2::Digest::update(&mut self.0, bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(<sha2::Sha256 as sha2::Digest>::new());
+    serde_jcs::to_writer(&mut hashing, record).map_err(|e| crate::custody::CustodyError::Encoding(e.to_string()))?;
+    Ok(hex::encode(sha2::Digest::finalize(hashing.0)))
 }
 
 const SELECT_PERSON: &str = "SELECT p.id, p.ref, p.sex, p.minor, p.sgbv_survivor, p.created_at, p.created_by, \
@@ -370,19 +417,21 @@ impl Vault {
     /// The identifying fields of a person. Logged as `person.revealed` (who, when, which person).
     pub fn reveal_person(&mut self, id: &str) -> Result<Identity> {
         let person = find(&self.conn, id)?;
-        let stored = stored(&self.conn, &person.id)?;
+        let mut stored = stored(&self.conn, &person.id)?;
         let tx = self.conn.transaction()?;
         custody::append(&tx, &self.session, Action::PersonRevealed, Some(&person.id), json!({ "what": "identity" }))?;
         tx.commit()?;
+        // Taken field by field: a checked person wipes what it still holds when dropped.
+        let take = std::mem::take::<String>;
         Ok(Identity {
-            full_name: stored.full_name,
-            other_names: stored.other_names,
-            birth_date: stored.birth_date,
-            birth_place: stored.birth_place,
-            residence: stored.residence,
-            phone: stored.phone,
-            id_number: stored.id_number,
-            notes: stored.notes,
+            full_name: take(&mut stored.full_name),
+            other_names: std::mem::take(&mut stored.other_names),
+            birth_date: take(&mut stored.birth_date),
+            birth_place: take(&mut stored.birth_place),
+            residence: take(&mut stored.residence),
+            phone: take(&mut stored.phone),
+            id_number: take(&mut stored.id_number),
+            notes: take(&mut stored.notes),
         })
     }
 }

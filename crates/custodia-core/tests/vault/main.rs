@@ -5,6 +5,10 @@ mod checkpoints;
 mod common;
 mod harm;
 mod lifecycle;
+#[cfg(target_os = "linux")]
+mod memory;
+#[cfg(target_os = "linux")]
+mod memscan;
 mod merkle_vectors;
 mod people;
 mod plaintext;

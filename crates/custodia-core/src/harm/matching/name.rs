@@ -38,6 +38,16 @@ impl Part {
     }
 }
 
+/// A part of a person's name: wiped when dropped (see `Prepared`).
+impl Drop for Part {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.ascii.zeroize();
+        self.folded.zeroize();
+        self.skeleton.zeroize();
+    }
+}
+
 /// A name ready for comparison.
 #[derive(Debug, Clone)]
 pub(crate) struct Name {
@@ -45,6 +55,14 @@ pub(crate) struct Name {
     pub script: Script,
     joined_folded: Vec<u8>,
     joined_skeleton: Vec<u8>,
+}
+
+impl Drop for Name {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.joined_folded.zeroize();
+        self.joined_skeleton.zeroize();
+    }
 }
 
 /// Names longer than this are cut: nobody gives more than eight name parts, and the alignment is quadratic.

@@ -52,6 +52,22 @@ pub(crate) struct Place {
     script: Script,
 }
 
+/// Places of birth and residence identify a person too: wiped when dropped (see `Prepared`).
+impl Drop for Word {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.ascii.zeroize();
+        self.folded.zeroize();
+        self.skeleton.zeroize();
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.joined);
+    }
+}
+
 impl Place {
     /// A coarse sound code of the place's longest word, for blocking: "Mariupol" and "Маріуполь" share it.
     pub fn code(&self) -> Option<String> {

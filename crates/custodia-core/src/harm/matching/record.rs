@@ -40,6 +40,20 @@ pub struct PersonRecord {
     pub id_number: Option<String>,
 }
 
+/// Wipes the identifying text. Not done on drop, since callers build records with `..Default::default()`,
+/// which a type with `Drop` cannot serve; hold a record that came from the vault in `Zeroizing`.
+impl zeroize::Zeroize for PersonRecord {
+    fn zeroize(&mut self) {
+        self.id.zeroize();
+        self.full_name.zeroize();
+        self.other_names.zeroize();
+        self.birth_place.zeroize();
+        self.residence.zeroize();
+        self.phone.zeroize();
+        self.id_number.zeroize();
+    }
+}
+
 /// Two records probably of one person, with the score (0..=1, higher is surer) and the evidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {

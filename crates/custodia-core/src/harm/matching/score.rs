@@ -78,6 +78,18 @@ pub(crate) struct Prepared {
     pub id_number: Option<String>,
 }
 
+/// The index keeps a prepared copy of every person for as long as the vault is unlocked: its names and
+/// numbers are wiped when it goes, so "Lock now" leaves none of them in freed memory. Wiping costs a
+/// write over bytes just read; the matcher's speed does not change.
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.record.zeroize();
+        self.phone.zeroize();
+        self.id_number.zeroize();
+    }
+}
+
 pub(crate) fn prepare(record: &PersonRecord) -> Prepared {
     let names = std::iter::once(&record.full_name)
         .chain(record.other_names.iter())
