@@ -32,12 +32,14 @@ rm -rf "$shots" && mkdir -p "$shots"
 
 export E2E_APP="$app" E2E_SCREENSHOTS="$shots" E2E_WORK="$work"
 export CUSTODIA_VAULT="$work/vault" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
+export XDG_CACHE_HOME="$work/cache"
 if [ "$mode" = bench ]; then
   export CUSTODIA_VAULT="$2"
 fi
 export E2E_MODE="$mode"
 export CUSTODIA_E2E_PICK="$work/pick.txt" CUSTODIA_E2E_SAVE_DIR="$work/saved"
 
+touch "$work/stamp"
 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   tauri-driver --port 4444 > "$E2E_WORK/tauri-driver.log" 2>&1 &
   driver=$!
@@ -50,5 +52,16 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   [ "$status" -eq 0 ] || { echo "e2e: tauri-driver log:"; tail -n 30 "$E2E_WORK/tauri-driver.log"; }
   exit "$status"
 '
+if [ "$mode" = test ]; then
+  # Nothing typed or added in the suite may be left in plain text by the app: not in WebKit's data and
+  # cache folders, not in its settings, not in the vault, not anywhere in /tmp (the test's own input
+  # files, which the user chose, are skipped). The markers are the suite's evidence text, names and
+  # passphrase (tests/e2e/app.e2e.mjs).
+  echo "e2e: scanning the app's folders and /tmp for plaintext"
+  python3 "$root/scripts/scan-plaintext.py" "$work/stamp" \
+    'Testimony of W-12, recorded' 'Amina Yusuf Adam' 'Aminah Yousif Adam' 'olive lantern mountain seventeen' -- \
+    "$work/data" "$work/cache" "$work/config" "$work/vault" /tmp \
+    "$HOME/.cache/org.custodia.vault" "$HOME/.local/share/org.custodia.vault" --skip "$work"
+fi
 echo "e2e: screenshots in $shots"
 ls "$shots"
