@@ -58,8 +58,6 @@ pub(crate) fn open(path: &Path, key: &SecretBox<[u8; 32]>, create: bool) -> Resu
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(path, flags).map_err(StoreError::from_sqlite)?;
-    // SQLCipher logs authentication failures to stderr itself; the vault reports them in its own words.
-    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
     let cipher_version: Option<String> = conn.query_row("PRAGMA cipher_version", [], |row| row.get(0)).unwrap_or(None);
     if cipher_version.is_none_or(|v| v.is_empty()) {
         return Err(StoreError::NotSqlCipher);
@@ -69,6 +67,9 @@ pub(crate) fn open(path: &Path, key: &SecretBox<[u8; 32]>, create: bool) -> Resu
     // it in freed heap. It cannot be turned off again, and every connection after the first keeps it.
     conn.execute_batch("PRAGMA cipher_memory_security = ON;").map_err(StoreError::from_sqlite)?;
     conn.execute_batch(&key_pragma(key.expose_secret())).map_err(|e| StoreError::from_sqlite(without_sql(e)))?;
+    // SQLCipher logs authentication failures to stderr itself; the vault reports them in its own words.
+    // Set after the key: SQLCipher's first activation (at the key) raises an unset level to WARN.
+    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
     conn.execute_batch(&format!("PRAGMA cipher_page_size = {CIPHER_PAGE_SIZE};")).map_err(StoreError::from_sqlite)?;
     // One connection per vault (the folder lock sees to it), so SQLite may keep the write-ahead log's
     // index in heap memory instead of a memory-mapped `-shm` file. Set before the first read, as SQLite

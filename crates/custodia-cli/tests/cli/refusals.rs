@@ -119,6 +119,24 @@ fn verify_exits_non_zero_and_names_a_tampered_item() {
     assert!(text.contains(&id) && text.contains("FAILED"), "{text}");
 }
 
+#[test]
+fn another_vaults_key_slots_are_named_as_such_without_sqlciphers_own_log_lines() {
+    let env = Env::new();
+    let other = Env::new();
+    std::fs::copy(other.vault.join("keyslots.json"), env.vault.join("keyslots.json")).expect("swap slots");
+    let before = std::fs::read(env.vault.join("vault.db")).expect("db");
+    let out = env.run(&["verify"]);
+    assert!(!out.status.success());
+    let said = stderr(&out);
+    assert!(said.contains("vault.db") && said.contains("another vault"), "{said}");
+    assert!(
+        !said.contains("ERROR CORE") && !said.contains("sqlcipher"),
+        "SQLCipher's own log reached the user: {said}"
+    );
+    assert!(!said.contains("backup"), "no advice to put an older copy back: {said}");
+    assert_eq!(std::fs::read(env.vault.join("vault.db")).expect("db"), before, "nothing changed");
+}
+
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).expect("read dir") {
