@@ -125,6 +125,43 @@ pub enum Command {
     Recipients(RecipientsCommand),
     /// Show the fingerprint of this vault's signing key, for recipients to check bundles against
     Signer,
+    /// Print the vault's signed checkpoint (a C2SP signed note) to keep outside; check or prove kept ones
+    Checkpoint(CheckpointArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct CheckpointArgs {
+    #[command(subcommand)]
+    pub command: Option<CheckpointCommand>,
+    /// Also write the checkpoint to this new file
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CheckpointCommand {
+    /// Check that the log still extends each kept checkpoint (exit 3 naming any that does not)
+    Verify {
+        #[arg(required = true, value_name = "CHECKPOINT")]
+        files: Vec<PathBuf>,
+    },
+    /// Write a consistency proof from an older checkpoint to a new one signed now
+    Prove {
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        #[arg(long, value_name = "PROOF")]
+        output: PathBuf,
+    },
+    /// With no vault: check that NEW extends OLD, by the PROOF, both signed by the vault's key
+    Check {
+        old: PathBuf,
+        new: PathBuf,
+        proof: PathBuf,
+        /// The vault's verifier key, as `custodia signer` prints it
+        #[arg(long, value_name = "VERIFIER_KEY")]
+        key: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 mod args;
 mod bundle_args;
 mod bundles;
+mod checkpoints;
 mod commands;
 mod context;
 mod incidents;
@@ -43,6 +44,7 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Import { file, with } => return bundles::import(g, file, with),
         Command::Recipients(command) => bundles::recipients(g, command)?,
         Command::Signer => bundles::signer(g)?,
+        Command::Checkpoint(args) => return checkpoints::run(g, args),
     }
     Ok(0)
 }

@@ -2,7 +2,7 @@
 
 pub use crate::blobs::BlobError;
 pub use crate::bundle::BundleError;
-pub use crate::checkpoint::CheckpointError;
+pub use crate::checkpoint::{CheckpointError, OutsideError};
 pub use crate::custody::CustodyError;
 pub use crate::harm::HarmError;
 pub use crate::keys::KeyError;
@@ -33,6 +33,8 @@ pub enum Error {
     Harm(#[from] HarmError),
     #[error(transparent)]
     Checkpoint(#[from] CheckpointError),
+    #[error(transparent)]
+    Outside(#[from] OutsideError),
     #[error(transparent)]
     Bundle(#[from] BundleError),
 }
@@ -106,6 +108,7 @@ impl Error {
             Error::Harm(HarmError::TooManyChecks { .. }) => "too_many_checks",
             // The signing key lives in the database: losing it is database damage.
             Error::Checkpoint(CheckpointError::SigningKeyDamaged) => "database_damaged",
+            Error::Outside(_) => "checkpoint_mismatch",
             Error::Bundle(e) => bundle_code(e),
         }
     }
@@ -139,6 +142,7 @@ fn bundle_code(e: &BundleError) -> &'static str {
 
 /// Every value `Error::code()` can return, for the translation checks of the shells.
 pub const CODES: &[&str] = &[
+    "checkpoint_mismatch",
     "disk_full",
     "disk_error",
     "wrong_passphrase",

@@ -268,13 +268,23 @@ impl Vault {
 
     /// Records the close, signs a checkpoint of the log including it, and folds the write-ahead log back
     /// into the database file.
-    pub fn close(mut self) -> Result<()> {
+    pub fn close(self) -> Result<()> {
+        self.close_signed().map(|_| ())
+    }
+
+    /// `close`, returning the checkpoint it signed (what `custodia checkpoint` prints).
+    pub fn close_signed(mut self) -> Result<checkpoint::StoredCheckpoint> {
+        self.close_in_place()
+    }
+
+    /// The work of `close`, leaving the connection open for a last read of the log just signed.
+    pub(crate) fn close_in_place(&mut self) -> Result<checkpoint::StoredCheckpoint> {
         let tx = self.conn.transaction()?;
         custody::append(&tx, &self.session, Action::VaultClosed, None, json!({}))?;
-        checkpoint::make(&tx, self.slots.vault_id(), checkpoint::Reason::Close)?;
+        let signed = checkpoint::make(&tx, self.slots.vault_id(), checkpoint::Reason::Close)?;
         tx.commit()?;
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
-        Ok(())
+        Ok(signed)
     }
 
     pub fn root(&self) -> &Path {

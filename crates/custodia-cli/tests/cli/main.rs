@@ -2,6 +2,7 @@
 
 mod bundle_flows;
 mod bundle_kit;
+mod checkpoints;
 mod common;
 mod crash;
 mod disk_full;

@@ -7,9 +7,11 @@
 //! the log, so a truncated or rewritten tail is found and the events concerned are named.
 
 mod note;
+mod outside;
 pub(crate) mod tree;
 
 pub use note::{key_id, origin_for, verifier_key, Checkpoint, NoteError, ORIGIN_PREFIX};
+pub use outside::{check_offline, parse_verifier_key, ConsistencyProof, OutsideError, MAX_PROOF_BYTES};
 
 use crate::clock;
 use crate::error::Result;
@@ -232,6 +234,31 @@ impl Vault {
             .conn
             .query_row(&format!("{SELECT_CHECKPOINT} ORDER BY id DESC LIMIT 1"), [], row_to_checkpoint)
             .optional()?)
+    }
+
+    /// Checks a checkpoint kept outside the vault: signed by this vault for its own log, and extended by
+    /// the log as it stands (an RFC 9162 consistency proof). The outer error is the vault's own trouble;
+    /// the inner one says why the checkpoint does not hold.
+    pub fn check_outside_checkpoint(&self, note: &str) -> Result<std::result::Result<Checkpoint, OutsideError>> {
+        let key = self.signing_public_key()?;
+        let checkpoint = match outside::read_for(note, &key, &origin_for(self.vault_id())) {
+            Ok(checkpoint) => checkpoint,
+            Err(e) => return Ok(Err(e)),
+        };
+        let mut leaves = Vec::new();
+        for_each_leaf(&self.conn, |leaf| leaves.push(leaf))?;
+        Ok(outside::check_against_log(&checkpoint, &leaves).map(|()| checkpoint))
+    }
+
+    /// Closes the vault (which signs a checkpoint of the whole log) and returns the consistency proof from
+    /// `old_note`, an earlier checkpoint of this vault, to that new checkpoint. Refused, by name, when the
+    /// older checkpoint is not this vault's or the log no longer extends it.
+    pub fn close_proving(mut self, old_note: &str) -> Result<ConsistencyProof> {
+        let old = outside::read_for(old_note, &self.signing_public_key()?, &origin_for(self.vault_id()))?;
+        let new = self.close_in_place()?;
+        let mut leaves = Vec::new();
+        for_each_leaf(&self.conn, |leaf| leaves.push(leaf))?;
+        Ok(outside::prove(&old, &leaves, new.note)?)
     }
 
     /// The public half of the key that signs this vault's checkpoints and bundles.

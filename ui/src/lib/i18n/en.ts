@@ -305,6 +305,7 @@ export const en = {
   "error.justification_needed": "A warning needs your written reason before you go on.",
   "error.harm_blocked": "This cannot go ahead: it would put the person at risk.",
   "error.justification_too_short": "The reason is too short. Explain in a full sentence why you go on.",
+  "error.checkpoint_mismatch": "This checkpoint does not match the vault’s custody log. Keep the checkpoint and the vault folder as they are and have them examined.",
   "error.too_many_checks": "Too many checks in a short time. Wait a minute, then go on typing.",
   "error.bad_setting": "This setting is outside the allowed range.",
   "error.passphrase_mismatch": "The two passphrases are not the same.",

@@ -319,6 +319,7 @@ export const es: Messages = {
   "error.justification_needed": "Una advertencia necesita su motivo por escrito antes de continuar.",
   "error.harm_blocked": "Esto no puede seguir: pondría a la persona en riesgo.",
   "error.justification_too_short": "El motivo es demasiado corto. Explique en una frase completa por qué continúa.",
+  "error.checkpoint_mismatch": "Este punto de control no coincide con el registro de custodia de la bóveda. Conserve el punto de control y la carpeta de la bóveda tal como están y hágalos examinar.",
   "error.too_many_checks": "Demasiadas comprobaciones en poco tiempo. Espere un minuto y siga escribiendo.",
   "error.bad_setting": "Este ajuste está fuera del rango permitido.",
   "error.passphrase_mismatch": "Las dos frases de contraseña no son iguales.",

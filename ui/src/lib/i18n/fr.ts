@@ -322,6 +322,7 @@ export const fr: Messages = {
   "error.justification_needed": "Un avertissement demande votre raison écrite avant de continuer.",
   "error.harm_blocked": "Cela ne peut pas continuer : la personne serait mise en danger.",
   "error.justification_too_short": "La raison est trop courte. Expliquez en une phrase complète pourquoi vous continuez.",
+  "error.checkpoint_mismatch": "Ce point de contrôle ne correspond pas au journal de garde du coffre. Conservez le point de contrôle et le dossier du coffre tels quels et faites-les examiner.",
   "error.too_many_checks": "Trop de vérifications en peu de temps. Attendez une minute, puis continuez la saisie.",
   "error.bad_setting": "Ce réglage est hors des limites permises.",
   "error.passphrase_mismatch": "Les deux phrases secrètes ne sont pas identiques.",
