@@ -137,14 +137,20 @@ pub struct CheckpointArgs {
     /// Also write the checkpoint to this new file
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Print the checkpoint as a short code of words, to write on paper or send by text message
+    #[arg(long)]
+    pub words: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum CheckpointCommand {
     /// Check that the log still extends each kept checkpoint (exit 3 naming any that does not)
     Verify {
-        #[arg(required = true, value_name = "CHECKPOINT")]
+        #[arg(value_name = "CHECKPOINT", required_unless_present = "words")]
         files: Vec<PathBuf>,
+        /// A checkpoint's words, as `custodia checkpoint --words` printed them (may be given several times)
+        #[arg(long, value_name = "WORDS")]
+        words: Vec<String>,
     },
     /// Write a consistency proof from an older checkpoint to a new one signed now
     Prove {

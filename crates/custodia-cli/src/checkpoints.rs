@@ -5,31 +5,37 @@ use crate::args::{CheckpointArgs, CheckpointCommand, Global};
 use crate::commands::{self, EXIT_VERIFY_FAILED};
 use crate::output::{self, safe, safe_lines};
 use anyhow::{bail, Context, Result};
-use custodia_core::checkpoint::{check_offline, parse_verifier_key, ConsistencyProof, MAX_PROOF_BYTES};
+use custodia_core::checkpoint::{check_offline, parse_verifier_key, ConsistencyProof, OutsideError, MAX_PROOF_BYTES};
 use serde_json::json;
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub fn run(global: &Global, args: &CheckpointArgs) -> Result<i32> {
     match &args.command {
-        None => print(global, args.output.as_deref()).map(|()| 0),
-        Some(CheckpointCommand::Verify { files }) => verify(global, files),
+        None => print(global, args.output.as_deref(), args.words).map(|()| 0),
+        Some(CheckpointCommand::Verify { files, words }) => verify(global, files, words),
         Some(CheckpointCommand::Prove { old, output }) => prove(global, old, output).map(|()| 0),
         Some(CheckpointCommand::Check { old, new, proof, key }) => check(global, old, new, proof, key),
     }
 }
 
 /// Closing the vault signs a checkpoint of the whole log, the close included: that is the one printed.
-fn print(global: &Global, output: Option<&Path>) -> Result<()> {
+fn print(global: &Global, output: Option<&Path>, as_words: bool) -> Result<()> {
     let signed = commands::open(global)?.close_signed()?;
     if let Some(path) = output {
         write_new(path, &signed.note)?;
     }
+    let words = signed.words();
     if global.json {
         return output::json_line(&json!({
             "origin": signed.note.lines().next().unwrap_or(""),
             "size": signed.size, "root": signed.root, "note": signed.note, "made_at": signed.made_at,
+            "words": words,
         }));
+    }
+    if as_words {
+        eprintln!("Checkpoint of {} custody events: write these words down; `custodia checkpoint verify --words` checks them.", signed.size);
+        return output::line(&words);
     }
     eprintln!("Checkpoint of {} custody events, signed {}. Keep it outside this laptop: later, `custodia checkpoint verify` proves the log still extends it.", signed.size, signed.made_at);
     print_note(&signed.note)
@@ -40,25 +46,29 @@ fn print_note(note: &str) -> Result<()> {
     output::line(note.strip_suffix('\n').unwrap_or(note))
 }
 
-fn verify(global: &Global, files: &[std::path::PathBuf]) -> Result<i32> {
+/// Each kept checkpoint (a file or words) checked against the log; one line per checkpoint.
+fn verify(global: &Global, files: &[PathBuf], words: &[String]) -> Result<i32> {
     let notes = files.iter().map(|f| read_small(f).map(|n| (f, n))).collect::<Result<Vec<_>>>()?;
     let vault = commands::open(global)?;
-    let results = notes
+    let results: custodia_core::Result<Vec<(String, Result<u64, OutsideError>)>> = notes
         .iter()
-        .map(|(file, note)| vault.check_outside_checkpoint(note).map(|r| (file, r)))
-        .collect::<custodia_core::Result<Vec<_>>>();
+        .map(|(file, note)| Ok((file.display().to_string(), vault.check_outside_checkpoint(note)?.map(|c| c.size))))
+        .chain(words.iter().map(|w| Ok((w.clone(), vault.check_checkpoint_words(w)?))))
+        .collect();
     vault.close()?;
     let mut all_hold = true;
-    for (file, result) in results? {
-        let name = safe(&file.display().to_string());
+    for (name, result) in results? {
         all_hold &= result.is_ok();
+        let shown = safe(&name);
         match (&result, global.json) {
-            (Ok(c), true) => output::json_line(&json!({"file": file, "holds": true, "size": c.size}))?,
-            (Err(e), true) => output::json_line(&json!({"file": file, "holds": false, "problem": e.to_string()}))?,
-            (Ok(c), false) => {
-                output::line(&format!("OK      {name}: the log extends this checkpoint of {} events", c.size))?
+            (Ok(size), true) => output::json_line(&json!({"checkpoint": name, "holds": true, "size": size}))?,
+            (Err(e), true) => {
+                output::json_line(&json!({"checkpoint": name, "holds": false, "problem": e.to_string()}))?
             }
-            (Err(e), false) => output::line(&format!("FAILED  {name}: {}", safe_lines(&e.to_string())))?,
+            (Ok(size), false) => {
+                output::line(&format!("OK      {shown}: the log extends this checkpoint of {size} events"))?
+            }
+            (Err(e), false) => output::line(&format!("FAILED  {shown}: {}", safe_lines(&e.to_string())))?,
         }
     }
     Ok(if all_hold { 0 } else { EXIT_VERIFY_FAILED })

@@ -125,3 +125,28 @@ fn another_vaults_checkpoint_is_named_and_a_proof_never_replaces_a_file() {
     let out = env.run(&["checkpoint", "verify", path_str(&garbage)]);
     assert!(!out.status.success(), "a file that is not text is refused");
 }
+
+#[test]
+fn a_checkpoint_in_words_is_checked_back_and_a_misheard_word_or_a_put_back_copy_fails() {
+    let env = Env::new();
+    add(&env, "first.txt");
+    let older_copy = env.dir.path().join("monday");
+    copy_dir(&env.vault, &older_copy);
+    let out = env.run(&["checkpoint", "--words"]);
+    assert_success(&out, "checkpoint --words");
+    let words = stdout(&out).trim().to_string();
+    assert!(words.split_whitespace().count() >= 10 && words.split_whitespace().count() <= 16, "{words}");
+    add(&env, "second.txt");
+    assert_success(&env.run(&["checkpoint", "verify", "--words", &words]), "the words hold");
+
+    let list: Vec<&str> = words.split_whitespace().collect();
+    let misheard = format!("{} {}", list[0], list[2..].join(" "));
+    let out = env.run(&["checkpoint", "verify", "--words", &misheard]);
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    assert!(stdout(&out).contains("misheard"), "{}", stdout(&out));
+
+    std::fs::remove_dir_all(&env.vault).expect("remove");
+    copy_dir(&older_copy, &env.vault);
+    let out = env.run(&["checkpoint", "verify", "--words", &words]);
+    assert_eq!(out.status.code(), Some(3), "the older copy does not reach the words' size: {}", stdout(&out));
+}

@@ -11,7 +11,9 @@ mod outside;
 pub(crate) mod tree;
 
 pub use note::{key_id, origin_for, verifier_key, Checkpoint, NoteError, ORIGIN_PREFIX};
-pub use outside::{check_offline, parse_verifier_key, ConsistencyProof, OutsideError, MAX_PROOF_BYTES};
+pub use outside::{
+    check_offline, from_words, parse_verifier_key, to_words, ConsistencyProof, OutsideError, MAX_PROOF_BYTES,
+};
 
 use crate::clock;
 use crate::error::Result;
@@ -59,6 +61,16 @@ pub struct StoredCheckpoint {
     pub made_at: String,
     /// `close` or `export`.
     pub reason: String,
+}
+
+impl StoredCheckpoint {
+    /// The checkpoint as a short code of words (`outside::to_words`), for paper or a text message.
+    pub fn words(&self) -> String {
+        let mut root = [0u8; 32];
+        // The root column is written by `store` from a hash; a tampered one spells zeros, which no log matches.
+        let _ = hex::decode_to_slice(&self.root, &mut root);
+        outside::to_words(self.size, &root)
+    }
 }
 
 fn row_to_checkpoint(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCheckpoint> {
@@ -248,6 +260,18 @@ impl Vault {
         let mut leaves = Vec::new();
         for_each_leaf(&self.conn, |leaf| leaves.push(leaf))?;
         Ok(outside::check_against_log(&checkpoint, &leaves).map(|()| checkpoint))
+    }
+
+    /// Checks a checkpoint's words (`to_words`) against the log: the root of the log's first events at
+    /// the size they name must start with the bytes they spell. Errors as in `check_outside_checkpoint`.
+    pub fn check_checkpoint_words(&self, words: &str) -> Result<std::result::Result<u64, OutsideError>> {
+        let (size, prefix) = match outside::from_words(words) {
+            Ok(read) => read,
+            Err(e) => return Ok(Err(e)),
+        };
+        let mut leaves = Vec::new();
+        for_each_leaf(&self.conn, |leaf| leaves.push(leaf))?;
+        Ok(outside::check_words_against_log(size, &prefix, &leaves).map(|()| size))
     }
 
     /// Closes the vault (which signs a checkpoint of the whole log) and returns the consistency proof from

@@ -12,6 +12,10 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use ed25519_dalek::VerifyingKey;
 
+/// Bytes of the root a checkpoint's words carry: forging a log whose root starts the same at that size
+/// is a 2^96 second-preimage search.
+pub const WORDS_ROOT_BYTES: usize = 12;
+
 /// Hashes a consistency proof may hold: 2·log2(size) is at most 128 for any 64-bit size.
 const MAX_PROOF_HASHES: usize = 128;
 /// A proof file is the proof's lines and one checkpoint: a few KiB at most.
@@ -41,6 +45,8 @@ pub enum OutsideError {
     Inconsistent,
     #[error("the verifier key is not a signed-note Ed25519 key (name+key id+key)")]
     BadVerifierKey,
+    #[error("these are not a checkpoint's words (a number of events, then {WORDS_ROOT_BYTES} words and a check word): a word was misheard, skipped or swapped")]
+    BadWords,
 }
 
 /// A consistency proof from an older size to a newer signed checkpoint.
@@ -84,6 +90,42 @@ impl ConsistencyProof {
         }
         Ok(ConsistencyProof { old_size, hashes, note: note.to_string() })
     }
+}
+
+/// A checkpoint short enough for paper or a text message: its size, the first bytes of its root in the
+/// PGP word list (a skipped or swapped word is caught by the alternating lists), and a check word.
+pub fn to_words(size: u64, root: &Hash) -> String {
+    let mut spoken = root[..WORDS_ROOT_BYTES].to_vec();
+    spoken.push(check_byte(size, &spoken));
+    format!("{size} {}", crate::bundle::words::spell(&spoken))
+}
+
+/// Reads `to_words` back: the size and the root's first bytes, the check word verified.
+pub fn from_words(text: &str) -> Result<(u64, Vec<u8>), OutsideError> {
+    let (size, words) = text.trim().split_once(char::is_whitespace).ok_or(OutsideError::BadWords)?;
+    let size = decimal(size).ok_or(OutsideError::BadWords)?;
+    let mut spoken = crate::bundle::words::unspell(words).ok_or(OutsideError::BadWords)?;
+    if spoken.len() != WORDS_ROOT_BYTES + 1 || spoken.pop() != Some(check_byte(size, &spoken)) {
+        return Err(OutsideError::BadWords);
+    }
+    Ok((size, spoken))
+}
+
+fn check_byte(size: u64, root_prefix: &[u8]) -> u8 {
+    use sha2::{Digest, Sha256};
+    Sha256::new().chain_update(size.to_be_bytes()).chain_update(root_prefix).finalize()[0]
+}
+
+/// Whether the log `leaves` has, at `size`, a root that starts with `root_prefix`.
+pub(crate) fn check_words_against_log(size: u64, root_prefix: &[u8], leaves: &[Hash]) -> Result<(), OutsideError> {
+    let events = leaves.len() as u64;
+    if size > events {
+        return Err(OutsideError::BeyondLog { size, events });
+    }
+    if !merkle::root(&leaves[..size as usize]).starts_with(root_prefix) {
+        return Err(OutsideError::Rewritten { size });
+    }
+    Ok(())
 }
 
 /// A decimal without sign or leading zeros, as C2SP writes sizes.
@@ -238,6 +280,32 @@ mod tests {
         let wrong_id = text.replacen('+', "+0", 1);
         for bad in ["", "a+b", "a+00000000+AQ==", wrong_id.as_str()] {
             assert_eq!(parse_verifier_key(bad), Err(OutsideError::BadVerifierKey), "{bad}");
+        }
+    }
+
+    #[test]
+    fn words_round_trip_and_a_misheard_skipped_or_swapped_word_is_caught() {
+        let log = leaves(9);
+        let root = merkle::root(&log);
+        let words = to_words(9, &root);
+        assert_eq!(words.split_whitespace().count(), 1 + WORDS_ROOT_BYTES + 1, "{words}");
+        let (size, prefix) = from_words(&words.to_uppercase()).expect("reads back in any case");
+        assert_eq!((size, prefix.as_slice()), (9, &root[..WORDS_ROOT_BYTES]));
+        assert_eq!(check_words_against_log(size, &prefix, &log), Ok(()));
+        assert_eq!(
+            check_words_against_log(size, &prefix, &log[..4]),
+            Err(OutsideError::BeyondLog { size: 9, events: 4 })
+        );
+        let mut rewritten = log.clone();
+        rewritten[2] = merkle::leaf_hash(b"rewritten");
+        assert_eq!(check_words_against_log(size, &prefix, &rewritten), Err(OutsideError::Rewritten { size: 9 }));
+        let list: Vec<&str> = words.split_whitespace().collect();
+        let skipped = [&list[..3], &list[4..]].concat().join(" ");
+        let mut swapped = list.clone();
+        swapped.swap(2, 3);
+        let other_size = format!("8 {}", list[1..].join(" "));
+        for bad in [skipped, swapped.join(" "), other_size, String::new(), "9".into()] {
+            assert_eq!(from_words(&bad), Err(OutsideError::BadWords), "{bad}");
         }
     }
 
