@@ -1,14 +1,13 @@
-//! The one shared set-up of Custodia's fuzz targets: a scratch folder per process for the parsers that
-//! read files, a fixed age identity the seed bundles are sealed to, a fixed Ed25519 key the seed notes are
-//! signed with, the little format that packs a bag's files into one input, and a reader of fixed-size
-//! fields for the binary targets. The shell's IPC types are compiled here from their own source, without
+//! The one shared set-up of Custodia's fuzz targets: temporary files for the parsers that read files, a
+//! fixed age identity the seed bundles are sealed to, a fixed Ed25519 key the seed notes are signed with,
+//! the little format that packs a bag's files into one input, and a reader of fixed-size fields for the
+//! binary targets. The shell's IPC types are compiled here from their own source, without
 //! Tauri, so the target fuzzes the very code the shell runs.
 
 use custodia_core::bundle::{verify_bundle, BundleError, BundleReport, Limits, Unlocker};
 use custodia_core::Flow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 #[path = "../../src-tauri/src/ipc/mod.rs"]
 #[allow(dead_code, clippy::all)]
@@ -32,19 +31,12 @@ pub fn signing_key() -> ed25519_dalek::SigningKey {
     ed25519_dalek::SigningKey::from_bytes(&FUZZ_SIGNING_SEED)
 }
 
-/// A folder under the system's temporary folder for this process; nothing is written anywhere else.
-fn scratch() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| tempfile::Builder::new().prefix("custodia-fuzz-").tempdir().expect("a temporary folder")).path()
-}
-
-/// Writes `bytes` to a file named `name` in the scratch folder, runs `f` on its path, and removes it.
+/// Writes `bytes` to a new file in the system's temporary folder whose name ends in `name`, runs `f` on its
+/// path, and removes it: nothing is written anywhere else, and nothing is left behind.
 pub fn with_file<T>(name: &str, bytes: &[u8], f: impl FnOnce(&Path) -> T) -> T {
-    let path = scratch().join(name);
-    std::fs::write(&path, bytes).expect("the scratch folder is writable");
-    let out = f(&path);
-    let _ = std::fs::remove_file(&path);
-    out
+    let mut file = tempfile::Builder::new().prefix("custodia-fuzz-").suffix(name).tempfile().expect("a temporary file");
+    file.write_all(bytes).expect("the temporary folder is writable");
+    f(file.path())
 }
 
 /// Seals `plain` with age to the fuzzing identity, as an export seals a bag.
