@@ -8,13 +8,17 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/custodia/target
 export PATH := $(HOME)/.cache/custodia/node/bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: deps ui build run test test-rust test-ui lint e2e cli bench bench-ingest bench-app bench-matching bench-harm \
+.PHONY: deps ui build run test test-rust test-ui lint e2e fuzz fuzz-smoke fuzz-seeds cli bench bench-ingest bench-app bench-matching bench-harm \
 	bench-bundle bench-hostile bindings help
 
 help:
 	@echo "make run    install what is missing, build, open the desktop app"
 	@echo "make test   install what is missing, run every check and test (Rust, front end, end to end)"
 	@echo "make e2e    the end-to-end suite alone; screenshots in target/e2e/screenshots/"
+	@echo "make fuzz   every fuzz target in fuzz/ for FUZZ_SECONDS each (default 300; 8 targets); crashes in fuzz/artifacts/"
+	@echo "            make fuzz FUZZ_SECONDS=600, or one target: ./scripts/fuzz.sh bundle_tar"
+	@echo "make fuzz-smoke  each fuzz target for $(FUZZ_SMOKE_SECONDS) s (part of make test)"
+	@echo "make fuzz-seeds  remake the committed seed corpus fuzz/seeds/ from a fresh vault and export"
 	@echo "make bench  every benchmark below, in turn (about an hour; each prints its table for BENCHMARKS.md):"
 	@echo "  bench-ingest    ingest throughput and memory against sha256sum + age, open time at 100k items"
 	@echo "  bench-app       the app at 100k items: start, unlock to list, filter and scroll latency"
@@ -46,6 +50,7 @@ run: ui
 
 lint: ui
 	$(CARGO) fmt --all -- --check
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	cd ui && npm run check
 
@@ -58,8 +63,24 @@ test-ui: ui
 e2e: ui
 	./scripts/e2e.sh
 
-test: lint test-rust test-ui e2e
+test: lint test-rust test-ui e2e fuzz-smoke
 	@echo "make test: all checks passed"
+
+# Fuzzing (fuzz/, its own workspace and build folder): see ARCHITECTURE.md, "Fuzz targets".
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 15
+export FUZZ_SECONDS
+
+fuzz: deps
+	./scripts/fuzz.sh
+
+fuzz-smoke: deps
+	FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) ./scripts/fuzz.sh
+
+fuzz-seeds: deps
+	rm -rf fuzz/seeds
+	CARGO_TARGET_DIR=$(HOME)/.cache/custodia/fuzz-target $(CARGO) run -q --manifest-path fuzz/Cargo.toml \
+	  --example make_seeds -- fuzz/seeds
 
 cli: deps
 	$(CARGO) build --release -p custodia-cli

@@ -66,6 +66,16 @@ if ! command -v cargo >/dev/null && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
   curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --default-toolchain none
 fi
 
+# cargo-fuzz for `make fuzz` and the fuzz smoke run of `make test`, built with the pinned toolchain (no
+# nightly: scripts/fuzz.sh sets RUSTC_BOOTSTRAP=1, see ARCHITECTURE.md). libFuzzer itself is compiled by the
+# libfuzzer-sys crate with the C++ compiler that build-essential brings.
+export PATH="$HOME/.cargo/bin:$PATH"
+cargo_fuzz_version="0.13.2"
+if ! cargo fuzz --version 2>/dev/null | grep -qx "cargo-fuzz $cargo_fuzz_version"; then
+  echo "install-deps: installing cargo-fuzz $cargo_fuzz_version"
+  cargo install --quiet --locked cargo-fuzz --version "$cargo_fuzz_version"
+fi
+
 # Python `bagit` (the Library of Congress's BagIt tool) checks exported bundles in the interop tests, as
 # a lawyer's machine would: `bagit.py --validate`. Pinned, in its own virtual environment, so the system's
 # Python is left alone; the tests look for it at this path and fail if it is missing.

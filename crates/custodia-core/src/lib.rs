@@ -17,6 +17,9 @@ pub mod custody;
 mod direct;
 pub mod error;
 mod fsutil;
+/// Wrappers for the fuzz targets in `fuzz/`; not an API.
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod harm;
 pub mod host;
 mod ids;

@@ -21,7 +21,7 @@
 
 pub(crate) mod bagit;
 pub mod book;
-mod checks;
+pub(crate) mod checks;
 mod export;
 mod import;
 pub mod keys;
