@@ -5,6 +5,8 @@ mod bundle_args;
 mod bundles;
 mod commands;
 mod context;
+#[cfg(feature = "failpoints")]
+mod faults;
 mod incidents;
 mod interviews;
 mod lang;
@@ -16,6 +18,8 @@ use args::{Cli, Command, PassphraseCommand, RecoveryCommand};
 use clap::Parser;
 
 fn run(cli: &Cli) -> anyhow::Result<i32> {
+    #[cfg(feature = "failpoints")]
+    faults::arm_from_env()?;
     let g = &cli.global;
     match &cli.command {
         Command::Init { kdf, strength } => commands::init(g, kdf, strength.policy())?,

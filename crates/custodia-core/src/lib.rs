@@ -16,6 +16,7 @@ mod clock;
 pub mod custody;
 mod direct;
 pub mod error;
+pub mod faults;
 mod fsutil;
 pub mod harm;
 pub mod host;

@@ -36,6 +36,7 @@ export const KNOWN_ACTIONS = [
   "harm.checked",
   "settings.changed",
   "bundle.exported",
+  "bundle.export_abandoned",
   "item.exported",
   "bundle.imported",
   "recipient.added",
