@@ -293,7 +293,7 @@ impl Vault {
         if let Err(e) = place(&pending.partial, &output) {
             // Logged but not named: settled now as the next open would, so the log and the folder agree.
             let settled = pending::settle(&mut self.conn, &self.session, &pending.recorded())?;
-            if settled != pending::Settled::Completed {
+            if !matches!(settled, pending::Settled::Completed | pending::Settled::AlreadyPlaced) {
                 return Err(e);
             }
         }

@@ -108,15 +108,13 @@ pub(crate) fn settle(conn: &mut Connection, session: &Session, pending: &Pending
     let partial = fs::symlink_metadata(&pending.partial).ok();
     let output = fs::symlink_metadata(&pending.output).ok();
     let reason = match (pending.recorded, &partial, &output) {
-        (true, None, Some(_)) => {
-            forget_settled(conn, &pending.bundle_id)?;
-            return Ok(Settled::AlreadyPlaced);
-        }
+        (true, None, Some(_)) => return placed(conn, pending, folder),
         (true, Some(p), Some(o)) if same_file(p, o) => {
             // A hard-link rename stopped between its two steps: the bundle has its name already.
-            let _ = fs::remove_file(&pending.partial);
-            forget_settled(conn, &pending.bundle_id)?;
-            return Ok(Settled::AlreadyPlaced);
+            if fs::remove_file(&pending.partial).is_err() {
+                return Ok(Settled::Waiting);
+            }
+            return placed(conn, pending, folder);
         }
         (true, Some(p), None) if Some(p.len()) == recorded_size(conn, &pending.bundle_id)? => {
             if complete(pending, folder).is_ok() {
@@ -131,6 +129,16 @@ pub(crate) fn settle(conn: &mut Connection, session: &Session, pending: &Pending
         (false, _, _) => "interrupted",
     };
     abandon(conn, session, pending, reason, partial.is_some())
+}
+
+/// The bundle has its name: once the name is durable (the folder fsynced, which may be what failed),
+/// the row goes.
+fn placed(conn: &mut Connection, pending: &Pending, folder: &Path) -> Result<Settled> {
+    if fsutil::sync_dir(folder).is_err() {
+        return Ok(Settled::Waiting);
+    }
+    forget_settled(conn, &pending.bundle_id)?;
+    Ok(Settled::AlreadyPlaced)
 }
 
 /// Gives a whole `recorded` bundle its final name, never replacing a file, and makes the name durable.
