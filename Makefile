@@ -8,7 +8,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/custodia/target
 export PATH := $(HOME)/.cache/custodia/node/bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: deps ui build run test test-rust test-ui lint e2e fuzz fuzz-smoke fuzz-seeds cli bench bench-ingest bench-app bench-matching bench-harm \
+.PHONY: deps ui build run test test-rust test-ui lint e2e fuzz fuzz-smoke fuzz-seeds cli faults bench bench-ingest bench-app bench-matching bench-harm \
 	bench-bundle bench-hostile bindings help
 
 help:
@@ -26,6 +26,7 @@ help:
 	@echo "  bench-harm      do-no-harm checks at 100k testimonies and persons"
 	@echo "  bench-bundle    export and verify of a 2 GiB bundle against tar c | age"
 	@echo "  bench-hostile   bundle verify of bundles built to exhaust memory or time: peak RSS and time each"
+	@echo "make faults the crash harness in long mode: every fault point with abort, ENOSPC and EIO, then random SIGKILLs"
 	@echo "make cli    build the custodia command ($(CARGO_TARGET_DIR)/release/custodia)"
 
 deps:
@@ -52,10 +53,18 @@ lint: ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p custodia-cli --features failpoints --all-targets -- -D warnings
 	cd ui && npm run check
 
 test-rust: ui
 	$(CARGO) test --workspace
+	$(CARGO) test -p custodia-cli --features failpoints --test faults
+
+# The crash harness (crates/custodia-cli/tests/faults): `make test` runs its short mode (every fault point
+# with abort); this is the long mode. Its build has the `failpoints` feature, kept apart by Cargo's feature
+# hash in the same target folder.
+faults: deps
+	CUSTODIA_FAULTS_LONG=1 $(CARGO) test -p custodia-cli --features failpoints --test faults -- --nocapture
 
 test-ui: ui
 	cd ui && npm test

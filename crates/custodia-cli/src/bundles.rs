@@ -115,7 +115,7 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<i32> {
         commands::flow()
     });
     progress.finish_and_clear();
-    vault.close()?;
+    commands::close_after(vault, result.is_ok())?;
     let exported = match result {
         Ok(exported) => exported,
         Err(e) if e.code() == "cancelled" => return Err(Interrupted.into()),
@@ -298,7 +298,7 @@ pub fn import(global: &Global, file: &Path, with: &OpenWith) -> Result<i32> {
     let limits = Limits::default();
     let result =
         with_progress(file, |progress| vault.import_bundle(file, &unlocker, with.signer.as_deref(), &limits, progress));
-    vault.close()?;
+    commands::close_after(vault, result.is_ok())?;
     let imported = match result {
         Ok(imported) => imported,
         Err(e) => return receiving_error(global, e),

@@ -62,7 +62,50 @@ pub(crate) fn open(global: &Global) -> Result<Vault> {
             found.quarantine.as_deref().map(|p| dir.join(p)).unwrap_or_default().display()
         );
     }
+    note_exports(found);
     Ok(vault)
+}
+
+/// What the open did with exports an earlier run left unfinished (`custodia log` has the details).
+fn note_exports(found: &custodia_core::Reconciliation) {
+    if !found.exports_completed.is_empty() {
+        eprintln!(
+            "note: {} export(s) interrupted after they were logged were finished: {}",
+            found.exports_completed.len(),
+            found.exports_completed.join(", ")
+        );
+    }
+    if !found.exports_abandoned.is_empty() {
+        eprintln!(
+            "note: {} unfinished export(s) were withdrawn and their partial files removed (logged as bundle.export_abandoned): {}",
+            found.exports_abandoned.len(),
+            found.exports_abandoned.join(", ")
+        );
+    }
+    if !found.exports_waiting.is_empty() {
+        eprintln!(
+            "note: {} unfinished export(s) are in a folder that cannot be reached now; they are settled when it is back: {}",
+            found.exports_waiting.len(),
+            found.exports_waiting.join(", ")
+        );
+    }
+}
+
+/// Closes the vault after a command that may have changed it (`changed`: its change is committed). A
+/// failure to close then (a full disk refusing the close event) is reported but does not turn a done
+/// action into a failed one: the exit code says what happened to the evidence, and the next open records
+/// the vault's opening as usual. When nothing was changed, a failed close is the command's error.
+pub(crate) fn close_after(vault: Vault, changed: bool) -> Result<()> {
+    match vault.close() {
+        Err(e) if changed => {
+            eprintln!(
+                "warning: the action is saved, but the vault could not record that it was closed: {}",
+                safe_lines(&e.to_string())
+            );
+            Ok(())
+        }
+        closed => Ok(closed?),
+    }
 }
 
 fn bar(len: u64, label: &str) -> ProgressBar {
@@ -110,6 +153,7 @@ pub fn add(global: &Global, files: &[PathBuf], description: &str, source: &str) 
     let mut vault = open(global)?;
     let options = AddOptions { description: description.into(), source: source.into() };
     let mut failed = 0usize;
+    let mut added_any = false;
     catch_interrupt();
     for path in files {
         let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
@@ -120,7 +164,14 @@ pub fn add(global: &Global, files: &[PathBuf], description: &str, source: &str) 
         });
         progress.finish_and_clear();
         match result {
-            Ok(added) => print_added(global, &added)?,
+            Ok(added) => {
+                added_any = true;
+                if let Err(e) = print_added(global, &added) {
+                    // Added, but nobody can be told the id: stop before adding more, close, then say so.
+                    close_after(vault, true)?;
+                    return Err(e);
+                }
+            }
             Err(e) if e.code() == "cancelled" => break,
             Err(e) => {
                 failed += 1;
@@ -128,7 +179,7 @@ pub fn add(global: &Global, files: &[PathBuf], description: &str, source: &str) 
             }
         }
     }
-    vault.close()?;
+    close_after(vault, added_any)?;
     if flow() == Flow::Cancel {
         return Err(Interrupted.into());
     }
@@ -223,7 +274,7 @@ pub fn extract(global: &Global, id: &str, output_path: &Path) -> Result<()> {
         flow()
     });
     progress.finish_and_clear();
-    vault.close()?;
+    close_after(vault, result.is_ok())?;
     if flow() == Flow::Cancel {
         return Err(Interrupted.into());
     }
@@ -315,7 +366,7 @@ pub fn passphrase_change(
     let mut vault = open(global)?;
     let new = context::new_passphrase(new_file)?;
     let result = vault.change_passphrase(&new, policy, params);
-    vault.close()?;
+    close_after(vault, result.is_ok())?;
     let slot = result?;
     if global.json {
         output::json_line(&json!({ "key_slot": slot }))

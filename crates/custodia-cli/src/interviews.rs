@@ -77,7 +77,7 @@ pub fn interview(global: &Global, command: &InterviewCommand) -> Result<i32> {
         InterviewCommand::Complete { id } => {
             let mut vault = open(global)?;
             let result = vault.complete_interview(id);
-            vault.close()?;
+            crate::commands::close_after(vault, result.is_ok())?;
             match result {
                 Ok(done) => {
                     print_interview(global, &done.record)?;
@@ -113,7 +113,7 @@ fn edit(global: &Global, args: &InterviewEditArgs) -> Result<i32> {
     };
     let mut vault = open(global)?;
     let result = vault.edit_interview(&args.id, &edit, args.justification.as_deref());
-    vault.close()?;
+    crate::commands::close_after(vault, result.is_ok())?;
     match result {
         Ok(saved) => {
             print_findings(global, &saved.findings)?;
@@ -158,7 +158,7 @@ fn add(global: &Global, args: &InterviewAdd) -> Result<i32> {
         return Ok(0);
     }
     let result = vault.add_interview(&input, args.decision.justification.as_deref());
-    vault.close()?;
+    crate::commands::close_after(vault, result.is_ok())?;
     match result {
         Ok(added) => {
             print_findings(global, &added.findings)?;
@@ -228,7 +228,7 @@ pub fn consent(global: &Global, command: &ConsentCommand) -> Result<i32> {
             vault.withdraw_consent(person, date, method, scan.clone())
         }
     };
-    vault.close()?;
+    crate::commands::close_after(vault, result.is_ok())?;
     let consent = result?;
     if global.json {
         output::json_line(&json!({ "consent": consent }))?;

@@ -6,6 +6,8 @@ mod bundles;
 mod checkpoints;
 mod commands;
 mod context;
+#[cfg(feature = "failpoints")]
+mod faults;
 mod incidents;
 mod interviews;
 mod lang;
@@ -17,6 +19,8 @@ use args::{Cli, Command, PassphraseCommand, RecoveryCommand};
 use clap::Parser;
 
 fn run(cli: &Cli) -> anyhow::Result<i32> {
+    #[cfg(feature = "failpoints")]
+    faults::arm_from_env()?;
     let g = &cli.global;
     match &cli.command {
         Command::Init { kdf, strength } => commands::init(g, kdf, strength.policy())?,

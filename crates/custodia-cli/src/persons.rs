@@ -91,7 +91,7 @@ pub fn run(global: &Global, command: &PersonCommand) -> Result<i32> {
             let reader = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
             let mut vault = open(global)?;
             let result = vault.import_persons(reader);
-            vault.close()?;
+            crate::commands::close_after(vault, result.is_ok())?;
             let imported = result?;
             if global.json {
                 output::json_line(&json!({ "imported": imported.persons.len(), "file_sha256": imported.file_sha256 }))?;

@@ -16,6 +16,7 @@ mod clock;
 pub mod custody;
 mod direct;
 pub mod error;
+pub mod faults;
 mod fsutil;
 /// Wrappers for the fuzz targets in `fuzz/`; not an API.
 #[doc(hidden)]

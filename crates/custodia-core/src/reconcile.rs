@@ -1,10 +1,13 @@
 //! Open-time reconcile: staging files left in `tmp/` by an interrupted ingest, and blob files that no item
 //! references (a crash between the rename and the commit), are moved to `quarantine/<time>/` and reported.
-//! Nothing is ever deleted here: a reviewer decides what quarantined files are.
+//! Nothing of the vault's is ever deleted here: a reviewer decides what quarantined files are. Exports an
+//! earlier run left under way are settled here too (`bundle::pending`).
 
+use crate::bundle::pending::{self, Settled};
+use crate::custody::Session;
 use crate::error::Result;
-use crate::fsutil;
 use crate::vault::{io_error, KEYSLOTS_FILE};
+use crate::{faults, fsutil};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -21,11 +24,22 @@ pub struct Reconciliation {
     pub tmp_leftovers: Vec<String>,
     pub unreferenced_blobs: Vec<String>,
     pub other_files: Vec<String>,
+    /// Exports found logged but not yet named, given their name now (bundle ids).
+    pub exports_completed: Vec<String>,
+    /// Exports found unfinished: their hidden file removed and `bundle.export_abandoned` logged.
+    pub exports_abandoned: Vec<String>,
+    /// Exports found unfinished in a folder that cannot be reached now (a removed stick); settled later.
+    pub exports_waiting: Vec<String>,
 }
 
 impl Reconciliation {
     pub fn is_clean(&self) -> bool {
-        self.tmp_leftovers.is_empty() && self.unreferenced_blobs.is_empty() && self.other_files.is_empty()
+        self.tmp_leftovers.is_empty()
+            && self.unreferenced_blobs.is_empty()
+            && self.other_files.is_empty()
+            && self.exports_completed.is_empty()
+            && self.exports_abandoned.is_empty()
+            && self.exports_waiting.is_empty()
     }
 
     pub(crate) fn to_details(&self) -> serde_json::Value {
@@ -34,6 +48,9 @@ impl Reconciliation {
             "tmp_leftovers": self.tmp_leftovers.len(),
             "unreferenced_blobs": self.unreferenced_blobs.len(),
             "other_files": self.other_files.len(),
+            "exports_completed": self.exports_completed,
+            "exports_abandoned": self.exports_abandoned,
+            "exports_waiting": self.exports_waiting,
         })
     }
 }
@@ -53,8 +70,10 @@ impl Quarantine<'_> {
             fsutil::create_dir_durable(&dir).map_err(io_error("create", &dir))?;
             self.created = true;
         }
-        fs::rename(path, dir.join(&name)).map_err(io_error("move to quarantine", path))?;
-        fsutil::sync_dir(&dir).map_err(io_error("flush", &dir))?;
+        faults::hit("reconcile.move")
+            .and_then(|()| fs::rename(path, dir.join(&name)))
+            .map_err(io_error("move to quarantine", path))?;
+        faults::hit("reconcile.dir_fsync").and_then(|()| fsutil::sync_dir(&dir)).map_err(io_error("flush", &dir))?;
         Ok(name)
     }
 }
@@ -115,6 +134,19 @@ impl PendingListing {
             PendingListing::Ready(listing) => *listing,
         }
     }
+}
+
+/// Settles the exports an earlier run left under way (`bundle::pending`) and adds them to `found`.
+pub(crate) fn settle_exports(conn: &mut Connection, session: &Session, found: &mut Reconciliation) -> Result<()> {
+    for (bundle_id, settled) in pending::settle_all(conn, session)? {
+        match settled {
+            Settled::Completed => found.exports_completed.push(bundle_id),
+            Settled::Abandoned => found.exports_abandoned.push(bundle_id),
+            Settled::Waiting => found.exports_waiting.push(bundle_id),
+            Settled::AlreadyPlaced => {}
+        }
+    }
+    Ok(())
 }
 
 /// Sweeps what `listing` found: staging leftovers and blob files no database row names go to quarantine.

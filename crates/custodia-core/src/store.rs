@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("store/v4.sql"),
     include_str!("store/v5.sql"),
     include_str!("store/v6.sql"),
+    include_str!("store/v7.sql"),
 ];
 
 /// Opens (or, with `create`, creates) the database at `path` with the raw 256-bit `key`.

@@ -10,7 +10,7 @@ use crate::keys::{
     MIN_PASSPHRASE_CHARS,
 };
 use crate::reconcile::{self, Reconciliation};
-use crate::{fsutil, store};
+use crate::{faults, fsutil, store};
 use rusqlite::Connection;
 use secrecy::SecretString;
 use serde_json::json;
@@ -206,7 +206,7 @@ impl Vault {
     #[allow(clippy::too_many_arguments)]
     fn assemble(
         root: &Path,
-        conn: Connection,
+        mut conn: Connection,
         slots: KeySlots,
         master: MasterKey,
         opened_with: String,
@@ -222,7 +222,8 @@ impl Vault {
         let identity: age::x25519::Identity = identity_text.parse().map_err(|_| VaultError::MismatchedFiles)?;
         drop(identity_text);
         let blobs = BlobStore::new(root, master.derive(Purpose::BlobNames, slots.vault_id()), identity);
-        let reconciliation = reconcile::run(root, &conn, listing)?;
+        let mut reconciliation = reconcile::run(root, &conn, listing)?;
+        reconcile::settle_exports(&mut conn, &session, &mut reconciliation)?;
         make_private(root)?;
         let mut vault = Vault {
             root: root.to_path_buf(),
@@ -254,7 +255,7 @@ impl Vault {
             None,
             json!({ "key_slot": self.opened_with, "kind": kind }),
         )?;
-        tx.commit()?;
+        faults::commit(tx, "open.commit")?;
         Ok(())
     }
 
@@ -282,7 +283,8 @@ impl Vault {
         let tx = self.conn.transaction()?;
         custody::append(&tx, &self.session, Action::VaultClosed, None, json!({}))?;
         let signed = checkpoint::make(&tx, self.slots.vault_id(), checkpoint::Reason::Close)?;
-        tx.commit()?;
+        faults::commit(tx, "close.commit")?;
+        faults::hit("close.wal_checkpoint").map_err(io_error("fold the write-ahead log of", &self.root))?;
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(signed)
     }

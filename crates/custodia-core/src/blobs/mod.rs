@@ -5,7 +5,7 @@
 //! fsyncs the file, renames it into place and fsyncs the directory. Memory use does not depend on the
 //! file size.
 
-use crate::fsutil;
+use crate::{faults, fsutil};
 
 mod pipeline;
 use age::x25519;
@@ -171,7 +171,9 @@ impl BlobStore {
         if newly_written {
             let dir = target.parent().unwrap_or(&self.root).to_path_buf();
             let placed = fsutil::create_dir_durable(&dir)
+                .and_then(|()| faults::hit("blob.rename"))
                 .and_then(|()| fs::rename(&tmp, &target))
+                .and_then(|()| faults::hit("blob.dir_fsync"))
                 .and_then(|()| fsutil::sync_dir(&dir))
                 .map_err(io_err("store the encrypted copy in", &dir));
             if let Err(e) = placed {
@@ -193,6 +195,7 @@ impl BlobStore {
         progress: &mut dyn FnMut(u64) -> Flow,
     ) -> Result<(String, u64, &'static str, BlobKey), BlobError> {
         let file = crate::direct::create(tmp).map_err(io_err("create", tmp))?;
+        faults::hit("blob.write").map_err(io_err("write", tmp))?;
         let recipient = KeepingKey { recipient: &self.identity.to_public(), kept: RefCell::new(None) };
         let encryptor = age::Encryptor::with_recipients(iter::once(&recipient as &dyn age::Recipient))
             .map_err(|e| BlobError::Encrypt(e.to_string()))?;

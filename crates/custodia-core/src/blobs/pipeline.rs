@@ -111,6 +111,7 @@ fn encrypt(
             return Err(BlobError::Cancelled);
         }
     }
-    stream.finish().and_then(DirectFile::finish).map_err(io_err)?;
+    let file = stream.finish().map_err(io_err)?;
+    crate::faults::hit("blob.fsync").and_then(|()| file.finish()).map_err(io_err)?;
     Ok((size, media_type.unwrap_or(media::EMPTY)))
 }

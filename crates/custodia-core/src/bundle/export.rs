@@ -3,14 +3,17 @@
 //! Then one pass streams the bag (`stream`); a stored copy that is not exactly its recorded size and
 //! SHA-256 aborts it, so the manifests written ahead are true of every bundle that is finished.
 //!
-//! The bundle is written to a hidden temporary file beside the output, fsynced, and moved into place
-//! without replacing anything; then the checkpoint, the export and one `item.exported` event per item are
-//! committed together. If that commit fails the bundle is removed: there is no bundle without its event.
+//! The export is recorded as pending, then the bundle is written to a hidden `.partial` file beside the
+//! output and fsynced; then the checkpoint, the export and one `item.exported` event per item are
+//! committed together, and only then is the file given its name, without replacing anything. A crash
+//! anywhere leaves a pending record that the next open settles (`pending`): the bundle has its final name
+//! only together with its events.
 
 use super::bagit::{self, BAGIT_TXT, BAG_INFO, MANIFEST, TAG_MANIFEST};
 use super::book::{self, RecipientInput};
 use super::keys::{parse_recipient, recipient_fingerprint};
 use super::limits::EXPORT_SCRYPT_LOG_N;
+use super::pending::{self, Pending};
 use super::plan::{ExportPlan, ExportSelection};
 use super::signature::{self, SignerInfo};
 use super::stream::{self, Entry};
@@ -23,7 +26,7 @@ use crate::error::Result;
 use crate::keys::{StrengthPolicy, Verdict};
 use crate::records::fields;
 use crate::vault::{Vault, VaultError};
-use crate::{clock, fsutil};
+use crate::{clock, faults, fsutil};
 use age::x25519;
 use rusqlite::params;
 use secrecy::SecretString;
@@ -267,37 +270,46 @@ impl Vault {
             (Protection::Recipients(_), None) => return Err(BundleError::NoRecipient.into()),
         };
         snapshot.end()?;
-        let (tmp, file) = temp_beside(&request.output)?;
-        let written = stream::stream(&self.blobs, &name, &entries, plan.item_bytes, encryptor, file, progress);
-        let (sha256, size) = match written.and_then(|done| {
-            place(&tmp, &request.output)?;
-            Ok(done)
-        }) {
+        let output = absolute(&request.output)?;
+        let pending = Pending::new(&bundle_id, output.clone(), partial_beside(&output)?);
+        pending::begin(&mut self.conn, &pending)?;
+        let written = write_partial(&pending.partial, |file| {
+            stream::stream(&self.blobs, &name, &entries, plan.item_bytes, encryptor, file, progress)
+        });
+        let sealed = Sealed { sealing: &sealing, verdict };
+        let recorded = written.and_then(|(sha256, size)| {
+            let done = self.record_export(&bundle_id, &output, &sha256, size, &plan, sealed, &custody, &oxum)?;
+            Ok((sha256, size, done))
+        });
+        let (sha256, size, (checkpoint, recipients)) = match recorded {
             Ok(done) => done,
             Err(e) => {
-                let _ = fs::remove_file(&tmp);
+                // Nothing was logged: the hidden file goes, and with it the record that it was under way.
+                let _ = fs::remove_file(&pending.partial);
+                let _ = pending::forget(&mut self.conn, &bundle_id);
                 return Err(e);
             }
         };
-        let sealed = Sealed { sealing: &sealing, verdict };
-        match self.record_export(&bundle_id, &request.output, &sha256, size, &plan, sealed, &custody, &oxum) {
-            Ok((checkpoint, recipients)) => Ok(Exported {
-                bundle_id,
-                path: request.output.clone(),
-                sha256,
-                size,
-                payload_oxum: oxum,
-                recipients,
-                checkpoint,
-                signer,
-                plan,
-            }),
-            Err(e) => {
-                // The bundle exists only if its custody event does.
-                let _ = fs::remove_file(&request.output);
-                Err(e)
+        if let Err(e) = place(&pending.partial, &output) {
+            // Logged but not named: settled now as the next open would, so the log and the folder agree.
+            let settled = pending::settle(&mut self.conn, &self.session, &pending.recorded())?;
+            if !matches!(settled, pending::Settled::Completed | pending::Settled::AlreadyPlaced) {
+                return Err(e);
             }
         }
+        // The bundle is in place and logged; a row left by a failure here is removed at the next open.
+        let _ = pending::forget(&mut self.conn, &bundle_id);
+        Ok(Exported {
+            bundle_id,
+            path: request.output.clone(),
+            sha256,
+            size,
+            payload_oxum: oxum,
+            recipients,
+            checkpoint,
+            signer,
+            plan,
+        })
     }
 
     /// `bag-info.txt`: the request's organisation, contact and description, or defaults in their place.
@@ -484,39 +496,53 @@ impl Vault {
                 event.seq
             ],
         )?;
-        tx.commit()?;
+        pending::mark_recorded(&tx, bundle_id)?;
+        faults::commit(tx, "export.commit")?;
         Ok((checkpoint, recipients))
     }
 }
-/// A new hidden file beside `output`, readable only by its owner.
-fn temp_beside(output: &Path) -> Result<(PathBuf, DirectFile)> {
-    let dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let suffix = crate::keys::random_hex(6)?;
-    let tmp = dir.join(format!(".{name}.{suffix}.partial"));
-    let file = direct::create(&tmp).map_err(io_error("create", &tmp))?;
-    Ok((tmp, file))
+/// `output` with its folder resolved, so the pending record still names it when the vault is next opened
+/// from another working directory.
+fn absolute(output: &Path) -> Result<PathBuf> {
+    let folder = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = fs::canonicalize(folder).map_err(io_error("find the folder of", output))?;
+    let name = output.file_name().ok_or(BundleError::BadBundleName)?;
+    Ok(folder.join(name))
 }
 
-/// Moves the finished temporary file to `output` without ever replacing a file there, then makes the
-/// directory entry durable. A hard link fails if `output` exists; where links are not supported (FAT and
-/// exFAT sticks), a checked rename is the fallback.
-fn place(tmp: &Path, output: &Path) -> Result<()> {
-    match fs::hard_link(tmp, output) {
-        Ok(()) => {
-            let _ = fs::remove_file(tmp);
-        }
+/// The name of the hidden file a bundle is written to before it is logged and named.
+fn partial_beside(output: &Path) -> Result<PathBuf> {
+    let dir = output.parent().unwrap_or(Path::new("."));
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let suffix = crate::keys::random_hex(6)?;
+    Ok(dir.join(format!(".{name}.{suffix}{PARTIAL_SUFFIX}")))
+}
+
+/// The end of the name of a bundle's hidden file while it is written.
+pub const PARTIAL_SUFFIX: &str = ".partial";
+
+/// Creates the hidden file (readable only by its owner) and has `write` fill and fsync it.
+fn write_partial(partial: &Path, write: impl FnOnce(DirectFile) -> Result<(String, u64)>) -> Result<(String, u64)> {
+    let file = direct::create(partial).map_err(io_error("create", partial))?;
+    faults::hit("export.write").map_err(io_error("write", partial))?;
+    write(file)
+}
+
+/// Gives the fsynced hidden file its final name without ever replacing a file there, then makes the
+/// name durable. Where links and exclusive renames are not supported (FAT and exFAT sticks), a checked
+/// rename is the fallback.
+fn place(partial: &Path, output: &Path) -> Result<()> {
+    match faults::hit("export.rename").and_then(|()| fsutil::rename_no_replace(partial, output)) {
+        Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
             return Err(VaultError::OutputExists(output.into()).into());
         }
-        Err(_) => {
-            if fs::symlink_metadata(output).is_ok() {
-                return Err(VaultError::OutputExists(output.into()).into());
-            }
-            fs::rename(tmp, output).map_err(io_error("move the bundle to", output))?;
+        Err(_) if fs::symlink_metadata(output).is_err() && partial.exists() => {
+            fs::rename(partial, output).map_err(io_error("move the bundle to", output))?;
         }
+        Err(e) => return Err(io_error("move the bundle to", output)(e).into()),
     }
     let dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fsutil::sync_dir(dir).map_err(io_error("sync", dir))?;
+    faults::hit("export.dir_fsync").and_then(|()| fsutil::sync_dir(dir)).map_err(io_error("sync", dir))?;
     Ok(())
 }

@@ -14,6 +14,7 @@ use super::BundleError;
 use crate::blobs::{BlobStore, Flow, Stored};
 use crate::custody::{self, Action};
 use crate::error::Result;
+use crate::faults;
 use crate::pipe;
 use crate::records::items::{insert_item, Item, NewItem};
 use crate::vault::Vault;
@@ -239,7 +240,7 @@ impl Vault {
                 signer_verified,
             ],
         )?;
-        tx.commit()?;
+        faults::commit(tx, "import.commit")?;
         let items = ids_made.iter().map(|id| self.item(id)).collect::<Result<Vec<_>>>()?;
         Ok((items, originals))
     }

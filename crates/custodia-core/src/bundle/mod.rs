@@ -27,6 +27,7 @@ mod import;
 pub mod keys;
 pub mod limits;
 mod open;
+pub(crate) mod pending;
 pub mod plan;
 mod proofs;
 pub(crate) mod read;

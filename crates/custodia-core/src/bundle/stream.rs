@@ -212,6 +212,7 @@ fn encrypt_and_write(
         stream.write_all(chunk)?;
     }
     let (file, sha256, size) = stream.finish()?.finish();
+    crate::faults::hit("export.fsync")?;
     file.finish()?;
     Ok((sha256, size))
 }

@@ -8,6 +8,7 @@ use super::persons;
 use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
+use crate::faults;
 use crate::harm::{findings, Finding};
 use crate::vault::Vault;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -313,7 +314,7 @@ impl Vault {
                 event.seq
             ],
         )?;
-        tx.commit()?;
+        faults::commit(tx, "consent.commit")?;
         Ok(self.conn.query_row(&format!("{SELECT_CONSENT} WHERE id = ?1"), [&id], row_to_consent)?)
     }
 

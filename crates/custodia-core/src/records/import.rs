@@ -7,6 +7,7 @@
 use super::persons::{self, PersonInput, Sex};
 use crate::custody::{self, Action};
 use crate::error::Result;
+use crate::faults;
 use crate::vault::Vault;
 use serde_json::json;
 use std::collections::HashMap;
@@ -157,7 +158,7 @@ impl Vault {
             None,
             json!({ "persons": out.len(), "file_sha256": file_sha256 }),
         )?;
-        tx.commit()?;
+        faults::commit(tx, "person_import.commit")?;
         Ok(Imported { persons: out, file_sha256 })
     }
 }

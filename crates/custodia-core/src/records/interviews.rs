@@ -10,6 +10,7 @@ use super::safeguards::{Referral, Referrals};
 use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
+use crate::faults;
 use crate::harm::{gate, probe, rules, testimony, Finding, PersonChecker};
 use crate::ids;
 use crate::vault::Vault;
@@ -264,7 +265,7 @@ impl Vault {
         }
         testimony::index(&tx, &id, &v.transcript)?;
         gate::log_overrides(&tx, &self.session, &id, &findings, justification.as_deref())?;
-        tx.commit()?;
+        faults::commit(tx, "interview.commit")?;
         Ok(Checked { record: self.interview(&id)?, findings })
     }
 
@@ -370,7 +371,7 @@ impl Vault {
             testimony::index(&tx, &interview.id, &transcript)?;
         }
         gate::log_overrides(&tx, &self.session, &interview.id, &findings, justification.as_deref())?;
-        tx.commit()?;
+        faults::commit(tx, "interview.edit_commit")?;
         Ok(Checked { record: self.interview(&interview.id)?, findings })
     }
 

@@ -4,6 +4,7 @@
 use crate::blobs::{BlobError, Flow, Stored};
 use crate::custody::{self, Action, Event};
 use crate::error::Result;
+use crate::faults;
 use crate::fsutil;
 use crate::ids;
 use crate::records::fields::{self, Change};
@@ -147,23 +148,26 @@ impl Vault {
             other => crate::Error::from(other),
         })?;
         let name = recorded_name(path);
-        match self.record_item(&stored, &name, options) {
-            Ok(item) => Ok(Added { item, newly_stored: stored.newly_written }),
+        let id = match self.record_item(&stored, &name, options) {
+            Ok(id) => id,
             Err(e) => {
                 if stored.newly_written {
                     self.blobs.discard_unacknowledged(&stored.blob_name);
                 }
-                Err(e)
+                return Err(e);
             }
-        }
+        };
+        // Committed: from here on the stored copy is evidence, whatever happens to the read below.
+        Ok(Added { item: self.item(&id)?, newly_stored: stored.newly_written })
     }
 
-    fn record_item(&mut self, stored: &Stored, name: &str, options: &AddOptions) -> Result<Item> {
+    /// Records the item and its custody event in one transaction; returns its id once committed.
+    fn record_item(&mut self, stored: &Stored, name: &str, options: &AddOptions) -> Result<String> {
         let tx = self.conn.transaction()?;
         let new = NewItem { name, description: &options.description, source: &options.source, received: None };
         let id = insert_item(&tx, &self.session, stored, &new)?;
-        tx.commit()?;
-        self.item(&id)
+        faults::commit(tx, "add.commit")?;
+        Ok(id)
     }
 
     /// All items, in the order they were added.
@@ -266,9 +270,17 @@ impl Vault {
             self.conn.query_row("SELECT blob_name FROM items WHERE id = ?1", [&item.id], |r| r.get(0))?;
         remove_abandoned_extracts(folder);
         let (temp, mut file) = create_extract_file(folder)?;
+        if let Err(e) = faults::hit("extract.write") {
+            drop(file);
+            let _ = fs::remove_file(&temp);
+            return Err(io_error("write", &temp)(e).into());
+        }
         let written = self.blobs.copy_out(&blob_name, &mut file, progress).map_err(crate::Error::from).and_then(
             |(sha256, size)| {
-                file.flush().and_then(|()| file.sync_all()).map_err(io_error("write", &temp))?;
+                file.flush()
+                    .and_then(|()| faults::hit("extract.fsync"))
+                    .and_then(|()| file.sync_all())
+                    .map_err(io_error("write", &temp))?;
                 if sha256 != item.sha256 {
                     return Err(VaultError::ContentMismatch {
                         item: item.id.clone(),
@@ -292,24 +304,28 @@ impl Vault {
         let tx = self.conn.transaction()?;
         let details = json!({ "sha256": item.sha256, "to": file_name });
         let logged = custody::append(&tx, &self.session, Action::ItemExtracted, Some(&item.id), details)
-            .and_then(|_| tx.commit().map_err(Into::into));
+            .map_err(crate::Error::from)
+            .and_then(|_| faults::commit(tx, "extract.commit"));
         if let Err(e) = logged {
             drop(file);
             let _ = fs::remove_file(&temp);
-            return Err(e.into());
+            return Err(e);
         }
         // Logged first, named second: a crash in between leaves a hidden file and an event, never a copy
         // under its name that the log does not know. The name is checked once more by the rename itself.
-        let placed = fsutil::rename_no_replace(&temp, output).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => VaultError::OutputExists(output.into()),
-            _ => io_error("name", output)(e),
-        });
+        let placed =
+            faults::hit("extract.rename").and_then(|()| fsutil::rename_no_replace(&temp, output)).map_err(|e| match e
+                .kind()
+            {
+                std::io::ErrorKind::AlreadyExists => VaultError::OutputExists(output.into()),
+                _ => io_error("name", output)(e),
+            });
         if let Err(e) = placed {
             drop(file);
             let _ = fs::remove_file(&temp);
             return Err(e.into());
         }
-        fsutil::sync_dir(folder).map_err(io_error("sync", folder))?;
+        faults::hit("extract.dir_fsync").and_then(|()| fsutil::sync_dir(folder)).map_err(io_error("sync", folder))?;
         Ok(extracted)
     }
 }

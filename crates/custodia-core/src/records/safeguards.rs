@@ -9,6 +9,7 @@ use super::persons;
 use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
+use crate::faults;
 use crate::harm::{gate, rules};
 use crate::vault::Vault;
 use rusqlite::{params, OptionalExtension};
@@ -159,7 +160,7 @@ impl Vault {
             json!({ "consent": consent }),
         )?;
         tx.execute("UPDATE interviews SET status = 'complete' WHERE id = ?1", [&interview.id])?;
-        tx.commit()?;
+        faults::commit(tx, "interview.complete_commit")?;
         Ok(Checked { record: self.interview(&interview.id)?, findings })
     }
 

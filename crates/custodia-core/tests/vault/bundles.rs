@@ -15,13 +15,13 @@ fn no_progress<T>(_: T) -> Flow {
 }
 
 /// A recipient's key pair, the identity written as `age-keygen` would.
-fn recipient(tv: &TestVault, name: &str) -> (Unlocker, String) {
+pub fn recipient(tv: &TestVault, name: &str) -> (Unlocker, String) {
     let path = tv.dir.path().join(format!("{name}.key"));
     let made = bundle::generate_identity(&path).expect("keygen");
     (read_identity_file(&path).expect("identity"), made.public_key)
 }
 
-fn selection(items: &[&str], interviews: &[&str], kind: RecipientKind) -> ExportSelection {
+pub fn selection(items: &[&str], interviews: &[&str], kind: RecipientKind) -> ExportSelection {
     ExportSelection {
         items: items.iter().map(|s| s.to_string()).collect(),
         interviews: interviews.iter().map(|s| s.to_string()).collect(),
@@ -30,7 +30,7 @@ fn selection(items: &[&str], interviews: &[&str], kind: RecipientKind) -> Export
     }
 }
 
-fn request(tv: &TestVault, selection: ExportSelection, key: &str, name: &str) -> ExportRequest {
+pub fn request(tv: &TestVault, selection: ExportSelection, key: &str, name: &str) -> ExportRequest {
     ExportRequest {
         selection,
         protection: Protection::Recipients(vec![key.into()]),
@@ -41,7 +41,7 @@ fn request(tv: &TestVault, selection: ExportSelection, key: &str, name: &str) ->
     }
 }
 
-fn add(tv: &TestVault, vault: &mut custodia_core::Vault, name: &str, bytes: &[u8]) -> String {
+pub fn add(tv: &TestVault, vault: &mut custodia_core::Vault, name: &str, bytes: &[u8]) -> String {
     vault.add_file(&tv.source(name, bytes), &AddOptions::default(), &mut go).expect("add").item.id
 }
 

@@ -4,6 +4,8 @@ mod bundles;
 mod checkpoints;
 mod common;
 mod harm;
+#[cfg(unix)]
+mod interrupted_exports;
 mod lifecycle;
 #[cfg(target_os = "linux")]
 mod memory;

@@ -193,6 +193,11 @@ export const ar: Messages = {
   "field.tmp_leftovers": "ملفات غير مكتملة",
   "field.unreferenced_blobs": "نسخ محفوظة غير مستخدمة",
   "field.other_files": "ملفات أخرى",
+  "field.state": "الحالة",
+  "field.partial_file": "ملف جزئي",
+  "field.exports_completed": "تصديرات أُكملت",
+  "field.exports_abandoned": "تصديرات سُحبت",
+  "field.exports_waiting": "تصديرات تنتظر مجلدها",
   "field.previous_event_time": "وقت الحدث السابق",
   "field.clock_now": "ساعة الحاسوب",
 

@@ -172,6 +172,11 @@ export const en = {
   "field.tmp_leftovers": "Unfinished files",
   "field.unreferenced_blobs": "Unused stored copies",
   "field.other_files": "Other files",
+  "field.state": "State",
+  "field.partial_file": "Partial file",
+  "field.exports_completed": "Exports finished",
+  "field.exports_abandoned": "Exports withdrawn",
+  "field.exports_waiting": "Exports waiting for their folder",
   "field.previous_event_time": "Time of the previous event",
   "field.clock_now": "Computer clock",
 

@@ -181,6 +181,11 @@ export const es: Messages = {
   "field.tmp_leftovers": "Archivos sin terminar",
   "field.unreferenced_blobs": "Copias guardadas sin uso",
   "field.other_files": "Otros archivos",
+  "field.state": "Estado",
+  "field.partial_file": "Archivo parcial",
+  "field.exports_completed": "Exportaciones terminadas",
+  "field.exports_abandoned": "Exportaciones retiradas",
+  "field.exports_waiting": "Exportaciones a la espera de su carpeta",
   "field.previous_event_time": "Hora del evento anterior",
   "field.clock_now": "Reloj del ordenador",
 

@@ -181,6 +181,11 @@ export const fr: Messages = {
   "field.tmp_leftovers": "Fichiers inachevés",
   "field.unreferenced_blobs": "Copies stockées inutilisées",
   "field.other_files": "Autres fichiers",
+  "field.state": "État",
+  "field.partial_file": "Fichier partiel",
+  "field.exports_completed": "Exports achevés",
+  "field.exports_abandoned": "Exports retirés",
+  "field.exports_waiting": "Exports en attente de leur dossier",
   "field.previous_event_time": "Heure de l’événement précédent",
   "field.clock_now": "Horloge de l’ordinateur",
 

@@ -475,6 +475,7 @@ export const arRecords: RecordsMessages = {
   "action.harm.checked": "تطابق في فحص التكرار",
   "action.settings.changed": "تغيّرت القواعد",
   "action.bundle.exported": "صُدّرت حزمة",
+  "action.bundle.export_abandoned": "سُحب تصدير لم يكتمل",
   "action.item.exported": "صُدّر عنصر",
   "action.bundle.imported": "استُلمت حزمة",
   "action.recipient.added": "أُضيفت جهة مستلمة",

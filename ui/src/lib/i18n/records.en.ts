@@ -418,6 +418,7 @@ export const enRecords = {
   "action.harm.checked": "Duplicate check matched",
   "action.settings.changed": "Rules changed",
   "action.bundle.exported": "Bundle exported",
+  "action.bundle.export_abandoned": "Unfinished export withdrawn",
   "action.item.exported": "Item exported",
   "action.bundle.imported": "Bundle received",
   "action.recipient.added": "Recipient added",

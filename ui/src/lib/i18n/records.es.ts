@@ -432,6 +432,7 @@ export const esRecords: RecordsMessages = {
   "action.harm.checked": "Comprobación de duplicados con coincidencia",
   "action.settings.changed": "Reglas cambiadas",
   "action.bundle.exported": "Paquete exportado",
+  "action.bundle.export_abandoned": "Exportación inacabada retirada",
   "action.item.exported": "Elemento exportado",
   "action.bundle.imported": "Paquete recibido",
   "action.recipient.added": "Destinatario añadido",

@@ -432,6 +432,7 @@ export const frRecords: RecordsMessages = {
   "action.harm.checked": "Vérification des doublons : correspondance",
   "action.settings.changed": "Règles modifiées",
   "action.bundle.exported": "Paquet exporté",
+  "action.bundle.export_abandoned": "Export inachevé retiré",
   "action.item.exported": "Élément exporté",
   "action.bundle.imported": "Paquet reçu",
   "action.recipient.added": "Destinataire ajouté",
