@@ -4,6 +4,9 @@ mod bundles;
 mod checkpoints;
 mod common;
 mod harm;
+mod keys;
+#[cfg(feature = "failpoints")]
+mod keys_faults;
 mod lifecycle;
 #[cfg(target_os = "linux")]
 mod memory;
