@@ -349,40 +349,60 @@ pub fn recovery_create(global: &Global, output_file: Option<&Path>) -> Result<()
 }
 
 fn recovery_shown(global: &Global, vault: &mut Vault, output_file: Option<&Path>) -> Result<()> {
-    let new = vault.begin_recovery_key()?;
+    // The file is made before the key, so an existing file is refused before anything changes.
+    let file = output_file.map(new_private_file).transpose()?;
+    let new = match vault.begin_recovery_key() {
+        Ok(new) => new,
+        Err(e) => {
+            if let Some(path) = output_file.filter(|_| file.is_some()) {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e.into());
+        }
+    };
     let text = new.key().to_display();
-    if let Some(path) = output_file {
-        write_secret_file(path, text.expose_secret()).with_context(|| {
+    let shown = match (file, output_file) {
+        (Some(file), Some(path)) => write_secret_file(file, path, text.expose_secret()).with_context(|| {
             format!("cannot write the recovery key to {}; the old recovery key still works", path.display())
-        })?;
-    } else if global.json {
-        output::json_line(&json!({ "recovery_key": text.expose_secret() }))?;
-    } else {
-        eprintln!("This recovery key opens the vault if the passphrase is lost. It is shown only now.");
-        eprintln!("Write it on paper and keep it apart from this computer.");
-        output::line(text.expose_secret())?;
+        }),
+        _ if global.json => output::json_line(&json!({ "recovery_key": text.expose_secret() })),
+        _ => {
+            eprintln!("This recovery key opens the vault if the passphrase is lost. It is shown only now.");
+            eprintln!("Write it on paper and keep it apart from this computer.");
+            output::line(text.expose_secret())
+        }
+    };
+    if let Err(e) = shown {
+        // Nobody has the key: its slot goes, and the old key stays the vault's recovery key.
+        vault.abandon_recovery_key(new)?;
+        return Err(e);
     }
     if let Err(e) = vault.confirm_recovery_key(&new) {
-        eprintln!("note: the new recovery key above was saved and opens the vault, but the old one could not be retired yet and still works; once the problem below is solved, run `custodia recovery create` again");
+        eprintln!("note: the new recovery key was saved and opens the vault, but the old one could not be retired yet and still works; once the problem below is solved, run `custodia recovery create` again");
         return Err(e.into());
     }
-    if output_file.is_some() && global.json {
-        output::json_line(&json!({ "recovery_key_file": output_file }))?;
-    } else if !global.json {
+    if global.json {
+        if let Some(path) = output_file {
+            output::json_line(&json!({ "recovery_key_file": path }))?;
+        }
+    } else {
         eprintln!("Any older recovery key no longer works.");
     }
     Ok(())
 }
 
-/// Writes a new file (never over an existing one) readable only by its owner, and flushes it and its
-/// folder to disk before returning.
-fn write_secret_file(path: &Path, text: &str) -> Result<()> {
-    use std::io::Write;
+/// Creates a new file (never over an existing one) readable only by its owner.
+fn new_private_file(path: &Path) -> Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
+    options.open(path).with_context(|| format!("cannot create {} (Custodia never overwrites a file)", path.display()))
+}
+
+/// Writes the key into the new file and flushes it and its folder to disk; removes the file on failure.
+fn write_secret_file(mut file: std::fs::File, path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
     let written = (|| {
         file.write_all(text.as_bytes())?;
         file.write_all(b"\n")?;

@@ -14,6 +14,8 @@ use serde_json::json;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
+#[cfg(test)]
+mod format1_tests;
 mod opening;
 mod rotation;
 

@@ -217,7 +217,7 @@ fn age_seal(recipient: &age::x25519::Recipient, master: &MasterKey, aad: &[u8]) 
     let encryptor =
         age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient)).map_err(failed)?;
     let mut out = Vec::new();
-    let mut writer = encryptor.wrap_output(&mut out).map_err(|e| KeyError::Write(e))?;
+    let mut writer = encryptor.wrap_output(&mut out).map_err(KeyError::Write)?;
     writer.write_all(&Sha256::digest(aad)).map_err(KeyError::Write)?;
     writer.write_all(master.expose()).map_err(KeyError::Write)?;
     writer.finish().map_err(KeyError::Write)?;
@@ -568,6 +568,25 @@ impl KeySlots {
         let index = self.file.slots.iter().position(|s| s.id == id).ok_or(KeyError::NoRecoverySlot)?;
         self.file.slots[index] = slot;
         Ok(new_id)
+    }
+
+    /// A format 1 recovery slot, as older versions made them, for the migration tests.
+    #[cfg(test)]
+    pub(crate) fn add_format1_recovery(&mut self, master: &MasterKey, key: &RecoveryKey) -> Result<String, KeyError> {
+        let mut salt = [0u8; SALT_LEN];
+        random_fill(&mut salt)?;
+        let salt = B64.encode(salt);
+        let mut slot =
+            Slot::new(SlotSecret::Recovery { salt: salt.clone(), nonce: String::new(), wrapped_key: String::new() })?;
+        let kek = hkdf32(key.expose(), &B64.decode(&salt).expect("own salt"), b"custodia/v1/recovery-slot");
+        let wrap = seal(&kek, master.expose(), &slot.aad(&self.file.vault_id))?;
+        slot.kind = SlotSecret::Recovery { salt, nonce: wrap.nonce, wrapped_key: wrap.wrapped_key };
+        self.push(slot)
+    }
+
+    /// Drops a recovery key that was made but never shown (its display failed).
+    pub(crate) fn drop_unconfirmed(&mut self, id: &str) {
+        self.file.slots.retain(|s| !(s.id == id && s.unconfirmed));
     }
 
     fn push(&mut self, slot: Slot) -> Result<String, KeyError> {

@@ -162,6 +162,19 @@ impl Vault {
         Ok(())
     }
 
+    /// Gives up a recovery key that could not be shown or written: its slot goes, the older key stays.
+    pub fn abandon_recovery_key(&mut self, new: NewRecoveryKey) -> Result<()> {
+        let mut slots = self.slots.clone();
+        slots.drop_unconfirmed(&new.slot);
+        slots.save(&self.root.join(KEYSLOTS_FILE))?;
+        self.slots = slots;
+        let tx = self.conn.transaction()?;
+        let reason = json!({ "reason": "the new recovery key could not be shown" });
+        custody::append(&tx, &self.session, Action::KeySlotRemoved, Some(&new.slot), reason)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Both halves at once, for a caller that shows the key only after this returns (the app).
     pub fn create_recovery_key(&mut self) -> Result<RecoveryKey> {
         let new = self.begin_recovery_key()?;
