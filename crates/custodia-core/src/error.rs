@@ -58,7 +58,11 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Key(KeyError::WrongPassphrase) => "wrong_passphrase",
-            Error::Key(KeyError::WrongRecoveryKey | KeyError::MalformedRecoveryKey(_)) => "wrong_recovery_key",
+            // No recovery slot at all (a passphrase change dropped a format 1 one): to the user, this key
+            // does not open the vault.
+            Error::Key(KeyError::WrongRecoveryKey | KeyError::MalformedRecoveryKey(_) | KeyError::NoRecoverySlot) => {
+                "wrong_recovery_key"
+            }
             Error::Key(KeyError::SlotFileMissing(_)) | Error::Vault(VaultError::NotAVault(_)) => "not_a_vault",
             Error::Key(KeyError::SlotFileCorrupt { .. }) => "keyslots_damaged",
             Error::Key(KeyError::PassphraseTooShort { .. }) => "passphrase_too_short",

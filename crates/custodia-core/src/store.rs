@@ -89,7 +89,8 @@ pub(crate) fn open(path: &Path, key: &SecretBox<[u8; 32]>, create: bool) -> Resu
 /// libSQL refuse or corrupt a rekey in WAL mode), so the log is folded back first and the database is in
 /// rollback-journal mode for the rekey: a crash during it leaves a hot journal whose pages SQLCipher
 /// wrote under the old key, and the next open with the old key rolls it back.
-pub(crate) fn rekey(conn: &Connection, key: &SecretBox<[u8; 32]>) -> Result<(), StoreError> {
+pub(crate) fn rekey(conn: &Connection, path: &Path, key: &SecretBox<[u8; 32]>) -> Result<(), StoreError> {
+    ensure_room_for_rekey(path)?;
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(StoreError::from_sqlite)?;
     conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(())).map_err(StoreError::from_sqlite)?;
     let rekeyed = conn
@@ -98,6 +99,22 @@ pub(crate) fn rekey(conn: &Connection, key: &SecretBox<[u8; 32]>) -> Result<(), 
     // Back to the write-ahead log even when the rekey failed (the database is then under the old key).
     let wal = conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).map_err(StoreError::from_sqlite);
     rekeyed.and(wal)
+}
+
+/// The rekey's journal holds every page of the database: without that much room it would fail half way
+/// (SQLCipher then reports a page it could not write), so it is refused as a full disk before it starts.
+fn ensure_room_for_rekey(path: &Path) -> Result<(), StoreError> {
+    const MARGIN: u64 = 1 << 20;
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let wal = path.with_extension("db-wal");
+    let need = size(path).saturating_add(size(&wal)).saturating_add(MARGIN);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let free = crate::fsutil::free_bytes(dir).unwrap_or(u64::MAX);
+    if free < need {
+        let full = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL);
+        return Err(StoreError::DiskFull(rusqlite::Error::SqliteFailure(full, Some("no room to rekey".into()))));
+    }
+    Ok(())
 }
 
 /// `PRAGMA key = "x'<hex>'";` built in one buffer of its final size and wiped on drop: `hex::encode` and
@@ -186,7 +203,7 @@ mod tests {
         let (old, new) = (SecretBox::new(Box::new([1u8; 32])), SecretBox::new(Box::new([2u8; 32])));
         let conn = open(&path, &old, true).expect("create");
         conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (42);").expect("write");
-        rekey(&conn, &new).expect("rekey in a WAL database");
+        rekey(&conn, &path, &new).expect("rekey in a WAL database");
         let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
         assert_eq!(mode, "wal", "the write-ahead log is back after the rekey");
         conn.execute_batch("INSERT INTO t VALUES (43);").expect("write after the rekey");

@@ -189,20 +189,38 @@ impl Vault {
         pending.save(&path)?;
         self.slots = pending;
         fault(steps.pending)?;
-        if let Err(e) = store::rekey(&self.conn, &next.derive(Purpose::Database, self.vault_id())) {
-            // The rekey is one transaction: the database is still under the current key.
-            let back = self.slots.rotation_rolled_back();
-            if back.save(&path).is_ok() {
-                self.slots = back;
-            }
-            return Err(e.into());
-        }
+        self.rekey(&next)?;
         self.master = next;
         fault(steps.rekeyed)?;
         let done = self.slots.rotation_finished();
         done.save(&path)?;
         self.slots = done;
         fault(steps.finished)?;
+        Ok(())
+    }
+
+    /// Rekeys the database to `next`. The rekey is one transaction, but a failed one may leave this
+    /// connection holding either key: a fresh connection then tells which key the file is under, and a
+    /// file already under `next` counts as rekeyed. Only a file known to be under the current key rolls
+    /// the rotation back; when neither key opens it, the pending file stays for the next open to settle.
+    fn rekey(&mut self, next: &MasterKey) -> Result<()> {
+        let db = self.root.join(super::DATABASE_FILE);
+        let failed = match store::rekey(&self.conn, &db, &next.derive(Purpose::Database, self.vault_id())) {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        };
+        // Closing first: one connection holds the database exclusively.
+        self.conn = rusqlite::Connection::open_in_memory()?;
+        let vault_id = self.vault_id().to_string();
+        if let Ok(conn) = store::open(&db, &self.master.derive(Purpose::Database, &vault_id), false) {
+            self.conn = conn;
+            let back = self.slots.rotation_rolled_back();
+            if back.save(&self.root.join(KEYSLOTS_FILE)).is_ok() {
+                self.slots = back;
+            }
+            return Err(failed.into());
+        }
+        self.conn = store::open(&db, &next.derive(Purpose::Database, &vault_id), false)?;
         Ok(())
     }
 
