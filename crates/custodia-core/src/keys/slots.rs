@@ -617,6 +617,15 @@ impl KeySlots {
         self.file.slots.iter().filter(|s| s.unconfirmed && !s.next).map(|s| s.id.clone()).collect()
     }
 
+    /// Whether a passphrase slot here was made with `kek`'s derivation (same salt and parameters), so
+    /// the passphrase behind `kek` opens it.
+    pub(crate) fn uses_kek(&self, kek: &PassphraseKek) -> bool {
+        self.file.slots.iter().any(|s| match &s.kind {
+            SlotSecret::Passphrase { kdf, .. } => kdf.salt == kek.kdf.salt && kdf.params == kek.kdf.params,
+            _ => false,
+        })
+    }
+
     /// Ids of the format 1 recovery slots.
     pub(crate) fn legacy_recoveries(&self) -> Vec<String> {
         let legacy = |s: &&Slot| matches!(s.kind, SlotSecret::Recovery { .. });

@@ -99,8 +99,9 @@ impl Vault {
         };
         settled.save(&self.root.join(KEYSLOTS_FILE))?;
         if !settled.list().iter().any(|s| s.id == self.opened_with) {
-            // The slot that opened wrapped the old master key only: its passphrase no longer applies.
-            self.passphrase_kek = None;
+            // The slot that opened is gone; its passphrase still applies if a remaining slot was made from
+            // the same derivation (a recovery key replacement carries the passphrase over that way).
+            self.passphrase_kek = self.passphrase_kek.take().filter(|kek| settled.uses_kek(kek));
         }
         self.slots = settled;
         self.resumed_rotation = Some(outcome);

@@ -156,7 +156,13 @@ impl Vault {
             let reason = json!({ "reason": "replaced by a new recovery key" });
             custody::append(&tx, &self.session, Action::KeySlotRemoved, Some(&old.id), reason)?;
         }
-        let rotated = json!({ "reason": "recovery_key_replaced", "recovery_slots": carried });
+        let replaced: Vec<&str> = removed.iter().map(|s| s.id.as_str()).collect();
+        let rotated = json!({
+            "reason": "recovery_key_replaced",
+            "passphrase_slots": self.slots.ids_of(SlotKind::Passphrase),
+            "recovery_slots": carried,
+            "replaced_slots": replaced,
+        });
         custody::append(&tx, &self.session, Action::KeysRotated, None, rotated)?;
         tx.commit()?;
         Ok(())
