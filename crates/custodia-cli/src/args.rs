@@ -186,8 +186,13 @@ pub enum PassphraseCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum RecoveryCommand {
-    /// Make a recovery key, print it once, and let it open the vault (replaces any older recovery key)
-    Create,
+    /// Make a recovery key, print it once, and let it open the vault (replaces any older recovery key,
+    /// which keeps working until the new one was shown)
+    Create {
+        /// Write the key to this new file (owner-only, flushed to disk) instead of printing it
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// The explicit override of the passphrase strength check, for scripts; recorded in the custody log.

@@ -3,7 +3,7 @@
 use crate::args::{Global, KdfArgs};
 use crate::context;
 use crate::output::{self, safe, safe_lines};
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use custodia_core::{AddOptions, Flow, Item, KdfParams, StrengthPolicy, Vault, VerifyProgress};
 use indicatif::{ProgressBar, ProgressStyle};
 use secrecy::ExposeSecret;
@@ -52,6 +52,11 @@ pub(crate) fn open(global: &Global) -> Result<Vault> {
     let dir = context::vault_dir(global)?;
     let unlock = context::unlock(global)?;
     let vault = Vault::open(&dir, &unlock, context::session(global)?)?;
+    match vault.resumed_rotation() {
+        Some("finished") => eprintln!("note: a passphrase change or recovery key replacement was interrupted and has now been completed: from now on only the new passphrase and recovery key open the vault"),
+        Some(_) => eprintln!("note: a passphrase change or recovery key replacement was interrupted before it took effect and was undone: the passphrase and recovery key from before it still open the vault"),
+        None => {}
+    }
     let found = vault.reconciliation();
     if !found.is_clean() {
         eprintln!(
@@ -367,26 +372,97 @@ pub fn passphrase_change(
     let new = context::new_passphrase(new_file)?;
     let result = vault.change_passphrase(&new, policy, params);
     close_after(vault, result.is_ok())?;
-    let slot = result?;
+    let changed = result?;
     if global.json {
-        output::json_line(&json!({ "key_slot": slot }))
-    } else {
-        output::line("Passphrase changed. The old passphrase no longer opens the vault.")
+        return output::json_line(
+            &json!({ "key_slot": changed.key_slot, "recovery_key_dropped": changed.recovery_key_dropped }),
+        );
     }
+    output::line("Passphrase changed. The old passphrase no longer opens the vault.")?;
+    if changed.recovery_key_dropped {
+        output::line(RECOVERY_DROPPED)?;
+    }
+    Ok(())
 }
 
-pub fn recovery_create(global: &Global) -> Result<()> {
+/// Said when a passphrase change could not carry an older recovery key over.
+const RECOVERY_DROPPED: &str = "Your recovery key was made by an older version of Custodia and could not be kept: it no longer opens the vault. Make a new one now with `custodia recovery create`.";
+
+/// Makes a recovery key in two steps: the key is saved (the old one still works), shown or written to
+/// `output` and flushed to disk, and only then does the old one stop working.
+pub fn recovery_create(global: &Global, output_file: Option<&Path>) -> Result<()> {
     let mut vault = open(global)?;
-    let result = vault.create_recovery_key();
-    vault.close()?;
-    let key = result?;
-    let text = key.to_display();
-    if global.json {
-        return output::json_line(&json!({ "recovery_key": text.expose_secret() }));
+    let result = recovery_shown(global, &mut vault, output_file);
+    close_after(vault, result.is_ok())?;
+    result
+}
+
+fn recovery_shown(global: &Global, vault: &mut Vault, output_file: Option<&Path>) -> Result<()> {
+    // The file is made before the key, so an existing file is refused before anything changes.
+    let file = output_file.map(new_private_file).transpose()?;
+    let new = match vault.begin_recovery_key() {
+        Ok(new) => new,
+        Err(e) => {
+            if let Some(path) = output_file.filter(|_| file.is_some()) {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e.into());
+        }
+    };
+    let text = new.key().to_display();
+    let shown = match (file, output_file) {
+        (Some(file), Some(path)) => write_secret_file(file, path, text.expose_secret()).with_context(|| {
+            format!("cannot write the recovery key to {}; the old recovery key still works", path.display())
+        }),
+        _ if global.json => output::json_line(&json!({ "recovery_key": text.expose_secret() })),
+        _ => {
+            eprintln!("This recovery key opens the vault if the passphrase is lost. It is shown only now.");
+            eprintln!("Write it on paper and keep it apart from this computer.");
+            output::line(text.expose_secret())
+        }
+    };
+    if let Err(e) = shown {
+        // Nobody has the key: its slot goes, and the old key stays the vault's recovery key.
+        vault.abandon_recovery_key(new)?;
+        return Err(e);
     }
-    eprintln!("This recovery key opens the vault if the passphrase is lost. It is shown only now.");
-    eprintln!("Write it on paper and keep it apart from this computer. Any older recovery key no longer works.");
-    output::line(text.expose_secret())
+    if let Err(e) = vault.confirm_recovery_key(&new) {
+        eprintln!("note: the new recovery key was saved and opens the vault, but the old one could not be retired yet and still works; once the problem below is solved, run `custodia recovery create` again");
+        return Err(e.into());
+    }
+    if global.json {
+        if let Some(path) = output_file {
+            output::json_line(&json!({ "recovery_key_file": path }))?;
+        }
+    } else {
+        eprintln!("Any older recovery key no longer works.");
+    }
+    Ok(())
+}
+
+/// Creates a new file (never over an existing one) readable only by its owner.
+fn new_private_file(path: &Path) -> Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).with_context(|| format!("cannot create {} (Custodia never overwrites a file)", path.display()))
+}
+
+/// Writes the key into the new file and flushes it and its folder to disk; removes the file on failure.
+fn write_secret_file(mut file: std::fs::File, path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    let written = (|| {
+        file.write_all(text.as_bytes())?;
+        file.write_all(b"\n")?;
+        file.sync_all()?;
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::File::open(dir)?.sync_all()
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(written?)
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Passphrase(PassphraseCommand::Change { new_passphrase_file, kdf, strength }) => {
             commands::passphrase_change(g, new_passphrase_file.as_deref(), kdf, strength.policy())?
         }
-        Command::Recovery(RecoveryCommand::Create) => commands::recovery_create(g)?,
+        Command::Recovery(RecoveryCommand::Create { output }) => commands::recovery_create(g, output.as_deref())?,
         Command::Person(command) => return persons::run(g, command),
         Command::Review(command) => return persons::review(g, command),
         Command::Rules(args) => return persons::rules(g, args),

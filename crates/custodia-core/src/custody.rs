@@ -76,6 +76,8 @@ pub enum Action {
     ItemViewed,
     KeySlotAdded,
     KeySlotRemoved,
+    /// The master key and the database key were replaced (a passphrase change, a recovery key replaced).
+    KeysRotated,
     ClockAnomaly,
     PersonCreated,
     PersonEdited,
@@ -116,6 +118,7 @@ impl Action {
             Action::ItemViewed => "item.viewed",
             Action::KeySlotAdded => "keyslot.added",
             Action::KeySlotRemoved => "keyslot.removed",
+            Action::KeysRotated => "keys.rotated",
             Action::ClockAnomaly => "clock.anomaly",
             Action::PersonCreated => "person.created",
             Action::PersonEdited => "person.edited",

@@ -60,13 +60,18 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Key(KeyError::WrongPassphrase) => "wrong_passphrase",
-            Error::Key(KeyError::WrongRecoveryKey | KeyError::MalformedRecoveryKey(_)) => "wrong_recovery_key",
+            // No recovery slot at all (a passphrase change dropped a format 1 one): to the user, this key
+            // does not open the vault.
+            Error::Key(KeyError::WrongRecoveryKey | KeyError::MalformedRecoveryKey(_) | KeyError::NoRecoverySlot) => {
+                "wrong_recovery_key"
+            }
             Error::Key(KeyError::SlotFileMissing(_)) | Error::Vault(VaultError::NotAVault(_)) => "not_a_vault",
             Error::Key(KeyError::SlotFileCorrupt { .. }) => "keyslots_damaged",
             Error::Key(KeyError::PassphraseTooShort { .. }) => "passphrase_too_short",
             Error::Key(KeyError::PassphraseTooLong { .. }) => "passphrase_too_long",
             Error::Key(KeyError::WeakPassphrase { .. }) => "weak_passphrase",
             Error::Key(KeyError::KdfParams(_)) => "kdf_params",
+            Error::Key(KeyError::PassphraseNeeded) => "passphrase_needed",
             Error::Key(_) => "key_error",
             Error::Store(StoreError::Unreadable(_)) => "database_damaged",
             Error::Store(StoreError::DiskFull(_)) => "disk_full",
@@ -153,6 +158,7 @@ pub const CODES: &[&str] = &[
     "passphrase_too_long",
     "weak_passphrase",
     "kdf_params",
+    "passphrase_needed",
     "key_error",
     "database_damaged",
     "database_error",

@@ -19,6 +19,20 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     }
 }
 
+/// Bytes free for an unprivileged writer on the file system holding `dir` (unknown elsewhere: `u64::MAX`).
+pub fn free_bytes(dir: &Path) -> io::Result<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        let st = rustix::fs::statvfs(dir)?;
+        Ok(st.f_bavail.saturating_mul(st.f_frsize))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        Ok(u64::MAX)
+    }
+}
+
 /// Replaces `path` with `bytes` so that a crash leaves either the old or the new content, never a mix:
 /// write a sibling temp file, fsync it, rename it over `path`, fsync the directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 pub enum StoreError {
     #[error("this build of Custodia has no SQLCipher, so it cannot encrypt the database; install an official build")]
     NotSqlCipher,
-    #[error("the vault database (vault.db) cannot be read with this vault's key: it was damaged, or replaced by another vault's; nothing was changed. Keep the folder as it is and have it examined: do not put an older copy back, which would lose evidence")]
+    #[error("the vault database (vault.db) cannot be read with the key that this passphrase or recovery key unlocked: it was damaged or replaced by another vault's, or keyslots.json is older than it (after a passphrase change or a new recovery key, an older keyslots.json opens nothing); nothing was changed. Keep the folder as it is and have it examined: do not put an older copy back, which would lose evidence")]
     Unreadable(#[source] rusqlite::Error),
     #[error("the vault was written by a newer version of Custodia (schema {found}, this version knows {known}); update Custodia")]
     NewerSchema { found: i64, known: i64 },
@@ -86,14 +86,55 @@ pub(crate) fn open(path: &Path, key: &SecretBox<[u8; 32]>, create: bool) -> Resu
     Ok(conn)
 }
 
+/// Re-encrypts every page of the database under `key`, in one transaction. SQLCipher's rekey rewrites
+/// the pages in place through the pager, which a write-ahead log cannot carry (SQLite3MultipleCiphers and
+/// libSQL refuse or corrupt a rekey in WAL mode), so the log is folded back first and the database is in
+/// rollback-journal mode for the rekey: a crash during it leaves a hot journal whose pages SQLCipher
+/// wrote under the old key, and the next open with the old key rolls it back.
+pub(crate) fn rekey(conn: &Connection, path: &Path, key: &SecretBox<[u8; 32]>) -> Result<(), StoreError> {
+    ensure_room_for_rekey(path)?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(StoreError::from_sqlite)?;
+    conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(())).map_err(StoreError::from_sqlite)?;
+    let rekeyed = conn
+        .execute_batch(&key_statement("rekey", key.expose_secret()))
+        .map_err(|e| StoreError::from_sqlite(without_sql(e)));
+    // Back to the write-ahead log even when the rekey failed (the database is then under the old key).
+    let wal = conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).map_err(StoreError::from_sqlite);
+    rekeyed.and(wal)
+}
+
+/// The rekey's journal holds every page of the database: without that much room it would fail half way
+/// (SQLCipher then reports a page it could not write), so it is refused as a full disk before it starts.
+fn ensure_room_for_rekey(path: &Path) -> Result<(), StoreError> {
+    const MARGIN: u64 = 1 << 20;
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let wal = path.with_extension("db-wal");
+    let need = size(path).saturating_add(size(&wal)).saturating_add(MARGIN);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let free = crate::fsutil::free_bytes(dir).unwrap_or(u64::MAX);
+    if free < need {
+        let full = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL);
+        return Err(StoreError::DiskFull(rusqlite::Error::SqliteFailure(full, Some("no room to rekey".into()))));
+    }
+    Ok(())
+}
+
 /// `PRAGMA key = "x'<hex>'";` built in one buffer of its final size and wiped on drop: `hex::encode` and
 /// `format!` would leave the key in intermediate strings freed unwiped. rusqlite hands the text to SQLite
 /// without copying it, and SQLite's own copy is wiped by memory security when the statement is finalised.
 fn key_pragma(key: &[u8; 32]) -> Zeroizing<String> {
+    key_statement("key", key)
+}
+
+/// `PRAGMA <pragma> = "x'<hex>'";` for `key` and `rekey`, built as `key_pragma` says.
+fn key_statement(pragma: &str, key: &[u8; 32]) -> Zeroizing<String> {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    const HEAD: &str = "PRAGMA key = \"x'";
+    const HEAD: &str = " = \"x'";
     const TAIL: &str = "'\";";
-    let mut sql = Zeroizing::new(String::with_capacity(HEAD.len() + 2 * key.len() + TAIL.len()));
+    let len = "PRAGMA ".len() + pragma.len() + HEAD.len() + 2 * key.len() + TAIL.len();
+    let mut sql = Zeroizing::new(String::with_capacity(len));
+    sql.push_str("PRAGMA ");
+    sql.push_str(pragma);
     sql.push_str(HEAD);
     for byte in key {
         sql.push(char::from(HEX[usize::from(byte >> 4)]));
@@ -155,6 +196,25 @@ mod tests {
         let expected = format!("PRAGMA key = \"x'ab{}0f'\";", "00".repeat(30));
         assert_eq!(sql.as_str(), expected, "SQLCipher reads a raw key as x'<64 hex digits>'");
         assert_eq!(sql.capacity(), sql.len(), "the statement must be built without growing its buffer");
+    }
+
+    #[test]
+    fn a_rekeyed_database_opens_with_the_new_key_only_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("vault.db");
+        let (old, new) = (SecretBox::new(Box::new([1u8; 32])), SecretBox::new(Box::new([2u8; 32])));
+        let conn = open(&path, &old, true).expect("create");
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (42);").expect("write");
+        rekey(&conn, &path, &new).expect("rekey in a WAL database");
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+        assert_eq!(mode, "wal", "the write-ahead log is back after the rekey");
+        conn.execute_batch("INSERT INTO t VALUES (43);").expect("write after the rekey");
+        drop(conn);
+        let err = open(&path, &old, false).expect_err("the old key no longer opens");
+        assert!(matches!(err, StoreError::Unreadable(_)), "{err}");
+        let conn = open(&path, &new, false).expect("the new key opens");
+        let n: i64 = conn.query_row("SELECT sum(x) FROM t", [], |r| r.get(0)).expect("rows");
+        assert_eq!(n, 85, "both rows survive the rekey");
     }
 
     #[test]

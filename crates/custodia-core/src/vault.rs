@@ -5,10 +5,7 @@ use crate::blobs::BlobStore;
 use crate::checkpoint;
 use crate::custody::{self, Action, Session};
 use crate::error::Result;
-use crate::keys::{
-    KdfParams, KeySlots, MasterKey, Purpose, RecoveryKey, SlotInfo, SlotKind, StrengthPolicy, Unlock,
-    MIN_PASSPHRASE_CHARS,
-};
+use crate::keys::{KdfParams, KeySlots, MasterKey, PassphraseKek, Purpose, SlotInfo, SlotKind, StrengthPolicy, Unlock};
 use crate::reconcile::{self, Reconciliation};
 use crate::{faults, fsutil, store};
 use rusqlite::Connection;
@@ -16,6 +13,13 @@ use secrecy::SecretString;
 use serde_json::json;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+
+#[cfg(test)]
+mod format1_tests;
+mod opening;
+mod rotation;
+
+pub use rotation::{NewRecoveryKey, PassphraseChanged};
 
 pub const KEYSLOTS_FILE: &str = "keyslots.json";
 pub const DATABASE_FILE: &str = "vault.db";
@@ -73,6 +77,12 @@ pub struct Vault {
     slots: KeySlots,
     master: MasterKey,
     opened_with: String,
+    opened_kind: SlotKind,
+    /// The passphrase's key-encryption key from the unlock (or its last check), to wrap a new master key
+    /// for the same passphrase when the recovery key is replaced.
+    passphrase_kek: Option<PassphraseKek>,
+    /// How an interrupted key rotation found at the open was settled (`finished`, `rolled_back`).
+    resumed_rotation: Option<&'static str>,
     reconciliation: Reconciliation,
     _lock: File,
 }
@@ -111,7 +121,7 @@ fn make_private(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn meta(conn: &Connection, key: &str) -> Result<String> {
+pub(crate) fn meta(conn: &Connection, key: &str) -> Result<String> {
     Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?)
 }
 
@@ -134,12 +144,12 @@ impl Vault {
             return Err(VaultError::AlreadyExists(root.into()).into());
         }
         // A weak passphrase is refused before any folder or key exists.
-        let verdict = policy.check(passphrase, MIN_PASSPHRASE_CHARS)?;
+        let verdict = policy.check(passphrase, crate::keys::MIN_PASSPHRASE_CHARS)?;
         let vault_id = crate::keys::random_hex(16)?;
         let master = MasterKey::generate()?;
         let mut slots = KeySlots::new(&vault_id);
         // Derive the slot first: a too-short passphrase or bad KDF settings fail before anything is written.
-        let slot_id = slots.add_passphrase(&master, passphrase, kdf)?;
+        let (slot_id, kek) = slots.add_passphrase(&master, passphrase, kdf)?;
         fsutil::create_private_dir(root).map_err(io_error("create", root))?;
         for dir in [root.join("tmp"), root.join("blobs")] {
             fsutil::create_dir_durable(&dir).map_err(io_error("create", &dir))?;
@@ -172,7 +182,15 @@ impl Vault {
         tx.commit()?;
         // keyslots.json is written last: its presence marks a complete vault.
         slots.save(&root.join(KEYSLOTS_FILE))?;
-        Self::assemble(root, conn, slots, master, slot_id, session, lock, listing)
+        let opened = opening::Opened {
+            slots,
+            master,
+            slot: slot_id,
+            kind: SlotKind::Passphrase,
+            kek: Some(kek),
+            at_next: false,
+        };
+        Self::assemble(root, conn, opened, None, session, lock, listing)
     }
 
     /// Opens the vault in `root`. A wrong secret returns an error and leaves every file untouched.
@@ -181,9 +199,8 @@ impl Vault {
         // Reconcile's listing of the content folders reads only names and writes nothing, so it runs on
         // another core during the key derivation; the sweep that uses it still runs before `open` returns.
         let listing = reconcile::PendingListing::start(root);
-        let (slots, master, slot_id) = Self::unwrap_master(root, unlock)?;
-        let conn = store::open(&root.join(DATABASE_FILE), &master.derive(Purpose::Database, slots.vault_id()), false)?;
-        Self::assemble(root, conn, slots, master, slot_id, session, lock, listing)
+        let (conn, opened) = opening::unlock(root, unlock)?;
+        Self::assemble(root, conn, opened, Some(unlock), session, lock, listing)
     }
 
     /// Checks that `root` is a vault and takes its lock, writing nothing.
@@ -194,37 +211,25 @@ impl Vault {
         lock(root)
     }
 
-    fn unwrap_master(root: &Path, unlock: &Unlock) -> Result<(KeySlots, MasterKey, String)> {
-        let slots = KeySlots::load(&root.join(KEYSLOTS_FILE))?;
-        let (master, slot_id) = match unlock {
-            Unlock::Passphrase(p) => slots.unlock_with_passphrase(p)?,
-            Unlock::Recovery(k) => slots.unlock_with_recovery(k)?,
-        };
-        Ok((slots, master, slot_id))
-    }
-
-    #[allow(clippy::too_many_arguments)]
     fn assemble(
         root: &Path,
-        mut conn: Connection,
-        slots: KeySlots,
-        master: MasterKey,
-        opened_with: String,
+        conn: Connection,
+        opened: opening::Opened,
+        unlock: Option<&Unlock>,
         session: Session,
         lock: File,
         listing: reconcile::PendingListing,
     ) -> Result<Vault> {
-        if meta(&conn, "vault_id")? != slots.vault_id() {
+        if meta(&conn, "vault_id")? != opened.slots.vault_id() {
             return Err(VaultError::MismatchedFiles.into());
         }
         // The blob key's text is wiped once parsed; the parsed key wipes itself when the vault goes.
         let identity_text = zeroize::Zeroizing::new(meta(&conn, "blob_identity")?);
         let identity: age::x25519::Identity = identity_text.parse().map_err(|_| VaultError::MismatchedFiles)?;
         drop(identity_text);
-        let blobs = BlobStore::new(root, master.derive(Purpose::BlobNames, slots.vault_id()), identity);
-        let mut reconciliation = reconcile::run(root, &conn, listing)?;
-        reconcile::settle_exports(&mut conn, &session, &mut reconciliation)?;
-        make_private(root)?;
+        let names = opening::blob_name_key(&conn, &opened.master, opened.slots.vault_id())?;
+        let blobs = BlobStore::new(root, names, identity);
+        let opening::Opened { slots, master, slot, kind, kek, at_next } = opened;
         let mut vault = Vault {
             root: root.to_path_buf(),
             conn,
@@ -232,10 +237,21 @@ impl Vault {
             session,
             slots,
             master,
-            opened_with,
-            reconciliation,
+            opened_with: slot,
+            opened_kind: kind,
+            passphrase_kek: kek,
+            resumed_rotation: None,
+            reconciliation: Reconciliation::default(),
             _lock: lock,
         };
+        vault.settle_rotation(at_next)?;
+        if let Some(Unlock::Recovery(key)) = unlock {
+            vault.upgrade_recovery_slot(key)?;
+        }
+        let mut reconciliation = reconcile::run(root, &vault.conn, listing)?;
+        reconcile::settle_exports(&mut vault.conn, &vault.session, &mut reconciliation)?;
+        vault.reconciliation = reconciliation;
+        make_private(root)?;
         vault.record_open()?;
         Ok(vault)
     }
@@ -246,8 +262,10 @@ impl Vault {
         if !found.is_clean() {
             custody::append(&tx, &self.session, Action::VaultReconciled, None, found.to_details())?;
         }
-        let kind =
-            if self.slots.ids_of(SlotKind::Recovery).contains(&self.opened_with) { "recovery" } else { "passphrase" };
+        let kind = match self.opened_kind {
+            SlotKind::Recovery => "recovery",
+            SlotKind::Passphrase => "passphrase",
+        };
         custody::append(
             &tx,
             &self.session,
@@ -263,8 +281,7 @@ impl Vault {
     /// events. For examiners and tests; the vault's files are otherwise left as they are.
     pub fn open_raw_database(root: &Path, unlock: &Unlock) -> Result<Connection> {
         let _lock = Self::lock_folder(root)?;
-        let (slots, master, _) = Self::unwrap_master(root, unlock)?;
-        Ok(store::open(&root.join(DATABASE_FILE), &master.derive(Purpose::Database, slots.vault_id()), false)?)
+        Ok(opening::unlock(root, unlock)?.0)
     }
 
     /// Records the close, signs a checkpoint of the log including it, and folds the write-ahead log back
@@ -310,65 +327,14 @@ impl Vault {
         self.slots.list()
     }
 
-    /// Replaces the passphrase. The new slot is written before the old ones are removed, so an interruption
-    /// leaves a vault that opens with either passphrase. Unlocked by recovery key, every passphrase slot is
-    /// replaced. The new passphrase must be strong unless `policy` allows a weak one (recorded in the log).
-    pub fn change_passphrase(&mut self, new: &SecretString, policy: StrengthPolicy, kdf: KdfParams) -> Result<String> {
-        let verdict = policy.check(new, MIN_PASSPHRASE_CHARS)?;
-        let old: Vec<String> = if self.slots.ids_of(SlotKind::Passphrase).contains(&self.opened_with) {
-            vec![self.opened_with.clone()]
-        } else {
-            self.slots.ids_of(SlotKind::Passphrase)
-        };
-        let mut details = json!({ "kind": "passphrase", "kdf": kdf });
-        verdict.mark(&mut details);
-        let new_id = self.add_slot(|slots, master| slots.add_passphrase(master, new, kdf), details)?;
-        self.remove_slots(&old, "passphrase changed")?;
-        self.opened_with = new_id.clone();
-        Ok(new_id)
-    }
-
-    /// Makes a new recovery key, adds its slot, then removes any older recovery slot. The key is returned
-    /// once, to show the user; it is stored nowhere.
-    pub fn create_recovery_key(&mut self) -> Result<RecoveryKey> {
-        let old = self.slots.ids_of(SlotKind::Recovery);
-        let key = RecoveryKey::generate()?;
-        self.add_slot(|slots, master| slots.add_recovery(master, &key), json!({ "kind": "recovery" }))?;
-        self.remove_slots(&old, "replaced by a new recovery key")?;
-        Ok(key)
-    }
-
-    fn add_slot(
-        &mut self,
-        add: impl FnOnce(&mut KeySlots, &MasterKey) -> std::result::Result<String, crate::keys::KeyError>,
-        details: serde_json::Value,
-    ) -> Result<String> {
-        let mut slots = self.slots.clone();
-        let id = add(&mut slots, &self.master)?;
-        slots.save(&self.root.join(KEYSLOTS_FILE))?;
-        self.slots = slots;
-        let tx = self.conn.transaction()?;
-        custody::append(&tx, &self.session, Action::KeySlotAdded, Some(&id), details)?;
-        tx.commit()?;
-        Ok(id)
-    }
-
-    fn remove_slots(&mut self, ids: &[String], reason: &str) -> Result<()> {
-        for id in ids {
-            let mut slots = self.slots.clone();
-            slots.remove(id)?;
-            slots.save(&self.root.join(KEYSLOTS_FILE))?;
-            self.slots = slots;
-            let tx = self.conn.transaction()?;
-            custody::append(&tx, &self.session, Action::KeySlotRemoved, Some(id), json!({ "reason": reason }))?;
-            tx.commit()?;
+    /// Checks a passphrase against the vault's slots without changing anything (before a sensitive
+    /// change). A right one is remembered as its key-encryption key, so that replacing the recovery key
+    /// can keep this passphrase working with the new master key.
+    pub fn check_passphrase(&mut self, passphrase: &SecretString) -> Result<()> {
+        let unwrapped = self.slots.unwrap_passphrase(passphrase)?;
+        if !self.slots.is_next(&unwrapped.slot) {
+            self.passphrase_kek = unwrapped.kek;
         }
-        Ok(())
-    }
-
-    /// Checks a passphrase against the vault's slots without changing anything (before a sensitive change).
-    pub fn check_passphrase(&self, passphrase: &SecretString) -> Result<()> {
-        self.slots.unlock_with_passphrase(passphrase)?;
         Ok(())
     }
 

@@ -16,6 +16,7 @@ export const KNOWN_ACTIONS = [
   "item.viewed",
   "keyslot.added",
   "keyslot.removed",
+  "keys.rotated",
   "clock.anomaly",
   "person.created",
   "person.edited",

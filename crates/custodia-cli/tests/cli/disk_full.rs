@@ -111,3 +111,45 @@ fn a_full_disk_is_reported_as_full_at_every_level_and_loses_nothing_acknowledged
         assert_eq!(listed, 1, "{what}: the acknowledged item is there and nothing else");
     }
 }
+
+/// `list` unlocked with the recovery key in `key_file`.
+fn list_with_recovery(env: &Env, key_file: &Path) -> std::process::Output {
+    env.command()
+        .args(["--vault", path_str(&env.vault), "--recovery-file", path_str(key_file), "list", "--json"])
+        .output()
+        .expect("run")
+}
+
+#[test]
+fn a_full_disk_during_recovery_create_leaves_the_old_recovery_key_working() {
+    let Some(disk) = SmallDisk::new(24) else { return };
+    let mut env = Env::empty();
+    env.vault = disk.mount.join("vault");
+    assert_success(&env.run(&["init", "--kdf-memory-mib", "19", "--kdf-iterations", "2"]), "init");
+    let kept = env.file("kept.txt", b"acknowledged before the disk filled");
+    assert_success(&env.run(&["add", path_str(&kept)]), "add");
+    let out = env.run(&["recovery", "create", "--json"]);
+    assert_success(&out, "first recovery key");
+    let mut current = json_lines(&out)[0]["recovery_key"].as_str().expect("key").to_string();
+    for leave in [0u64, 8 << 10, 40 << 10, 100 << 10, 400 << 10] {
+        let old_file = env.file("old-recovery.txt", current.as_bytes());
+        disk.fill(leave);
+        let what = format!("recovery create with {} KiB free", free_bytes(&disk.mount) >> 10);
+        let out = env.run(&["recovery", "create", "--json"]);
+        assert_reported_as_disk_trouble(&out, &what);
+        disk.free_up();
+        let shown = json_lines(&out).first().and_then(|l| l["recovery_key"].as_str().map(str::to_string));
+        let old_opens = list_with_recovery(&env, &old_file).status.success();
+        if out.status.success() {
+            current = shown.expect("a successful create shows its key");
+            assert!(!old_opens, "{what}: done, so the old key is revoked");
+        } else {
+            assert!(old_opens, "{what}: failed, so the old recovery key still opens: {}", stderr(&out));
+        }
+        let current_file = env.file("current-recovery.txt", current.as_bytes());
+        let listed = list_with_recovery(&env, &current_file);
+        assert_success(&listed, &format!("{what}: the recovery key the user holds opens"));
+        assert_eq!(String::from_utf8_lossy(&listed.stdout).lines().count(), 1, "{what}: the item is there");
+        assert_success(&env.run(&["verify"]), &format!("verify after {what}"));
+    }
+}

@@ -146,6 +146,37 @@ fn recovery_key_and_passphrase_change_from_the_command_line() {
 }
 
 #[test]
+fn recovery_create_can_write_the_key_to_a_new_private_file_and_retires_the_old_key() {
+    let env = Env::new();
+    let out = env.run(&["recovery", "create", "--json"]);
+    assert_success(&out, "first recovery key");
+    let first = env.file("first.txt", json_lines(&out)[0]["recovery_key"].as_str().expect("key").as_bytes());
+    let target = env.dir.path().join("second.txt");
+    let out = env.run(&["recovery", "create", "--output", path_str(&target)]);
+    assert_success(&out, "recovery create --output");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('-'), "the key is not printed when written to a file");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&target).expect("key file").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the key file is its owner's alone");
+    }
+    let with_key = |file: &std::path::Path| {
+        env.command()
+            .args(["--vault", path_str(&env.vault), "--recovery-file", path_str(file), "list"])
+            .output()
+            .expect("run")
+    };
+    assert_success(&with_key(&target), "the written key opens");
+    let out = with_key(&first);
+    assert_eq!(out.status.code(), Some(1), "the first key is revoked");
+    assert!(stderr(&out).contains("recovery key does not open"), "{}", stderr(&out));
+    let out = env.run(&["recovery", "create", "--output", path_str(&target)]);
+    assert_eq!(out.status.code(), Some(1), "an existing file is never overwritten: {}", stderr(&out));
+    assert_success(&with_key(&target), "the key in the untouched file still opens");
+}
+
+#[test]
 fn human_output_escapes_control_characters_in_names() {
     let env = Env::new();
     let evil = env.file("evil\x1b[31mred.txt", b"x");

@@ -9,6 +9,7 @@ mod strength;
 
 pub use kdf::KdfParams;
 pub use recovery::RecoveryKey;
+pub(crate) use slots::PassphraseKek;
 pub(crate) use slots::MIN_PASSPHRASE_CHARS;
 pub use slots::{KeySlots, SlotInfo, SlotKind, KEYSLOTS_MAX_BYTES};
 pub(crate) use strength::Verdict;
@@ -117,6 +118,8 @@ pub enum KeyError {
     WeakPassphrase { score: u8 },
     #[error("a passphrase can be at most {max} characters long")]
     PassphraseTooLong { max: usize },
+    #[error("the recovery key can be replaced only in a vault unlocked with its passphrase, so that the passphrase keeps working with the new vault key; nothing was changed. Lock, unlock with the passphrase (or set a new passphrase first), then try again")]
+    PassphraseNeeded,
     #[error("this vault has no recovery key slot")]
     NoRecoverySlot,
     #[error("the key slot {0} is the last way to open this vault and cannot be removed")]

@@ -1,5 +1,7 @@
 //! Recovery keys: 256 random bits shown once to the user as groups of base32 letters with a checksum, so a
-//! mistyped key is caught before it is tried.
+//! mistyped key is caught before it is tried. The paper key is the private half of an age X25519 key pair:
+//! the vault keeps only the public half (`recipient`), so it can wrap a new master key for the recovery
+//! slot without anyone typing the recovery key.
 
 use super::{random_fill, KeyError};
 use data_encoding::BASE32_NOPAD;
@@ -33,6 +35,27 @@ impl RecoveryKey {
 
     pub(crate) fn expose(&self) -> &[u8; 32] {
         self.0.expose_secret()
+    }
+
+    /// The age X25519 identity this key stands for: HKDF-SHA256 of the key (salt = vault id) to 32 bytes,
+    /// encoded the way age writes its own secret keys (bech32, `age-secret-key-`) and parsed by age, so the
+    /// scalar is clamped and used exactly as age's own identities are.
+    pub(crate) fn identity(&self, vault_id: &str) -> Result<age::x25519::Identity, KeyError> {
+        use bech32::ToBase32;
+        let mut secret = zeroize::Zeroizing::new([0u8; 32]);
+        hkdf::Hkdf::<Sha256>::new(Some(vault_id.as_bytes()), self.expose())
+            .expand(b"custodia/v2/recovery-x25519", secret.as_mut())
+            .map_err(|_| KeyError::Random("recovery key derivation failed".into()))?;
+        let mut text = bech32::encode("age-secret-key-", secret.to_base32(), bech32::Variant::Bech32)
+            .map_err(|_| KeyError::Random("recovery key encoding failed".into()))?;
+        let identity = text.parse::<age::x25519::Identity>();
+        text.zeroize();
+        identity.map_err(|_| KeyError::Random("recovery key encoding failed".into()))
+    }
+
+    /// The public half: what the vault keeps in a recovery slot.
+    pub(crate) fn recipient(&self, vault_id: &str) -> Result<age::x25519::Recipient, KeyError> {
+        Ok(self.identity(vault_id)?.to_public())
     }
 
     /// The text to show the user once.
@@ -95,6 +118,17 @@ mod tests {
         chars[3] = if chars[3] == 'A' { 'B' } else { 'A' };
         let typo: String = chars.into_iter().collect();
         assert!(matches!(RecoveryKey::parse(&typo), Err(KeyError::MalformedRecoveryKey(_))));
+    }
+
+    #[test]
+    fn the_x25519_identity_is_the_same_for_the_same_key_and_vault_only() {
+        let key = RecoveryKey::generate().expect("random");
+        let again = RecoveryKey::parse(key.to_display().expose_secret()).expect("parse");
+        let vault = "ab".repeat(16);
+        let a = key.recipient(&vault).expect("recipient").to_string();
+        assert_eq!(a, again.recipient(&vault).expect("recipient").to_string(), "the paper key alone gives it");
+        assert!(a.starts_with("age1"), "an age recipient: {a}");
+        assert_ne!(a, key.recipient(&"cd".repeat(16)).expect("recipient").to_string(), "bound to the vault");
     }
 
     #[test]

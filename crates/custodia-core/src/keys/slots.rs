@@ -1,10 +1,16 @@
 //! `keyslots.json`: the plaintext file that wraps the master key once per way of opening the vault.
 //!
-//! Each slot holds the master key encrypted with XChaCha20-Poly1305 under a key-encryption key (KEK):
-//! Argon2id of the passphrase for a passphrase slot, HKDF of the recovery key for a recovery slot. The
-//! AEAD's associated data binds the wrap to the vault id, the slot id and the slot kind, so a slot cannot
-//! be moved to another vault or relabelled. The file is hostile input when read: its size is bounded,
-//! every field is checked, and KDF costs are held between the floor and the cap before any work is done.
+//! A passphrase slot holds the master key encrypted with XChaCha20-Poly1305 under Argon2id of the
+//! passphrase. A recovery slot (format 2) holds it age-encrypted to the recovery key's X25519 recipient, so
+//! only the paper key opens it but the vault can wrap a new master key for it; format 1's recovery slots
+//! (XChaCha20-Poly1305 under HKDF of the recovery key) are still read. The AEAD's associated data (for a
+//! recovery slot, its hash inside the age plaintext) binds the wrap to the vault id, the slot id and the slot
+//! kind, so a slot cannot be moved to another vault or relabelled.
+//!
+//! A master key is replaced in two phases (see `vault/rotation.rs`): the file first holds the current slots,
+//! the new master key's slots marked `next`, and `rotation`, the new master key wrapped under the current
+//! one; then only the `next` slots. The file is hostile input when read: its size is bounded, every field is
+//! checked, and KDF costs are held between the floor and the cap before any work is done.
 
 use super::{random_fill, random_hex, KdfParams, KeyError, MasterKey, RecoveryKey};
 use crate::fsutil;
@@ -15,8 +21,8 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hkdf::Hkdf;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
-use std::io::Read;
+use sha2::{Digest, Sha256};
+use std::io::{Read, Write};
 use std::path::Path;
 use unicode_normalization::UnicodeNormalization;
 use zeroize::{Zeroize, Zeroizing};
@@ -24,12 +30,16 @@ use zeroize::{Zeroize, Zeroizing};
 /// No legitimate key slot file comes near this size; a larger one is refused unread.
 pub const KEYSLOTS_MAX_BYTES: u64 = 64 * 1024;
 const FORMAT: &str = "custodia-keyslots";
-const VERSION: u32 = 1;
+/// Format 2: asymmetric recovery slots and the two-phase rotation. Format 1 files are read, and written
+/// as format 2 at their first change.
+const VERSION: u32 = 2;
 const MAX_SLOTS: usize = 16;
 pub(crate) const MIN_PASSPHRASE_CHARS: usize = 8;
 /// Far beyond any typed passphrase; bounds the work a hostile caller can ask for.
 const MAX_PASSPHRASE_CHARS: usize = 1024;
 const SALT_LEN: usize = 16;
+/// An age file of 64 bytes to one X25519 recipient is about 250 bytes; this bounds a hostile one.
+const MAX_AGE_WRAP: usize = 1024;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct SlotFile {
@@ -37,6 +47,15 @@ struct SlotFile {
     version: u32,
     vault_id: String,
     slots: Vec<Slot>,
+    /// A master key replacement under way: the next master key wrapped under the current one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rotation: Option<Wrap>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Wrap {
+    nonce: String,
+    wrapped_key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,15 +64,33 @@ struct Slot {
     created: String,
     #[serde(flatten)]
     kind: SlotSecret,
-    nonce: String,
-    wrapped_key: String,
+    /// This slot wraps the next master key of the rotation under way, not the current one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    next: bool,
+    /// A recovery key made but not yet confirmed shown to the user; the older one still works meanwhile.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    unconfirmed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum SlotSecret {
-    Passphrase { kdf: KdfRecord },
-    Recovery { salt: String },
+    Passphrase {
+        kdf: KdfRecord,
+        nonce: String,
+        wrapped_key: String,
+    },
+    /// Format 1: the master key under HKDF of the recovery key. Cannot be rewrapped without that key.
+    Recovery {
+        salt: String,
+        nonce: String,
+        wrapped_key: String,
+    },
+    /// The master key age-encrypted to the recovery key's X25519 recipient.
+    RecoveryX25519 {
+        recipient: String,
+        wrapped_key: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -62,6 +99,20 @@ struct KdfRecord {
     #[serde(flatten)]
     params: KdfParams,
     salt: String,
+}
+
+/// A passphrase's key-encryption key as derived at an unlock, kept (wiped on drop) so the vault can wrap a
+/// new master key for the same passphrase without asking for it again.
+#[derive(Clone)]
+pub(crate) struct PassphraseKek {
+    kdf: KdfRecord,
+    kek: Zeroizing<[u8; 32]>,
+}
+
+impl std::fmt::Debug for PassphraseKek {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PassphraseKek(..)")
+    }
 }
 
 /// The kind of a key slot, as shown to users.
@@ -86,20 +137,35 @@ pub struct KeySlots {
     file: SlotFile,
 }
 
+/// What a secret unwrapped: the master key, the slot that opened, and what the vault keeps to rewrap.
+#[derive(Debug)]
+pub(crate) struct Unwrapped {
+    pub master: MasterKey,
+    pub slot: String,
+    pub kind: SlotKind,
+    /// The passphrase's key-encryption key, when a passphrase opened.
+    pub kek: Option<PassphraseKek>,
+}
+
 impl Slot {
     fn kind(&self) -> SlotKind {
         match self.kind {
             SlotSecret::Passphrase { .. } => SlotKind::Passphrase,
-            SlotSecret::Recovery { .. } => SlotKind::Recovery,
+            SlotSecret::Recovery { .. } | SlotSecret::RecoveryX25519 { .. } => SlotKind::Recovery,
         }
     }
 
     fn aad(&self, vault_id: &str) -> Vec<u8> {
-        let kind = match self.kind() {
-            SlotKind::Passphrase => "passphrase",
-            SlotKind::Recovery => "recovery",
+        let kind = match self.kind {
+            SlotSecret::Passphrase { .. } => "passphrase",
+            SlotSecret::Recovery { .. } => "recovery",
+            SlotSecret::RecoveryX25519 { .. } => "recovery_x25519",
         };
         format!("custodia-keyslot-v1\0{vault_id}\0{}\0{kind}", self.id).into_bytes()
+    }
+
+    fn new(kind: SlotSecret) -> Result<Slot, KeyError> {
+        Ok(Slot { id: random_hex(8)?, created: crate::clock::now_rfc3339(), kind, next: false, unconfirmed: false })
     }
 }
 
@@ -117,19 +183,78 @@ fn normalized(passphrase: &SecretString) -> Zeroizing<String> {
     Zeroizing::new(passphrase.expose_secret().nfc().collect())
 }
 
-fn recovery_kek(key: &RecoveryKey, salt: &[u8]) -> Zeroizing<[u8; 32]> {
-    let mut kek = Zeroizing::new([0u8; 32]);
-    Hkdf::<Sha256>::new(Some(salt), key.expose())
-        .expand(b"custodia/v1/recovery-slot", kek.as_mut())
-        .expect("32-byte HKDF output is always valid");
-    kek
+fn hkdf32(ikm: &[u8], salt: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
+    let mut out = Zeroizing::new([0u8; 32]);
+    Hkdf::<Sha256>::new(Some(salt), ikm).expand(info, out.as_mut()).expect("32-byte HKDF output is always valid");
+    out
+}
+
+fn seal(kek: &[u8; 32], plain: &[u8], aad: &[u8]) -> Result<Wrap, KeyError> {
+    let mut nonce = [0u8; 24];
+    random_fill(&mut nonce)?;
+    let wrapped = XChaCha20Poly1305::new(kek.into())
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad })
+        .map_err(|_| KeyError::Random("key wrapping failed".into()))?;
+    Ok(Wrap { nonce: B64.encode(nonce), wrapped_key: B64.encode(wrapped) })
+}
+
+fn open_wrap(kek: &[u8; 32], nonce: &str, wrapped: &str, aad: &[u8]) -> Option<MasterKey> {
+    let nonce = B64.decode(nonce).ok()?;
+    let wrapped = B64.decode(wrapped).ok()?;
+    if nonce.len() != 24 {
+        return None;
+    }
+    let cipher = XChaCha20Poly1305::new(kek.into());
+    let mut plain = cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad }).ok()?;
+    let key = MasterKey::from_bytes(&plain);
+    plain.zeroize();
+    key
+}
+
+/// The age plaintext of a recovery slot: SHA-256 of the slot's associated data, then the master key.
+fn age_seal(recipient: &age::x25519::Recipient, master: &MasterKey, aad: &[u8]) -> Result<String, KeyError> {
+    let failed = |_| KeyError::Random("recovery key wrapping failed".into());
+    let encryptor =
+        age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient)).map_err(failed)?;
+    let mut out = Vec::new();
+    let mut writer = encryptor.wrap_output(&mut out).map_err(KeyError::Write)?;
+    writer.write_all(&Sha256::digest(aad)).map_err(KeyError::Write)?;
+    writer.write_all(master.expose()).map_err(KeyError::Write)?;
+    writer.finish().map_err(KeyError::Write)?;
+    Ok(B64.encode(out))
+}
+
+fn age_open(identity: &age::x25519::Identity, wrapped: &str, aad: &[u8]) -> Option<MasterKey> {
+    let bytes = B64.decode(wrapped).ok()?;
+    let decryptor = age::Decryptor::new(&bytes[..]).ok()?;
+    let mut reader = decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).ok()?;
+    let mut plain = Zeroizing::new(Vec::with_capacity(64));
+    reader.by_ref().take(65).read_to_end(&mut plain).ok()?;
+    if plain.len() != 64 || !bool::from(subtle::ConstantTimeEq::ct_eq(&plain[..32], &Sha256::digest(aad)[..])) {
+        return None;
+    }
+    MasterKey::from_bytes(&plain[32..])
+}
+
+fn rotation_kek(current: &MasterKey, vault_id: &str) -> Zeroizing<[u8; 32]> {
+    hkdf32(current.expose(), vault_id.as_bytes(), b"custodia/v2/rotation")
+}
+
+fn rotation_aad(vault_id: &str) -> Vec<u8> {
+    format!("custodia-rotation-v2\0{vault_id}").into_bytes()
 }
 
 impl KeySlots {
     /// An empty slot set for a new vault.
     pub(crate) fn new(vault_id: &str) -> Self {
         KeySlots {
-            file: SlotFile { format: FORMAT.into(), version: VERSION, vault_id: vault_id.into(), slots: Vec::new() },
+            file: SlotFile {
+                format: FORMAT.into(),
+                version: VERSION,
+                vault_id: vault_id.into(),
+                slots: Vec::new(),
+                rotation: None,
+            },
         }
     }
 
@@ -151,7 +276,7 @@ impl KeySlots {
         if file.format != FORMAT {
             return Err(corrupt(format!("format is {:?}, not {FORMAT:?}", file.format)));
         }
-        if file.version != VERSION {
+        if file.version != 1 && file.version != VERSION {
             return Err(KeyError::UnsupportedVersion(file.version));
         }
         let slots = KeySlots { file };
@@ -170,6 +295,16 @@ impl KeySlots {
         if f.slots.len() > MAX_SLOTS {
             return Err(format!("it holds more than {MAX_SLOTS} key slots"));
         }
+        if f.version == 1 && (f.rotation.is_some() || f.slots.iter().any(|s| s.next || s.unconfirmed)) {
+            return Err("a format 1 file has format 2 fields".into());
+        }
+        if f.rotation.is_none() && f.slots.iter().any(|s| s.next) {
+            return Err("a slot is marked for a key rotation that the file does not hold".into());
+        }
+        if let Some(rotation) = &f.rotation {
+            decode_b64("rotation nonce", &rotation.nonce, 24..=24)?;
+            decode_b64("rotation wrapped_key", &rotation.wrapped_key, 48..=48)?;
+        }
         for (i, slot) in f.slots.iter().enumerate() {
             if slot.id.len() != 16 || !slot.id.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(format!("slot {} has a malformed id", i + 1));
@@ -177,27 +312,46 @@ impl KeySlots {
             if f.slots[..i].iter().any(|other| other.id == slot.id) {
                 return Err(format!("slot id {} appears twice", slot.id));
             }
-            decode_b64("nonce", &slot.nonce, 24..=24)?;
-            decode_b64("wrapped_key", &slot.wrapped_key, 48..=48)?;
-            match &slot.kind {
-                SlotSecret::Passphrase { kdf } => {
-                    if kdf.algorithm != "argon2id" {
-                        return Err(format!("slot {} uses an unknown key derivation {:?}", slot.id, kdf.algorithm));
-                    }
-                    kdf.params.check().map_err(|e| format!("slot {}: {e}", slot.id))?;
-                    decode_b64("salt", &kdf.salt, 16..=64)?;
+            Self::check_slot(f.version, slot)?;
+        }
+        Ok(())
+    }
+
+    fn check_slot(version: u32, slot: &Slot) -> Result<(), String> {
+        match &slot.kind {
+            SlotSecret::Passphrase { kdf, nonce, wrapped_key } => {
+                if kdf.algorithm != "argon2id" {
+                    return Err(format!("slot {} uses an unknown key derivation {:?}", slot.id, kdf.algorithm));
                 }
-                SlotSecret::Recovery { salt } => {
-                    decode_b64("salt", salt, 16..=64)?;
+                kdf.params.check().map_err(|e| format!("slot {}: {e}", slot.id))?;
+                decode_b64("salt", &kdf.salt, 16..=64)?;
+                decode_b64("nonce", nonce, 24..=24)?;
+                decode_b64("wrapped_key", wrapped_key, 48..=48)?;
+            }
+            SlotSecret::Recovery { salt, nonce, wrapped_key } => {
+                decode_b64("salt", salt, 16..=64)?;
+                decode_b64("nonce", nonce, 24..=24)?;
+                decode_b64("wrapped_key", wrapped_key, 48..=48)?;
+            }
+            SlotSecret::RecoveryX25519 { recipient, wrapped_key } => {
+                if version == 1 {
+                    return Err("a format 1 file has a format 2 recovery slot".into());
                 }
+                recipient
+                    .parse::<age::x25519::Recipient>()
+                    .map_err(|_| format!("slot {} has a malformed recipient", slot.id))?;
+                decode_b64("wrapped_key", wrapped_key, 64..=MAX_AGE_WRAP)?;
             }
         }
         Ok(())
     }
 
-    /// Writes the slots with an atomic replace.
+    /// Writes the slots with an atomic replace (temp file 0600, fsync, rename, directory fsync), always in
+    /// the current format.
     pub(crate) fn save(&self, path: &Path) -> Result<(), KeyError> {
-        let json = serde_json::to_vec_pretty(&self.file).map_err(|e| KeyError::Write(std::io::Error::other(e)))?;
+        let mut file = self.file.clone();
+        file.version = VERSION;
+        let json = serde_json::to_vec_pretty(&file).map_err(|e| KeyError::Write(std::io::Error::other(e)))?;
         fsutil::write_atomic(path, &json).map_err(KeyError::Write)
     }
 
@@ -209,60 +363,125 @@ impl KeySlots {
         self.file
             .slots
             .iter()
+            .filter(|s| !s.next)
             .map(|s| SlotInfo { id: s.id.clone(), kind: s.kind(), created: s.created.clone() })
             .collect()
     }
 
-    /// Unwraps the master key with a passphrase, trying each passphrase slot. Returns the slot that opened.
-    pub fn unlock_with_passphrase(&self, passphrase: &SecretString) -> Result<(MasterKey, String), KeyError> {
+    /// Unwraps a master key with a passphrase, trying each passphrase slot.
+    pub(crate) fn unwrap_passphrase(&self, passphrase: &SecretString) -> Result<Unwrapped, KeyError> {
         if passphrase.expose_secret().chars().count() > MAX_PASSPHRASE_CHARS {
             return Err(KeyError::WrongPassphrase);
         }
         let secret = normalized(passphrase);
         for slot in &self.file.slots {
-            let SlotSecret::Passphrase { kdf } = &slot.kind else { continue };
+            let SlotSecret::Passphrase { kdf, nonce, wrapped_key } = &slot.kind else { continue };
             let salt = B64.decode(&kdf.salt).map_err(|_| KeyError::WrongPassphrase)?;
             let mut kek = Zeroizing::new([0u8; 32]);
             kdf.params.derive(secret.as_bytes(), &salt, &mut kek)?;
-            if let Some(master) = self.unwrap_slot(slot, &kek) {
-                return Ok((master, slot.id.clone()));
+            if let Some(master) = open_wrap(&kek, nonce, wrapped_key, &slot.aad(&self.file.vault_id)) {
+                let kek = Some(PassphraseKek { kdf: kdf.clone(), kek });
+                return Ok(Unwrapped { master, slot: slot.id.clone(), kind: SlotKind::Passphrase, kek });
             }
         }
         Err(KeyError::WrongPassphrase)
     }
 
-    /// Unwraps the master key with a recovery key. Returns the slot that opened.
-    pub fn unlock_with_recovery(&self, key: &RecoveryKey) -> Result<(MasterKey, String), KeyError> {
+    /// Unwraps a master key with a recovery key, trying each recovery slot.
+    pub(crate) fn unwrap_recovery(&self, key: &RecoveryKey) -> Result<Unwrapped, KeyError> {
         let mut any = false;
+        let identity = key.identity(&self.file.vault_id)?;
         for slot in &self.file.slots {
-            let SlotSecret::Recovery { salt } = &slot.kind else { continue };
+            let aad = slot.aad(&self.file.vault_id);
+            let master = match &slot.kind {
+                SlotSecret::Passphrase { .. } => continue,
+                SlotSecret::Recovery { salt, nonce, wrapped_key } => {
+                    let salt = B64.decode(salt).map_err(|_| KeyError::WrongRecoveryKey)?;
+                    let kek = hkdf32(key.expose(), &salt, b"custodia/v1/recovery-slot");
+                    open_wrap(&kek, nonce, wrapped_key, &aad)
+                }
+                SlotSecret::RecoveryX25519 { wrapped_key, .. } => age_open(&identity, wrapped_key, &aad),
+            };
             any = true;
-            let salt = B64.decode(salt).map_err(|_| KeyError::WrongRecoveryKey)?;
-            if let Some(master) = self.unwrap_slot(slot, &recovery_kek(key, &salt)) {
-                return Ok((master, slot.id.clone()));
+            if let Some(master) = master {
+                let slot = slot.id.clone();
+                return Ok(Unwrapped { master, slot, kind: SlotKind::Recovery, kek: None });
             }
         }
         Err(if any { KeyError::WrongRecoveryKey } else { KeyError::NoRecoverySlot })
     }
 
-    fn unwrap_slot(&self, slot: &Slot, kek: &[u8; 32]) -> Option<MasterKey> {
-        let nonce = B64.decode(&slot.nonce).ok()?;
-        let wrapped = B64.decode(&slot.wrapped_key).ok()?;
-        let cipher = XChaCha20Poly1305::new(kek.into());
-        let aad = slot.aad(&self.file.vault_id);
-        let mut plain = cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad: &aad }).ok()?;
-        let key = MasterKey::from_bytes(&plain);
-        plain.zeroize();
-        key
+    /// Unwraps the master key with a passphrase. Returns the slot that opened.
+    pub fn unlock_with_passphrase(&self, passphrase: &SecretString) -> Result<(MasterKey, String), KeyError> {
+        self.unwrap_passphrase(passphrase).map(|u| (u.master, u.slot))
     }
 
-    /// Adds a passphrase slot wrapping `master`. Returns its id.
+    /// Unwraps the master key with a recovery key. Returns the slot that opened.
+    pub fn unlock_with_recovery(&self, key: &RecoveryKey) -> Result<(MasterKey, String), KeyError> {
+        self.unwrap_recovery(key).map(|u| (u.master, u.slot))
+    }
+
+    /// Whether a master key replacement is under way (interrupted, when read at an open).
+    pub(crate) fn rotation_pending(&self) -> bool {
+        self.file.rotation.is_some()
+    }
+
+    /// Whether `slot` wraps the next master key of the rotation under way.
+    pub(crate) fn is_next(&self, slot: &str) -> bool {
+        self.file.slots.iter().any(|s| s.id == slot && s.next)
+    }
+
+    /// The next master key of the rotation under way, if `current` unwraps it.
+    pub(crate) fn next_master(&self, current: &MasterKey) -> Option<MasterKey> {
+        let rotation = self.file.rotation.as_ref()?;
+        let kek = rotation_kek(current, &self.file.vault_id);
+        open_wrap(&kek, &rotation.nonce, &rotation.wrapped_key, &rotation_aad(&self.file.vault_id))
+    }
+
+    /// Phase one of a rotation: these slots, then `next_set`'s marked `next`, and `next` wrapped under
+    /// `current`, so every secret that opens the current master key also reaches the next one.
+    pub(crate) fn with_rotation(
+        &self,
+        current: &MasterKey,
+        next: &MasterKey,
+        next_set: KeySlots,
+    ) -> Result<KeySlots, KeyError> {
+        let mut out = self.clone();
+        if out.file.slots.len() + next_set.file.slots.len() > MAX_SLOTS {
+            return Err(KeyError::TooManySlots(MAX_SLOTS));
+        }
+        let kek = rotation_kek(current, &self.file.vault_id);
+        out.file.rotation = Some(seal(&kek, next.expose(), &rotation_aad(&self.file.vault_id))?);
+        out.file.slots.extend(next_set.file.slots.into_iter().map(|s| Slot { next: true, ..s }));
+        Ok(out)
+    }
+
+    /// Phase two: only the next master key's slots remain.
+    pub(crate) fn rotation_finished(&self) -> KeySlots {
+        let mut out = self.clone();
+        out.file.rotation = None;
+        out.file.slots.retain(|s| s.next);
+        for slot in &mut out.file.slots {
+            slot.next = false;
+        }
+        out
+    }
+
+    /// An abandoned rotation: the next master key's slots go, the current ones stay as they were.
+    pub(crate) fn rotation_rolled_back(&self) -> KeySlots {
+        let mut out = self.clone();
+        out.file.rotation = None;
+        out.file.slots.retain(|s| !s.next);
+        out
+    }
+
+    /// Adds a passphrase slot wrapping `master`. Returns its id and the passphrase's key-encryption key.
     pub(crate) fn add_passphrase(
         &mut self,
         master: &MasterKey,
         passphrase: &SecretString,
         params: KdfParams,
-    ) -> Result<String, KeyError> {
+    ) -> Result<(String, PassphraseKek), KeyError> {
         params.check()?;
         let secret = normalized(passphrase);
         let chars = secret.chars().count();
@@ -276,37 +495,104 @@ impl KeySlots {
         random_fill(&mut salt)?;
         let mut kek = Zeroizing::new([0u8; 32]);
         params.derive(secret.as_bytes(), &salt, &mut kek)?;
-        let kind =
-            SlotSecret::Passphrase { kdf: KdfRecord { algorithm: "argon2id".into(), params, salt: B64.encode(salt) } };
-        self.push_slot(master, kind, &kek)
+        let kek =
+            PassphraseKek { kdf: KdfRecord { algorithm: "argon2id".into(), params, salt: B64.encode(salt) }, kek };
+        let id = self.add_passphrase_kek(master, &kek)?;
+        Ok((id, kek))
     }
 
-    /// Adds a recovery slot wrapping `master`. Returns its id.
+    /// Adds a passphrase slot wrapping `master` for a passphrase whose key-encryption key is known.
+    pub(crate) fn add_passphrase_kek(&mut self, master: &MasterKey, kek: &PassphraseKek) -> Result<String, KeyError> {
+        let placeholder =
+            SlotSecret::Passphrase { kdf: kek.kdf.clone(), nonce: String::new(), wrapped_key: String::new() };
+        let mut slot = Slot::new(placeholder)?;
+        let wrap = seal(&kek.kek, master.expose(), &slot.aad(&self.file.vault_id))?;
+        slot.kind = SlotSecret::Passphrase { kdf: kek.kdf.clone(), nonce: wrap.nonce, wrapped_key: wrap.wrapped_key };
+        self.push(slot)
+    }
+
+    /// Adds a recovery slot for `key` wrapping `master`, marked unconfirmed until the key was shown.
     pub(crate) fn add_recovery(&mut self, master: &MasterKey, key: &RecoveryKey) -> Result<String, KeyError> {
+        let recipient = key.recipient(&self.file.vault_id)?;
+        let mut slot = self.recovery_slot(master, &recipient)?;
+        slot.unconfirmed = true;
+        self.push(slot)
+    }
+
+    fn recovery_slot(&self, master: &MasterKey, recipient: &age::x25519::Recipient) -> Result<Slot, KeyError> {
+        let placeholder = SlotSecret::RecoveryX25519 { recipient: recipient.to_string(), wrapped_key: String::new() };
+        let mut slot = Slot::new(placeholder)?;
+        let wrapped_key = age_seal(recipient, master, &slot.aad(&self.file.vault_id))?;
+        slot.kind = SlotSecret::RecoveryX25519 { recipient: recipient.to_string(), wrapped_key };
+        Ok(slot)
+    }
+
+    /// Wraps `master` for the recipient of each current format 2 recovery slot of `from` (`only`: just the
+    /// one with that id), keeping whether it was confirmed. Returns the new ids and how many format 1
+    /// recovery slots could not be carried over.
+    pub(crate) fn carry_recoveries(
+        &mut self,
+        from: &KeySlots,
+        master: &MasterKey,
+        only: Option<&str>,
+    ) -> Result<(Vec<String>, usize), KeyError> {
+        let mut ids = Vec::new();
+        let mut legacy = 0;
+        for old in from.file.slots.iter().filter(|s| !s.next && only.is_none_or(|id| s.id == id)) {
+            match &old.kind {
+                SlotSecret::RecoveryX25519 { recipient, .. } => {
+                    let recipient = recipient.parse::<age::x25519::Recipient>().map_err(|_| {
+                        KeyError::SlotFileCorrupt { path: "keyslots.json".into(), reason: "malformed recipient".into() }
+                    })?;
+                    let mut slot = self.recovery_slot(master, &recipient)?;
+                    slot.unconfirmed = old.unconfirmed && only.is_none();
+                    ids.push(self.push(slot)?);
+                }
+                SlotSecret::Recovery { .. } => legacy += 1,
+                SlotSecret::Passphrase { .. } => {}
+            }
+        }
+        Ok((ids, legacy))
+    }
+
+    /// Replaces a format 1 recovery slot by a format 2 one for the same key and master key.
+    pub(crate) fn upgrade_recovery(
+        &mut self,
+        id: &str,
+        master: &MasterKey,
+        key: &RecoveryKey,
+    ) -> Result<String, KeyError> {
+        let recipient = key.recipient(&self.file.vault_id)?;
+        let slot = self.recovery_slot(master, &recipient)?;
+        let new_id = slot.id.clone();
+        let index = self.file.slots.iter().position(|s| s.id == id).ok_or(KeyError::NoRecoverySlot)?;
+        self.file.slots[index] = slot;
+        Ok(new_id)
+    }
+
+    /// A format 1 recovery slot, as older versions made them, for the migration tests.
+    #[cfg(test)]
+    pub(crate) fn add_format1_recovery(&mut self, master: &MasterKey, key: &RecoveryKey) -> Result<String, KeyError> {
         let mut salt = [0u8; SALT_LEN];
         random_fill(&mut salt)?;
-        let kek = recovery_kek(key, &salt);
-        self.push_slot(master, SlotSecret::Recovery { salt: B64.encode(salt) }, &kek)
+        let salt = B64.encode(salt);
+        let mut slot =
+            Slot::new(SlotSecret::Recovery { salt: salt.clone(), nonce: String::new(), wrapped_key: String::new() })?;
+        let kek = hkdf32(key.expose(), &B64.decode(&salt).expect("own salt"), b"custodia/v1/recovery-slot");
+        let wrap = seal(&kek, master.expose(), &slot.aad(&self.file.vault_id))?;
+        slot.kind = SlotSecret::Recovery { salt, nonce: wrap.nonce, wrapped_key: wrap.wrapped_key };
+        self.push(slot)
     }
 
-    fn push_slot(&mut self, master: &MasterKey, kind: SlotSecret, kek: &[u8; 32]) -> Result<String, KeyError> {
+    /// Drops a recovery key that was made but never shown (its display failed).
+    pub(crate) fn drop_unconfirmed(&mut self, id: &str) {
+        self.file.slots.retain(|s| !(s.id == id && s.unconfirmed));
+    }
+
+    fn push(&mut self, slot: Slot) -> Result<String, KeyError> {
         if self.file.slots.len() >= MAX_SLOTS {
             return Err(KeyError::TooManySlots(MAX_SLOTS));
         }
-        let mut nonce = [0u8; 24];
-        random_fill(&mut nonce)?;
-        let mut slot = Slot {
-            id: random_hex(8)?,
-            created: crate::clock::now_rfc3339(),
-            kind,
-            nonce: B64.encode(nonce),
-            wrapped_key: String::new(),
-        };
-        let aad = slot.aad(&self.file.vault_id);
-        let wrapped = XChaCha20Poly1305::new(kek.into())
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: master.expose(), aad: &aad })
-            .map_err(|_| KeyError::Random("key wrapping failed".into()))?;
-        slot.wrapped_key = B64.encode(wrapped);
         let id = slot.id.clone();
         self.file.slots.push(slot);
         Ok(id)
@@ -321,9 +607,29 @@ impl KeySlots {
         Ok(())
     }
 
-    /// Ids of the slots of one kind.
+    /// Ids of the current slots of one kind.
     pub fn ids_of(&self, kind: SlotKind) -> Vec<String> {
-        self.file.slots.iter().filter(|s| s.kind() == kind).map(|s| s.id.clone()).collect()
+        self.file.slots.iter().filter(|s| s.kind() == kind && !s.next).map(|s| s.id.clone()).collect()
+    }
+
+    /// Ids of the recovery slots made but not confirmed shown.
+    pub(crate) fn unconfirmed(&self) -> Vec<String> {
+        self.file.slots.iter().filter(|s| s.unconfirmed && !s.next).map(|s| s.id.clone()).collect()
+    }
+
+    /// Whether a passphrase slot here was made with `kek`'s derivation (same salt and parameters), so
+    /// the passphrase behind `kek` opens it.
+    pub(crate) fn uses_kek(&self, kek: &PassphraseKek) -> bool {
+        self.file.slots.iter().any(|s| match &s.kind {
+            SlotSecret::Passphrase { kdf, .. } => kdf.salt == kek.kdf.salt && kdf.params == kek.kdf.params,
+            _ => false,
+        })
+    }
+
+    /// Ids of the format 1 recovery slots.
+    pub(crate) fn legacy_recoveries(&self) -> Vec<String> {
+        let legacy = |s: &&Slot| matches!(s.kind, SlotSecret::Recovery { .. });
+        self.file.slots.iter().filter(legacy).map(|s| s.id.clone()).collect()
     }
 }
 

@@ -6,6 +6,9 @@ mod common;
 mod harm;
 #[cfg(unix)]
 mod interrupted_exports;
+mod keys;
+#[cfg(feature = "failpoints")]
+mod keys_faults;
 mod lifecycle;
 #[cfg(target_os = "linux")]
 mod memory;

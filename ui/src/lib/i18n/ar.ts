@@ -166,6 +166,7 @@ export const ar: Messages = {
   "action.item.viewed": "عُرض",
   "action.keyslot.added": "أُضيفت عبارة مرور أو مفتاح استرداد",
   "action.keyslot.removed": "أُزيلت عبارة مرور أو مفتاح استرداد قديم",
+  "action.keys.rotated": "استُبدل مفتاح الخزنة: لم تعد ملفات المفاتيح القديمة تفتحها",
   "action.clock.anomaly": "رجعت ساعة الحاسوب إلى الوراء",
   "action.unknown": "إجراء آخر ({action})",
 
@@ -274,6 +275,8 @@ export const ar: Messages = {
   "error.weak_passphrase": "يسهل تخمين عبارة المرور هذه. اختر عبارة مرور أطول مكوّنة من عدة كلمات لا علاقة بينها.",
   "error.passphrase_too_short": "عبارة المرور قصيرة جدًا. استخدم 8 أحرف على الأقل، والأفضل بضع كلمات.",
   "error.kdf_params": "إعدادات مفتاح الخزنة خارج الحدود الآمنة، لذلك لم تُفتح.",
+  "error.passphrase_needed":
+    "لاستبدال مفتاح الاسترداد، اقفل الخزنة ثم افتحها بعبارة المرور (أو اختر عبارة مرور جديدة أولاً). لم يتغيّر شيء.",
   "error.key_error": "منعت مشكلة في مفاتيح الخزنة إتمام ذلك.",
   "error.database_damaged": "قاعدة بيانات الخزنة تالفة أو عُدّلت خارج Custodia.",
   "error.database_error": "تعذّر على قاعدة بيانات الخزنة إتمام ذلك.",

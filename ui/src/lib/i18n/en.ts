@@ -145,6 +145,7 @@ export const en = {
   "action.item.viewed": "Viewed",
   "action.keyslot.added": "Passphrase or recovery key added",
   "action.keyslot.removed": "Old passphrase or recovery key removed",
+  "action.keys.rotated": "Vault key replaced: older key files no longer open it",
   "action.clock.anomaly": "Computer clock went backwards",
   "action.unknown": "Other action ({action})",
 
@@ -254,6 +255,8 @@ export const en = {
     "This passphrase is too easy to guess. Choose a longer passphrase of several unrelated words.",
   "error.passphrase_too_short": "The passphrase is too short. Use at least 8 characters; a few words are best.",
   "error.kdf_params": "The vault’s key settings are outside the safe range, so it was not opened.",
+  "error.passphrase_needed":
+    "To replace the recovery key, lock the vault and unlock it with its passphrase (or set a new passphrase first). Nothing was changed.",
   "error.key_error": "A problem with the vault’s keys stopped this.",
   "error.database_damaged": "The vault’s database is damaged or was changed outside Custodia.",
   "error.database_error": "The vault’s database could not do this.",

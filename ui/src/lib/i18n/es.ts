@@ -154,6 +154,7 @@ export const es: Messages = {
   "action.item.viewed": "Visto",
   "action.keyslot.added": "Frase de contraseña o clave de recuperación añadida",
   "action.keyslot.removed": "Frase de contraseña o clave de recuperación anterior retirada",
+  "action.keys.rotated": "Clave de la bóveda sustituida: los archivos de claves anteriores ya no la abren",
   "action.clock.anomaly": "El reloj del ordenador retrocedió",
   "action.unknown": "Otra acción ({action})",
 
@@ -266,6 +267,8 @@ export const es: Messages = {
   "error.passphrase_too_short":
     "La frase de contraseña es demasiado corta. Use al menos 8 caracteres; mejor unas cuantas palabras.",
   "error.kdf_params": "Los ajustes de clave de la bóveda están fuera del rango seguro, así que no se abrió.",
+  "error.passphrase_needed":
+    "Para sustituir la clave de recuperación, bloquee la bóveda y desbloquéela con su frase de contraseña (o elija antes una nueva frase de contraseña). No se cambió nada.",
   "error.key_error": "Un problema con las claves de la bóveda lo impidió.",
   "error.database_damaged": "La base de datos de la bóveda está dañada o se modificó fuera de Custodia.",
   "error.database_error": "La base de datos de la bóveda no pudo hacerlo.",

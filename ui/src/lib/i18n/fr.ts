@@ -154,6 +154,7 @@ export const fr: Messages = {
   "action.item.viewed": "Consulté",
   "action.keyslot.added": "Phrase secrète ou clé de secours ajoutée",
   "action.keyslot.removed": "Ancienne phrase secrète ou clé de secours retirée",
+  "action.keys.rotated": "Clé du coffre remplacée : les anciens fichiers de clés ne l’ouvrent plus",
   "action.clock.anomaly": "L’horloge de l’ordinateur a reculé",
   "action.unknown": "Autre action ({action})",
 
@@ -268,6 +269,8 @@ export const fr: Messages = {
     "La phrase secrète est trop courte. Utilisez au moins 8 caractères ; quelques mots, c’est mieux.",
   "error.kdf_params":
     "Les réglages de clé du coffre sortent des limites sûres : il n’a pas été ouvert.",
+  "error.passphrase_needed":
+    "Pour remplacer la clé de secours, verrouillez le coffre et déverrouillez-le avec sa phrase secrète (ou choisissez d’abord une nouvelle phrase secrète). Rien n’a été modifié.",
   "error.key_error": "Un problème avec les clés du coffre a empêché l’opération.",
   "error.database_damaged": "La base de données du coffre est abîmée ou a été modifiée en dehors de Custodia.",
   "error.database_error": "La base de données du coffre n’a pas pu faire cela.",
