@@ -176,8 +176,8 @@ fn long_mode() -> bool {
 fn every_fault_point_of_every_operation_leaves_a_vault_that_opens_verifies_and_keeps_what_it_acknowledged() {
     if long_mode() {
         every_point(&["abort", "enospc", "eio"]);
-        // Rounds per operation: 70 × 13 operations, with the 3 × 36 fault runs, over 1,000 crash runs.
-        let rounds = std::env::var("CUSTODIA_FAULTS_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(70);
+        // Rounds per operation: 80 × 12 operations, with the 3 × 36 fault runs, over 1,000 crash runs.
+        let rounds = std::env::var("CUSTODIA_FAULTS_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(80);
         random_kills(rounds, 0xfa17_5eed);
     } else {
         every_point(&["abort"]);
