@@ -21,20 +21,7 @@ const TEST_NAME: &str = "commands::memory_tests::locking_the_app_leaves_neither_
 
 #[test]
 fn locking_the_app_leaves_neither_the_passphrase_nor_a_name_in_memory() {
-    if std::env::var_os(CHILD).is_some() {
-        lock_then_scan();
-        return;
-    }
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let out = std::process::Command::new(exe)
-        .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, "1")
-        .output()
-        .expect("run the child test process");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "the child process found secrets after lock:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("1 passed"), "the child process must have run the scan:\n{stdout}\n{stderr}");
+    memscan::in_child_process(CHILD, TEST_NAME, lock_then_scan);
 }
 
 /// The passphrase as the page sends it: a JSON string argument, read into the IPC `Secret` type.

@@ -118,18 +118,6 @@ pub fn every_point(modes: &[&str]) {
     assert!(failures.is_empty(), "{} of {runs} fault run(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
 
-/// A small deterministic generator, so a failing run can be replayed from its printed seed.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 /// `rounds` runs of every operation, each killed with SIGKILL after a random delay within the operation's
 /// usual time (measured once, from its prepared state), then checked.
 pub fn random_kills(rounds: usize, seed: u64) {

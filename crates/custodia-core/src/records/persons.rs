@@ -59,12 +59,16 @@ impl Sex {
 }
 
 /// What a documenter gives about a person. Text is checked by the vault, never trusted.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// `Zeroize` wipes what was typed. Not on drop, since callers build inputs with `..Default::default()`:
+/// a shell holds the input in `Zeroizing` for as long as it needs it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, zeroize::Zeroize)]
 pub struct PersonInput {
     /// An external reference (another organisation's or a spreadsheet's id); empty for none.
     pub reference: String,
     pub full_name: String,
     pub other_names: Vec<String>,
+    #[zeroize(skip)]
     pub sex: Option<Sex>,
     /// `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or empty when unknown.
     pub birth_date: String,
@@ -116,11 +120,15 @@ pub struct PersonAdded {
 }
 
 /// A person's fields after checking, in their stored form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// A checked person holds everything identifying that was typed: wiped when dropped, so a check or an
+/// add leaves no copy of the name in freed memory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 pub(crate) struct Checked {
     pub reference: Option<String>,
     pub full_name: String,
     pub other_names: Vec<String>,
+    #[zeroize(skip)]
     pub sex: Option<Sex>,
     pub birth_date: String,
     pub birth_place: String,
@@ -130,39 +138,6 @@ pub(crate) struct Checked {
     pub minor: bool,
     pub sgbv_survivor: bool,
     pub notes: String,
-}
-
-/// Wipes what was typed. A trait, not `Drop`, since callers build inputs with `..Default::default()`: a
-/// shell holds the input in `Zeroizing` for as long as it needs it.
-impl zeroize::Zeroize for PersonInput {
-    fn zeroize(&mut self) {
-        self.reference.zeroize();
-        self.full_name.zeroize();
-        self.other_names.zeroize();
-        self.birth_date.zeroize();
-        self.birth_place.zeroize();
-        self.residence.zeroize();
-        self.phone.zeroize();
-        self.id_number.zeroize();
-        self.notes.zeroize();
-    }
-}
-
-/// A checked person holds everything identifying that was typed: wiped when dropped, so a check or an
-/// add leaves no copy of the name in freed memory.
-impl Drop for Checked {
-    fn drop(&mut self) {
-        use zeroize::Zeroize;
-        self.reference.zeroize();
-        self.full_name.zeroize();
-        self.other_names.zeroize();
-        self.birth_date.zeroize();
-        self.birth_place.zeroize();
-        self.residence.zeroize();
-        self.phone.zeroize();
-        self.id_number.zeroize();
-        self.notes.zeroize();
-    }
 }
 
 impl PersonInput {

@@ -12,6 +12,26 @@ use std::io::{Read, Seek, SeekFrom};
 
 /// Random bytes from the standard library's per-process hash keys: unpredictable enough to make marker
 /// values unique and masks that no other data in the process shares, without a dependency.
+/// Runs `scan` in a child process: this test binary started again with only `test_name` selected and
+/// `child_var` set, so the memory scanned holds that scenario and nothing other tests running in parallel
+/// left behind. In the child (`child_var` set), runs `scan` itself.
+pub fn in_child_process(child_var: &str, test_name: &str, scan: fn()) {
+    if std::env::var_os(child_var).is_some() {
+        scan();
+        return;
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let out = std::process::Command::new(exe)
+        .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(child_var, "1")
+        .output()
+        .expect("run the child test process");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the child process found secrets after lock:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("1 passed"), "the child process must have run the scan:\n{stdout}\n{stderr}");
+}
+
 pub fn random_u64() -> u64 {
     let mut hasher = RandomState::new().build_hasher();
     hasher.write_u64(0x5eed);
