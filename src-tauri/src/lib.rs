@@ -140,6 +140,19 @@ fn unreachable_session() -> Session {
     Session::new("unknown", "dev-unknown").unwrap_or_else(|e| panic!("fixed session refused: {e}"))
 }
 
+/// The window opens at 1280x800 and may not shrink below 1024x640 (tauri.conf.json); on a smaller screen
+/// (a netbook, a projector) both give way to the screen's work area, so no part of the page is off screen.
+fn fit_to_screen(window: &tauri::WebviewWindow) {
+    let Ok(Some(monitor)) = window.current_monitor() else { return };
+    let area = monitor.work_area().size.to_logical::<f64>(monitor.scale_factor());
+    let fit = |(width, height): (f64, f64)| tauri::LogicalSize::new(width.min(area.width), height.min(area.height));
+    let _ = window.set_min_size(Some(fit((1024.0, 640.0))));
+    if area.width < 1280.0 || area.height < 800.0 {
+        let _ = window.set_size(fit((1280.0, 800.0)));
+        let _ = window.center();
+    }
+}
+
 /// Starts the app and blocks until its window closes.
 pub fn run() {
     let builder = specta_builder();
@@ -149,6 +162,9 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            if let Some(window) = app.get_webview_window("main") {
+                fit_to_screen(&window);
+            }
             idle::watch(app.handle().clone());
             let handle = app.handle().clone();
             // The watch runs on its own threads; the app does not wait for the buses.

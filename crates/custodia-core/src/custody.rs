@@ -5,6 +5,7 @@
 //! event breaks the chain at a sequence number that `check_chain` names.
 
 use crate::clock;
+use canon_json::CanonJsonSerialize;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
@@ -177,7 +178,7 @@ struct Canonical<'a> {
 impl Event {
     /// RFC 8785 canonical JSON of the event's fields (everything but its own hash).
     pub fn canonical_bytes(&self) -> Result<Vec<u8>, CustodyError> {
-        serde_jcs::to_vec(&Canonical {
+        Canonical {
             v: EVENT_FORMAT,
             seq: self.seq,
             time: &self.time,
@@ -187,7 +188,8 @@ impl Event {
             subject: self.subject.as_deref(),
             details: &self.details,
             prev: &self.prev_hash,
-        })
+        }
+        .to_canon_json_vec()
         .map_err(|e| CustodyError::Encoding(e.to_string()))
     }
 
@@ -256,7 +258,7 @@ fn insert(
         hash: String::new(),
     };
     event.hash = event.compute_hash()?;
-    let details = serde_jcs::to_string(&event.details).map_err(|e| CustodyError::Encoding(e.to_string()))?;
+    let details = event.details.to_canon_json_string().map_err(|e| CustodyError::Encoding(e.to_string()))?;
     conn.prepare_cached(
         "INSERT INTO events (seq, time, actor, device, action, subject, details, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

@@ -17,6 +17,8 @@ pub mod custody;
 mod direct;
 pub mod error;
 pub mod faults;
+#[cfg(test)]
+mod format_vectors;
 mod fsutil;
 /// Wrappers for the fuzz targets in `fuzz/`; not an API.
 #[doc(hidden)]

@@ -10,7 +10,7 @@ mod note;
 mod outside;
 pub(crate) mod tree;
 
-pub use note::{key_id, origin_for, verifier_key, Checkpoint, NoteError, ORIGIN_PREFIX};
+pub use note::{key_id, origin_for, sign_note, verifier_key, verify_note, Checkpoint, NoteError, ORIGIN_PREFIX};
 pub use outside::{
     check_offline, from_words, parse_verifier_key, to_words, ConsistencyProof, OutsideError, MAX_PROOF_BYTES,
 };

@@ -74,39 +74,16 @@ impl Checkpoint {
 
     /// The signed note: body, blank line, one signature line by `key` under the name `origin`.
     pub fn sign(&self, key: &SigningKey) -> String {
-        let body = self.body();
-        let signature = key.sign(body.as_bytes());
-        let mut blob = key_id(&self.origin, &key.verifying_key()).to_vec();
-        blob.extend_from_slice(&signature.to_bytes());
-        format!("{body}\n\u{2014} {} {}\n", self.origin, B64.encode(blob))
+        sign_note(&self.body(), &self.origin, key)
     }
 
     /// Reads a signed note and checks that `key`, under the note's own origin as key name, signed it.
     /// Signature lines by other keys are allowed (witnesses may cosign) and ignored.
     pub fn verify(note: &str, key: &VerifyingKey) -> Result<Checkpoint, NoteError> {
-        if note.len() > MAX_NOTE_BYTES || !note.ends_with('\n') {
-            return Err(NoteError::Malformed);
-        }
-        let split = note.rfind("\n\n").ok_or(NoteError::Malformed)?;
-        let (body, signatures) = (&note[..=split], &note[split + 2..]);
+        let (body, _) = split_note(note)?;
         let checkpoint = Checkpoint::parse_body(body)?;
-        let name = checkpoint.origin.as_str();
-        let wanted_id = key_id(name, key);
-        let mut found = false;
-        for line in signatures.lines() {
-            let rest = line.strip_prefix("\u{2014} ").ok_or(NoteError::Malformed)?;
-            let (line_name, blob) = rest.split_once(' ').ok_or(NoteError::Malformed)?;
-            let blob = B64.decode(blob).map_err(|_| NoteError::Malformed)?;
-            if line_name != name || blob.len() != 4 + 64 || blob[..4] != wanted_id {
-                continue;
-            }
-            found = true;
-            let signature = Signature::from_slice(&blob[4..]).map_err(|_| NoteError::Malformed)?;
-            if key.verify(body.as_bytes(), &signature).is_ok() {
-                return Ok(checkpoint);
-            }
-        }
-        Err(if found { NoteError::BadSignature(name.into()) } else { NoteError::NoSignatureByKey(name.into()) })
+        verify_note(note, &checkpoint.origin, key)?;
+        Ok(checkpoint)
     }
 
     /// Parses the body: origin, decimal size, base64 root, then extension lines (allowed, not used).
@@ -124,6 +101,45 @@ impl Checkpoint {
         let root: [u8; 32] = root.try_into().map_err(|_| NoteError::BadLine("root hash"))?;
         Ok(Checkpoint { origin, size, root })
     }
+}
+
+/// A signed note of `text` (ending in a newline) with one signature line by `key` under `name`.
+pub fn sign_note(text: &str, name: &str, key: &SigningKey) -> String {
+    let signature = key.sign(text.as_bytes());
+    let mut blob = key_id(name, &key.verifying_key()).to_vec();
+    blob.extend_from_slice(&signature.to_bytes());
+    format!("{text}\n\u{2014} {name} {}\n", B64.encode(blob))
+}
+
+/// The text of a signed note that `key`, under `name`, signed. Signature lines by other keys are allowed
+/// and ignored; a line by this key that does not verify is an error.
+pub fn verify_note<'a>(note: &'a str, name: &str, key: &VerifyingKey) -> Result<&'a str, NoteError> {
+    let (text, signatures) = split_note(note)?;
+    let wanted_id = key_id(name, key);
+    let mut found = false;
+    for line in signatures.lines() {
+        let rest = line.strip_prefix("\u{2014} ").ok_or(NoteError::Malformed)?;
+        let (line_name, blob) = rest.split_once(' ').ok_or(NoteError::Malformed)?;
+        let blob = B64.decode(blob).map_err(|_| NoteError::Malformed)?;
+        if line_name != name || blob.len() != 4 + 64 || blob[..4] != wanted_id {
+            continue;
+        }
+        found = true;
+        let signature = Signature::from_slice(&blob[4..]).map_err(|_| NoteError::Malformed)?;
+        if key.verify(text.as_bytes(), &signature).is_ok() {
+            return Ok(text);
+        }
+    }
+    Err(if found { NoteError::BadSignature(name.into()) } else { NoteError::NoSignatureByKey(name.into()) })
+}
+
+/// The note's text (with its final newline) and its signature lines, bounded in size.
+fn split_note(note: &str) -> Result<(&str, &str), NoteError> {
+    if note.len() > MAX_NOTE_BYTES || !note.ends_with('\n') {
+        return Err(NoteError::Malformed);
+    }
+    let split = note.rfind("\n\n").ok_or(NoteError::Malformed)?;
+    Ok((&note[..=split], &note[split + 2..]))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use crate::harm::people::PersonChecker;
 use crate::harm::{gate, probe, rules, Finding};
 use crate::ids;
 use crate::vault::Vault;
+use canon_json::CanonJsonSerialize;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::json;
@@ -198,7 +199,7 @@ pub(crate) fn phone(text: &str) -> Result<String> {
 /// holding it.
 ///
 /// The JSON goes straight into the hash: a buffer of it would be a copy of the person's names left in freed
-/// memory. (serde_jcs still buffers each member to sort them; those buffers are out of our reach.)
+/// memory. (the canonical writer still buffers each member to sort them; those buffers are out of our reach.)
 pub(crate) fn record_sha256<T: Serialize>(record: &T) -> Result<String> {
     struct Hashing(sha2::Sha256);
     impl std::io::Write for Hashing {
@@ -211,7 +212,7 @@ pub(crate) fn record_sha256<T: Serialize>(record: &T) -> Result<String> {
         }
     }
     let mut hashing = Hashing(<sha2::Sha256 as sha2::Digest>::new());
-    serde_jcs::to_writer(&mut hashing, record).map_err(|e| crate::custody::CustodyError::Encoding(e.to_string()))?;
+    record.to_canon_json_writer(&mut hashing).map_err(|e| crate::custody::CustodyError::Encoding(e.to_string()))?;
     Ok(hex::encode(sha2::Digest::finalize(hashing.0)))
 }
 
