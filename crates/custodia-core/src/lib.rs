@@ -44,6 +44,9 @@ pub use checkpoint::StoredCheckpoint;
 pub use custody::{device_id, Event, EventQuery, Session};
 pub use error::{Error, Result};
 pub use harm::{Finding, HarmError, HarmSettings, Rule, Severity, SuspectedPair};
+/// The person matcher, a crate of its own that knows nothing of the vault; re-exported so that the shell and
+/// the CLI reach it through the core.
+pub use custodia_matching as matching;
 pub use keys::{strength, KdfParams, RecoveryKey, Strength, StrengthPolicy, Unlock};
 pub use reconcile::Reconciliation;
 pub use records::consent::{

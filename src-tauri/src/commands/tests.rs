@@ -301,7 +301,7 @@ fn every_finding_the_rules_produce_has_a_catalogued_code_and_the_values_its_sent
 
 #[test]
 fn every_reason_the_matcher_gives_is_in_the_catalog() {
-    use custodia_core::harm::matching::{Reason, Script};
+    use custodia_core::matching::{Reason, Script};
     let all = [
         Reason::NameMatches { parts: 3 },
         Reason::NameSpellingVariant { parts: 1 },

@@ -1,8 +1,8 @@
-//! Do-no-harm rules. For now: deciding whether a new interviewee was probably interviewed before (`matching`).
+//! Do-no-harm rules: whether a new interviewee was probably interviewed before (through the `custodia-matching`
+//! crate), consent, safeguards and near-duplicate testimony, and the gate that lets a documenter proceed.
 
 pub mod findings;
 pub mod gate;
-pub mod matching;
 pub mod minhash;
 pub(crate) mod people;
 pub mod probe;

@@ -2,7 +2,7 @@
 //! every stored person, and the suspected duplicates with reviewers' decisions applied (a pair marked
 //! "different people" is never flagged again; a merged record speaks for the person it was merged into).
 
-use super::matching::{self, MatchIndex, PartialDate, PersonRecord};
+use custodia_matching::{self as matching, MatchIndex, PartialDate, PersonRecord};
 use crate::error::Result;
 use crate::records::persons::{Checked, Sex};
 use rusqlite::Connection;

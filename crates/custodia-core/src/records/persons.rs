@@ -7,7 +7,7 @@ use super::fields;
 use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
-use crate::harm::matching::{self, PartialDate};
+use custodia_matching::{self as matching, PartialDate};
 use crate::harm::people::PersonChecker;
 use crate::harm::{gate, probe, rules, Finding};
 use crate::ids;

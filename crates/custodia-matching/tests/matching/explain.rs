@@ -1,6 +1,6 @@
 //! The reasons say why: each kind of evidence appears as its reason, with its code and sentence.
 
-use custodia_core::harm::matching::{PersonRecord, Reason, DEFAULT_THRESHOLD};
+use custodia_matching::{PersonRecord, Reason, DEFAULT_THRESHOLD};
 
 use crate::common::{codes, person, scored};
 

@@ -1,6 +1,6 @@
 //! Building records for the tests and reading the sample CSV.
 
-use custodia_core::harm::matching::{compare, Match, PartialDate, PersonRecord, Reason, Sex};
+use custodia_matching::{compare, Match, PartialDate, PersonRecord, Reason, Sex};
 
 /// A record with a name, a birth date in any accepted form and a birth place; other fields empty.
 pub fn person(id: &str, name: &str, birth: &str, place: &str) -> PersonRecord {
