@@ -135,7 +135,7 @@ fn show_errors(persons: &[PersonRecord], all: &[custodia_matching::Match], truth
         all.iter().map(|m| (ordered(m.a.clone(), m.b.clone()), m)).collect();
     eprintln!("--- false positives");
     for m in all.iter().filter(|m| m.score >= t && !truth.contains(&ordered(m.a.clone(), m.b.clone()))) {
-        let rs: Vec<&str> = m.reasons.iter().map(|r| r.code()).collect();
+        let rs: Vec<&str> = m.reasons.iter().map(|r| r.code().as_str()).collect();
         eprintln!("{:.3} {} [{}]\n    {}\n    {}", m.score, m.a, rs.join(","), line(&m.a), line(&m.b));
     }
     eprintln!("--- missed");
@@ -143,7 +143,7 @@ fn show_errors(persons: &[PersonRecord], all: &[custodia_matching::Match], truth
     missed.sort();
     for p in missed {
         let (s, rs) =
-            scored.get(p).map_or((-1.0, Vec::new()), |m| (m.score, m.reasons.iter().map(|r| r.code()).collect()));
+            scored.get(p).map_or((-1.0, Vec::new()), |m| (m.score, m.reasons.iter().map(|r| r.code().as_str()).collect()));
         eprintln!("{s:.3} {} {} [{}]\n    {}\n    {}", p.0, p.1, rs.join(","), line(&p.0), line(&p.1));
     }
 }

@@ -71,7 +71,7 @@ impl Vault {
         let people = People::load(&self.conn)?;
         let mut out = Vec::new();
         for (a, b, score, reasons) in people.pairs(threshold) {
-            let reasons = reasons.iter().map(|r| Reason { code: r.code().to_string(), text: r.to_string() }).collect();
+            let reasons = reasons.iter().map(|r| Reason { code: r.code(), text: r.to_string() }).collect();
             out.push(SuspectedPair { a: self.person(&a)?, b: self.person(&b)?, score, reasons });
         }
         let codes = out.iter().flat_map(|pair| pair.reasons.iter().map(|r| r.code.as_str()));

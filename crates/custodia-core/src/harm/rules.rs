@@ -49,7 +49,7 @@ fn duplicates(
     let probe = zeroize::Zeroizing::new(people::record(probe_id, person));
     let mut out = Vec::new();
     for (id, score, reasons) in people.candidates(&probe, threshold).into_iter().take(MAX_REPORTED) {
-        let reasons = reasons.iter().map(|r| Reason { code: r.code().to_string(), text: r.to_string() }).collect();
+        let reasons = reasons.iter().map(|r| Reason { code: r.code(), text: r.to_string() }).collect();
         out.push(findings::duplicate_person(&id, score, reasons, &prior_interviews(conn, &id, None)?));
     }
     Ok(out)
