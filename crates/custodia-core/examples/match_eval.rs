@@ -56,8 +56,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             index.insert(p);
         }
         let all = index.duplicate_pairs(0.0);
-        let predicted: Vec<&custodia_matching::Match> =
-            all.iter().filter(|m| m.score >= threshold).collect();
+        let predicted: Vec<&custodia_matching::Match> = all.iter().filter(|m| m.score >= threshold).collect();
         let q = quality(predicted.iter().map(|m| (m.a.clone(), m.b.clone())), truth);
         println!(
             "| {name} | {} | {} | {} | {:.3} | {:.3} | {:.3} | {threshold} |",
@@ -142,8 +141,9 @@ fn show_errors(persons: &[PersonRecord], all: &[custodia_matching::Match], truth
     let mut missed: Vec<&Pair> = truth.iter().filter(|p| scored.get(*p).is_none_or(|m| m.score < t)).collect();
     missed.sort();
     for p in missed {
-        let (s, rs) =
-            scored.get(p).map_or((-1.0, Vec::new()), |m| (m.score, m.reasons.iter().map(|r| r.code().as_str()).collect()));
+        let (s, rs) = scored
+            .get(p)
+            .map_or((-1.0, Vec::new()), |m| (m.score, m.reasons.iter().map(|r| r.code().as_str()).collect()));
         eprintln!("{s:.3} {} {} [{}]\n    {}\n    {}", p.0, p.1, rs.join(","), line(&p.0), line(&p.1));
     }
 }
