@@ -82,7 +82,7 @@ pub(crate) fn people(conn: &Connection) -> Result<People> {
         let record = Zeroizing::new(PersonRecord {
             full_name: r.get(1)?,
             other_names: persons::stored_names(&id, &r.get::<_, String>(2)?)?,
-            sex: persons::stored_sex(&id, &r.get::<_, String>(3)?)?.map(matcher_sex),
+            sex: Sex::from_stored(&r.get::<_, String>(3)?).map(matcher_sex),
             birth_date: stored_birth_date(&id, &r.get::<_, String>(4)?)?,
             birth_place: some(r.get(5)?),
             residence: some(r.get(6)?),
@@ -260,4 +260,73 @@ fn any_trained(conn: &Connection, interviewers: &[String]) -> Result<bool> {
         }
     }
     Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::keys::{KdfParams, StrengthPolicy};
+    use crate::records::interviews::InterviewInput;
+    use crate::records::persons::PersonInput;
+    use crate::vault::Vault;
+    use crate::Session;
+    use secrecy::SecretString;
+
+    fn vault(dir: &tempfile::TempDir) -> Vault {
+        let passphrase = SecretString::from("a passphrase long enough for tests".to_string());
+        let session = Session::new("Test Documenter", "dev-test").expect("session");
+        Vault::create(&dir.path().join("vault"), &passphrase, StrengthPolicy::Required, KdfParams::FLOOR, session)
+            .expect("create")
+    }
+
+    fn amina() -> PersonInput {
+        PersonInput {
+            full_name: "Amina Yusuf Haroun".into(),
+            other_names: vec!["Aminah Youssouf".into()],
+            birth_date: "1990-04-26".into(),
+            ..Default::default()
+        }
+    }
+
+    /// The error a damaged stored value gives: `database_damaged`, naming the record and the field, never
+    /// quoting the value.
+    fn assert_damaged(err: &crate::Error, record: &str, field: &str, value: &str) {
+        let words = err.to_string();
+        assert_eq!(err.code(), "database_damaged", "{words}");
+        assert!(words.contains(record) && words.contains(field), "names the record and the field: {words}");
+        assert!(!words.contains(value), "does not quote the stored value: {words}");
+    }
+
+    #[test]
+    fn damaged_other_names_and_birth_dates_stop_the_duplicate_check_instead_of_being_dropped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut vault = vault(&dir);
+        let stored = vault.add_person(&amina(), None).expect("add").person.id;
+        vault.conn.execute("UPDATE persons SET other_names = 'Aminah' WHERE id = ?1", [&stored]).expect("damage");
+        let err = vault.check_person(&amina()).expect_err("other names that are not a list");
+        assert_damaged(&err, &stored, "other names", "Aminah");
+        vault
+            .conn
+            .execute("UPDATE persons SET other_names = '[]', birth_date = '26 avril' WHERE id = ?1", [&stored])
+            .expect("damage");
+        let err = vault.check_person(&amina()).expect_err("a birth date that does not parse");
+        assert_damaged(&err, &stored, "birth date", "avril");
+    }
+
+    #[test]
+    fn a_damaged_interview_date_stops_the_interview_rules_instead_of_being_skipped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut vault = vault(&dir);
+        let person = vault.add_person(&amina(), None).expect("add").person.id;
+        let input = InterviewInput {
+            person: person.clone(),
+            interviewers: vec!["A. Haroun".into()],
+            date: "2026-03-02".into(),
+            transcript: "What happened at the market.".into(),
+            ..Default::default()
+        };
+        let first = vault.add_interview(&input, None).expect("first interview").record.id;
+        vault.conn.execute("UPDATE interviews SET date = 'March' WHERE id = ?1", [&first]).expect("damage");
+        let err = vault.check_interview(&input).expect_err("the earlier interview's date cannot be read");
+        assert_damaged(&err, &first, "interview date", "March");
+    }
 }

@@ -49,7 +49,8 @@ impl Sex {
         }
     }
 
-    fn from_stored(text: &str) -> Option<Sex> {
+    /// The stored form: `M`, `F`, or empty for unknown (the table's CHECK admits nothing else).
+    pub(crate) fn from_stored(text: &str) -> Option<Sex> {
         match text {
             "M" => Some(Sex::Male),
             "F" => Some(Sex::Female),
@@ -278,7 +279,7 @@ pub(crate) fn stored(conn: &Connection, id: &str) -> Result<Checked> {
         },
     )?;
     person.other_names = stored_names(id, &other_names)?;
-    person.sex = stored_sex(id, &sex)?;
+    person.sex = Sex::from_stored(&sex);
     Ok(person)
 }
 
@@ -288,16 +289,6 @@ pub(crate) fn stored_names(id: &str, json: &str) -> Result<Vec<String>> {
         // serde_json's message gives a position and what was expected, never the text itself.
         RecordError::Damaged { record: id.to_string(), field: "other names", source: Some(Box::new(e)) }.into()
     })
-}
-
-/// A person's sex in its stored form: `M`, `F`, or empty for unknown; anything else is damage.
-pub(crate) fn stored_sex(id: &str, text: &str) -> Result<Option<Sex>> {
-    match text {
-        "" => Ok(None),
-        known => Sex::from_stored(known)
-            .map(Some)
-            .ok_or_else(|| RecordError::Damaged { record: id.to_string(), field: "sex", source: None }.into()),
-    }
 }
 
 /// Inserts a checked person and its `person.created` event; returns the new pseudonym code.
