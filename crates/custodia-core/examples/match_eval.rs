@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::error::Error;
 use std::time::Instant;
 
-use custodia_core::harm::matching::{MatchIndex, PartialDate, PersonRecord, Sex, DEFAULT_THRESHOLD};
+use custodia_matching::{MatchIndex, PartialDate, PersonRecord, Sex, DEFAULT_THRESHOLD};
 
 type Pair = (String, String);
 
@@ -56,8 +56,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             index.insert(p);
         }
         let all = index.duplicate_pairs(0.0);
-        let predicted: Vec<&custodia_core::harm::matching::Match> =
-            all.iter().filter(|m| m.score >= threshold).collect();
+        let predicted: Vec<&custodia_matching::Match> = all.iter().filter(|m| m.score >= threshold).collect();
         let q = quality(predicted.iter().map(|m| (m.a.clone(), m.b.clone())), truth);
         println!(
             "| {name} | {} | {} | {} | {:.3} | {:.3} | {:.3} | {threshold} |",
@@ -117,7 +116,7 @@ fn ordered(a: String, b: String) -> Pair {
     }
 }
 
-fn show_errors(persons: &[PersonRecord], all: &[custodia_core::harm::matching::Match], truth: &HashSet<Pair>, t: f64) {
+fn show_errors(persons: &[PersonRecord], all: &[custodia_matching::Match], truth: &HashSet<Pair>, t: f64) {
     let by_id: HashMap<&str, &PersonRecord> = persons.iter().map(|p| (p.id.as_str(), p)).collect();
     let line = |id: &str| {
         by_id.get(id).map_or(String::new(), |p| {
@@ -131,19 +130,20 @@ fn show_errors(persons: &[PersonRecord], all: &[custodia_core::harm::matching::M
             )
         })
     };
-    let scored: HashMap<Pair, &custodia_core::harm::matching::Match> =
+    let scored: HashMap<Pair, &custodia_matching::Match> =
         all.iter().map(|m| (ordered(m.a.clone(), m.b.clone()), m)).collect();
     eprintln!("--- false positives");
     for m in all.iter().filter(|m| m.score >= t && !truth.contains(&ordered(m.a.clone(), m.b.clone()))) {
-        let rs: Vec<&str> = m.reasons.iter().map(|r| r.code()).collect();
+        let rs: Vec<&str> = m.reasons.iter().map(|r| r.code().as_str()).collect();
         eprintln!("{:.3} {} [{}]\n    {}\n    {}", m.score, m.a, rs.join(","), line(&m.a), line(&m.b));
     }
     eprintln!("--- missed");
     let mut missed: Vec<&Pair> = truth.iter().filter(|p| scored.get(*p).is_none_or(|m| m.score < t)).collect();
     missed.sort();
     for p in missed {
-        let (s, rs) =
-            scored.get(p).map_or((-1.0, Vec::new()), |m| (m.score, m.reasons.iter().map(|r| r.code()).collect()));
+        let (s, rs) = scored
+            .get(p)
+            .map_or((-1.0, Vec::new()), |m| (m.score, m.reasons.iter().map(|r| r.code().as_str()).collect()));
         eprintln!("{s:.3} {} {} [{}]\n    {}\n    {}", p.0, p.1, rs.join(","), line(&p.0), line(&p.1));
     }
 }

@@ -105,6 +105,7 @@ impl Error {
             Error::Record(RecordError::Consent(_)) => "bad_consent",
             Error::Record(RecordError::EmptySearch) => "empty_search",
             Error::Record(RecordError::SamePerson | RecordError::AlreadyReviewed { .. }) => "bad_review",
+            Error::Record(RecordError::Damaged { .. }) => "database_damaged",
             Error::Import(_) => "bad_import",
             Error::Harm(HarmError::JustificationNeeded { .. }) => "justification_needed",
             Error::Harm(HarmError::Blocked { .. }) => "harm_blocked",

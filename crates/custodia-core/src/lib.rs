@@ -43,9 +43,12 @@ pub use bundle::{
     Protection, ReadProgress, Unlocker,
 };
 pub use checkpoint::StoredCheckpoint;
+/// The person matcher, a crate of its own that knows nothing of the vault; re-exported so that the shell and
+/// the CLI reach it through the core.
+pub use custodia_matching as matching;
 pub use custody::{device_id, Event, EventQuery, Session};
 pub use error::{Error, Result};
-pub use harm::{Finding, HarmError, HarmSettings, Rule, Severity, SuspectedPair};
+pub use harm::{Finding, HarmError, HarmSettings, Rule, Severity};
 pub use keys::{strength, KdfParams, RecoveryKey, Strength, StrengthPolicy, Unlock};
 pub use reconcile::Reconciliation;
 pub use records::consent::{
@@ -58,6 +61,7 @@ pub use records::item_list::ItemSummary;
 pub use records::items::{AddOptions, Added, Extracted, Item, ItemEdit};
 pub use records::person_edits::PersonEdit;
 pub use records::persons::{Identity, Person, PersonAdded, PersonInput, Sex};
+pub use records::review::SuspectedPair;
 pub use records::safeguards::{Referral, ReferralKind, Referrals};
 pub use records::search::Hit;
 pub use records::{HistoryEntry, RecordError};

@@ -68,6 +68,18 @@ pub(crate) fn io_error<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(std:
     move |source| VaultError::Io { op, path: path.to_path_buf(), source }
 }
 
+/// Refuses over-long text and control characters (other than line breaks and tabs) in user-supplied fields:
+/// records' fields and the do-no-harm gate's justifications.
+pub(crate) fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), VaultError> {
+    if text.chars().count() > max {
+        return Err(VaultError::TextTooLong { field, max });
+    }
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
+        return Err(VaultError::TextHasControlChars { field });
+    }
+    Ok(())
+}
+
 /// An open, unlocked vault. Holds the only connection to its database and an exclusive lock on its folder.
 pub struct Vault {
     pub(crate) root: PathBuf,

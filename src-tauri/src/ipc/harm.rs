@@ -46,7 +46,7 @@ pub struct ReasonDto {
 
 impl From<Reason> for ReasonDto {
     fn from(r: Reason) -> Self {
-        ReasonDto { code: r.code, text: r.text }
+        ReasonDto { code: r.code.as_str().to_string(), text: r.text }
     }
 }
 
@@ -212,7 +212,7 @@ pub const FINDING_CODES: &[&str] = &[
     "safeguard_referral",
 ];
 
-/// The matcher's reason codes (`custodia_core::harm::matching::Reason::code`). An unknown code is shown
+/// The matcher's reason codes (`custodia_core::matching::ReasonCode`). An unknown code is shown
 /// with its English sentence; the shell's tests check each reason's code is listed here.
 pub const REASON_CODES: &[&str] = &[
     "name_matches",

@@ -10,6 +10,11 @@ pub(crate) const MANIFEST: &str = "manifest-sha256.txt";
 pub(crate) const TAG_MANIFEST: &str = "tagmanifest-sha256.txt";
 pub(crate) const BAG_INFO: &str = "bag-info.txt";
 pub(crate) const BAGIT_TXT: &str = "bagit.txt";
+/// The custody tag files: the vault's events about what the bag holds, the checkpoint that covers them,
+/// and the proofs that tie each event to it (the signature is `signature::SIGNATURE`).
+pub(crate) const CUSTODY_EVENTS: &str = "custody/events.jsonl";
+pub(crate) const CUSTODY_CHECKPOINT: &str = "custody/checkpoint";
+pub(crate) const CUSTODY_PROOFS: &str = "custody/proofs.json";
 /// Longest file name written, in bytes: short enough for every common file system with room to spare.
 const MAX_NAME_BYTES: usize = 200;
 

@@ -217,7 +217,7 @@ impl<'a> Checker<'a> {
 
     /// The checkpoint, under the signer's key and name, with its note.
     fn checkpoint(&mut self, parsed: Option<&signature::Parsed>) -> Outcome<Option<(Checkpoint, String)>> {
-        let Some(note) = self.text("custody/checkpoint") else {
+        let Some(note) = self.text(bagit::CUSTODY_CHECKPOINT) else {
             self.fail(BundleProblem::CheckpointMissing);
             return (None, None);
         };
@@ -244,7 +244,7 @@ impl<'a> Checker<'a> {
     /// kept: a bag of many items carries as many events.
     fn events(&mut self) -> Outcome<BTreeMap<u64, CheckedEvent>> {
         let mut events: BTreeMap<u64, CheckedEvent> = BTreeMap::new();
-        let Some(lines) = self.text("custody/events.jsonl") else {
+        let Some(lines) = self.text(bagit::CUSTODY_EVENTS) else {
             self.fail(BundleProblem::EventsMissing);
             return (events, None);
         };
@@ -274,7 +274,7 @@ impl<'a> Checker<'a> {
     /// Inclusion proofs, against the signed root only. Returns the events proven.
     fn proofs(&mut self, events: &BTreeMap<u64, CheckedEvent>, cp: Option<&Checkpoint>) -> Outcome<BTreeSet<u64>> {
         let mut proven: BTreeSet<u64> = BTreeSet::new();
-        let Some(json) = self.text("custody/proofs.json") else {
+        let Some(json) = self.text(bagit::CUSTODY_PROOFS) else {
             self.fail(BundleProblem::ProofsMissing);
             return (proven, None);
         };

@@ -9,7 +9,9 @@
 //! anywhere leaves a pending record that the next open settles (`pending`): the bundle has its final name
 //! only together with its events.
 
-use super::bagit::{self, BAGIT_TXT, BAG_INFO, MANIFEST, TAG_MANIFEST};
+use super::bagit::{
+    self, BAGIT_TXT, BAG_INFO, CUSTODY_CHECKPOINT, CUSTODY_EVENTS, CUSTODY_PROOFS, MANIFEST, TAG_MANIFEST,
+};
 use super::book::{self, RecipientInput};
 use super::keys::{parse_recipient, recipient_fingerprint};
 use super::limits::EXPORT_SCRYPT_LOG_N;
@@ -40,6 +42,28 @@ use std::path::{Path, PathBuf};
 
 /// A bundle passphrase protects evidence against offline guessing: longer than a vault's minimum.
 pub const MIN_BUNDLE_PASSPHRASE_CHARS: usize = 12;
+
+/// The tag files the tag manifest lists (with `custody/proofs.json`, streamed on its own), each in its slot.
+struct TagFiles {
+    bagit: Vec<u8>,
+    bag_info: Vec<u8>,
+    manifest: Vec<u8>,
+    events: Vec<u8>,
+    checkpoint: Vec<u8>,
+}
+
+impl TagFiles {
+    /// Each file's path in the bag and its content, in the tag manifest's order.
+    fn listed(&self) -> [(&'static str, &[u8]); 5] {
+        [
+            (BAGIT_TXT, &self.bagit),
+            (BAG_INFO, &self.bag_info),
+            (MANIFEST, &self.manifest),
+            (CUSTODY_EVENTS, &self.events),
+            (CUSTODY_CHECKPOINT, &self.checkpoint),
+        ]
+    }
+}
 
 /// Who can open the bundle.
 pub enum Protection {
@@ -216,22 +240,23 @@ impl Vault {
         let manifest = bagit::manifest(&payload);
         drop(payload);
         let bag_info = self.bag_info(request, &plan, &bundle_id, &oxum, &signer)?;
-        let tags: Vec<(&str, Vec<u8>)> = vec![
-            (BAGIT_TXT, bagit::DECLARATION.as_bytes().to_vec()),
-            (BAG_INFO, bag_info.into_bytes()),
-            (MANIFEST, manifest.into_bytes()),
-            ("custody/events.jsonl", std::mem::take(&mut custody.events_jsonl)),
-            ("custody/checkpoint", custody.checkpoint_note.clone().into_bytes()),
-        ];
-        const PROOFS: &str = "custody/proofs.json";
-        let mut tag_lines: Vec<(String, String)> = tags.iter().map(|(p, b)| (p.to_string(), sha256_hex(b))).collect();
-        tag_lines.push((PROOFS.into(), hex::encode(custody.proofs.sha256)));
+        let tags = TagFiles {
+            bagit: bagit::DECLARATION.as_bytes().to_vec(),
+            bag_info: bag_info.into_bytes(),
+            manifest: manifest.into_bytes(),
+            events: std::mem::take(&mut custody.events_jsonl),
+            checkpoint: custody.checkpoint_note.clone().into_bytes(),
+        };
+        let mut tag_lines: Vec<(String, String)> =
+            tags.listed().iter().map(|(p, b)| (p.to_string(), sha256_hex(b))).collect();
+        tag_lines.push((CUSTODY_PROOFS.into(), hex::encode(custody.proofs.sha256)));
         let tag_manifest = bagit::manifest(&tag_lines);
         let signature = signature::sign(&origin, &signing_key, tag_manifest.as_bytes());
 
+        // The bag's declaration, info and payload manifest open it; the custody files follow the payload.
+        let TagFiles { bagit: declaration, bag_info, manifest, events, checkpoint } = tags;
         let mut entries: Vec<Entry> = Vec::new();
-        let mut tags = tags.into_iter();
-        for (path, bytes) in tags.by_ref().take(3) {
+        for (path, bytes) in [(BAGIT_TXT, declaration), (BAG_INFO, bag_info), (MANIFEST, manifest)] {
             entries.push(Entry::Bytes { path: path.into(), bytes });
         }
         for record in records {
@@ -247,12 +272,12 @@ impl Vault {
             let key = key.as_deref().and_then(BlobKey::from_slice);
             entries.push(Entry::Item { item, blob, key });
         }
-        for (path, bytes) in tags {
+        for (path, bytes) in [(CUSTODY_EVENTS, events), (CUSTODY_CHECKPOINT, checkpoint)] {
             entries.push(Entry::Bytes { path: path.into(), bytes });
         }
-        entries.push(Entry::Proofs { path: PROOFS, proofs: &custody.proofs });
+        entries.push(Entry::Proofs { path: CUSTODY_PROOFS, proofs: &custody.proofs });
         entries.push(Entry::Bytes { path: TAG_MANIFEST.into(), bytes: tag_manifest.into_bytes() });
-        entries.push(Entry::Bytes { path: "custody/signature".into(), bytes: signature.into_bytes() });
+        entries.push(Entry::Bytes { path: signature::SIGNATURE.into(), bytes: signature.into_bytes() });
 
         let encryptor = match (&request.protection, &sealing) {
             (_, Some(sealing)) => {

@@ -4,6 +4,8 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use custodia_matching::ReasonCode;
+
 /// The rules, by their stable ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -44,7 +46,7 @@ pub enum Severity {
 /// One explanation of a person match: a stable code and a sentence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reason {
-    pub code: String,
+    pub code: ReasonCode,
     pub text: String,
 }
 
@@ -299,8 +301,8 @@ mod tests {
     #[test]
     fn duplicate_message_reads_like_the_design() {
         let reasons = vec![
-            Reason { code: "name_birth_year".into(), text: "name and birth year match".into() },
-            Reason { code: "place_variant".into(), text: "Birth place spelled differently.".into() },
+            Reason { code: ReasonCode::BirthYearMatches, text: "name and birth year match".into() },
+            Reason { code: ReasonCode::PlaceVariant, text: "Birth place spelled differently.".into() },
         ];
         let f = duplicate_person(
             "P-7F3K",

@@ -10,7 +10,7 @@
 use super::findings::{Finding, Severity};
 use crate::custody::{self, Action, Session};
 use crate::error::Result;
-use crate::records::items::check_text;
+use crate::vault::check_text;
 use rusqlite::Connection;
 use serde_json::json;
 

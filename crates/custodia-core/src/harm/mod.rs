@@ -1,12 +1,15 @@
-//! Do-no-harm rules. For now: deciding whether a new interviewee was probably interviewed before (`matching`).
+//! Do-no-harm rules: whether a new interviewee was probably interviewed before (through the `custodia-matching`
+//! crate), consent, safeguards and near-duplicate testimony, and the gate that lets a documenter proceed.
+//!
+//! Harm reads none of the records' tables and imports nothing of `records`: the records gather the facts
+//! (`records::harm_facts`) and call the rules (`rules`, pure functions from facts to findings) and the gate.
+//! Harm keeps its own tables only: its settings, and the testimony fingerprints (`testimony`).
 
 pub mod findings;
 pub mod gate;
-pub mod matching;
 pub mod minhash;
 pub(crate) mod people;
 pub mod probe;
-pub mod review;
 pub(crate) mod rules;
 pub mod settings;
 pub mod testimony;
@@ -14,5 +17,4 @@ pub mod testimony;
 pub use findings::{Evidence, Finding, PriorInterview, Reason, Rule, Severity};
 pub use gate::HarmError;
 pub use people::PersonChecker;
-pub use review::SuspectedPair;
 pub use settings::HarmSettings;

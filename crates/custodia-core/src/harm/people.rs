@@ -1,37 +1,15 @@
-//! The vault's persons as the matcher sees them: conversion to `matching::PersonRecord`, an index over
-//! every stored person, and the suspected duplicates with reviewers' decisions applied (a pair marked
+//! The vault's persons as the matcher sees them: an index over every stored person (filled by
+//! `records::harm_facts`), kept between checks by a `PersonChecker`, and the suspected duplicates with reviewers' decisions applied (a pair marked
 //! "different people" is never flagged again; a merged record speaks for the person it was merged into).
 
-use super::matching::{self, MatchIndex, PartialDate, PersonRecord};
 use crate::error::Result;
-use crate::records::persons::{Checked, Sex};
-use rusqlite::Connection;
+use custodia_matching::{self as matching, MatchIndex, PersonRecord};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use zeroize::Zeroizing;
 
 pub const DEFAULT_THRESHOLD: f64 = matching::DEFAULT_THRESHOLD;
 
-/// The matcher's view of a person's fields.
-pub(crate) fn record(id: &str, p: &Checked) -> PersonRecord {
-    let some = |s: &String| (!s.is_empty()).then(|| s.clone());
-    PersonRecord {
-        id: id.to_string(),
-        full_name: p.full_name.clone(),
-        other_names: p.other_names.clone(),
-        sex: p.sex.map(|s| match s {
-            Sex::Male => matching::Sex::Male,
-            Sex::Female => matching::Sex::Female,
-        }),
-        // Stored birth dates were checked by the same parser on the way in.
-        birth_date: PartialDate::parse(&p.birth_date).unwrap_or_default(),
-        birth_place: some(&p.birth_place),
-        residence: some(&p.residence),
-        phone: some(&p.phone),
-        id_number: some(&p.id_number),
-    }
-}
-
-/// Every stored person in a match index, and where each merged record now points.
+/// Every stored person in a match index, and where each merged record now points. Filled by
+/// `records::harm_facts`, which reads the persons and the reviewers' decisions.
 pub(crate) struct People {
     index: MatchIndex,
     merged_into: HashMap<String, String>,
@@ -40,63 +18,27 @@ pub(crate) struct People {
 }
 
 /// What changes when persons, their edits or reviewers' decisions change: the largest rowid of each
-/// table (rows are only ever added to them). Reading it costs three B-tree descents, not a scan.
-type Stamp = (i64, i64, i64);
-
-fn stamp(conn: &Connection) -> Result<Stamp> {
-    Ok(conn.query_row(
-        "SELECT (SELECT ifnull(max(rowid), 0) FROM persons), (SELECT ifnull(max(rowid), 0) FROM record_history),
-                (SELECT ifnull(max(rowid), 0) FROM person_decisions)",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?)
-}
+/// table (rows are only ever added to them), read by `records::harm_facts::stamp`.
+pub(crate) type Stamp = (i64, i64, i64);
 
 impl People {
-    /// Whether the vault's persons changed since this index was built.
-    pub(crate) fn is_stale(&self, conn: &Connection) -> Result<bool> {
-        Ok(stamp(conn)? != self.stamp)
+    /// An empty index of the persons as they were at `stamp`.
+    pub(crate) fn new(stamp: Stamp) -> People {
+        People { index: MatchIndex::new(), merged_into: HashMap::new(), different: HashSet::new(), stamp }
     }
 
-    pub(crate) fn load(conn: &Connection) -> Result<People> {
-        let stamp = stamp(conn)?;
-        let mut index = MatchIndex::new();
-        let mut merged_into = HashMap::new();
-        let mut stmt = conn.prepare(
-            "SELECT id, full_name, other_names, sex, birth_date, birth_place, residence, phone, id_number,
-                    merged_into FROM persons",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            let other: String = r.get(2)?;
-            let sex: String = r.get(3)?;
-            let birth: String = r.get(4)?;
-            let some = |s: String| (!s.is_empty()).then_some(s);
-            let record = Zeroizing::new(PersonRecord {
-                id: id.clone(),
-                full_name: r.get(1)?,
-                other_names: serde_json::from_str(&other).unwrap_or_default(),
-                sex: matching::Sex::parse(&sex),
-                birth_date: PartialDate::parse(&birth).unwrap_or_default(),
-                birth_place: some(r.get(5)?),
-                residence: some(r.get(6)?),
-                phone: some(r.get(7)?),
-                id_number: some(r.get(8)?),
-            });
-            // The index keeps its own prepared copy; this one, read from the database, is wiped now.
-            index.insert(&record);
-            if let Some(into) = r.get::<_, Option<String>>(9)? {
-                merged_into.insert(id, into);
-            }
+    /// Adds a stored person; `merged_into` is the record a reviewer merged it into, if any. The index
+    /// keeps its own prepared copy of the record.
+    pub(crate) fn insert(&mut self, record: &PersonRecord, merged_into: Option<String>) {
+        self.index.insert(record);
+        if let Some(into) = merged_into {
+            self.merged_into.insert(record.id.clone(), into);
         }
-        let mut different = HashSet::new();
-        let mut stmt = conn.prepare("SELECT a, b FROM person_decisions WHERE decision = 'different'")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            different.insert(row?);
-        }
-        Ok(People { index, merged_into, different, stamp })
+    }
+
+    /// Remembers that a reviewer found `a` and `b` to be different people.
+    pub(crate) fn mark_different(&mut self, a: String, b: String) {
+        self.different.insert(if a < b { (a, b) } else { (b, a) });
     }
 
     /// The person a record now stands for: itself, or the end of its `merged_into` chain.
@@ -178,14 +120,13 @@ impl PersonChecker {
             .map_err(|wait| super::HarmError::TooManyChecks { wait_secs: wait.as_secs_f64().ceil() as u64 }.into())
     }
 
-    pub(crate) fn fresh(&mut self, conn: &Connection) -> Result<&People> {
-        let stale = match &self.people {
-            Some(people) => people.is_stale(conn)?,
-            None => true,
+    /// The index of the persons as they are at `stamp`: the one kept, or a new one from `load` when the
+    /// persons changed since it was built (or none was built yet).
+    pub(crate) fn people(&mut self, stamp: Stamp, load: impl FnOnce() -> Result<People>) -> Result<&People> {
+        let people = match self.people.take() {
+            Some(people) if people.stamp == stamp => people,
+            _ => load()?,
         };
-        if stale {
-            self.people = Some(People::load(conn)?);
-        }
-        self.people.as_ref().ok_or_else(|| crate::records::RecordError::Missing { field: "person index" }.into())
+        Ok(self.people.insert(people))
     }
 }

@@ -1,182 +1,201 @@
-//! The do-no-harm rules, run against the vault's records before a person or an interview is created, when
-//! they change, and before an interview is completed. Each returns findings; `gate` decides what they
-//! allow.
+//! The do-no-harm rules, as pure functions from facts to findings. The records gather the facts
+//! (`records::harm_facts` reads the tables into the structs below) before a person or an interview is
+//! created, when they change, and before an interview is completed; `gate` decides what the findings allow.
 
 use super::findings::{self, Finding, PriorInterview, Reason};
-use super::people::{self, People, PersonChecker};
 use super::settings::HarmSettings;
-use super::testimony;
-use crate::error::Result;
-use crate::records::persons::{self, Checked, Person};
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use custodia_matching as matching;
 
-/// The placeholder id a person has while it is checked before being saved.
-const UNSAVED: &str = "(new person)";
-/// At most this many candidates of one kind are reported: the strongest ones.
-const MAX_REPORTED: usize = 5;
+/// At most this many candidates of one kind are reported: the strongest ones. The facts are gathered for
+/// these only.
+pub(crate) const MAX_REPORTED: usize = 5;
 
-/// The interviews of a person (by surviving record), oldest first.
-pub(crate) fn prior_interviews(conn: &Connection, person: &str, exclude: Option<&str>) -> Result<Vec<PriorInterview>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, date FROM interviews WHERE person_id = ?1 ORDER BY date, created_seq")?;
-    let rows = stmt.query_map([person], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, date) = row?;
-        if Some(id.as_str()) != exclude {
-            out.push(PriorInterview { interviewers: interviewers_of(conn, &id)?, id, date });
-        }
+/// A stored person the matcher takes for the one being checked, with that person's interviews.
+#[derive(Debug)]
+pub(crate) struct Candidate {
+    pub id: String,
+    pub score: f64,
+    pub reasons: Vec<matching::Reason>,
+    pub prior: Vec<PriorInterview>,
+}
+
+/// The person an interview is about, as the rules see it: the pseudonym code and the vulnerability flags.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Subject<'a> {
+    pub id: &'a str,
+    pub minor: bool,
+    pub sgbv_survivor: bool,
+}
+
+impl Subject<'_> {
+    fn vulnerable(&self) -> bool {
+        self.minor || self.sgbv_survivor
     }
-    Ok(out)
 }
 
-pub(crate) fn interviewers_of(conn: &Connection, interview: &str) -> Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT name FROM interview_interviewers WHERE interview_id = ?1 ORDER BY name")?;
-    let rows = stmt.query_map([interview], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// A stored interview whose transcript is estimated close to the one being checked.
+#[derive(Debug)]
+pub(crate) struct SimilarTestimony {
+    /// The person that interview is about.
+    pub person: String,
+    pub interview: PriorInterview,
+    pub similarity: f64,
 }
 
-fn duplicates(
-    conn: &Connection,
-    people: &People,
-    probe_id: &str,
-    person: &Checked,
-    threshold: f64,
-) -> Result<Vec<Finding>> {
-    // The probe holds the person's names; wiped when the check ends.
-    let probe = zeroize::Zeroizing::new(people::record(probe_id, person));
-    let mut out = Vec::new();
-    for (id, score, reasons) in people.candidates(&probe, threshold).into_iter().take(MAX_REPORTED) {
-        let reasons = reasons.iter().map(|r| Reason { code: r.code().to_string(), text: r.to_string() }).collect();
-        out.push(findings::duplicate_person(&id, score, reasons, &prior_interviews(conn, &id, None)?));
-    }
-    Ok(out)
-}
-
-/// possible-duplicate-person, for a person about to be added.
-pub(crate) fn for_new_person(
-    conn: &Connection,
-    people: &People,
-    person: &Checked,
-    settings: &HarmSettings,
-) -> Result<Vec<Finding>> {
-    duplicates(conn, people, UNSAVED, person, settings.duplicate_threshold)
-}
-
-/// possible-duplicate-person, for a stored person whose fields change.
-pub(crate) fn for_edited_person(
-    conn: &Connection,
-    id: &str,
-    person: &Checked,
-    settings: &HarmSettings,
-) -> Result<Vec<Finding>> {
-    duplicates(conn, &People::load(conn)?, id, person, settings.duplicate_threshold)
-}
-
-/// What the rules need to know of an interview about to be created or changed.
-pub(crate) struct Planned<'a> {
-    pub person: &'a Person,
+/// What the rules need to know of an interview about to be created or changed, and of the records
+/// around it.
+#[derive(Debug)]
+pub(crate) struct InterviewFacts<'a> {
+    pub person: Subject<'a>,
     pub date: NaiveDate,
     pub interviewers: &'a [String],
-    pub transcript: &'a str,
-    /// The interview itself, when it is being edited.
-    pub existing: Option<&'a str>,
+    /// Whether the interview is new (rather than an edit of a stored one).
+    pub new: bool,
+    /// Stored persons probably the same as the interviewee (gathered for a new interview only).
+    pub duplicates: Vec<Candidate>,
+    /// The interviewee's other interviews, oldest first, each with its date read as a day.
+    pub prior: Vec<(NaiveDate, PriorInterview)>,
+    pub similar: Vec<SimilarTestimony>,
+    pub has_consent: bool,
+    /// Whether one of the interviewers is recorded as trained for sensitive interviews.
+    pub any_trained: bool,
+}
+
+/// What the rules need to know before an interview is completed.
+#[derive(Debug)]
+pub(crate) struct CompletionFacts<'a> {
+    pub person: Subject<'a>,
+    pub interview: &'a str,
+    pub has_consent: bool,
+    /// The referrals of a minor or survivor not yet recorded as made or declined.
+    pub missing_referrals: &'a [&'a str],
+}
+
+/// possible-duplicate-person: one finding per candidate, in the order given (strongest first).
+pub(crate) fn duplicates(candidates: Vec<Candidate>) -> Vec<Finding> {
+    candidates
+        .into_iter()
+        .map(|c| {
+            let reasons = c.reasons.iter().map(|r| Reason { code: r.code(), text: r.to_string() }).collect();
+            findings::duplicate_person(&c.id, c.score, reasons, &c.prior)
+        })
+        .collect()
 }
 
 /// recent-interview, interview-count, possible-duplicate-person (of the interviewee), near-duplicate-
 /// testimony, consent-missing (as information) and sensitive-safeguard (a trained interviewer).
-pub(crate) fn for_interview(
-    conn: &Connection,
-    checker: &mut PersonChecker,
-    plan: &Planned<'_>,
-    settings: &HarmSettings,
-) -> Result<Vec<Finding>> {
-    let person = plan.person;
-    let mut out = Vec::new();
-    if plan.existing.is_none() {
-        let stored = persons::stored(conn, &person.id)?;
-        out.extend(duplicates(conn, checker.fresh(conn)?, &person.id, &stored, settings.duplicate_threshold)?);
+pub(crate) fn for_interview(facts: InterviewFacts<'_>, settings: &HarmSettings) -> Vec<Finding> {
+    let person = facts.person;
+    let mut out = duplicates(facts.duplicates);
+    let prior: Vec<PriorInterview> = facts.prior.iter().map(|(_, p)| p.clone()).collect();
+    if facts.new && !prior.is_empty() {
+        out.push(findings::interview_count(person.id, settings.max_interviews, &prior));
     }
-    let prior = prior_interviews(conn, &person.id, plan.existing)?;
-    if plan.existing.is_none() && !prior.is_empty() {
-        out.push(findings::interview_count(&person.id, settings.max_interviews, &prior));
-    }
-    let nearest = prior
-        .iter()
-        .filter_map(|p| NaiveDate::parse_from_str(&p.date, "%Y-%m-%d").ok().map(|d| ((plan.date - d).num_days(), p)))
-        .min_by_key(|(days, _)| days.abs());
+    let nearest =
+        facts.prior.iter().map(|(day, p)| ((facts.date - *day).num_days(), p)).min_by_key(|(days, _)| days.abs());
     if let Some((days, last)) = nearest {
         if days.abs() < i64::from(settings.cooldown_days) {
-            out.push(findings::recent_interview(&person.id, days, settings.cooldown_days, last));
+            out.push(findings::recent_interview(person.id, days, settings.cooldown_days, last));
         }
     }
-    out.extend(near_duplicates(conn, plan.transcript, plan.existing, settings)?);
-    if plan.existing.is_none() && !has_consent(conn, &person.id)? {
-        out.push(findings::consent_not_yet(&person.id));
+    for s in &facts.similar {
+        out.push(findings::near_duplicate_testimony(&s.person, &s.interview, s.similarity));
     }
-    if (person.minor || person.sgbv_survivor) && !any_trained(conn, plan.interviewers)? {
-        out.push(findings::safeguard_interviewer(&person.id, person.minor, person.sgbv_survivor, plan.interviewers));
+    if facts.new && !facts.has_consent {
+        out.push(findings::consent_not_yet(person.id));
     }
-    Ok(out)
-}
-
-/// near-duplicate-testimony: transcripts estimated at least as similar as the setting.
-pub(crate) fn near_duplicates(
-    conn: &Connection,
-    transcript: &str,
-    exclude: Option<&str>,
-    settings: &HarmSettings,
-) -> Result<Vec<Finding>> {
-    let mut out = Vec::new();
-    for (id, similarity) in
-        testimony::similar(conn, transcript, exclude, settings.testimony_similarity)?.into_iter().take(MAX_REPORTED)
-    {
-        let (person, date): (String, String) =
-            conn.query_row("SELECT person_id, date FROM interviews WHERE id = ?1", [&id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        let other = PriorInterview { interviewers: interviewers_of(conn, &id)?, id, date };
-        out.push(findings::near_duplicate_testimony(&person, &other, similarity));
+    if person.vulnerable() && !facts.any_trained {
+        out.push(findings::safeguard_interviewer(person.id, person.minor, person.sgbv_survivor, facts.interviewers));
     }
-    Ok(out)
-}
-
-pub(crate) fn has_consent(conn: &Connection, person: &str) -> Result<bool> {
-    Ok(conn.query_row("SELECT EXISTS(SELECT 1 FROM consents WHERE person_id = ?1)", [person], |r| r.get(0))?)
-}
-
-fn any_trained(conn: &Connection, interviewers: &[String]) -> Result<bool> {
-    let mut stmt = conn.prepare_cached("SELECT trained FROM interviewers WHERE name = ?1")?;
-    for name in interviewers {
-        let trained: Option<bool> = stmt.query_row(params![name], |r| r.get(0)).ok();
-        if trained == Some(true) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    out
 }
 
 /// Before completion: consent-missing (block) and sensitive-safeguard's referrals (block).
-pub(crate) fn for_completion(
-    conn: &Connection,
-    person: &Person,
-    interview: &str,
-    missing_referrals: &[&str],
-) -> Result<Vec<Finding>> {
+pub(crate) fn for_completion(facts: &CompletionFacts<'_>) -> Vec<Finding> {
+    let person = facts.person;
     let mut out = Vec::new();
-    if !has_consent(conn, &person.id)? {
-        out.push(findings::consent_missing(&person.id, interview));
+    if !facts.has_consent {
+        out.push(findings::consent_missing(person.id, facts.interview));
     }
-    if (person.minor || person.sgbv_survivor) && !missing_referrals.is_empty() {
+    if person.vulnerable() && !facts.missing_referrals.is_empty() {
         out.push(findings::safeguard_referral(
-            &person.id,
-            interview,
+            person.id,
+            facts.interview,
             person.minor,
             person.sgbv_survivor,
-            missing_referrals,
+            facts.missing_referrals,
         ));
     }
-    Ok(out)
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prior(id: &str, day: &str) -> (NaiveDate, PriorInterview) {
+        let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").expect("a test day");
+        (date, PriorInterview { id: id.into(), date: day.into(), interviewers: vec!["A. Haroun".into()] })
+    }
+
+    fn facts<'a>(person: Subject<'a>, interviewers: &'a [String]) -> InterviewFacts<'a> {
+        InterviewFacts {
+            person,
+            date: NaiveDate::from_ymd_opt(2026, 6, 1).expect("a day"),
+            interviewers,
+            new: true,
+            duplicates: Vec::new(),
+            prior: Vec::new(),
+            similar: Vec::new(),
+            has_consent: true,
+            any_trained: true,
+        }
+    }
+
+    fn codes(findings: &[Finding]) -> Vec<&'static str> {
+        findings.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn a_first_interview_with_consent_and_a_trained_interviewer_finds_nothing() {
+        let subject = Subject { id: "P-1", minor: true, sgbv_survivor: false };
+        let found = for_interview(facts(subject, &[]), &HarmSettings::default());
+        assert!(found.is_empty(), "{found:#?}");
+    }
+
+    #[test]
+    fn an_interview_inside_the_cooldown_is_recent_whichever_side_it_falls() {
+        let subject = Subject { id: "P-1", minor: false, sgbv_survivor: false };
+        let mut f = facts(subject, &[]);
+        // The nearest interview counts, even one dated after the new one.
+        f.prior = vec![prior("T-1", "2025-01-01"), prior("T-2", "2026-06-11")];
+        let found = for_interview(f, &HarmSettings::default());
+        assert_eq!(codes(&found), ["interview_count", "recent_interview"], "{found:#?}");
+        assert_eq!(found[1].params["days"], -10, "the nearest interview is cited: {:#?}", found[1]);
+    }
+
+    #[test]
+    fn an_edit_is_not_counted_again_nor_asked_for_consent() {
+        let subject = Subject { id: "P-1", minor: false, sgbv_survivor: true };
+        let mut f = facts(subject, &[]);
+        f.new = false;
+        f.has_consent = false;
+        f.any_trained = false;
+        f.prior = vec![prior("T-1", "2020-01-01")];
+        let found = for_interview(f, &HarmSettings::default());
+        assert_eq!(codes(&found), ["safeguard_interviewer"], "{found:#?}");
+    }
+
+    #[test]
+    fn completion_is_blocked_without_consent_and_without_a_survivor_s_referrals() {
+        let subject = Subject { id: "P-1", minor: false, sgbv_survivor: true };
+        let missing = ["medical"];
+        let facts =
+            CompletionFacts { person: subject, interview: "T-1", has_consent: false, missing_referrals: &missing };
+        let found = for_completion(&facts);
+        assert_eq!(codes(&found), ["consent_missing", "safeguard_referral"], "{found:#?}");
+        let adult = CompletionFacts { person: Subject { sgbv_survivor: false, ..subject }, has_consent: true, ..facts };
+        assert!(for_completion(&adult).is_empty(), "referrals are asked of minors and survivors only");
+    }
 }

@@ -5,7 +5,7 @@ use super::RecordError;
 use crate::custody::{self, Action, Session};
 use crate::error::Result;
 use crate::ids;
-use crate::records::items::check_text;
+use crate::vault::check_text;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 use serde_json::json;

@@ -5,13 +5,14 @@
 //! (`interview.viewed`).
 
 use super::fields::{self, Change};
+use super::harm_facts::{self, Planned};
 use super::persons::{self, Person};
 use super::safeguards::{Referral, Referrals};
 use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
 use crate::faults;
-use crate::harm::{gate, probe, rules, testimony, Finding, PersonChecker};
+use crate::harm::{gate, probe, testimony, Finding, PersonChecker};
 use crate::ids;
 use crate::vault::Vault;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -119,8 +120,16 @@ fn links_from(conn: &Connection, from: &str, prefix: &str) -> Result<Vec<String>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The interviewers of an interview, by name.
+pub(crate) fn interviewers_of(conn: &Connection, interview: &str) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT name FROM interview_interviewers WHERE interview_id = ?1 ORDER BY name")?;
+    let rows = stmt.query_map([interview], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn complete(conn: &Connection, mut interview: Interview) -> Result<Interview> {
-    interview.interviewers = rules::interviewers_of(conn, &interview.id)?;
+    interview.interviewers = interviewers_of(conn, &interview.id)?;
     interview.documents = links_from(conn, &interview.id, "E")?;
     interview.incidents = links_from(conn, &interview.id, "N")?;
     Ok(interview)
@@ -181,7 +190,7 @@ impl Vault {
     /// Like `check_interview`, reusing the person index kept in `checker` (see `check_person_with`).
     pub fn check_interview_with(&self, checker: &mut PersonChecker, input: &InterviewInput) -> Result<Vec<Finding>> {
         let v = check(&self.conn, input)?;
-        let plan = rules::Planned {
+        let plan = Planned {
             person: &v.person,
             date: v.date,
             interviewers: &v.interviewers,
@@ -189,7 +198,7 @@ impl Vault {
             existing: None,
         };
         checker.take_live_check(std::time::Instant::now())?;
-        let findings = rules::for_interview(&self.conn, checker, &plan, &self.harm_settings()?)?;
+        let findings = harm_facts::for_interview(&self.conn, checker, &plan, &self.harm_settings()?)?;
         probe::log_matches(&self.conn, &self.session, probe::Context::Interview, Some(&v.person.id), &findings)?;
         Ok(findings)
     }
@@ -207,14 +216,14 @@ impl Vault {
         justification: Option<&str>,
     ) -> Result<Checked<Interview>> {
         let v = check(&self.conn, input)?;
-        let plan = rules::Planned {
+        let plan = Planned {
             person: &v.person,
             date: v.date,
             interviewers: &v.interviewers,
             transcript: &v.transcript,
             existing: None,
         };
-        let findings = rules::for_interview(&self.conn, checker, &plan, &self.harm_settings()?)?;
+        let findings = harm_facts::for_interview(&self.conn, checker, &plan, &self.harm_settings()?)?;
         let justification = self.decide_or_log(&findings, justification)?;
         let tx = self.conn.transaction()?;
         let id = fields::new_id(&tx, "interviews", "T", &[5])?;
@@ -348,14 +357,14 @@ impl Vault {
         let rerun = changes.iter().any(|c| c.field == "date" || c.field == "transcript");
         let findings = if rerun {
             let person = persons::find(&self.conn, &interview.person)?;
-            let plan = rules::Planned {
+            let plan = Planned {
                 person: &person,
                 date: fields::day("interview date", &date)?,
                 interviewers: &interview.interviewers,
                 transcript: &transcript,
                 existing: Some(&interview.id),
             };
-            rules::for_interview(&self.conn, &mut PersonChecker::default(), &plan, &self.harm_settings()?)?
+            harm_facts::for_interview(&self.conn, &mut PersonChecker::default(), &plan, &self.harm_settings()?)?
         } else {
             Vec::new()
         };

@@ -8,7 +8,7 @@ use crate::faults;
 use crate::fsutil;
 use crate::ids;
 use crate::records::fields::{self, Change};
-use crate::vault::{io_error, Vault, VaultError};
+use crate::vault::{check_text, io_error, Vault, VaultError};
 use crate::Session;
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
@@ -82,17 +82,6 @@ fn row_to_item(r: &Row<'_>) -> rusqlite::Result<Item> {
         duplicate_of: r.get(9)?,
         ingest_seq: r.get(10)?,
     })
-}
-
-/// Refuses over-long text and control characters (other than line breaks and tabs) in user-supplied fields.
-pub(crate) fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), VaultError> {
-    if text.chars().count() > max {
-        return Err(VaultError::TextTooLong { field, max });
-    }
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
-        return Err(VaultError::TextHasControlChars { field });
-    }
-    Ok(())
 }
 
 fn open_source(path: &Path) -> Result<File, VaultError> {

@@ -1,10 +1,12 @@
 //! Records the vault keeps about evidence and people: evidence items (`items`, and `item_list` for the
 //! evidence list), interviewees (`persons`), testimonies (`interviews`), consent (`consent`), incidents
-//! (`incidents`), CSV import of persons (`import`) and full-text search (`search`). Shared checks and
-//! the edit history live in `fields`.
+//! (`incidents`), CSV import of persons (`import`), the duplicate review queue (`review`) and full-text
+//! search (`search`). Shared checks and the edit history live in `fields`; `harm_facts` gathers what the
+//! do-no-harm rules (`crate::harm`) read of these records and runs the rules on it.
 
 pub mod consent;
 pub(crate) mod fields;
+pub(crate) mod harm_facts;
 pub mod import;
 pub mod incidents;
 pub mod interviews;
@@ -12,6 +14,7 @@ pub mod item_list;
 pub mod items;
 pub mod person_edits;
 pub mod persons;
+pub mod review;
 pub mod safeguards;
 pub mod search;
 
@@ -51,4 +54,13 @@ pub enum RecordError {
     SamePerson,
     #[error("{a} and {b} were already reviewed as {decision}")]
     AlreadyReviewed { a: String, b: String, decision: String },
+    /// A stored value that does not read back as what was written: the database was damaged or changed
+    /// outside Custodia. The source, when there is one, never quotes the value (it may identify someone).
+    #[error("the stored {field} of {record} cannot be read: the vault's database is damaged or was changed outside Custodia; nothing was changed. Keep the vault folder as it is and have it examined")]
+    Damaged {
+        record: String,
+        field: &'static str,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
 }

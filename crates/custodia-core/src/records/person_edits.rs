@@ -3,11 +3,12 @@
 //! the new values and informs without stopping a correction.
 
 use super::fields::{self, Change, HistoryEntry};
+use super::harm_facts;
 use super::persons::{birth_date, find, phone, stored, Person, Sex};
 use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
-use crate::harm::{probe, rules, Finding};
+use crate::harm::{probe, Finding};
 use crate::vault::Vault;
 use rusqlite::params;
 use serde_json::json;
@@ -93,7 +94,7 @@ impl Vault {
         .filter(|(_, o, n)| o != n)
         .map(|(field, old, new)| Change { field, old, new })
         .collect();
-        let findings = rules::for_edited_person(&self.conn, &person.id, &new, &self.harm_settings()?)?;
+        let findings = harm_facts::for_edited_person(&self.conn, &person.id, &new, &self.harm_settings()?)?;
         let tx = self.conn.transaction()?;
         fields::record_changes(&tx, &self.session, Action::PersonEdited, "person", &person.id, &changes)?;
         probe::log_matches(&tx, &self.session, probe::Context::EditedPerson, Some(&person.id), &findings)?;

@@ -4,15 +4,15 @@
 //! and hashes, never the values: the log travels in exports.
 
 use super::fields;
+use super::harm_facts;
 use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
-use crate::harm::matching::{self, PartialDate};
-use crate::harm::people::PersonChecker;
-use crate::harm::{gate, probe, rules, Finding};
+use crate::harm::{gate, probe, Finding, PersonChecker};
 use crate::ids;
 use crate::vault::Vault;
 use canon_json::CanonJsonSerialize;
+use custodia_matching::{self as matching, PartialDate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::json;
@@ -50,7 +50,8 @@ impl Sex {
         }
     }
 
-    fn from_stored(text: &str) -> Option<Sex> {
+    /// The stored form: `M`, `F`, or empty for unknown (the table's CHECK admits nothing else).
+    pub(crate) fn from_stored(text: &str) -> Option<Sex> {
         match text {
             "M" => Some(Sex::Male),
             "F" => Some(Sex::Female),
@@ -256,17 +257,16 @@ pub(crate) fn find_current(conn: &Connection, typed: &str) -> Result<Person> {
 }
 
 pub(crate) fn stored(conn: &Connection, id: &str) -> Result<Checked> {
-    Ok(conn.query_row(
+    let (mut person, other_names, sex) = conn.query_row(
         "SELECT ref, full_name, other_names, sex, birth_date, birth_place, residence, phone, id_number, minor,
                 sgbv_survivor, notes FROM persons WHERE id = ?1",
         [id],
         |r| {
-            let other: String = r.get(2)?;
-            Ok(Checked {
+            let person = Checked {
                 reference: r.get(0)?,
                 full_name: r.get(1)?,
-                other_names: serde_json::from_str(&other).unwrap_or_default(),
-                sex: Sex::from_stored(&r.get::<_, String>(3)?),
+                other_names: Vec::new(),
+                sex: None,
                 birth_date: r.get(4)?,
                 birth_place: r.get(5)?,
                 residence: r.get(6)?,
@@ -275,9 +275,21 @@ pub(crate) fn stored(conn: &Connection, id: &str) -> Result<Checked> {
                 minor: r.get(9)?,
                 sgbv_survivor: r.get(10)?,
                 notes: r.get(11)?,
-            })
+            };
+            Ok((person, zeroize::Zeroizing::new(r.get::<_, String>(2)?), r.get::<_, String>(3)?))
         },
-    )?)
+    )?;
+    person.other_names = stored_names(id, &other_names)?;
+    person.sex = Sex::from_stored(&sex);
+    Ok(person)
+}
+
+/// A person's other names in their stored form (a JSON list of strings).
+pub(crate) fn stored_names(id: &str, json: &str) -> Result<Vec<String>> {
+    serde_json::from_str(json).map_err(|e| {
+        // serde_json's message gives a position and what was expected, never the text itself.
+        RecordError::Damaged { record: id.to_string(), field: "other names", source: Some(Box::new(e)) }.into()
+    })
 }
 
 /// Inserts a checked person and its `person.created` event; returns the new pseudonym code.
@@ -349,8 +361,8 @@ impl Vault {
     pub fn check_person_with(&self, checker: &mut PersonChecker, input: &PersonInput) -> Result<Vec<Finding>> {
         let person = input.check()?;
         checker.take_live_check(std::time::Instant::now())?;
-        let people = checker.fresh(&self.conn)?;
-        let findings = rules::for_new_person(&self.conn, people, &person, &self.harm_settings()?)?;
+        let people = harm_facts::fresh_people(&self.conn, checker)?;
+        let findings = harm_facts::for_new_person(&self.conn, people, &person, &self.harm_settings()?)?;
         probe::log_matches(&self.conn, &self.session, probe::Context::NewPerson, None, &findings)?;
         Ok(findings)
     }
@@ -369,7 +381,8 @@ impl Vault {
         justification: Option<&str>,
     ) -> Result<PersonAdded> {
         let person = input.check()?;
-        let findings = rules::for_new_person(&self.conn, checker.fresh(&self.conn)?, &person, &self.harm_settings()?)?;
+        let people = harm_facts::fresh_people(&self.conn, checker)?;
+        let findings = harm_facts::for_new_person(&self.conn, people, &person, &self.harm_settings()?)?;
         let justification = self.decide_or_log(&findings, justification)?;
         let tx = self.conn.transaction()?;
         let id = insert(&tx, &self.session, &person)?;

@@ -4,13 +4,14 @@
 //! every referral recorded.
 
 use super::fields::{self, Change};
+use super::harm_facts;
 use super::interviews::{find, Checked, Interview, InterviewStatus};
 use super::persons;
 use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
 use crate::faults;
-use crate::harm::{gate, rules};
+use crate::harm::gate;
 use crate::vault::Vault;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -144,7 +145,7 @@ impl Vault {
             return Ok(Checked { record: interview, findings: Vec::new() });
         }
         let person = persons::find(&self.conn, &interview.person)?;
-        let findings = rules::for_completion(&self.conn, &person, &interview.id, &interview.referrals.missing())?;
+        let findings = harm_facts::for_completion(&self.conn, &person, &interview.id, &interview.referrals.missing())?;
         gate::decide(&findings, None)?;
         let tx = self.conn.transaction()?;
         let consent: Option<String> = tx

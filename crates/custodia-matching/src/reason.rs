@@ -1,5 +1,5 @@
 //! Why two records were taken for one person, or why not: one `Reason` per piece of evidence, with a stable
-//! code for translation and an English sentence.
+//! code (`ReasonCode`) for translation and an English sentence.
 
 use std::fmt;
 
@@ -59,35 +59,95 @@ pub enum Reason {
     SexConflicts,
 }
 
+/// Declares `ReasonCode` from one list of variants and their codes, so that each code is written once: the
+/// enum, its serde names, `as_str` and `ALL` all come from this list.
+macro_rules! reason_codes {
+    ($($variant:ident = $code:literal,)+) => {
+        /// What kind of evidence a `Reason` is, without its numbers: the key for translations and for tools
+        /// reading JSON. Serialised as its snake_case code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
+        pub enum ReasonCode {
+            $(#[serde(rename = $code)] $variant,)+
+        }
+
+        impl ReasonCode {
+            /// Every code, in the order of `Reason`'s variants.
+            pub const ALL: &'static [ReasonCode] = &[$(ReasonCode::$variant,)+];
+
+            /// The stable snake_case code.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ReasonCode::$variant => $code,)+
+                }
+            }
+        }
+    };
+}
+
+reason_codes! {
+    NameMatches = "name_matches",
+    NameSpellingVariant = "name_spelling_variant",
+    NameTransliterated = "name_transliterated",
+    NamePartsDropped = "name_parts_dropped",
+    NameReordered = "name_reordered",
+    NameSpacingDiffers = "name_spacing_differs",
+    NamePartsDiffer = "name_parts_differ",
+    GivenNameDiffers = "given_name_differs",
+    BirthDateMatches = "birth_date_matches",
+    BirthYearMatches = "birth_year_matches",
+    BirthDayMonthSwapped = "birth_day_month_swapped",
+    BirthDateNearlyMatches = "birth_date_nearly_matches",
+    BirthYearOffByOne = "birth_year_off_by_one",
+    BirthDateConflicts = "birth_date_conflicts",
+    PlaceMatches = "place_matches",
+    PlaceVariant = "place_variant",
+    PlaceDiffers = "place_differs",
+    ResidenceMatches = "residence_matches",
+    ResidenceDiffers = "residence_differs",
+    SamePhone = "same_phone",
+    DifferentPhone = "different_phone",
+    SameIdNumber = "same_id_number",
+    IdNumberNearlySame = "id_number_nearly_same",
+    DifferentIdNumber = "different_id_number",
+    SexConflicts = "sex_conflicts",
+}
+
+impl fmt::Display for ReasonCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Reason {
-    /// A stable snake_case code: the key for translations and for tools reading JSON.
-    pub fn code(&self) -> &'static str {
+    /// What kind of evidence this is: the key for translations and for tools reading JSON.
+    pub fn code(&self) -> ReasonCode {
         match self {
-            Reason::NameMatches { .. } => "name_matches",
-            Reason::NameSpellingVariant { .. } => "name_spelling_variant",
-            Reason::NameTransliterated { .. } => "name_transliterated",
-            Reason::NamePartsDropped { .. } => "name_parts_dropped",
-            Reason::NameReordered => "name_reordered",
-            Reason::NameSpacingDiffers => "name_spacing_differs",
-            Reason::NamePartsDiffer { .. } => "name_parts_differ",
-            Reason::GivenNameDiffers => "given_name_differs",
-            Reason::BirthDateMatches => "birth_date_matches",
-            Reason::BirthYearMatches => "birth_year_matches",
-            Reason::BirthDayMonthSwapped => "birth_day_month_swapped",
-            Reason::BirthDateNearlyMatches => "birth_date_nearly_matches",
-            Reason::BirthYearOffByOne => "birth_year_off_by_one",
-            Reason::BirthDateConflicts { .. } => "birth_date_conflicts",
-            Reason::PlaceMatches => "place_matches",
-            Reason::PlaceVariant => "place_variant",
-            Reason::PlaceDiffers => "place_differs",
-            Reason::ResidenceMatches => "residence_matches",
-            Reason::ResidenceDiffers => "residence_differs",
-            Reason::SamePhone => "same_phone",
-            Reason::DifferentPhone => "different_phone",
-            Reason::SameIdNumber => "same_id_number",
-            Reason::IdNumberNearlySame => "id_number_nearly_same",
-            Reason::DifferentIdNumber => "different_id_number",
-            Reason::SexConflicts => "sex_conflicts",
+            Reason::NameMatches { .. } => ReasonCode::NameMatches,
+            Reason::NameSpellingVariant { .. } => ReasonCode::NameSpellingVariant,
+            Reason::NameTransliterated { .. } => ReasonCode::NameTransliterated,
+            Reason::NamePartsDropped { .. } => ReasonCode::NamePartsDropped,
+            Reason::NameReordered => ReasonCode::NameReordered,
+            Reason::NameSpacingDiffers => ReasonCode::NameSpacingDiffers,
+            Reason::NamePartsDiffer { .. } => ReasonCode::NamePartsDiffer,
+            Reason::GivenNameDiffers => ReasonCode::GivenNameDiffers,
+            Reason::BirthDateMatches => ReasonCode::BirthDateMatches,
+            Reason::BirthYearMatches => ReasonCode::BirthYearMatches,
+            Reason::BirthDayMonthSwapped => ReasonCode::BirthDayMonthSwapped,
+            Reason::BirthDateNearlyMatches => ReasonCode::BirthDateNearlyMatches,
+            Reason::BirthYearOffByOne => ReasonCode::BirthYearOffByOne,
+            Reason::BirthDateConflicts { .. } => ReasonCode::BirthDateConflicts,
+            Reason::PlaceMatches => ReasonCode::PlaceMatches,
+            Reason::PlaceVariant => ReasonCode::PlaceVariant,
+            Reason::PlaceDiffers => ReasonCode::PlaceDiffers,
+            Reason::ResidenceMatches => ReasonCode::ResidenceMatches,
+            Reason::ResidenceDiffers => ReasonCode::ResidenceDiffers,
+            Reason::SamePhone => ReasonCode::SamePhone,
+            Reason::DifferentPhone => ReasonCode::DifferentPhone,
+            Reason::SameIdNumber => ReasonCode::SameIdNumber,
+            Reason::IdNumberNearlySame => ReasonCode::IdNumberNearlySame,
+            Reason::DifferentIdNumber => ReasonCode::DifferentIdNumber,
+            Reason::SexConflicts => ReasonCode::SexConflicts,
         }
     }
 
@@ -196,13 +256,20 @@ mod tests {
     }
 
     #[test]
-    fn every_reason_has_a_unique_snake_case_code() {
-        let reasons = all();
-        let codes: HashSet<&str> = reasons.iter().map(Reason::code).collect();
-        assert_eq!(codes.len(), reasons.len(), "codes must be unique");
-        for code in codes {
-            assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code} is not snake_case");
+    fn every_code_is_unique_snake_case_and_serialised_as_itself() {
+        let codes: HashSet<&str> = ReasonCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(codes.len(), ReasonCode::ALL.len(), "codes must be unique");
+        for code in ReasonCode::ALL {
+            let s = code.as_str();
+            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{s} is not snake_case");
+            assert_eq!(serde_json::to_string(code).expect("a code serialises"), format!("\"{s}\""), "{code:?}");
         }
+    }
+
+    #[test]
+    fn every_code_belongs_to_a_reason_in_order() {
+        let codes: Vec<ReasonCode> = all().iter().map(Reason::code).collect();
+        assert_eq!(codes, ReasonCode::ALL, "one reason per code, in the enum's order");
     }
 
     #[test]

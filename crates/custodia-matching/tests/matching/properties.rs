@@ -1,6 +1,6 @@
 //! Properties of the score over generated records: symmetric, within 0..=1, and a record matches itself.
 
-use custodia_core::harm::matching::{compare, PartialDate, PersonRecord, Sex, DEFAULT_THRESHOLD};
+use custodia_matching::{compare, PartialDate, PersonRecord, Sex, DEFAULT_THRESHOLD};
 use proptest::prelude::*;
 
 const PARTS: &[&str] = &[

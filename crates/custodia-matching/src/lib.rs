@@ -25,7 +25,7 @@ mod translit;
 pub use date::PartialDate;
 pub use index::MatchIndex;
 pub use numbers::{normalize_id_number, normalize_phone};
-pub use reason::Reason;
+pub use reason::{Reason, ReasonCode};
 pub use record::{Match, PersonRecord, Sex};
 pub use translit::Script;
 

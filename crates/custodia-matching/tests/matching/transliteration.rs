@@ -1,6 +1,6 @@
 //! Spellings of one name across transliterations and scripts are one person.
 
-use custodia_core::harm::matching::{Reason, Script, DEFAULT_THRESHOLD};
+use custodia_matching::{Reason, Script, DEFAULT_THRESHOLD};
 
 use crate::common::{codes, person, scored};
 

@@ -1,6 +1,6 @@
 //! The index: insert, replace, remove, and the two questions asked of it.
 
-use custodia_core::harm::matching::{MatchIndex, DEFAULT_THRESHOLD};
+use custodia_matching::{MatchIndex, DEFAULT_THRESHOLD};
 
 use crate::common::person;
 

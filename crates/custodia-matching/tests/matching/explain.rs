@@ -1,6 +1,6 @@
 //! The reasons say why: each kind of evidence appears as its reason, with its code and sentence.
 
-use custodia_core::harm::matching::{PersonRecord, Reason, DEFAULT_THRESHOLD};
+use custodia_matching::{PersonRecord, Reason, DEFAULT_THRESHOLD};
 
 use crate::common::{codes, person, scored};
 
@@ -65,7 +65,7 @@ fn every_reason_of_a_match_has_a_code_and_a_sentence() {
     let m = scored(&a, &b);
     assert!(!m.reasons.is_empty());
     for r in &m.reasons {
-        assert!(!r.code().is_empty() && r.to_string().ends_with('.'), "{r:?}");
+        assert!(!r.code().as_str().is_empty() && r.to_string().ends_with('.'), "{r:?}");
     }
     assert!(codes(&m).contains(&"residence_matches"), "{:?}", m.reasons);
 }

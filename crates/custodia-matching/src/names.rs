@@ -68,7 +68,7 @@ pub(crate) fn group_of(folded: &[u8]) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::harm::matching::translit::to_ascii;
+    use crate::translit::to_ascii;
 
     fn group(name: &str) -> Option<u16> {
         group_of(&fold(&to_ascii(name).text))

@@ -1,6 +1,6 @@
 //! Siblings and namesakes are not one person: a false merge mixes two people's testimonies.
 
-use custodia_core::harm::matching::{Reason, Sex, DEFAULT_THRESHOLD};
+use custodia_matching::{Reason, Sex, DEFAULT_THRESHOLD};
 
 use crate::common::{codes, person, scored, with_sex};
 

@@ -128,7 +128,7 @@ fn hash(pieces: &[&[u8]]) -> Key {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::harm::matching::{score::prepare, PersonRecord};
+    use crate::{score::prepare, PersonRecord};
 
     fn record(name: &str, date: PartialDate) -> Prepared {
         prepare(&PersonRecord { id: name.into(), full_name: name.into(), birth_date: date, ..Default::default() })

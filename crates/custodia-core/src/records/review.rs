@@ -7,13 +7,14 @@
 //! decision of the person, on either record, is the one in force. "Different people" is remembered and the
 //! pair is never flagged again. Both decisions are custody events.
 
-use super::findings::Reason;
-use super::people::People;
+use super::fields::{self, Change};
+use super::harm_facts;
+use super::persons::{self, Person};
+use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
-use crate::records::fields::{self, Change};
-use crate::records::persons::{self, Person};
-use crate::records::RecordError;
+use crate::harm::findings::Reason;
+use crate::harm::{probe, HarmSettings};
 use crate::vault::Vault;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -62,20 +63,20 @@ impl Vault {
     pub fn person_duplicates(&self, threshold: Option<f64>) -> Result<Vec<SuspectedPair>> {
         let threshold = match threshold {
             Some(t) => {
-                let settings = super::HarmSettings { duplicate_threshold: t, ..self.harm_settings()? };
+                let settings = HarmSettings { duplicate_threshold: t, ..self.harm_settings()? };
                 settings.check()?;
                 t
             }
             None => self.harm_settings()?.duplicate_threshold,
         };
-        let people = People::load(&self.conn)?;
+        let people = harm_facts::people(&self.conn)?;
         let mut out = Vec::new();
         for (a, b, score, reasons) in people.pairs(threshold) {
-            let reasons = reasons.iter().map(|r| Reason { code: r.code().to_string(), text: r.to_string() }).collect();
+            let reasons = reasons.iter().map(|r| Reason { code: r.code(), text: r.to_string() }).collect();
             out.push(SuspectedPair { a: self.person(&a)?, b: self.person(&b)?, score, reasons });
         }
         let codes = out.iter().flat_map(|pair| pair.reasons.iter().map(|r| r.code.as_str()));
-        super::probe::log_listing(&self.conn, &self.session, out.len(), codes)?;
+        probe::log_listing(&self.conn, &self.session, out.len(), codes)?;
         Ok(out)
     }
 

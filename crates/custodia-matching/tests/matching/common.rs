@@ -1,6 +1,6 @@
 //! Building records for the tests and reading the sample CSV.
 
-use custodia_core::harm::matching::{compare, Match, PartialDate, PersonRecord, Reason, Sex};
+use custodia_matching::{compare, Match, PartialDate, PersonRecord, Sex};
 
 /// A record with a name, a birth date in any accepted form and a birth place; other fields empty.
 pub fn person(id: &str, name: &str, birth: &str, place: &str) -> PersonRecord {
@@ -23,7 +23,7 @@ pub fn scored(a: &PersonRecord, b: &PersonRecord) -> Match {
 }
 
 pub fn codes(m: &Match) -> Vec<&'static str> {
-    m.reasons.iter().map(Reason::code).collect()
+    m.reasons.iter().map(|r| r.code().as_str()).collect()
 }
 
 /// Splits one CSV line into fields (RFC 4180 quoting, no line breaks inside fields).

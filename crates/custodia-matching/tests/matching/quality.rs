@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use custodia_core::harm::matching::{MatchIndex, DEFAULT_THRESHOLD};
+use custodia_matching::{MatchIndex, DEFAULT_THRESHOLD};
 
 use crate::common::{dev_slice, dev_slice_truth};
 
