@@ -1,9 +1,43 @@
 //! Command-line syntax. Global options are accepted before or after the subcommand.
+//!
+//! The help texts are words like any other, in `locales/<lang>/cli.json`: `cli.help.<path>` is the about
+//! of a command (`cli.help.custodia.person.add`), `cli.arg.<path>.<argument id>` the help of one of its
+//! arguments (`cli.arg.custodia.vault`). [`parse`] puts them into clap's command tree before parsing.
+//! clap's own headings ("Usage", "Options") stay as clap writes them.
 
 pub use crate::bundle_args::*;
 pub use crate::records_args::*;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
+
+/// The command line parsed, its help in the user's language.
+pub fn parse() -> Result<Cli, clap::Error> {
+    let matches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// clap's command tree with every help text in the user's language.
+pub fn command() -> clap::Command {
+    worded(Cli::command(), "custodia")
+}
+
+fn worded(command: clap::Command, path: &str) -> clap::Command {
+    let about = format!("cli.help.{path}");
+    let mut command = if crate::lang::has(&about) { command.about(crate::lang::text(&about, &[])) } else { command };
+    let ids: Vec<String> = command.get_arguments().map(|a| a.get_id().to_string()).collect();
+    for id in ids {
+        let key = format!("cli.arg.{path}.{id}");
+        if crate::lang::has(&key) {
+            let help = crate::lang::text(&key, &[]);
+            command = command.mut_arg(id, |arg| arg.help(help));
+        }
+    }
+    let names: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for name in names {
+        command = command.mut_subcommand(&name, |sub| worded(sub, &format!("{path}.{name}")));
+    }
+    command
+}
 
 #[derive(Debug, Parser)]
 #[command(

@@ -89,36 +89,15 @@ pub fn plural(lang: &str, count: u64) -> &'static str {
     }
 }
 
-/// Every plural category `lang` uses: each counted message must have a form for each.
-pub fn plural_forms(lang: &str) -> &'static [&'static str] {
-    match lang {
-        "ar" => &["zero", "one", "two", "few", "many", "other"],
-        "fr" | "es" => &["one", "many", "other"],
-        _ => &["one", "other"],
-    }
-}
-
-/// The names of the `{placeholders}` of a message, in order of appearance.
-pub fn placeholders(text: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        rest = &rest[open + 1..];
-        match rest.find('}') {
-            Some(close) if rest[..close].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && close > 0 => {
-                names.push(&rest[..close]);
-                rest = &rest[close + 1..];
-            }
-            _ => {}
-        }
-    }
-    names
-}
-
 /// The message for `key` in the user's language (else English, else the key itself, so that a missing
 /// message shows what is missing), its placeholders filled.
 pub fn text(key: &str, args: &[(&str, &dyn Display)]) -> String {
     text_in(current(), key, args)
+}
+
+/// Whether English has a message for `key` (every language then has it too: the tests see to that).
+pub fn has(key: &str) -> bool {
+    messages("en").contains_key(key)
 }
 
 pub fn text_in(lang: &str, key: &str, args: &[(&str, &dyn Display)]) -> String {
@@ -147,7 +126,7 @@ fn fill(message: &str, args: &[(&str, &dyn Display)]) -> String {
     out
 }
 
-/// `t!("key", name = value, ...)`: a message in the user's language with its placeholders filled. Values
+/// `t!(KEY, name = value, ...)`: a message in the user's language with its placeholders filled. Values
 /// from outside must already be rendered with [`crate::output::safe`].
 #[macro_export]
 macro_rules! t {
@@ -156,7 +135,7 @@ macro_rules! t {
     };
 }
 
-/// `tn!("key", count, name = value, ...)`: the plural form of `key` for `count`.
+/// `tn!(KEY, count, name = value, ...)`: the plural form of `key` for `count`.
 #[macro_export]
 macro_rules! tn {
     ($key:literal, $count:expr $(, $name:ident = $value:expr)* $(,)?) => {
