@@ -27,6 +27,9 @@ pub fn print(global: &Global, findings: &[Finding]) -> Result<()> {
             };
             let rule = word("rule", f.rule.id()).unwrap_or_else(|| f.rule.id().to_string());
             output::line(&t!("cli.finding", severity = severity, rule = rule, message = sentence(f)))?;
+            for line in evidence(f) {
+                output::line(&format!("  {line}"))?;
+            }
         }
     }
     Ok(())
@@ -71,6 +74,36 @@ fn vulnerability(flags: &Value) -> String {
         (true, true) => t!("vulnerability.both"),
         (true, false) => t!("vulnerability.minor"),
         _ => t!("vulnerability.sgbv"),
+    }
+}
+
+/// What a finding rests on, as the app shows it under the sentence: why two records match, and the
+/// earlier interviews it cites.
+fn evidence(f: &Finding) -> Vec<String> {
+    let mut lines = Vec::new();
+    let reasons: Vec<String> = f.params["reasons"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(|code| word("match", code).unwrap_or_else(|| safe(code)))
+        .collect();
+    if !reasons.is_empty() {
+        lines.push(format!("{} {}", t!("finding.why"), reasons.join(" ")));
+    }
+    let earlier: Vec<String> = f.params["interviews"].as_array().into_iter().flatten().map(prior).collect();
+    if !earlier.is_empty() {
+        lines.push(format!("{} {}", t!("finding.earlier"), earlier.join("; ")));
+    }
+    lines
+}
+
+/// "2026-03-02, by A. Haroun (T-…)", or the date and id alone when nobody is named.
+fn prior(interview: &Value) -> String {
+    let (date, id) = (text_of(&interview["date"]), text_of(&interview["id"]));
+    match list_of(&interview["interviewers"], safe) {
+        who if who.is_empty() => t!("finding.priorDate", date = date, id = id),
+        who => t!("finding.priorBy", date = date, id = id, who = who),
     }
 }
 

@@ -24,6 +24,7 @@ fn assert_for(root: &Path) -> Assert {
         ("[ITEM]", r"\bE-[0-9A-Z]{5}-[0-9A-Z]{5}\b".to_string()),
         ("[PERSON]", r"\bP-[0-9A-Z]{4}\b".to_string()),
         ("[VAULT_ID]", r"\b[0-9a-f]{32}\b".to_string()),
+        ("[KEY_SLOT]", r"\b[0-9a-f]{16}\b".to_string()),
     ];
     for (placeholder, text) in patterns {
         let value = if placeholder == "[ROOT]" { pattern(&regex::escape(&text)) } else { pattern(&text) };
