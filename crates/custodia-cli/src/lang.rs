@@ -72,7 +72,7 @@ pub fn language() -> &'static str {
 
 /// The CLDR plural category of `count` in `lang`, for the forms the files hold (`key#one`...).
 pub fn plural(lang: &str, count: u64) -> &'static str {
-    let millions = count != 0 && count % 1_000_000 == 0;
+    let millions = count != 0 && count.is_multiple_of(1_000_000);
     match lang {
         "ar" => match (count, count % 100) {
             (0, _) => "zero",

@@ -57,7 +57,8 @@ pub fn run(global: &Global, command: &PersonCommand) -> Result<Exit> {
     match command {
         PersonCommand::Add(args) => add(global, args),
         PersonCommand::Import { file } => {
-            let reader = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let shown = safe(&file.display().to_string());
+            let reader = std::fs::File::open(file).with_context(|| t!("cli.file.cannot_read", file = shown))?;
             let mut vault = open(global)?;
             let result = vault.import_persons(reader);
             crate::commands::close_after(vault, result.is_ok())?;

@@ -5,7 +5,7 @@
 //! the files; read the diff before committing it.
 
 use crate::common::PASSPHRASE;
-use snapbox::cmd::{cargo_bin, Command};
+use snapbox::cmd::Command;
 use snapbox::{Assert, Redactions};
 use std::path::{Path, PathBuf};
 
@@ -54,7 +54,7 @@ impl Run {
 
     /// `custodia --vault ROOT/vault --passphrase-file ROOT/<pass> ARGS`, in this run's language.
     fn command(&self, pass: &str, args: &[&str]) -> Command {
-        Command::new(cargo_bin!("custodia"))
+        Command::new(snapbox::cmd::cargo_bin!("custodia"))
             .with_assert(assert_for(self.dir.path()))
             .current_dir(self.dir.path())
             .env_remove("CUSTODIA_VAULT")
