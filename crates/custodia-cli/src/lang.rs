@@ -33,7 +33,7 @@ const FILES: [[(&str, &str); 4]; 4] = [areas!("en"), areas!("fr"), areas!("es"),
 pub type Messages = HashMap<String, String>;
 
 /// The files of `lang` parsed, each with its area: `Err` names a file that is not a flat JSON object of
-/// strings. The tests read them this way; [`words`] merges them.
+/// strings. The tests read them this way; [`messages`] merges them.
 pub fn areas(lang: &str) -> Result<Vec<(&'static str, Messages)>, String> {
     let index = LANGUAGES.iter().position(|l| *l == lang).ok_or_else(|| format!("no language {lang}"))?;
     FILES[index]
@@ -61,7 +61,7 @@ pub fn current() -> &'static str {
 
 /// The two-letter language to speak: the first of the variables that is set and not empty decides; a
 /// language without translations, `C` or `POSIX`, is English.
-pub fn language() -> &'static str {
+fn language() -> &'static str {
     let chosen = ["CUSTODIA_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .filter_map(|name| std::env::var(name).ok())
@@ -118,11 +118,31 @@ pub fn counted_in(lang: &str, key: &str, count: u64, args: &[(&str, &dyn Display
     fill(message, &all)
 }
 
+/// The message with each `{name}` replaced by its value, in one pass: a value is never read again, so
+/// outside text that looks like a placeholder (a file named `{count}`) is shown as it is. A placeholder
+/// without a value stays as written.
 fn fill(message: &str, args: &[(&str, &dyn Display)]) -> String {
-    let mut out = message.to_string();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter().find(|(n, _)| *n == name).map(|(_, v)| (v.to_string(), close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(&value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 

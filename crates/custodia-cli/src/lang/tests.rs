@@ -166,6 +166,11 @@ fn placeholders_are_filled_and_counts_choose_the_form() {
     assert_eq!(counted_in("en", "evidence.total", 1, &[]), "1 item");
     assert_eq!(counted_in("en", "evidence.total", 3, &[]), "3 items");
     assert_eq!(text_in("fr", "no.such.key", &[]), "no.such.key", "a missing message shows its key");
+    assert_eq!(
+        counted_in("en", "cli.import.done", 2, &[("bundle", &"{count}"), ("sha256", &"{bundle}")]),
+        "Imported 2 items from bundle {count} (SHA-256 {bundle}); each is hash-checked and logged as received.",
+        "a value that looks like a placeholder is shown as it is"
+    );
 }
 
 #[test]
