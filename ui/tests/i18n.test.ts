@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { CATALOG } from "../src/lib/bindings";
-import { en } from "../src/lib/i18n/en";
-import { LANGUAGES, MESSAGES, formatSize, setLang, t, tn } from "../src/lib/i18n/index.svelte";
+import { AREAS, LANGUAGES, MESSAGES, formatSize, setLang, t, tn } from "../src/lib/i18n/index.svelte";
 import { KNOWN_ACTIONS, KNOWN_DETAIL_KEYS } from "../src/lib/custody";
 import { FINDING_KEYS, WORDED_CODES } from "../src/lib/findings";
 
+const en = MESSAGES.en;
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 const PLURAL = /#(zero|one|two|few|many|other)$/;
 const pluralBases = Object.keys(en)
@@ -16,8 +16,28 @@ describe("translations", () => {
     expect([...LANGUAGES].sort()).toEqual([...CATALOG.languages].sort());
   });
 
+  test("no key is written in two areas of the English files", () => {
+    const seen = new Map<string, string>();
+    for (const [area, messages] of Object.entries(AREAS.en)) {
+      for (const key of Object.keys(messages)) {
+        expect(seen.get(key), `"${key}" is in both ${seen.get(key)}.json and ${area}.json`).toBeUndefined();
+        seen.set(key, area);
+      }
+    }
+  });
+
   for (const lang of LANGUAGES) {
     const messages = MESSAGES[lang];
+
+    test(`${lang} keeps each message in the same area file as English`, () => {
+      for (const [area, messages] of Object.entries(AREAS[lang])) {
+        const english = AREAS.en[area as keyof typeof AREAS.en];
+        for (const key of Object.keys(messages)) {
+          const base = key.replace(PLURAL, "#other");
+          expect(base in english, `locales/${lang}/${area}.json has "${key}", which en/${area}.json does not`).toBe(true);
+        }
+      }
+    });
 
     test(`${lang} has every message, none empty, with the same placeholders as English`, () => {
       for (const [key, english] of Object.entries(en)) {

@@ -2,36 +2,26 @@
 //! side, no vault needed), `keygen`, `import`, `recipients` and `signer`.
 
 use crate::bundle_args::{BundleCommand, ExportArgs, OpenWith, RecipientsCommand};
-use crate::commands::{self, Interrupted, EXIT_VERIFY_FAILED};
+use crate::commands;
+use crate::exit::Exit;
+use crate::findings::word;
+use crate::lang;
 use crate::output::{self, safe, safe_lines};
-use crate::{args::Global, context};
+use crate::progress::{self, bar, Interrupted};
+use crate::{args::Global, context, t, tn};
 use anyhow::{bail, Context, Result};
 use custodia_core::bundle::signature::SignerInfo;
-use custodia_core::bundle::{self, keys, BundleReport, CheckStatus, RecipientInput};
+use custodia_core::bundle::{self, keys, BundleCheck, BundleReport, CheckStatus, RecipientInput};
 use custodia_core::{
-    ExportPlan, ExportProgress, ExportRequest, ExportSelection, Flow, Limits, Protection, ReadProgress, SecretString,
-    Unlocker,
+    ExportPlan, ExportProgress, ExportRequest, ExportSelection, Flow, Limits, Protection, ReadProgress, RecipientKind,
+    SecretString, Unlocker,
 };
-use indicatif::{ProgressBar, ProgressStyle};
 use secrecy::ExposeSecret;
 use serde_json::json;
 use std::path::Path;
 
-/// Exit code when a do-no-harm rule (here: consent) stopped the action.
-const EXIT_HARM: i32 = 4;
-
-fn bar(len: u64, label: &str) -> ProgressBar {
-    let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}") {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message(label.to_string());
-    bar
-}
-
 fn ask(label: &str) -> Result<SecretString> {
-    let text = rpassword::prompt_password(label)
-        .context("cannot ask for the bundle's passphrase: no terminal; give --bundle-passphrase-file FILE")?;
+    let text = rpassword::prompt_password(label).with_context(|| t!("cli.bundle.no_terminal"))?;
     Ok(custodia_core::keys::secret_text::take_string(text))
 }
 
@@ -44,30 +34,41 @@ fn unlocker(with: &OpenWith) -> Result<Unlocker> {
         return Ok(Unlocker::Passphrase(context::new_passphrase(Some(path))?));
     }
     if with.bundle_passphrase {
-        return Ok(Unlocker::Passphrase(ask("Bundle passphrase: ")?));
+        return Ok(Unlocker::Passphrase(ask(&t!("cli.bundle.prompt_passphrase"))?));
     }
-    bail!("give --identity KEYFILE (your age key), or --bundle-passphrase-file FILE for a passphrase bundle")
+    bail!("{}", t!("cli.bundle.how_to_open"))
 }
 
 /// The exit code for an error of the receiving side: a bundle that is damaged or hostile failed
-/// verification (3); anything else (wrong key, missing file) is an ordinary error (1).
-fn receiving_error(global: &Global, err: custodia_core::Error) -> Result<i32> {
+/// verification (`Problems`); anything else (wrong key, missing file) is an ordinary error (`Failed`).
+fn receiving_error(global: &Global, err: custodia_core::Error) -> Result<Exit> {
     if let custodia_core::Error::Bundle(custodia_core::BundleError::NotVerified { report, .. }) = &err {
         print_report(global, report)?;
-        eprintln!("error: {}", safe_lines(&err.to_string()));
-        return Ok(EXIT_VERIFY_FAILED);
+        print_error(&err);
+        return Ok(Exit::Problems);
     }
-    let code = err.code();
-    // The error may quote the bundle (an entry's name, its bag's folder).
-    eprintln!("error: {}", safe_lines(&err.to_string()));
-    Ok(match code {
-        "bundle_damaged" | "bundle_unsafe" | "bundle_too_much_work" | "bundle_malformed" => EXIT_VERIFY_FAILED,
-        "cancelled" => return Err(Interrupted.into()),
-        _ => 1,
+    if err.code() == "cancelled" {
+        return Err(Interrupted.into());
+    }
+    print_error(&err);
+    Ok(match err.code() {
+        "bundle_damaged" | "bundle_unsafe" | "bundle_too_much_work" | "bundle_malformed" => Exit::Problems,
+        _ => Exit::Failed,
     })
 }
 
-pub fn export(global: &Global, args: &ExportArgs) -> Result<i32> {
+/// An error that does not end the command as an error (its exit code says more); it may quote the bundle
+/// (an entry's name, its bag's folder).
+fn print_error(err: &custodia_core::Error) {
+    eprintln!("{}", lang::error_text(lang::current(), err.code(), &safe_lines(&err.to_string())));
+}
+
+/// A recipient kind in the user's words.
+fn recipient_kind(kind: RecipientKind) -> String {
+    word("recipient", kind.as_str()).unwrap_or_else(|| kind.label().to_string())
+}
+
+pub fn export(global: &Global, args: &ExportArgs) -> Result<Exit> {
     let mut vault = commands::open(global)?;
     let selection = ExportSelection {
         items: args.items.clone(),
@@ -80,16 +81,16 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<i32> {
         vault.close()?;
         let plan = plan?;
         print_plan(global, &plan)?;
-        return Ok(if plan.allowed() { 0 } else { EXIT_HARM });
+        return Ok(if plan.allowed() { Exit::Ok } else { Exit::HarmStopped });
     }
     let strength = crate::args::strength_policy(args.allow_weak_passphrase);
     let protection = if let Some(path) = &args.bundle_passphrase_file {
         Protection::Passphrase(context::new_passphrase(Some(path))?, strength)
     } else if args.bundle_passphrase {
-        let first = ask("Bundle passphrase (tell it to the recipient by another channel): ")?;
-        let second = ask("Repeat it: ")?;
+        let first = ask(&t!("cli.export.prompt_passphrase"))?;
+        let second = ask(&t!("cli.prompt.repeat"))?;
         if first.expose_secret() != second.expose_secret() {
-            bail!("the two passphrases differ; nothing was exported");
+            bail!("{}", t!("cli.export.passphrases_differ"));
         }
         Protection::Passphrase(first, strength)
     } else {
@@ -107,12 +108,12 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<i32> {
         organisation: args.organisation.clone(),
         contact_name: args.contact_name.clone(),
     };
-    let progress = bar(0, "exporting");
-    commands::catch_interrupt();
+    let progress = bar(0, &t!("cli.progress.exporting"));
+    progress::catch_interrupt();
     let result = vault.export(&request, &mut |p: ExportProgress| {
         progress.set_length(p.total);
         progress.set_position(p.done);
-        commands::flow()
+        progress::flow()
     });
     progress.finish_and_clear();
     commands::close_after(vault, result.is_ok())?;
@@ -120,138 +121,160 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<i32> {
         Ok(exported) => exported,
         Err(e) if e.code() == "cancelled" => return Err(Interrupted.into()),
         Err(e) if e.code() == "export_refused" => {
-            eprintln!("error: {}", safe_lines(&e.to_string()));
-            return Ok(EXIT_HARM);
+            print_error(&e);
+            return Ok(Exit::HarmStopped);
         }
         Err(e) => return Err(e.into()),
     };
     if global.json {
         output::json_line(&exported)?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     let plan = &exported.plan;
-    output::line(&format!("Exported {} to {}", exported.bundle_id, safe(&exported.path.display().to_string())))?;
-    output::line(&format!("  SHA-256   {} ({})", exported.sha256, output::size(exported.size)))?;
-    output::line(&format!(
-        "  Contents  {} item(s), {} interview(s), {} person(s) ({} named), {} incident(s); Payload-Oxum {}",
-        plan.items.len(),
-        plan.interviews.len(),
-        plan.persons.len(),
-        plan.persons.iter().filter(|p| p.identity).count(),
-        plan.incidents.len(),
-        exported.payload_oxum
+    output::line(&t!(
+        "cli.export.written",
+        id = exported.bundle_id,
+        file = safe(&exported.path.display().to_string())
     ))?;
-    output::line(&format!("  For       {}", plan.recipient_kind.label()))?;
+    let contents = [
+        tn!("cli.count.items", plan.items.len()),
+        tn!("cli.count.interviews", plan.interviews.len()),
+        tn!("cli.count.persons_named", plan.persons.len(), named = plan.persons.iter().filter(|p| p.identity).count()),
+        tn!("cli.count.incidents", plan.incidents.len()),
+    ];
+    let mut rows = vec![
+        ("SHA-256".to_string(), format!("{} ({})", exported.sha256, output::size(exported.size))),
+        (t!("cli.export.contents"), format!("{}; Payload-Oxum {}", contents.join(", "), exported.payload_oxum)),
+        (t!("cli.export.for"), recipient_kind(plan.recipient_kind)),
+    ];
     if exported.recipients.is_empty() {
-        output::line("  Sealed    with a passphrase: give it to the recipient by another channel than the bundle")?;
+        rows.push((t!("cli.export.sealed"), t!("cli.export.sealed_passphrase")));
     }
     for r in &exported.recipients {
-        output::line(&format!("  Sealed to {} {} {}", safe(&r.name), safe(&r.organisation), r.public_key))?;
+        let to = format!("{} {} {}", safe(&r.name), safe(&r.organisation), r.public_key);
+        rows.push((t!("cli.export.sealed"), t!("cli.export.sealed_to", recipient = to)));
     }
-    print_signer(&exported.signer)?;
-    eprintln!("Read the signer's words to the recipient, so that they can check the bundle with --signer.");
-    Ok(0)
+    rows.extend(signer_rows(&exported.signer));
+    output::table(rows.iter().map(|(l, v)| (l.as_str(), v.as_str())), "  ")?;
+    eprintln!("{}", t!("cli.export.read_words"));
+    Ok(Exit::Ok)
 }
 
 /// The signer's name comes from the bundle, and is shown as outside text; the fingerprint and its words
 /// are computed here from the key.
-fn print_signer(signer: &SignerInfo) -> Result<()> {
-    output::line(&format!("  Signer    {}", safe(&signer.name)))?;
-    output::line(&format!("  Fingerprint {}", signer.fingerprint.hex))?;
-    output::line(&format!("  Words     {}", signer.fingerprint.words))
+fn signer_rows(signer: &SignerInfo) -> [(String, String); 3] {
+    [
+        (t!("cli.signer.name"), safe(&signer.name)),
+        (t!("cli.signer.fingerprint"), signer.fingerprint.hex.clone()),
+        (t!("cli.signer.words"), signer.fingerprint.words.clone()),
+    ]
 }
 
 fn print_plan(global: &Global, plan: &ExportPlan) -> Result<()> {
     if global.json {
         return output::json_line(plan);
     }
-    output::line(&format!("Export plan for {}:", plan.recipient_kind.label()))?;
+    output::line(&t!("cli.plan.title", recipient = recipient_kind(plan.recipient_kind)))?;
+    let mut rows = Vec::new();
     for item in &plan.items {
-        output::line(&format!(
-            "  item      {}  {}  {}  ({})",
-            item.id,
-            output::size(item.size),
-            safe(&item.name),
-            safe(&item.reasons.join(", "))
-        ))?;
+        let why = safe(&item.reasons.join(", "));
+        rows.push((
+            t!("cli.plan.item"),
+            format!("{}  {}  {}  ({why})", item.id, output::size(item.size), safe(&item.name)),
+        ));
     }
     for id in &plan.interviews {
-        output::line(&format!("  interview {id}"))?;
+        rows.push((t!("cli.plan.interview"), id.clone()));
     }
     for person in &plan.persons {
-        let how = if person.identity { "named (consent allows identity)" } else { "pseudonymised" };
-        output::line(&format!("  person    {}  {how}", person.id))?;
+        let how = if person.identity { t!("cli.plan.named") } else { t!("cli.plan.pseudonymised") };
+        rows.push((t!("cli.plan.person"), format!("{}  {how}", person.id)));
     }
     for id in &plan.incidents {
-        output::line(&format!("  incident  {id}"))?;
+        rows.push((t!("cli.plan.incident"), id.clone()));
     }
+    output::table(rows.iter().map(|(l, v)| (l.as_str(), v.as_str())), "  ")?;
     for refusal in &plan.refusals {
-        output::line(&format!("REFUSED: {}", safe(&refusal.message)))?;
+        output::line(&t!("cli.plan.refused", reason = safe(&refusal.message)))?;
     }
-    let verdict = if plan.allowed() { "allowed" } else { "refused: nothing would be exported" };
-    output::line(&format!("Consent check: {verdict}"))
+    output::line(&if plan.allowed() { t!("cli.plan.allowed") } else { t!("cli.plan.not_allowed") })
 }
 
-fn mark(status: &CheckStatus) -> &'static str {
+fn mark(status: &CheckStatus) -> String {
     match (status.ok, status.checked) {
-        (true, true) => "ok",
-        (true, false) => "-",
-        (false, true) => "FAILED",
-        (false, false) => "skipped",
+        (true, true) => t!("cli.check.ok"),
+        (true, false) => "-".to_string(),
+        (false, true) => t!("cli.check.failed"),
+        (false, false) => t!("cli.check.skipped"),
     }
+}
+
+/// A bundle check's name in the user's words (the app's), by its code.
+fn check_name(check: BundleCheck) -> String {
+    let code = serde_json::to_value(check).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    word("check", &code).unwrap_or_else(|| check.label().to_string())
 }
 
 fn print_report(global: &Global, report: &BundleReport) -> Result<()> {
     if global.json {
         return output::json_line(report);
     }
-    output::line(&format!("Bag       {}", safe(&report.bag)))?;
-    output::line(&format!("SHA-256   {} ({})", report.bundle_sha256, output::size(report.bundle_size)))?;
+    let mut rows = vec![
+        (t!("cli.report.bag"), safe(&report.bag)),
+        ("SHA-256".to_string(), format!("{} ({})", report.bundle_sha256, output::size(report.bundle_size))),
+    ];
+    // The bag's own labels (BagIt's vocabulary, as the file writes them), with what the bundle says.
     for label in ["External-Identifier", "Source-Organization", "Contact-Name", "Bagging-Date", "External-Description"]
     {
         if let Some(value) = report.bag_info(label) {
-            output::line(&format!("{label}: {}", safe(value)))?;
+            rows.push((label.to_string(), safe(value)));
         }
     }
     if let Some(signer) = &report.signer {
-        print_signer(signer)?;
+        rows.extend(signer_rows(signer));
     }
     if let Some(cp) = &report.checkpoint {
-        output::line(&format!("  Checkpoint {} events of {}, root {}", cp.size, safe(&cp.origin), safe(&cp.root)))?;
+        let of = tn!("cli.report.checkpoint_of", cp.size, origin = safe(&cp.origin), root = safe(&cp.root));
+        rows.push((t!("cli.report.checkpoint"), of));
     }
-    for status in &report.checks {
-        output::line(&format!("{:<8} {}: {}", mark(status), status.check.label(), safe(&status.summary)))?;
-    }
+    output::table(rows.iter().map(|(l, v)| (l.as_str(), v.as_str())), "")?;
+    let checks: Vec<(String, String)> = report
+        .checks
+        .iter()
+        .map(|status| (mark(status), format!("{}: {}", check_name(status.check), safe(&status.summary))))
+        .collect();
+    output::table(checks.iter().map(|(l, v)| (l.as_str(), v.as_str())), "")?;
     for item in &report.items {
-        let verdict = if item.ok { "ok" } else { "FAILED" };
-        output::line(&format!("  {verdict:<6} {}  {}  {}", safe(&item.id), item.sha256, safe(&item.path)))?;
+        let verdict = if item.ok { t!("cli.check.ok") } else { t!("cli.check.failed") };
+        output::line(&format!("  {verdict}  {}  {}  {}", safe(&item.id), item.sha256, safe(&item.path)))?;
     }
     for problem in &report.problems {
-        output::line(&format!("PROBLEM: {}", safe(&problem.to_string())))?;
+        output::line(&t!("cli.problem", problem = safe(&problem.to_string())))?;
     }
-    let verdict = if report.ok { "OK: every check holds" } else { "FAILED" };
-    output::line(&format!(
-        "{verdict}: {} payload file(s), {} custody event(s), {} problem(s)",
-        report.payload_files,
-        report.events,
-        report.problems.len()
+    let verdict = if report.ok { t!("cli.report.holds") } else { t!("cli.verify.failed") };
+    output::line(&t!(
+        "cli.report.summary",
+        verdict = verdict,
+        files = tn!("cli.count.payload_files", report.payload_files),
+        events = tn!("cli.count.events", report.events),
+        problems = tn!("cli.count.problems", report.problems.len())
     ))
 }
 
 /// Runs a receiving-side job with a progress bar over the encrypted file.
 fn with_progress<T>(file: &Path, job: impl FnOnce(&mut dyn FnMut(ReadProgress) -> Flow) -> T) -> T {
     let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-    let progress = bar(len, "checking");
-    commands::catch_interrupt();
+    let progress = bar(len, &t!("cli.progress.checking"));
+    progress::catch_interrupt();
     let result = job(&mut |p: ReadProgress| {
         progress.set_position(p.done);
-        commands::flow()
+        progress::flow()
     });
     progress.finish_and_clear();
     result
 }
 
-pub fn bundle(global: &Global, command: &BundleCommand) -> Result<i32> {
+pub fn bundle(global: &Global, command: &BundleCommand) -> Result<Exit> {
     match command {
         BundleCommand::Verify { file, with } => {
             let unlocker = unlocker(with)?;
@@ -265,9 +288,9 @@ pub fn bundle(global: &Global, command: &BundleCommand) -> Result<i32> {
             };
             print_report(global, &report)?;
             if !global.json && with.signer.is_none() {
-                eprintln!("note: no --signer was given: confirm the signer's words above with the sender before relying on this bundle");
+                eprintln!("{}", t!("cli.bundle.no_signer_given"));
             }
-            Ok(if report.ok { 0 } else { EXIT_VERIFY_FAILED })
+            Ok(Exit::checked(report.ok))
         }
         BundleCommand::Open { file, with, output: dir } => {
             let unlocker = unlocker(with)?;
@@ -285,14 +308,14 @@ pub fn bundle(global: &Global, command: &BundleCommand) -> Result<i32> {
                 output::json_line(&value)?;
             } else {
                 print_report(global, &opened.report)?;
-                output::line(&format!("Opened into {}", safe(&opened.bag.display().to_string())))?;
+                output::line(&t!("cli.bundle.opened", folder = safe(&opened.bag.display().to_string())))?;
             }
-            Ok(0)
+            Ok(Exit::Ok)
         }
     }
 }
 
-pub fn import(global: &Global, file: &Path, with: &OpenWith) -> Result<i32> {
+pub fn import(global: &Global, file: &Path, with: &OpenWith) -> Result<Exit> {
     let unlocker = unlocker(with)?;
     let mut vault = commands::open(global)?;
     let limits = Limits::default();
@@ -312,24 +335,28 @@ pub fn import(global: &Global, file: &Path, with: &OpenWith) -> Result<i32> {
                 "signer_fingerprint": imported.report.signer.as_ref().map(|s| &s.fingerprint.hex),
             }))?;
         }
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     for (item, original) in imported.items.iter().zip(&imported.original_ids) {
-        output::line(&format!("{}  {}  {}  (was {})", item.id, item.sha256, safe(&item.name), safe(original)))?;
+        let was = t!("cli.import.was", id = safe(original));
+        output::line(&format!("{}  {}  {}  ({was})", item.id, item.sha256, safe(&item.name)))?;
     }
     eprintln!(
-        "Imported {} item(s) from bundle {} (SHA-256 {}); each is hash-checked and logged as received.",
-        imported.items.len(),
-        safe(imported.report.bag_info("External-Identifier").unwrap_or(&imported.report.bag)),
-        imported.report.bundle_sha256
+        "{}",
+        tn!(
+            "cli.import.done",
+            imported.items.len(),
+            bundle = safe(imported.report.bag_info("External-Identifier").unwrap_or(&imported.report.bag)),
+            sha256 = imported.report.bundle_sha256
+        )
     );
     if !imported.signer_verified {
-        let words = imported.report.signer.as_ref().map(|s| s.fingerprint.words.as_str()).unwrap_or("unknown");
-        eprintln!("warning: the sender was NOT confirmed: the import is recorded as from an unverified signer, whose fingerprint words are:");
-        eprintln!("  {}", safe(words));
-        eprintln!("To confirm, ask the sender to read you their fingerprint words over the phone (not by message or email), then check this bundle again with `custodia bundle verify` and --signer \"WORDS\"; give --signer \"WORDS\" when you import next time.");
+        let words = imported.report.signer.as_ref().map(|s| safe(&s.fingerprint.words)).unwrap_or_else(|| "?".into());
+        eprintln!("{}", t!("cli.import.signer_not_confirmed"));
+        eprintln!("  {words}");
+        eprintln!("{}", t!("cli.import.how_to_confirm"));
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 pub fn keygen(global: &Global, path: &Path) -> Result<()> {
@@ -341,8 +368,8 @@ pub fn keygen(global: &Global, path: &Path) -> Result<()> {
         }));
     }
     output::line(&made.public_key)?;
-    eprintln!("Your new key is in {} (readable only by you). Keep it safe and backed up: without it, bundles sent to you cannot be opened.", safe(&made.path.display().to_string()));
-    eprintln!("Give the public key above to senders. To confirm it by phone, read them these words:");
+    eprintln!("{}", t!("cli.keygen.written", file = safe(&made.path.display().to_string())));
+    eprintln!("{}", t!("cli.keygen.give_key"));
     eprintln!("  {}", made.fingerprint.words);
     Ok(())
 }
@@ -368,12 +395,12 @@ pub fn recipients(global: &Global, command: &RecipientsCommand) -> Result<()> {
             output::line(&format!(
                 "{}  {}  {}  {}  {}",
                 r.id,
-                r.kind.as_str(),
+                recipient_kind(r.kind),
                 safe(&r.name),
                 safe(&r.organisation),
                 r.public_key
             ))?;
-            output::line(&format!("        words: {}", r.fingerprint.words))?;
+            output::line(&format!("        {}", t!("cli.recipients.words", words = r.fingerprint.words)))?;
         }
     }
     Ok(())
@@ -388,6 +415,7 @@ pub fn signer(global: &Global) -> Result<()> {
     if global.json {
         return output::json_line(&info);
     }
-    print_signer(&info)?;
-    output::line(&format!("  Verifier key {}", info.verifier_key))
+    let mut rows = signer_rows(&info).to_vec();
+    rows.push((t!("cli.signer.verifier_key"), info.verifier_key.clone()));
+    output::table(rows.iter().map(|(l, v)| (l.as_str(), v.as_str())), "  ")
 }

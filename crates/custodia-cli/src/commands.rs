@@ -2,69 +2,37 @@
 
 use crate::args::{Global, KdfArgs};
 use crate::context;
+use crate::exit::Exit;
 use crate::output::{self, safe, safe_lines};
+use crate::progress::{bar, catch_interrupt, flow, Interrupted};
+use crate::{t, tn};
 use anyhow::{bail, Context, Result};
 use custodia_core::{AddOptions, Flow, Item, KdfParams, StrengthPolicy, Vault, VerifyProgress};
-use indicatif::{ProgressBar, ProgressStyle};
 use secrecy::ExposeSecret;
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Exit code when `verify` finds problems (1 is any other error, 2 a usage error).
-pub const EXIT_VERIFY_FAILED: i32 = 3;
-/// Exit code after Ctrl-C, as shells expect.
-pub const EXIT_INTERRUPTED: i32 = 130;
-
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// Ctrl-C during long work cancels it cleanly (the core removes what it had half-written); a second
-/// Ctrl-C exits at once, leaving staging files that the next open moves to quarantine.
-pub(crate) fn catch_interrupt() {
-    let _ = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            std::process::exit(EXIT_INTERRUPTED);
-        }
-    });
-}
-
-pub(crate) fn flow() -> Flow {
-    if INTERRUPTED.load(Ordering::SeqCst) {
-        Flow::Cancel
-    } else {
-        Flow::Continue
-    }
-}
-
-/// Returned when the user interrupted; main turns it into exit code 130.
-#[derive(Debug)]
-pub struct Interrupted;
-
-impl std::fmt::Display for Interrupted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("interrupted; nothing half-written was kept")
-    }
-}
-
-impl std::error::Error for Interrupted {}
 
 pub(crate) fn open(global: &Global) -> Result<Vault> {
     let dir = context::vault_dir(global)?;
     let unlock = context::unlock(global)?;
     let vault = Vault::open(&dir, &unlock, context::session(global)?)?;
     match vault.resumed_rotation() {
-        Some("finished") => eprintln!("note: a passphrase change or recovery key replacement was interrupted and has now been completed: from now on only the new passphrase and recovery key open the vault"),
-        Some(_) => eprintln!("note: a passphrase change or recovery key replacement was interrupted before it took effect and was undone: the passphrase and recovery key from before it still open the vault"),
+        Some("finished") => eprintln!("{}", t!("cli.open.rotation_finished")),
+        Some(_) => eprintln!("{}", t!("cli.open.rotation_undone")),
         None => {}
     }
     let found = vault.reconciliation();
     if !found.is_clean() {
+        let folder = found.quarantine.as_deref().map(|p| dir.join(p)).unwrap_or_default();
         eprintln!(
-            "note: an earlier run was interrupted; {} staging file(s), {} unreferenced stored copy(ies) and {} other file(s) were moved to {} (nothing was deleted)",
-            found.tmp_leftovers.len(),
-            found.unreferenced_blobs.len(),
-            found.other_files.len(),
-            found.quarantine.as_deref().map(|p| dir.join(p)).unwrap_or_default().display()
+            "{}",
+            t!(
+                "cli.open.quarantined",
+                staging = tn!("cli.count.staging_files", found.tmp_leftovers.len()),
+                copies = tn!("cli.count.unreferenced_copies", found.unreferenced_blobs.len()),
+                others = tn!("cli.count.other_files", found.other_files.len()),
+                folder = safe(&folder.display().to_string())
+            )
         );
     }
     note_exports(found);
@@ -74,25 +42,16 @@ pub(crate) fn open(global: &Global) -> Result<Vault> {
 /// What the open did with exports an earlier run left unfinished (`custodia log` has the details).
 fn note_exports(found: &custodia_core::Reconciliation) {
     if !found.exports_completed.is_empty() {
-        eprintln!(
-            "note: {} export(s) interrupted after they were logged were finished: {}",
-            found.exports_completed.len(),
-            found.exports_completed.join(", ")
-        );
+        let ids = found.exports_completed.join(", ");
+        eprintln!("{}", tn!("cli.open.exports_completed", found.exports_completed.len(), ids = ids));
     }
     if !found.exports_abandoned.is_empty() {
-        eprintln!(
-            "note: {} unfinished export(s) were withdrawn and their partial files removed (logged as bundle.export_abandoned): {}",
-            found.exports_abandoned.len(),
-            found.exports_abandoned.join(", ")
-        );
+        let ids = found.exports_abandoned.join(", ");
+        eprintln!("{}", tn!("cli.open.exports_abandoned", found.exports_abandoned.len(), ids = ids));
     }
     if !found.exports_waiting.is_empty() {
-        eprintln!(
-            "note: {} unfinished export(s) are in a folder that cannot be reached now; they are settled when it is back: {}",
-            found.exports_waiting.len(),
-            found.exports_waiting.join(", ")
-        );
+        let ids = found.exports_waiting.join(", ");
+        eprintln!("{}", tn!("cli.open.exports_waiting", found.exports_waiting.len(), ids = ids));
     }
 }
 
@@ -103,23 +62,11 @@ fn note_exports(found: &custodia_core::Reconciliation) {
 pub(crate) fn close_after(vault: Vault, changed: bool) -> Result<()> {
     match vault.close() {
         Err(e) if changed => {
-            eprintln!(
-                "warning: the action is saved, but the vault could not record that it was closed: {}",
-                safe_lines(&e.to_string())
-            );
+            eprintln!("{}", t!("cli.close_failed", problem = safe_lines(&e.to_string())));
             Ok(())
         }
         closed => Ok(closed?),
     }
-}
-
-fn bar(len: u64, label: &str) -> ProgressBar {
-    let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}") {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message(label.to_string());
-    bar
 }
 
 pub fn init(global: &Global, kdf: &KdfArgs, policy: StrengthPolicy) -> Result<()> {
@@ -133,8 +80,8 @@ pub fn init(global: &Global, kdf: &KdfArgs, policy: StrengthPolicy) -> Result<()
     if global.json {
         output::json_line(&json!({ "vault": dir, "vault_id": id }))
     } else {
-        output::line(&format!("Created vault {id} in {}", dir.display()))?;
-        eprintln!("Keep the passphrase safe. Consider `custodia recovery create` to make a recovery key.");
+        output::line(&t!("cli.init.created", id = id, folder = safe(&dir.display().to_string())))?;
+        eprintln!("{}", t!("cli.init.keep_safe"));
         Ok(())
     }
 }
@@ -180,7 +127,8 @@ pub fn add(global: &Global, files: &[PathBuf], description: &str, source: &str) 
             Err(e) if e.code() == "cancelled" => break,
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {}: {}", safe(&path.display().to_string()), safe_lines(&e.to_string()));
+                let file = safe(&path.display().to_string());
+                eprintln!("{} {file}: {}", t!("cli.error"), safe_lines(&e.to_string()));
             }
         }
     }
@@ -189,7 +137,7 @@ pub fn add(global: &Global, files: &[PathBuf], description: &str, source: &str) 
         return Err(Interrupted.into());
     }
     if failed > 0 {
-        bail!("{failed} of {} file(s) could not be added; the others were added", files.len());
+        bail!("{}", tn!("cli.add.some_failed", files.len(), failed = failed));
     }
     Ok(())
 }
@@ -203,7 +151,7 @@ fn print_added(global: &Global, added: &custodia_core::Added) -> Result<()> {
     }
     output::line(&format!("{}  {}  {}  {}", item.id, item.sha256, output::size(item.size), safe(&item.name)))?;
     if let Some(first) = &item.duplicate_of {
-        eprintln!("note: {} has the same content as {first}, already in the vault; it is stored once and recorded as a new acquisition", item.id);
+        eprintln!("{}", t!("cli.add.same_content", id = item.id, first = first));
     }
     Ok(())
 }
@@ -226,7 +174,7 @@ pub fn list(global: &Global) -> Result<()> {
         }
     }
     if !global.json && items.is_empty() {
-        eprintln!("The vault is empty. Add files with `custodia add FILE...`.");
+        eprintln!("{}", t!("cli.list.empty"));
     }
     Ok(())
 }
@@ -242,20 +190,18 @@ pub fn show(global: &Global, id: &str) -> Result<()> {
         return output::json_line(&value);
     }
     let rows = [
-        ("Item", item.id.clone()),
-        ("Name", safe(&item.name)),
-        ("SHA-256", item.sha256.clone()),
-        ("Size", format!("{} ({} bytes)", output::size(item.size), item.size)),
-        ("Type", safe(&item.media_type)),
-        ("Added", format!("{} by {}", safe(&item.added_at), safe(&item.added_by))),
-        ("Description", safe(&item.description)),
-        ("Source", safe(&item.source)),
-        ("Same content as", item.duplicate_of.clone().unwrap_or_default()),
+        (t!("cli.show.item"), item.id.clone()),
+        (t!("cli.show.name"), safe(&item.name)),
+        ("SHA-256".to_string(), item.sha256.clone()),
+        (t!("cli.show.size"), tn!("cli.show.size_value", item.size, size = output::size(item.size))),
+        (t!("cli.show.type"), safe(&item.media_type)),
+        (t!("cli.show.added"), t!("cli.show.added_value", time = safe(&item.added_at), actor = safe(&item.added_by))),
+        (t!("cli.show.description"), safe(&item.description)),
+        (t!("cli.show.source"), safe(&item.source)),
+        (t!("cli.show.same_content"), item.duplicate_of.clone().unwrap_or_default()),
     ];
-    for (label, value) in rows.iter().filter(|(_, v)| !v.is_empty()) {
-        output::line(&format!("{label:<16} {value}"))?;
-    }
-    output::line("Custody:")?;
+    output::table(rows.iter().filter(|(_, v)| !v.is_empty()).map(|(l, v)| (l.as_str(), v.as_str())), "")?;
+    output::line(&t!("cli.show.custody"))?;
     for event in &events {
         output::line(&format!(
             "  #{} {} {} {} {}",
@@ -289,11 +235,11 @@ pub fn extract(global: &Global, id: &str, output_path: &Path) -> Result<()> {
             &json!({ "id": item.id, "output": output_path, "sha256": extracted.sha256, "size": extracted.size }),
         )
     } else {
-        output::line(&format!(
-            "Saved {} to {} (SHA-256 checked: {})",
-            item.id,
-            safe(&output_path.display().to_string()),
-            extracted.sha256
+        output::line(&t!(
+            "cli.extract.saved",
+            id = item.id,
+            file = safe(&output_path.display().to_string()),
+            sha256 = extracted.sha256
         ))
     }
 }
@@ -326,10 +272,10 @@ fn event_line(event: &custodia_core::Event) -> String {
     )
 }
 
-/// Returns the process exit code: 0 when everything holds.
-pub fn verify(global: &Global) -> Result<i32> {
+/// Every check of the vault: `Exit::Ok` when everything holds, else `Exit::Problems`.
+pub fn verify(global: &Global) -> Result<Exit> {
     let mut vault = open(global)?;
-    let progress = bar(0, "verifying");
+    let progress = bar(0, &t!("cli.progress.verifying"));
     catch_interrupt();
     let report = vault.verify(&mut |p: VerifyProgress| {
         progress.set_length(p.total);
@@ -346,19 +292,19 @@ pub fn verify(global: &Global) -> Result<i32> {
         output::json_line(&report)?;
     } else {
         for problem in &report.problems {
-            output::line(&format!("PROBLEM: {}", safe(&problem.to_string())))?;
+            output::line(&t!("cli.problem", problem = safe(&problem.to_string())))?;
         }
-        let verdict = if report.ok { "OK: everything holds" } else { "FAILED" };
-        output::line(&format!(
-            "{verdict}: {} item(s), {} stored copy(ies) re-hashed ({}), {} custody event(s) checked, {} problem(s)",
-            report.items,
-            report.stored_copies,
-            output::size(report.bytes_hashed),
-            report.events,
-            report.problems.len()
+        let verdict = if report.ok { t!("cli.verify.holds") } else { t!("cli.verify.failed") };
+        output::line(&t!(
+            "cli.verify.summary",
+            verdict = verdict,
+            items = tn!("cli.count.items", report.items),
+            copies = tn!("cli.count.copies_rehashed", report.stored_copies, size = output::size(report.bytes_hashed)),
+            events = tn!("cli.count.events_checked", report.events),
+            problems = tn!("cli.count.problems", report.problems.len())
         ))?;
     }
-    Ok(if report.ok { 0 } else { EXIT_VERIFY_FAILED })
+    Ok(Exit::checked(report.ok))
 }
 
 pub fn passphrase_change(
@@ -378,15 +324,12 @@ pub fn passphrase_change(
             &json!({ "key_slot": changed.key_slot, "recovery_key_dropped": changed.recovery_key_dropped }),
         );
     }
-    output::line("Passphrase changed. The old passphrase no longer opens the vault.")?;
+    output::line(&t!("cli.passphrase.changed"))?;
     if changed.recovery_key_dropped {
-        output::line(RECOVERY_DROPPED)?;
+        output::line(&t!("cli.passphrase.recovery_dropped"))?;
     }
     Ok(())
 }
-
-/// Said when a passphrase change could not carry an older recovery key over.
-const RECOVERY_DROPPED: &str = "Your recovery key was made by an older version of Custodia and could not be kept: it no longer opens the vault. Make a new one now with `custodia recovery create`.";
 
 /// Makes a recovery key in two steps: the key is saved (the old one still works), shown or written to
 /// `output` and flushed to disk, and only then does the old one stop working.
@@ -411,13 +354,11 @@ fn recovery_shown(global: &Global, vault: &mut Vault, output_file: Option<&Path>
     };
     let text = new.key().to_display();
     let shown = match (file, output_file) {
-        (Some(file), Some(path)) => write_secret_file(file, path, text.expose_secret()).with_context(|| {
-            format!("cannot write the recovery key to {}; the old recovery key still works", path.display())
-        }),
+        (Some(file), Some(path)) => write_secret_file(file, path, text.expose_secret())
+            .with_context(|| t!("cli.recovery.cannot_write", file = safe(&path.display().to_string()))),
         _ if global.json => output::json_line(&json!({ "recovery_key": text.expose_secret() })),
         _ => {
-            eprintln!("This recovery key opens the vault if the passphrase is lost. It is shown only now.");
-            eprintln!("Write it on paper and keep it apart from this computer.");
+            eprintln!("{}", t!("cli.recovery.shown_once"));
             output::line(text.expose_secret())
         }
     };
@@ -427,7 +368,7 @@ fn recovery_shown(global: &Global, vault: &mut Vault, output_file: Option<&Path>
         return Err(e);
     }
     if let Err(e) = vault.confirm_recovery_key(&new) {
-        eprintln!("note: the new recovery key was saved and opens the vault, but the old one could not be retired yet and still works; once the problem below is solved, run `custodia recovery create` again");
+        eprintln!("{}", t!("cli.recovery.old_not_retired"));
         return Err(e.into());
     }
     if global.json {
@@ -435,7 +376,7 @@ fn recovery_shown(global: &Global, vault: &mut Vault, output_file: Option<&Path>
             output::json_line(&json!({ "recovery_key_file": path }))?;
         }
     } else {
-        eprintln!("Any older recovery key no longer works.");
+        eprintln!("{}", t!("cli.recovery.old_retired"));
     }
     Ok(())
 }
@@ -446,7 +387,7 @@ fn new_private_file(path: &Path) -> Result<std::fs::File> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path).with_context(|| format!("cannot create {} (Custodia never overwrites a file)", path.display()))
+    options.open(path).with_context(|| t!("cli.file.cannot_create", file = safe(&path.display().to_string())))
 }
 
 /// Writes the key into the new file and flushes it and its folder to disk; removes the file on failure.

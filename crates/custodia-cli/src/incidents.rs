@@ -2,12 +2,15 @@
 
 use crate::args::{Global, IncidentCommand};
 use crate::commands::open;
+use crate::exit::Exit;
+use crate::findings::word;
 use crate::output::{self, safe};
+use crate::t;
 use anyhow::Result;
 use custodia_core::{Incident, IncidentInput};
 use serde_json::json;
 
-pub fn run(global: &Global, command: &IncidentCommand) -> Result<i32> {
+pub fn run(global: &Global, command: &IncidentCommand) -> Result<Exit> {
     let mut vault = open(global)?;
     let result = match command {
         IncidentCommand::Add { kind, from, to, place, description, links } => vault
@@ -37,25 +40,26 @@ pub fn run(global: &Global, command: &IncidentCommand) -> Result<i32> {
             print(incident, detailed)?;
         }
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 fn print(incident: &Incident, detailed: bool) -> Result<()> {
     let dates = match (incident.date_from.as_str(), incident.date_to.as_str()) {
-        ("", _) => "date unknown".to_string(),
-        (from, "") => from.to_string(),
-        (from, to) => format!("{from} to {to}"),
+        ("", _) => t!("cli.incident.date_unknown"),
+        (from, "") => safe(from),
+        (from, to) => t!("cli.incident.dates", from = safe(from), to = safe(to)),
     };
-    output::line(&format!("{}  {}  {}  {}", incident.id, incident.kind.as_str(), dates, safe(&incident.place)))?;
+    let kind = word("incidentKind", incident.kind.as_str()).unwrap_or_else(|| incident.kind.as_str().to_string());
+    output::line(&format!("{}  {kind}  {dates}  {}", incident.id, safe(&incident.place)))?;
     if detailed {
         if !incident.description.is_empty() {
             output::line(&format!("  {}", safe(&incident.description)))?;
         }
         for interview in &incident.interviews {
-            output::line(&format!("  interview {interview}"))?;
+            output::line(&format!("  {}", t!("cli.incident.interview", id = interview)))?;
         }
         for document in &incident.documents {
-            output::line(&format!("  document {document}"))?;
+            output::line(&format!("  {}", t!("cli.incident.document", id = document)))?;
         }
     }
     Ok(())

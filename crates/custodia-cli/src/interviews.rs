@@ -2,8 +2,10 @@
 
 use crate::args::{ConsentCommand, Global, InterviewAdd, InterviewCommand, InterviewEditArgs, InterviewerCommand};
 use crate::commands::open;
+use crate::exit::Exit;
+use crate::findings::{self, stopped};
 use crate::output::{self, safe};
-use crate::persons::{print_findings, stopped};
+use crate::t;
 use anyhow::{bail, Context, Result};
 use custodia_core::{
     ConsentInput, ConsentMethod, ConsentStatus, Interview, InterviewEdit, InterviewInput, InterviewStatus,
@@ -15,28 +17,36 @@ use std::io::Read;
 /// The largest transcript file read: the core bounds the text itself; this bounds the read.
 const MAX_TRANSCRIPT_BYTES: u64 = 8 * 1024 * 1024;
 
-fn interview_line(i: &Interview) -> String {
-    format!("{}  {}  {}  {}  by {}", i.id, i.person, safe(&i.date), status(i.status), safe(&i.interviewers.join(", ")))
+/// One interview on one line: id, person, date, status and who interviewed.
+pub fn interview_line(i: &Interview) -> String {
+    let status = match i.status {
+        InterviewStatus::Draft => t!("interview.draft"),
+        InterviewStatus::Complete => t!("interview.complete"),
+    };
+    let by = t!("cli.interview.by", names = safe(&i.interviewers.join(", ")));
+    format!("{}  {}  {}  {status}  {by}", i.id, i.person, safe(&i.date))
 }
 
-pub fn status(status: InterviewStatus) -> &'static str {
+pub fn consent_status(status: ConsentStatus) -> String {
     match status {
-        InterviewStatus::Draft => "draft",
-        InterviewStatus::Complete => "complete",
+        ConsentStatus::Given => t!("consent.status.given"),
+        ConsentStatus::Refused => t!("consent.status.refused"),
+        ConsentStatus::Withdrawn => t!("consent.status.withdrawn"),
     }
 }
 
 fn read_transcript(path: &std::path::Path) -> Result<String> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let shown = safe(&path.display().to_string());
+    let file = std::fs::File::open(path).with_context(|| t!("cli.file.cannot_read", file = shown))?;
     let mut bytes = Vec::new();
     file.take(MAX_TRANSCRIPT_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_TRANSCRIPT_BYTES {
-        bail!("{} is larger than {} MiB; a transcript is text", path.display(), MAX_TRANSCRIPT_BYTES / 1024 / 1024);
+        bail!("{}", t!("cli.interview.transcript_too_large", file = shown, mib = MAX_TRANSCRIPT_BYTES / 1024 / 1024));
     }
-    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))
+    String::from_utf8(bytes).with_context(|| t!("cli.file.not_text", file = shown))
 }
 
-pub fn interview(global: &Global, command: &InterviewCommand) -> Result<i32> {
+pub fn interview(global: &Global, command: &InterviewCommand) -> Result<Exit> {
     match command {
         InterviewCommand::Add(args) => add(global, args),
         InterviewCommand::Show { id, text } => {
@@ -57,13 +67,13 @@ pub fn interview(global: &Global, command: &InterviewCommand) -> Result<i32> {
             } else {
                 output::line(&interview_line(&interview))?;
                 if let Some(text) = &text {
-                    output::line(&format!("Summary: {}", safe(&text.summary)))?;
+                    output::line(&t!("cli.interview.summary", summary = safe(&text.summary)))?;
                     for line in text.transcript.lines() {
                         output::line(&safe(line))?;
                     }
                 }
             }
-            Ok(0)
+            Ok(Exit::Ok)
         }
         InterviewCommand::Referral { id, kind, value } => {
             let kind = ReferralKind::parse(kind)?;
@@ -72,7 +82,7 @@ pub fn interview(global: &Global, command: &InterviewCommand) -> Result<i32> {
             let result = vault.set_referral(id, kind, value);
             vault.close()?;
             print_interview(global, &result?)?;
-            Ok(0)
+            Ok(Exit::Ok)
         }
         InterviewCommand::Complete { id } => {
             let mut vault = open(global)?;
@@ -81,7 +91,7 @@ pub fn interview(global: &Global, command: &InterviewCommand) -> Result<i32> {
             match result {
                 Ok(done) => {
                     print_interview(global, &done.record)?;
-                    Ok(0)
+                    Ok(Exit::Ok)
                 }
                 Err(e) => stopped(global, e),
             }
@@ -96,13 +106,13 @@ pub fn interview(global: &Global, command: &InterviewCommand) -> Result<i32> {
             for interview in listed? {
                 print_interview(global, &interview)?;
             }
-            Ok(0)
+            Ok(Exit::Ok)
         }
         InterviewCommand::Edit(args) => edit(global, args),
     }
 }
 
-fn edit(global: &Global, args: &InterviewEditArgs) -> Result<i32> {
+fn edit(global: &Global, args: &InterviewEditArgs) -> Result<Exit> {
     let edit = InterviewEdit {
         date: args.date.clone(),
         place: args.place.clone(),
@@ -116,9 +126,9 @@ fn edit(global: &Global, args: &InterviewEditArgs) -> Result<i32> {
     crate::commands::close_after(vault, result.is_ok())?;
     match result {
         Ok(saved) => {
-            print_findings(global, &saved.findings)?;
+            findings::print(global, &saved.findings)?;
             print_interview(global, &saved.record)?;
-            Ok(0)
+            Ok(Exit::Ok)
         }
         Err(e) => stopped(global, e),
     }
@@ -132,7 +142,7 @@ fn print_interview(global: &Global, interview: &Interview) -> Result<()> {
     }
 }
 
-fn add(global: &Global, args: &InterviewAdd) -> Result<i32> {
+fn add(global: &Global, args: &InterviewAdd) -> Result<Exit> {
     let transcript = match &args.transcript_file {
         Some(path) => read_transcript(path)?,
         None => String::new(),
@@ -154,26 +164,26 @@ fn add(global: &Global, args: &InterviewAdd) -> Result<i32> {
     if args.decision.check {
         let findings = vault.check_interview(&input);
         vault.close()?;
-        print_findings(global, &findings?)?;
-        return Ok(0);
+        findings::print(global, &findings?)?;
+        return Ok(Exit::Ok);
     }
     let result = vault.add_interview(&input, args.decision.justification.as_deref());
     crate::commands::close_after(vault, result.is_ok())?;
     match result {
         Ok(added) => {
-            print_findings(global, &added.findings)?;
+            findings::print(global, &added.findings)?;
             if global.json {
                 output::json_line(&json!({ "interview": added.record }))?;
             } else {
-                output::line(&format!("Saved {} (draft)", added.record.id))?;
+                output::line(&t!("cli.interview.saved_draft", id = added.record.id))?;
             }
-            Ok(0)
+            Ok(Exit::Ok)
         }
         Err(e) => stopped(global, e),
     }
 }
 
-pub fn interviewer(global: &Global, command: &InterviewerCommand) -> Result<i32> {
+pub fn interviewer(global: &Global, command: &InterviewerCommand) -> Result<Exit> {
     let mut vault = open(global)?;
     let result = match command {
         InterviewerCommand::Set { name, trained } => {
@@ -186,29 +196,30 @@ pub fn interviewer(global: &Global, command: &InterviewerCommand) -> Result<i32>
         if global.json {
             output::json_line(&json!({ "name": name, "trained": trained }))?;
         } else {
-            output::line(&format!("{}{}", safe(&name), if trained { "  (trained)" } else { "" }))?;
+            let name = safe(&name);
+            output::line(&if trained { t!("cli.interviewer.trained", name = name) } else { name })?;
         }
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 /// `icc`, `icc:identity`: a recipient kind and whether names may be disclosed to it.
 fn scope(text: &str) -> Result<Scope> {
     let (kind, identity) = match text.split_once(':') {
         Some((kind, "identity")) => (kind, true),
-        Some((_, other)) => bail!("--scope {text:?}: after the colon only `identity` is allowed, not {other:?}"),
+        Some((_, other)) => bail!("{}", t!("cli.consent.bad_scope", scope = safe(text), other = safe(other))),
         None => (text, false),
     };
     Ok(Scope { recipient: RecipientKind::parse(kind)?, identity })
 }
 
-pub fn consent(global: &Global, command: &ConsentCommand) -> Result<i32> {
+pub fn consent(global: &Global, command: &ConsentCommand) -> Result<Exit> {
     let mut vault;
     let result = match command {
         ConsentCommand::Record { person, status, date, method, scan, scopes, interview } => {
             let status = ConsentStatus::parse(status)?;
             if status == ConsentStatus::Withdrawn {
-                bail!("use `custodia consent withdraw` to withdraw consent");
+                bail!("{}", t!("cli.consent.use_withdraw"));
             }
             let input = ConsentInput {
                 person: person.clone(),
@@ -233,18 +244,18 @@ pub fn consent(global: &Global, command: &ConsentCommand) -> Result<i32> {
     if global.json {
         output::json_line(&json!({ "consent": consent }))?;
     } else {
-        output::line(&format!(
-            "Recorded {}: {} for {} on {}",
-            consent.id,
-            consent.status.as_str(),
-            consent.person,
-            consent.date
+        output::line(&t!(
+            "cli.consent.recorded",
+            id = consent.id,
+            status = consent_status(consent.status),
+            person = consent.person,
+            date = safe(&consent.date)
         ))?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
-pub fn search(global: &Global, words: &[String]) -> Result<i32> {
+pub fn search(global: &Global, words: &[String]) -> Result<Exit> {
     let mut vault = open(global)?;
     let hits = vault.search(&words.join(" "));
     vault.close()?;
@@ -253,11 +264,16 @@ pub fn search(global: &Global, words: &[String]) -> Result<i32> {
         if global.json {
             output::json_line(hit)?;
         } else {
-            output::line(&format!("{}  {:<10}  {}", hit.record, hit.kind, safe(&hit.snippet)))?;
+            output::line(&format!("{}  {}  {}", hit.record, search_kind(&hit.kind), safe(&hit.snippet)))?;
         }
     }
     if hits.is_empty() && !global.json {
-        eprintln!("Nothing found.");
+        eprintln!("{}", t!("cli.search.nothing"));
     }
-    Ok(0)
+    Ok(Exit::Ok)
+}
+
+/// What kind of record a search hit is, in the user's words (the page's).
+fn search_kind(kind: &str) -> String {
+    findings::word("search.kind", kind).unwrap_or_else(|| safe(kind))
 }

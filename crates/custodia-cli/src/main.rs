@@ -6,19 +6,23 @@ mod bundles;
 mod checkpoints;
 mod commands;
 mod context;
+mod exit;
 #[cfg(feature = "failpoints")]
 mod faults;
+mod findings;
 mod incidents;
 mod interviews;
 mod lang;
 mod output;
 mod persons;
+mod progress;
 mod records_args;
 
 use args::{Cli, Command, PassphraseCommand, RecoveryCommand};
-use clap::Parser;
+use exit::Exit;
+use std::process::ExitCode;
 
-fn run(cli: &Cli) -> anyhow::Result<i32> {
+fn run(cli: &Cli) -> anyhow::Result<Exit> {
     #[cfg(feature = "failpoints")]
     faults::arm_from_env()?;
     let g = &cli.global;
@@ -50,34 +54,37 @@ fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Signer => bundles::signer(g)?,
         Command::Checkpoint(args) => return checkpoints::run(g, args),
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
-fn main() {
-    let cli = Cli::parse();
-    let code = match run(&cli) {
-        Ok(code) => code,
+fn main() -> ExitCode {
+    let cli = match args::parse() {
+        Ok(cli) => cli,
+        // Help, the version, or a command line clap does not understand (its exit code, 2).
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(Exit::Failed.code()));
+        }
+    };
+    let exit = match run(&cli) {
+        Ok(exit) => exit,
         // A reader that stops early (`custodia log | head`) is not an error.
         Err(err)
             if err.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
         {
-            0
+            Exit::Ok
         }
-        Err(err) if err.is::<commands::Interrupted>() => {
+        Err(err) if err.is::<progress::Interrupted>() => {
             eprintln!("{err}");
-            commands::EXIT_INTERRUPTED
+            Exit::Interrupted
         }
         Err(err) => {
-            match err.downcast_ref::<custodia_core::Error>() {
-                // Errors quote what came from outside (a file's name, a bundle's entry): shown, not obeyed.
-                Some(core) => eprintln!(
-                    "{}",
-                    lang::error_text(lang::language(), core.code(), &output::safe_lines(&err.to_string()))
-                ),
-                None => eprintln!("error: {}", output::safe_lines(&err.to_string())),
-            }
-            1
+            // Errors quote what came from outside (a file's name, a bundle's entry): shown, not obeyed.
+            let description = output::safe_lines(&err.to_string());
+            let code = err.downcast_ref::<custodia_core::Error>().map_or("", custodia_core::Error::code);
+            eprintln!("{}", lang::error_text(lang::current(), code, &description));
+            Exit::Failed
         }
     };
-    std::process::exit(code);
+    exit.into()
 }

@@ -55,19 +55,38 @@ pub fn safe_lines(text: &str) -> String {
     text.split('\n').map(safe).collect::<Vec<_>>().join("\n")
 }
 
-/// A byte count for people: 1.5 MB, 812 KB, 12 bytes (SI units, as file managers show).
+/// Labelled lines, the values lined up after the widest label (counted in characters, so a translated
+/// label lines up too): `indent`, the label, spaces, the value. Labels are the program's words; values
+/// must already be made [`safe`].
+pub fn table<'a>(rows: impl Iterator<Item = (&'a str, &'a str)> + Clone, indent: &str) -> anyhow::Result<()> {
+    let width = rows.clone().map(|(label, _)| label.chars().count()).max().unwrap_or(0);
+    for (label, value) in rows {
+        line(&format!("{indent}{label}{}  {value}", " ".repeat(width - label.chars().count())))?;
+    }
+    Ok(())
+}
+
+/// A byte count for people, in their language: 1.5 MB, 812 kB, 12 bytes (SI units, as file managers
+/// show them).
 pub fn size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];
+    size_in(crate::lang::current(), bytes)
+}
+
+fn size_in(lang: &str, bytes: u64) -> String {
+    use crate::lang::{counted_in, text_in};
     if bytes < 1000 {
-        return format!("{bytes} bytes");
+        return counted_in(lang, "cli.size.bytes", bytes, &[]);
     }
     let mut value = bytes as f64 / 1000.0;
     let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
+    while value >= 1000.0 && unit < 4 {
         value /= 1000.0;
         unit += 1;
     }
-    format!("{value:.1} {}", UNITS[unit])
+    // One decimal, with the language's decimal mark.
+    let number = format!("{value:.1}").replace('.', &text_in(lang, "cli.size.decimal_mark", &[]));
+    let key = ["cli.size.kb", "cli.size.mb", "cli.size.gb", "cli.size.tb", "cli.size.pb"][unit];
+    text_in(lang, key, &[("value", &number)])
 }
 
 #[cfg(test)]
@@ -101,8 +120,10 @@ mod tests {
 
     #[test]
     fn sizes_read_naturally() {
-        assert_eq!(size(12), "12 bytes");
-        assert_eq!(size(1_500_000), "1.5 MB");
-        assert_eq!(size(1_073_741_824), "1.1 GB");
+        assert_eq!(size_in("en", 12), "12 bytes");
+        assert_eq!(size_in("en", 1_500_000), "1.5 MB");
+        assert_eq!(size_in("en", 1_073_741_824), "1.1 GB");
+        assert_eq!(size_in("fr", 1_500_000), "1,5 Mo");
+        assert_eq!(size_in("fr", 1), "1 octet");
     }
 }

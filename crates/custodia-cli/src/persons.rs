@@ -1,50 +1,14 @@
-//! The person, review and rules commands, and how do-no-harm findings are printed.
-//!
-//! Findings are printed before the outcome: as text (`WARNING rule: message`) or, with `--json`, one
-//! `{"finding": {...}}` line each. When a warning stands without `--justification`, or a block stands,
-//! nothing is saved, the reason goes to standard error and the exit code is `EXIT_HARM_STOPPED`.
+//! The person, review and rules commands. Their findings print through `crate::findings`.
 
 use crate::args::{Global, PersonAdd, PersonCommand, PersonEditArgs, ReviewCommand, RulesArgs};
 use crate::commands::open;
-use crate::output::{self, safe, safe_lines};
+use crate::exit::Exit;
+use crate::findings::{self, stopped};
+use crate::output::{self, safe};
+use crate::{t, tn};
 use anyhow::{Context, Result};
-use custodia_core::{Finding, HarmSettings, Person, PersonEdit, PersonInput, Severity, Sex};
+use custodia_core::{HarmSettings, Person, PersonEdit, PersonInput, Sex};
 use serde_json::json;
-
-/// Exit code when the do-no-harm rules stopped an action (nothing was saved).
-pub const EXIT_HARM_STOPPED: i32 = 4;
-
-pub fn print_findings(global: &Global, findings: &[Finding]) -> Result<()> {
-    for f in findings {
-        if global.json {
-            output::json_line(&json!({ "finding": f }))?;
-        } else {
-            let label = match f.severity {
-                Severity::Info => "note",
-                Severity::Warning => "WARNING",
-                Severity::Block => "BLOCKED",
-            };
-            output::line(&format!("{label} {}: {}", f.rule.id(), safe(&f.message)))?;
-        }
-    }
-    Ok(())
-}
-
-/// Turns an error from a checked action into an exit code: a do-no-harm stop prints its findings and
-/// returns `EXIT_HARM_STOPPED`; anything else is an ordinary error.
-pub fn stopped(global: &Global, err: custodia_core::Error) -> Result<i32> {
-    if let custodia_core::Error::Harm(harm) = &err {
-        if !harm.findings().is_empty() {
-            print_findings(global, harm.findings())?;
-            eprintln!("error: {}", safe_lines(&err.to_string()));
-            if err.code() == "justification_needed" {
-                eprintln!("To go ahead anyway, run the command again with --justification \"why it is right to\".");
-            }
-            return Ok(EXIT_HARM_STOPPED);
-        }
-    }
-    Err(err.into())
-}
 
 fn split_names(values: &[String]) -> Vec<String> {
     values.iter().flat_map(|v| v.split(';')).map(str::to_string).collect()
@@ -67,28 +31,34 @@ fn person_json(p: &Person) -> serde_json::Value {
 fn person_line(p: &Person) -> String {
     let mut flags = Vec::new();
     if p.minor {
-        flags.push("minor");
+        flags.push(t!("cli.person.minor"));
     }
     if p.sgbv_survivor {
-        flags.push("SGBV survivor");
+        flags.push(t!("cli.person.sgbv"));
     }
-    let merged = p.merged_into.as_ref().map(|m| format!("  merged into {m}")).unwrap_or_default();
+    let merged =
+        p.merged_into.as_ref().map(|m| format!("  {}", t!("cli.person.merged_into", id = m))).unwrap_or_default();
+    let sex = match p.sex {
+        Some(Sex::Female) => t!("person.sexF"),
+        Some(Sex::Male) => t!("person.sexM"),
+        None => "-".to_string(),
+    };
     let line = format!(
-        "{}  {:<12}  {}  {} interview(s)  {}{merged}",
+        "{}  {:<12}  {sex}  {}  {}{merged}",
         p.id,
         safe(p.reference.as_deref().unwrap_or("-")),
-        p.sex.map_or("-", Sex::as_str),
-        p.interviews,
+        tn!("cli.count.interviews", p.interviews),
         flags.join(", ")
     );
     line.trim_end().to_string()
 }
 
-pub fn run(global: &Global, command: &PersonCommand) -> Result<i32> {
+pub fn run(global: &Global, command: &PersonCommand) -> Result<Exit> {
     match command {
         PersonCommand::Add(args) => add(global, args),
         PersonCommand::Import { file } => {
-            let reader = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let shown = safe(&file.display().to_string());
+            let reader = std::fs::File::open(file).with_context(|| t!("cli.file.cannot_read", file = shown))?;
             let mut vault = open(global)?;
             let result = vault.import_persons(reader);
             crate::commands::close_after(vault, result.is_ok())?;
@@ -96,10 +66,10 @@ pub fn run(global: &Global, command: &PersonCommand) -> Result<i32> {
             if global.json {
                 output::json_line(&json!({ "imported": imported.persons.len(), "file_sha256": imported.file_sha256 }))?;
             } else {
-                output::line(&format!("Imported {} person(s).", imported.persons.len()))?;
-                eprintln!("Run `custodia person duplicates` to see who is probably recorded twice.");
+                output::line(&tn!("cli.person.imported", imported.persons.len()))?;
+                eprintln!("{}", t!("cli.person.see_duplicates"));
             }
-            Ok(0)
+            Ok(Exit::Ok)
         }
         PersonCommand::Duplicates { threshold } => {
             let vault = open(global)?;
@@ -115,7 +85,11 @@ pub fn run(global: &Global, command: &PersonCommand) -> Result<i32> {
                         "reasons": pair.reasons,
                     }))?;
                 } else {
-                    let reasons: Vec<&str> = pair.reasons.iter().map(|r| r.text.as_str()).collect();
+                    let reasons: Vec<String> = pair
+                        .reasons
+                        .iter()
+                        .map(|r| findings::word("match", &r.code).unwrap_or_else(|| r.text.clone()))
+                        .collect();
                     output::line(&format!(
                         "{}  {}  {:.2}  {}",
                         safe(&name(&pair.a)),
@@ -125,7 +99,7 @@ pub fn run(global: &Global, command: &PersonCommand) -> Result<i32> {
                     ))?;
                 }
             }
-            Ok(0)
+            Ok(Exit::Ok)
         }
         PersonCommand::List => {
             let vault = open(global)?;
@@ -138,14 +112,14 @@ pub fn run(global: &Global, command: &PersonCommand) -> Result<i32> {
                     output::line(&person_line(&p))?;
                 }
             }
-            Ok(0)
+            Ok(Exit::Ok)
         }
         PersonCommand::Show { id, reveal } => show(global, id, *reveal),
         PersonCommand::Edit(args) => edit(global, args),
     }
 }
 
-fn edit(global: &Global, args: &PersonEditArgs) -> Result<i32> {
+fn edit(global: &Global, args: &PersonEditArgs) -> Result<Exit> {
     let edit = PersonEdit {
         full_name: args.name.clone(),
         other_names: args.other_names.as_deref().map(split_names),
@@ -163,16 +137,16 @@ fn edit(global: &Global, args: &PersonEditArgs) -> Result<i32> {
     let result = vault.edit_person(&args.id, &edit);
     vault.close()?;
     let (person, findings) = result?;
-    print_findings(global, &findings)?;
+    findings::print(global, &findings)?;
     if global.json {
         output::json_line(&json!({ "person": person_json(&person) }))?;
     } else {
-        output::line(&format!("Saved {}; the previous values are kept in its history.", person.id))?;
+        output::line(&t!("cli.person.edited", id = person.id))?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
-fn add(global: &Global, args: &PersonAdd) -> Result<i32> {
+fn add(global: &Global, args: &PersonAdd) -> Result<Exit> {
     let input = PersonInput {
         reference: args.reference.clone().unwrap_or_default(),
         full_name: args.name.clone(),
@@ -191,26 +165,26 @@ fn add(global: &Global, args: &PersonAdd) -> Result<i32> {
     if args.decision.check {
         let findings = vault.check_person(&input);
         vault.close()?;
-        print_findings(global, &findings?)?;
-        return Ok(0);
+        findings::print(global, &findings?)?;
+        return Ok(Exit::Ok);
     }
     let result = vault.add_person(&input, args.decision.justification.as_deref());
     vault.close()?;
     match result {
         Ok(added) => {
-            print_findings(global, &added.findings)?;
+            findings::print(global, &added.findings)?;
             if global.json {
                 output::json_line(&json!({ "person": person_json(&added.person) }))?;
             } else {
-                output::line(&format!("Saved {}", added.person.id))?;
+                output::line(&t!("cli.saved", id = added.person.id))?;
             }
-            Ok(0)
+            Ok(Exit::Ok)
         }
         Err(e) => stopped(global, e),
     }
 }
 
-fn show(global: &Global, id: &str, reveal: bool) -> Result<i32> {
+fn show(global: &Global, id: &str, reveal: bool) -> Result<Exit> {
     let mut vault = open(global)?;
     let gathered = (|| -> custodia_core::Result<_> {
         let person = vault.person(id)?;
@@ -228,33 +202,26 @@ fn show(global: &Global, id: &str, reveal: bool) -> Result<i32> {
         if let Some(identity) = &identity {
             value["identity"] = serde_json::to_value(identity)?;
         }
-        return output::json_line(&value).map(|()| 0);
+        return output::json_line(&value).map(|()| Exit::Ok);
     }
     output::line(&person_line(&person))?;
     if let Some(i) = &identity {
-        for (label, value) in [
-            ("Name", i.full_name.clone()),
-            ("Other names", i.other_names.join("; ")),
-            ("Birth date", i.birth_date.clone()),
-            ("Birth place", i.birth_place.clone()),
-            ("Residence", i.residence.clone()),
-            ("Phone", i.phone.clone()),
-            ("Id number", i.id_number.clone()),
-            ("Notes", i.notes.clone()),
-        ] {
-            if !value.is_empty() {
-                output::line(&format!("  {label:<12} {}", safe(&value)))?;
-            }
-        }
+        let rows = [
+            (t!("person.fullName"), i.full_name.clone()),
+            (t!("person.otherNames"), i.other_names.join("; ")),
+            (t!("person.birthDate"), i.birth_date.clone()),
+            (t!("person.birthPlace"), i.birth_place.clone()),
+            (t!("person.residence"), i.residence.clone()),
+            (t!("person.phone"), i.phone.clone()),
+            (t!("person.idNumber"), i.id_number.clone()),
+            (t!("person.notes"), i.notes.clone()),
+        ];
+        let shown: Vec<(&str, String)> =
+            rows.iter().filter(|(_, v)| !v.is_empty()).map(|(l, v)| (l.as_str(), safe(v))).collect();
+        output::table(shown.iter().map(|(l, v)| (*l, v.as_str())), "  ")?;
     }
     for i in &interviews {
-        output::line(&format!(
-            "  interview {}  {}  {}  by {}",
-            i.id,
-            i.date,
-            crate::interviews::status(i.status),
-            safe(&i.interviewers.join(", "))
-        ))?;
+        output::line(&format!("  {}", crate::interviews::interview_line(i)))?;
     }
     for c in &consents {
         let scopes: Vec<String> = c
@@ -262,12 +229,13 @@ fn show(global: &Global, id: &str, reveal: bool) -> Result<i32> {
             .iter()
             .map(|s| format!("{}{}", s.recipient.as_str(), if s.identity { ":identity" } else { "" }))
             .collect();
-        output::line(&format!("  consent {}  {}  {}  {}", c.id, c.date, c.status.as_str(), scopes.join(" ")))?;
+        let status = crate::interviews::consent_status(c.status);
+        output::line(&format!("  {}  {}  {status}  {}", c.id, safe(&c.date), scopes.join(" ")))?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
-pub fn review(global: &Global, command: &ReviewCommand) -> Result<i32> {
+pub fn review(global: &Global, command: &ReviewCommand) -> Result<Exit> {
     let mut vault = open(global)?;
     let result = match command {
         ReviewCommand::Same { a, b } => {
@@ -280,14 +248,14 @@ pub fn review(global: &Global, command: &ReviewCommand) -> Result<i32> {
     if global.json {
         output::json_line(&value)?;
     } else if let Some(survivor) = value["survivor"].as_str() {
-        output::line(&format!("Merged: both records are kept and now speak for {survivor}."))?;
+        output::line(&t!("cli.review.merged", id = survivor))?;
     } else {
-        output::line("Recorded as different people; this pair will not be flagged again.")?;
+        output::line(&t!("cli.review.different"))?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
-pub fn rules(global: &Global, args: &RulesArgs) -> Result<i32> {
+pub fn rules(global: &Global, args: &RulesArgs) -> Result<Exit> {
     let mut vault = open(global)?;
     let result = (|| -> custodia_core::Result<HarmSettings> {
         let current = vault.harm_settings()?;
@@ -308,10 +276,13 @@ pub fn rules(global: &Global, args: &RulesArgs) -> Result<i32> {
     if global.json {
         output::json_line(&settings)?;
     } else {
-        output::line(&format!("duplicate threshold   {}", settings.duplicate_threshold))?;
-        output::line(&format!("cooldown days         {}", settings.cooldown_days))?;
-        output::line(&format!("max interviews        {}", settings.max_interviews))?;
-        output::line(&format!("testimony similarity  {}", settings.testimony_similarity))?;
+        let rows = [
+            (t!("cli.rules.duplicate_threshold"), settings.duplicate_threshold.to_string()),
+            (t!("cli.rules.cooldown_days"), settings.cooldown_days.to_string()),
+            (t!("cli.rules.max_interviews"), settings.max_interviews.to_string()),
+            (t!("cli.rules.testimony_similarity"), settings.testimony_similarity.to_string()),
+        ];
+        output::table(rows.iter().map(|(l, v)| (l.as_str(), v.as_str())), "")?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -105,7 +105,7 @@ fn ctrl_c_during_add_cancels_cleanly_with_exit_code_130() {
     assert!(status.success());
     let out = child.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(130), "stderr: {}", stderr(&out));
-    assert!(stderr(&out).contains("interrupted; nothing half-written was kept"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Interrupted. Nothing half-written was kept."), "{}", stderr(&out));
     assert_eq!(std::fs::read_dir(&tmp).expect("tmp").count(), 0, "the cancelled add cleaned its staging file");
     let out = env.run(&["list", "--json"]);
     assert!(json_lines(&out).is_empty(), "no item from a cancelled add");

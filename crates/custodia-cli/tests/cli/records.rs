@@ -35,7 +35,7 @@ fn person_add_prints_findings_and_saves_nothing_without_a_justification() {
     let text = String::from_utf8(out.stdout.clone()).expect("utf-8");
     assert!(
         text.starts_with(&format!(
-            "WARNING possible-duplicate-person: Probably the same person as {first}, not interviewed yet. "
+            "Warning · Possible duplicate person: Probably the same person as {first}.\n  Why: "
         )),
         "{text}"
     );
@@ -187,7 +187,7 @@ fn an_interview_from_person_to_completion_with_consent_search_and_reveal() {
 
     let out = env.run(&["interview", "complete", &interview]);
     assert_eq!(out.status.code(), Some(EXIT_HARM_STOPPED));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("BLOCKED consent-missing"), "{:?}", out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Cannot continue · Consent: "), "{:?}", out);
 
     let consent =
         ["consent", "record", "--person", &id, "--status", "given", "--date", "2026-11-02", "--method", "oral"];
@@ -321,6 +321,6 @@ fn edits_keep_history_and_incidents_link_all_or_nothing() {
     assert_eq!(log_text(&env).matches(LINKED).count(), 1);
     let listed = env.run(&["incident", "list"]);
     assert_success(&listed, "incident list");
-    assert!(String::from_utf8_lossy(&listed.stdout).contains(&format!("{incident}  destruction_of_property")));
+    assert!(String::from_utf8_lossy(&listed.stdout).contains(&format!("{incident}  Destruction of property")));
     assert_success(&env.run(&["verify"]), "verify after edits and links");
 }

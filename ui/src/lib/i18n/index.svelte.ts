@@ -1,14 +1,51 @@
-// One translation layer for every word the user sees. The current language is reactive state, so any
-// template that calls t() re-renders when the language changes.
-import { en, type MessageKey, type Messages } from "./en";
-import { fr } from "./fr";
-import { es } from "./es";
-import { ar } from "./ar";
+// One translation layer for every word the user sees. The words themselves are data, in the repository's
+// `locales/<lang>/<area>.json` (shared with the command line); the page uses the areas app, records and
+// bundles. The current language is reactive state, so any template that calls t() re-renders when the
+// language changes.
+import enApp from "../../../../locales/en/app.json";
+import enRecords from "../../../../locales/en/records.json";
+import enBundles from "../../../../locales/en/bundles.json";
+import frApp from "../../../../locales/fr/app.json";
+import frRecords from "../../../../locales/fr/records.json";
+import frBundles from "../../../../locales/fr/bundles.json";
+import esApp from "../../../../locales/es/app.json";
+import esRecords from "../../../../locales/es/records.json";
+import esBundles from "../../../../locales/es/bundles.json";
+import arApp from "../../../../locales/ar/app.json";
+import arRecords from "../../../../locales/ar/records.json";
+import arBundles from "../../../../locales/ar/bundles.json";
 
-export type { MessageKey };
+/** The page's areas of one language, as separate files (a key is in exactly one of them). */
+export type Areas = Readonly<Record<"app" | "records" | "bundles", Record<string, string>>>;
+export const AREAS: Record<Lang, Areas> = {
+  en: { app: enApp, records: enRecords, bundles: enBundles },
+  fr: { app: frApp, records: frRecords, bundles: frBundles },
+  es: { app: esApp, records: esRecords, bundles: esBundles },
+  ar: { app: arApp, records: arRecords, bundles: arBundles },
+};
+
+// English is the reference language: its keys are the messages t() accepts, checked by the compiler.
+// Keys ending in #one, #other... are plural forms, chosen by Intl.PluralRules.
+const en = { ...enApp, ...enRecords, ...enBundles };
+export type MessageKey = keyof typeof en;
+
+/** A language's messages: every English key, plus the extra plural forms its grammar needs. */
+export type Messages = Record<MessageKey, string> & Record<string, string>;
+
 export type Lang = "en" | "fr" | "es" | "ar";
 export const LANGUAGES: readonly Lang[] = ["en", "fr", "es", "ar"];
-export const MESSAGES: Record<Lang, Messages> = { en, fr, es, ar };
+
+function merged(areas: Areas): Messages {
+  return { ...areas.app, ...areas.records, ...areas.bundles } as Messages;
+}
+
+/** Every language's messages, the areas merged. tests/i18n.test.ts fails when one lacks a message. */
+export const MESSAGES: Record<Lang, Messages> = {
+  en,
+  fr: merged(AREAS.fr),
+  es: merged(AREAS.es),
+  ar: merged(AREAS.ar),
+};
 
 /** Each language named in itself, so a reader finds their own language whatever is shown now. */
 export const LANGUAGE_NAMES: Record<Lang, string> = { en: "English", fr: "Français", es: "Español", ar: "العربية" };
