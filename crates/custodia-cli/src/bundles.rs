@@ -8,6 +8,7 @@ use crate::{args::Global, context};
 use anyhow::{bail, Context, Result};
 use custodia_core::bundle::signature::SignerInfo;
 use custodia_core::bundle::{self, keys, BundleReport, CheckStatus, RecipientInput};
+use custodia_core::ErrorCode;
 use custodia_core::{
     ExportPlan, ExportProgress, ExportRequest, ExportSelection, Flow, Limits, Protection, ReadProgress, SecretString,
     Unlocker,
@@ -118,8 +119,8 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<i32> {
     commands::close_after(vault, result.is_ok())?;
     let exported = match result {
         Ok(exported) => exported,
-        Err(e) if e.code() == "cancelled" => return Err(Interrupted.into()),
-        Err(e) if e.code() == "export_refused" => {
+        Err(e) if e.code() == ErrorCode::Cancelled => return Err(Interrupted.into()),
+        Err(e) if e.code() == ErrorCode::ExportRefused => {
             eprintln!("error: {}", safe_lines(&e.to_string()));
             return Ok(EXIT_HARM);
         }

@@ -4,6 +4,7 @@ use crate::args::{Global, KdfArgs};
 use crate::context;
 use crate::output::{self, safe, safe_lines};
 use anyhow::{bail, Context, Result};
+use custodia_core::ErrorCode;
 use custodia_core::{AddOptions, Flow, Item, KdfParams, StrengthPolicy, Vault, VerifyProgress};
 use indicatif::{ProgressBar, ProgressStyle};
 use secrecy::ExposeSecret;
@@ -177,7 +178,7 @@ pub fn add(global: &Global, files: &[PathBuf], description: &str, source: &str) 
                     return Err(e);
                 }
             }
-            Err(e) if e.code() == "cancelled" => break,
+            Err(e) if e.code() == ErrorCode::Cancelled => break,
             Err(e) => {
                 failed += 1;
                 eprintln!("error: {}: {}", safe(&path.display().to_string()), safe_lines(&e.to_string()));

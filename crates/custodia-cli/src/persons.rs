@@ -8,6 +8,7 @@ use crate::args::{Global, PersonAdd, PersonCommand, PersonEditArgs, ReviewComman
 use crate::commands::open;
 use crate::output::{self, safe, safe_lines};
 use anyhow::{Context, Result};
+use custodia_core::ErrorCode;
 use custodia_core::{Finding, HarmSettings, Person, PersonEdit, PersonInput, Severity, Sex};
 use serde_json::json;
 
@@ -24,7 +25,7 @@ pub fn print_findings(global: &Global, findings: &[Finding]) -> Result<()> {
                 Severity::Warning => "WARNING",
                 Severity::Block => "BLOCKED",
             };
-            output::line(&format!("{label} {}: {}", f.rule.id(), safe(&f.message)))?;
+            output::line(&format!("{label} {}: {}", f.rule.as_str(), safe(&f.message)))?;
         }
     }
     Ok(())
@@ -37,7 +38,7 @@ pub fn stopped(global: &Global, err: custodia_core::Error) -> Result<i32> {
         if !harm.findings().is_empty() {
             print_findings(global, harm.findings())?;
             eprintln!("error: {}", safe_lines(&err.to_string()));
-            if err.code() == "justification_needed" {
+            if err.code() == ErrorCode::JustificationNeeded {
                 eprintln!("To go ahead anyway, run the command again with --justification \"why it is right to\".");
             }
             return Ok(EXIT_HARM_STOPPED);

@@ -33,6 +33,7 @@ pub mod records;
 pub mod settings;
 pub mod store;
 pub mod vault;
+mod vocabulary;
 
 pub use audit::{Problem, VerifyProgress, VerifyReport};
 pub use blobs::Flow;
@@ -41,13 +42,13 @@ pub use bundle::{
     Protection, ReadProgress, Unlocker,
 };
 pub use checkpoint::StoredCheckpoint;
-pub use custody::{device_id, Event, EventQuery, Session};
-pub use error::{Error, Result};
-pub use harm::{Finding, HarmError, HarmSettings, Rule, Severity, SuspectedPair};
+pub use custody::{device_id, Action, Event, EventQuery, Session};
+pub use error::{Error, ErrorCode, Result};
+pub use harm::{Finding, FindingCode, HarmError, HarmSettings, Rule, Severity, SuspectedPair};
 pub use keys::{strength, KdfParams, RecoveryKey, Strength, StrengthPolicy, Unlock};
 pub use reconcile::Reconciliation;
 pub use records::consent::{
-    Consent, ConsentDecision, ConsentInput, ConsentMethod, ConsentStatus, RecipientKind, Scope,
+    Consent, ConsentDecision, ConsentInput, ConsentMethod, ConsentRefusal, ConsentStatus, RecipientKind, Scope,
 };
 pub use records::import::{ImportError, Imported};
 pub use records::incidents::{Incident, IncidentInput, IncidentKind};
@@ -57,7 +58,7 @@ pub use records::items::{AddOptions, Added, Extracted, Item, ItemEdit};
 pub use records::person_edits::PersonEdit;
 pub use records::persons::{Identity, Person, PersonAdded, PersonInput, Sex};
 pub use records::safeguards::{Referral, ReferralKind, Referrals};
-pub use records::search::Hit;
+pub use records::search::{Hit, HitKind};
 pub use records::{HistoryEntry, RecordError};
 /// Re-exported for forensic access through `Vault::open_raw_database`.
 pub use rusqlite;

@@ -11,7 +11,7 @@ pub(crate) mod rules;
 pub mod settings;
 pub mod testimony;
 
-pub use findings::{Evidence, Finding, PriorInterview, Reason, Rule, Severity};
+pub use findings::{Evidence, Finding, FindingCode, PriorInterview, Reason, Rule, Severity};
 pub use gate::HarmError;
 pub use people::PersonChecker;
 pub use review::SuspectedPair;
