@@ -73,6 +73,7 @@ export const arRecords: RecordsMessages = {
   "consentWhy.refused": "رُفضت الموافقة",
   "consentWhy.withdrawn": "سُحبت الموافقة",
   "consentWhy.outside_scope": "الموافقة الممنوحة لا تشمل هذه الجهة",
+  "consentWhy.identity_not_allowed": "الموافقة الممنوحة لا تسمح بكشف هويته لهذه الجهة",
 
   "match.name_matches": "الاسم متطابق.",
   "match.name_spelling_variant": "الاسم متطابق، بتهجئة مختلفة.",

@@ -55,6 +55,7 @@ export const enRecords = {
   "consentWhy.refused": "consent was refused",
   "consentWhy.withdrawn": "consent was withdrawn",
   "consentWhy.outside_scope": "the consent given does not include this recipient",
+  "consentWhy.identity_not_allowed": "the consent given does not let their identity go to this recipient",
 
   "match.name_matches": "Name matches.",
   "match.name_spelling_variant": "Name matches, spelled differently.",

@@ -60,6 +60,7 @@ export const esRecords: RecordsMessages = {
   "consentWhy.refused": "el consentimiento fue negado",
   "consentWhy.withdrawn": "el consentimiento fue retirado",
   "consentWhy.outside_scope": "el consentimiento dado no incluye a este destinatario",
+  "consentWhy.identity_not_allowed": "el consentimiento dado no permite revelar su identidad a este destinatario",
 
   "match.name_matches": "El nombre coincide.",
   "match.name_spelling_variant": "El nombre coincide, escrito de otra forma.",

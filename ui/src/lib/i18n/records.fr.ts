@@ -60,6 +60,7 @@ export const frRecords: RecordsMessages = {
   "consentWhy.refused": "le consentement a été refusé",
   "consentWhy.withdrawn": "le consentement a été retiré",
   "consentWhy.outside_scope": "le consentement donné n’inclut pas ce destinataire",
+  "consentWhy.identity_not_allowed": "le consentement donné ne permet pas de révéler son identité à ce destinataire",
 
   "match.name_matches": "Le nom correspond.",
   "match.name_spelling_variant": "Le nom correspond, avec une autre orthographe.",
