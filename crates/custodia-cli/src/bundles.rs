@@ -62,8 +62,11 @@ fn receiving_error(global: &Global, err: custodia_core::Error) -> Result<i32> {
     // The error may quote the bundle (an entry's name, its bag's folder).
     eprintln!("error: {}", safe_lines(&err.to_string()));
     Ok(match code {
-        "bundle_damaged" | "bundle_unsafe" | "bundle_too_much_work" | "bundle_malformed" => EXIT_VERIFY_FAILED,
-        "cancelled" => return Err(Interrupted.into()),
+        ErrorCode::BundleDamaged
+        | ErrorCode::BundleUnsafe
+        | ErrorCode::BundleTooMuchWork
+        | ErrorCode::BundleMalformed => EXIT_VERIFY_FAILED,
+        ErrorCode::Cancelled => return Err(Interrupted.into()),
         _ => 1,
     })
 }

@@ -72,7 +72,7 @@ fn main() {
                 // Errors quote what came from outside (a file's name, a bundle's entry): shown, not obeyed.
                 Some(core) => eprintln!(
                     "{}",
-                    lang::error_text(lang::language(), core.code(), &output::safe_lines(&err.to_string()))
+                    lang::error_text(lang::language(), core.code().as_str(), &output::safe_lines(&err.to_string()))
                 ),
                 None => eprintln!("error: {}", output::safe_lines(&err.to_string())),
             }
