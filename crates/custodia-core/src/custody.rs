@@ -26,7 +26,10 @@ pub enum CustodyError {
     #[error("the custody log could not be written or read: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("the custody event could not be encoded: {0}")]
-    Encoding(String),
+    Encoding(#[source] serde_json::Error),
+    /// Met while walking the log for an export: the log no longer links up at this event.
+    #[error("the custody log is damaged at event {0}")]
+    Damaged(u64),
 }
 
 /// Who is acting, and on which device; stamped on every event.
@@ -147,7 +150,7 @@ impl Event {
             details: &self.details,
             prev: &self.prev_hash,
         })
-        .map_err(|e| CustodyError::Encoding(e.to_string()))
+        .map_err(CustodyError::Encoding)
     }
 
     /// The RFC 6962 leaf hash of the canonical bytes, hex.
@@ -215,7 +218,7 @@ fn insert(
         hash: String::new(),
     };
     event.hash = event.compute_hash()?;
-    let details = serde_jcs::to_string(&event.details).map_err(|e| CustodyError::Encoding(e.to_string()))?;
+    let details = serde_jcs::to_string(&event.details).map_err(CustodyError::Encoding)?;
     conn.prepare_cached(
         "INSERT INTO events (seq, time, actor, device, action, subject, details, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
