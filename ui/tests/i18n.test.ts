@@ -63,7 +63,6 @@ describe("translations", () => {
         ...CATALOG.incident_kinds.map((kind) => `incidentKind.${kind}`),
         ...CATALOG.referral_kinds.map((kind) => `referral.${kind}`),
         ...CATALOG.bundle_checks.flatMap((check) => [`check.${check}`, `check.${check}.about`]),
-        ...["info", "warning", "block"].map((severity) => `severity.${severity}`),
         ...FINDING_KEYS,
       ];
       for (const key of needed) expect(messages[key], `${lang} is missing "${key}"`).toBeTypeOf("string");
