@@ -25,13 +25,13 @@ fuzz_target!(|data: &[u8]| {
             let _ = parse::<PersonEditDto>(json).map(PersonEdit::try_from);
         }
         2 => {
-            let _ = parse::<ConsentInputDto>(json).map(ConsentInput::try_from);
+            let _ = parse::<ConsentInputDto>(json).map(ConsentInput::from);
         }
         3 => {
-            let _ = parse::<ExportRequestDto>(json).map(|r| ExportSelection::try_from(r.selection));
+            let _ = parse::<ExportRequestDto>(json).map(|r| ExportSelection::from(r.selection));
         }
         4 => {
-            let _ = parse::<RecipientInputDto>(json).map(custodia_core::bundle::RecipientInput::try_from);
+            let _ = parse::<RecipientInputDto>(json).map(custodia_core::bundle::RecipientInput::from);
         }
         5 => {
             let _ = parse::<OpenWithDto>(json).map(|o| o.passphrase.map(|p| p.into_secret_string()));

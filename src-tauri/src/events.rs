@@ -1,6 +1,8 @@
 //! Events the shell sends to the page while long work runs, and when the vault locks itself.
 
+use crate::idle::LockReason;
 use crate::ipc::{IpcError, ItemDto, VerifyReportDto};
+use crate::jobs::JobKind;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri_specta::Event;
@@ -9,8 +11,8 @@ use tauri_specta::Event;
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct JobProgress {
     pub job_id: u32,
-    /// "add" or "save".
-    pub kind: String,
+    /// `add` or `save`.
+    pub kind: JobKind,
     pub file_name: String,
     pub file_index: u32,
     pub file_count: u32,
@@ -55,8 +57,8 @@ pub struct VerifyFinished {
     pub error: Option<IpcError>,
 }
 
-/// The vault locked itself (`reason` "idle", "sleep" or "screen_locked") or was locked ("user").
+/// The vault locked itself (idle, sleep, the screen locked) or the user locked it.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct VaultLocked {
-    pub reason: String,
+    pub reason: LockReason,
 }

@@ -16,6 +16,8 @@
 
 use crate::events::VaultLocked;
 use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+use specta::Type;
 use std::time::Duration;
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
@@ -63,29 +65,22 @@ pub fn expired(now: Duration, last_activity: Duration, idle: Duration, job_deadl
     idle_passed && no_job_defers
 }
 
-/// Why the vault locked itself, as the `VaultLocked` event names it to the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why the vault locked, as the `VaultLocked` event names it to the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
 pub enum LockReason {
     Idle,
     Sleep,
     ScreenLocked,
-}
-
-impl LockReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LockReason::Idle => "idle",
-            LockReason::Sleep => "sleep",
-            LockReason::ScreenLocked => "screen_locked",
-        }
-    }
+    /// The user locked it.
+    User,
 }
 
 /// Locks the vault (cancelling running jobs) and tells the page why; nothing is said when it was
 /// already locked.
 pub fn lock(app: &AppHandle, reason: LockReason) {
     if app.state::<AppState>().lock_vault() {
-        let _ = VaultLocked { reason: reason.as_str().into() }.emit(app);
+        let _ = VaultLocked { reason }.emit(app);
     }
 }
 

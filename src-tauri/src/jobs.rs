@@ -7,6 +7,8 @@ use crate::events::{FileAdded, FileFailed, JobFinished, JobProgress, VerifyFinis
 use crate::ipc::{IpcError, SavedCopy};
 use crate::state::AppState;
 use custodia_core::{AddOptions, Flow};
+use serde::{Deserialize, Serialize};
+use specta::Type;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -16,13 +18,15 @@ use tauri_specta::Event;
 const HOUR: Duration = Duration::from_secs(60 * 60);
 
 /// What a job does, as its progress events name it to the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
 pub enum JobKind {
     /// Adding files from the picker or a drop.
     Add,
     /// Verifying the whole vault.
     Verify,
     /// Saving a decrypted copy of one item.
+    #[serde(rename = "save")]
     SaveCopy,
     /// Writing an evidence bundle.
     Export,
@@ -31,16 +35,6 @@ pub enum JobKind {
 }
 
 impl JobKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            JobKind::Add => "add",
-            JobKind::Verify => "verify",
-            JobKind::SaveCopy => "save",
-            JobKind::Export => "export",
-            JobKind::Bundle => "bundle",
-        }
-    }
-
     /// How long after its start a job of this kind may still defer the idle lock. A running job keeps
     /// the vault open while nobody touches the app (the user may watch a long export), but not without
     /// limit: once the idle time and this bound have both passed, the lock fires and cancels the job.
@@ -89,7 +83,7 @@ pub fn start_add(app: &AppHandle, paths: Vec<PathBuf>) -> Result<u32, IpcError> 
             let mut report = |done: u64| {
                 let progress = JobProgress {
                     job_id,
-                    kind: JobKind::Add.name().into(),
+                    kind: JobKind::Add,
                     file_name: name.clone(),
                     file_index: index as u32,
                     file_count: count,
@@ -111,7 +105,7 @@ pub fn start_add(app: &AppHandle, paths: Vec<PathBuf>) -> Result<u32, IpcError> 
                     };
                     let _ = event.emit(&app);
                 }
-                Err(error) if error.code == "cancelled" => break,
+                Err(error) if error.is_cancelled() => break,
                 Err(error) => {
                     failed += 1;
                     let _ = FileFailed { job_id, file_name: name, error }.emit(&app);
@@ -139,7 +133,7 @@ pub fn run<T>(
     let mut report = |done: u64, total: u64| {
         let progress = JobProgress {
             job_id,
-            kind: kind.name().into(),
+            kind,
             file_name: name.into(),
             file_index: 0,
             file_count: 1,
@@ -151,7 +145,7 @@ pub fn run<T>(
     };
     let result = work(&mut report);
     state.finish_job(job_id);
-    let cancelled = matches!(&result, Err(e) if e.code == "cancelled");
+    let cancelled = matches!(&result, Err(e) if e.is_cancelled());
     let _ = JobFinished { job_id, cancelled, added: 0, failed: 0 }.emit(app);
     match result {
         Ok(done) => Ok(Some(done)),

@@ -3,7 +3,7 @@
 //! but cannot take a credential that outlives the lock or carry evidence away without the passphrase.
 //! A correct passphrase opens a short grace window; a wrong one, the lock, or a new unlock closes it.
 
-use crate::ipc::IpcError;
+use crate::ipc::{IpcError, ShellErrorCode};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -39,7 +39,7 @@ impl Reauth {
         match *self.slot() {
             Some(at) if at.elapsed() < GRACE => Ok(()),
             _ => Err(IpcError::new(
-                "reauth_required",
+                ShellErrorCode::ReauthRequired,
                 "enter the vault's passphrase again to do this; it is asked again after two minutes",
             )),
         }
@@ -60,7 +60,7 @@ mod tests {
     #[test]
     fn the_window_is_closed_until_confirmed_open_for_the_grace_time_and_closed_by_clear() {
         let reauth = Reauth::default();
-        assert_eq!(reauth.require().expect_err("closed at first").code, "reauth_required");
+        assert_eq!(reauth.require().expect_err("closed at first").code, ShellErrorCode::ReauthRequired.into());
         reauth.confirmed();
         assert!(reauth.require().is_ok(), "open right after a confirmation");
         reauth.backdate(GRACE);

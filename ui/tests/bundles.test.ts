@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { startApp } from "./app";
 import { finding, item, shellEvent, ShellError, tableOf } from "./shell";
-import type { BundleProblemDto, BundleProblemParams, BundleReportDto, ExportPlanDto, RecipientDto } from "../src/lib/bindings";
+import type { BundleCheck, BundleProblemDto, BundleReportDto, ExportPlanDto, ProblemParams, RecipientDto } from "../src/lib/bindings";
 
 const evidence = item({ id: "E-00000-00001", name: "photo.jpg" });
 
@@ -192,30 +192,13 @@ describe("the export wizard", () => {
   });
 });
 
-function problem(code: string, params: Partial<BundleProblemParams>, message: string): BundleProblemDto {
-  const none: BundleProblemParams = {
-    manifest: null,
-    path: null,
-    line: null,
-    text: null,
-    seq: null,
-    previous: null,
-    item: null,
-    expected: null,
-    actual: null,
-    declared: null,
-    detail: null,
-    recorded_sha256: null,
-    actual_sha256: null,
-    recorded_size: null,
-    actual_size: null,
-  };
-  return { code, params: { ...none, ...params }, message };
+function problem(problem: ProblemParams, message: string): BundleProblemDto {
+  return { problem, message };
 }
 
 const notAsCollected = problem(
-  "item_not_as_ingested",
   {
+    code: "item_not_as_ingested",
     item: "E-1",
     path: "data/items/E-1/photo.jpg",
     recorded_sha256: "a".repeat(64),
@@ -227,7 +210,7 @@ const notAsCollected = problem(
 );
 
 function report(overrides: Partial<BundleReportDto> = {}): BundleReportDto {
-  const check = (code: string, ok = true) => ({
+  const check = (code: BundleCheck, ok = true) => ({
     check: code,
     ok,
     checked: true,
@@ -244,7 +227,7 @@ function report(overrides: Partial<BundleReportDto> = {}): BundleReportDto {
     payload_files: 3,
     events: 4,
     items: [],
-    checks: ["decryption", "signature", "items_match_custody"].map((c) => check(c)),
+    checks: (["decryption", "signature", "items_match_custody"] as const).map((c) => check(c)),
     problems: [],
     ...overrides,
   };
@@ -374,8 +357,8 @@ describe("the Open bundle screen", () => {
           checked: true,
           summary: "",
           problems: [
-            problem("chain_broken", { seq: 9, previous: 8 }, "custody event 9 does not point at event 8 before it"),
-            problem("other", {}, "a kind of problem this page has no words for"),
+            problem({ code: "chain_broken", seq: 9, previous: 8 }, "custody event 9 does not point at event 8 before it"),
+            problem({ code: "other" }, "a kind of problem this page has no words for"),
           ],
         },
       ],

@@ -1,13 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { CATALOG, type FindingDto } from "../src/lib/bindings";
+import { CATALOG, type FindingCode, type FindingDto } from "../src/lib/bindings";
 import { findingText, priorText, reasonText } from "../src/lib/findings";
 import { FIRST_STRONG_ISOLATE, LANGUAGES, POP_DIRECTIONAL_ISOLATE, setLang } from "../src/lib/i18n/index.svelte";
 import { finding } from "./shell";
 
 const prior = { id: "T-AAAA1", date: "2026-03-02", interviewers: ["A. Haroun", "M. Diallo"] };
 
-/** One finding per message code, with the parameters the core gives that code. */
-const samples: Record<string, FindingDto> = {
+/** One finding per message code (the compiler asks for every one), with the parameters the core gives it. */
+const samples: Record<FindingCode, FindingDto> = {
   duplicate_person: finding({}, { score: 0.9, interviews: [prior], reasons: ["name_matches"] }),
   recent_interview: finding({ code: "recent_interview" }, { days: 3, cooldown_days: 90, prior }),
   interview_count: finding({ code: "interview_count" }, { count: 2, max: 2, interviews: [prior, prior] }),
@@ -24,10 +24,6 @@ const samples: Record<string, FindingDto> = {
 };
 
 describe("findings in words", () => {
-  test("there is a sample for every code the shell can send", () => {
-    expect(Object.keys(samples).sort()).toEqual([...CATALOG.finding_codes].sort());
-  });
-
   for (const lang of LANGUAGES) {
     test(`${lang}: every finding reads as a sentence of its own language, every placeholder filled`, () => {
       setLang(lang);
@@ -57,10 +53,9 @@ describe("findings in words", () => {
     expect(findingText(samples.interview_count)).not.toContain("{count}");
   });
 
-  test("a code from a newer vault falls back to the vault's English sentence rather than silence", () => {
+  test("a code that did not come through the bindings falls back to the vault's English sentence", () => {
     setLang("fr");
-    const unknown = finding({ code: "a_rule_from_the_future", message: "Something new to say." });
+    const unknown = finding({ code: "a_rule_from_the_future" as FindingCode, message: "Something new to say." });
     expect(findingText(unknown)).toBe("Something new to say.");
-    expect(reasonText({ code: "a_new_reason", text: "A new reason." })).toBe("A new reason.");
   });
 });

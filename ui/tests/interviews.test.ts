@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { startApp } from "./app";
 import { finding, person, ShellError, type Handler } from "./shell";
-import type { InterviewDto, PersonDetail } from "../src/lib/bindings";
+import type { ConsentDto, InterviewDto, PersonDetail, Referral } from "../src/lib/bindings";
 
 const type = (id: string, value: string) => fireEvent.input(screen.getByTestId(id), { target: { value } });
 
@@ -75,7 +75,7 @@ describe("the New interview flow", () => {
       person_detail: () => detail({ person: person({ id: "P-9XQ2", interviews: 1 }), consents }),
       record_consent: (a) => {
         const input = a.input as { date: string };
-        const recorded = {
+        const recorded: ConsentDto = {
           id: "C-1",
           person: "P-9XQ2",
           interview: null,
@@ -95,7 +95,7 @@ describe("the New interview flow", () => {
       check_interview: () => [recent, consentNotYet],
       add_interview: () => ({ interview: interview({ person: "P-9XQ2" }), findings: [recent] }),
       set_referral: (a) =>
-        interview({ person: "P-9XQ2", referrals: { psychosocial: a.kind === "psychosocial" ? String(a.value) : null, medical: null, legal: null } }),
+        interview({ person: "P-9XQ2", referrals: { psychosocial: a.kind === "psychosocial" ? (String(a.value) as Referral) : null, medical: null, legal: null } }),
       complete_interview: () => ({ interview: interview({ person: "P-9XQ2", status: "complete" }), findings: [] }),
     });
     await type("person-name", "Fatima Ahmed");
@@ -168,7 +168,7 @@ describe("the New interview flow", () => {
   });
 
   test("starting from a person skips to consent and keeps the consent in force", async () => {
-    const given = {
+    const given: ConsentDto = {
       id: "C-1",
       person: "P-7F3K",
       interview: null,

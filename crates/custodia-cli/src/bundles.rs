@@ -13,8 +13,8 @@ use anyhow::{bail, Context, Result};
 use custodia_core::bundle::signature::SignerInfo;
 use custodia_core::bundle::{self, keys, BundleCheck, BundleReport, CheckStatus, RecipientInput};
 use custodia_core::{
-    ExportPlan, ExportProgress, ExportRequest, ExportSelection, Flow, Limits, Protection, ReadProgress, RecipientKind,
-    SecretString, Unlocker,
+    ErrorCode, ExportPlan, ExportProgress, ExportRequest, ExportSelection, Flow, Limits, Protection, ReadProgress,
+    RecipientKind, SecretString, Unlocker,
 };
 use secrecy::ExposeSecret;
 use serde_json::json;
@@ -47,12 +47,15 @@ fn receiving_error(global: &Global, err: custodia_core::Error) -> Result<Exit> {
         print_error(&err);
         return Ok(Exit::Problems);
     }
-    if err.code() == "cancelled" {
+    if err.code() == ErrorCode::Cancelled {
         return Err(Interrupted.into());
     }
     print_error(&err);
     Ok(match err.code() {
-        "bundle_damaged" | "bundle_unsafe" | "bundle_too_much_work" | "bundle_malformed" => Exit::Problems,
+        ErrorCode::BundleDamaged
+        | ErrorCode::BundleUnsafe
+        | ErrorCode::BundleTooMuchWork
+        | ErrorCode::BundleMalformed => Exit::Problems,
         _ => Exit::Failed,
     })
 }
@@ -60,7 +63,7 @@ fn receiving_error(global: &Global, err: custodia_core::Error) -> Result<Exit> {
 /// An error that does not end the command as an error (its exit code says more); it may quote the bundle
 /// (an entry's name, its bag's folder).
 fn print_error(err: &custodia_core::Error) {
-    eprintln!("{}", lang::error_text(lang::current(), err.code(), &safe_lines(&err.to_string())));
+    eprintln!("{}", lang::error_text(lang::current(), err.code().as_str(), &safe_lines(&err.to_string())));
 }
 
 /// A recipient kind in the user's words.
@@ -119,8 +122,8 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<Exit> {
     commands::close_after(vault, result.is_ok())?;
     let exported = match result {
         Ok(exported) => exported,
-        Err(e) if e.code() == "cancelled" => return Err(Interrupted.into()),
-        Err(e) if e.code() == "export_refused" => {
+        Err(e) if e.code() == ErrorCode::Cancelled => return Err(Interrupted.into()),
+        Err(e) if e.code() == ErrorCode::ExportRefused => {
             print_error(&e);
             return Ok(Exit::HarmStopped);
         }

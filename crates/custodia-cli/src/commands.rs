@@ -7,6 +7,7 @@ use crate::output::{self, safe, safe_lines};
 use crate::progress::{bar, catch_interrupt, flow, Interrupted};
 use crate::{t, tn};
 use anyhow::{bail, Context, Result};
+use custodia_core::ErrorCode;
 use custodia_core::{AddOptions, Flow, Item, KdfParams, StrengthPolicy, Vault, VerifyProgress};
 use secrecy::ExposeSecret;
 use serde_json::json;
@@ -124,7 +125,7 @@ pub fn add(global: &Global, files: &[PathBuf], description: &str, source: &str) 
                     return Err(e);
                 }
             }
-            Err(e) if e.code() == "cancelled" => break,
+            Err(e) if e.code() == ErrorCode::Cancelled => break,
             Err(e) => {
                 failed += 1;
                 let file = safe(&path.display().to_string());

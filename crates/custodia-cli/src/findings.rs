@@ -12,7 +12,7 @@ use crate::exit::Exit;
 use crate::output::{self, safe, safe_lines};
 use crate::{lang, t, tn};
 use anyhow::Result;
-use custodia_core::{Finding, Severity};
+use custodia_core::{Finding, FindingCode, Severity};
 use serde_json::{json, Value};
 
 pub fn print(global: &Global, findings: &[Finding]) -> Result<()> {
@@ -25,7 +25,7 @@ pub fn print(global: &Global, findings: &[Finding]) -> Result<()> {
                 Severity::Warning => t!("severity.warning"),
                 Severity::Block => t!("severity.block"),
             };
-            let rule = word("rule", f.rule.id()).unwrap_or_else(|| f.rule.id().to_string());
+            let rule = word("rule", f.rule.as_str()).unwrap_or_else(|| f.rule.as_str().to_string());
             output::line(&t!("cli.finding", severity = severity, rule = rule, message = sentence(f)))?;
             for line in evidence(f) {
                 output::line(&format!("  {line}"))?;
@@ -41,8 +41,8 @@ pub fn stopped(global: &Global, err: custodia_core::Error) -> Result<Exit> {
     if let custodia_core::Error::Harm(harm) = &err {
         if !harm.findings().is_empty() {
             print(global, harm.findings())?;
-            eprintln!("{}", lang::error_text(lang::current(), err.code(), &safe_lines(&err.to_string())));
-            if err.code() == "justification_needed" {
+            eprintln!("{}", lang::error_text(lang::current(), err.code().as_str(), &safe_lines(&err.to_string())));
+            if err.code() == custodia_core::ErrorCode::JustificationNeeded {
                 eprintln!("{}", t!("cli.finding.how_to_go_on"));
             }
             return Ok(Exit::HarmStopped);
@@ -113,8 +113,8 @@ fn sentence(f: &Finding) -> String {
     let person = text_of(&p["person"]);
     let count = |name: &str| p[name].as_u64().unwrap_or(0);
     match f.code {
-        "duplicate_person" => t!("finding.duplicate_person", person = person),
-        "recent_interview" => {
+        FindingCode::DuplicatePerson => t!("finding.duplicate_person", person = person),
+        FindingCode::RecentInterview => {
             let (days, date, cooldown) =
                 (p["days"].as_i64().unwrap_or(0), text_of(&p["last"]["date"]), count("cooldown_days"));
             match days {
@@ -125,17 +125,21 @@ fn sentence(f: &Finding) -> String {
                 d => tn!("finding.recent_interview", d, person = person, date = date, cooldown = cooldown),
             }
         }
-        "interview_count" => tn!("finding.interview_count", count("count"), person = person, max = count("max")),
-        "prior_interviews" => tn!("finding.prior_interviews", count("count"), person = person),
-        "near_duplicate_testimony" => t!(
+        FindingCode::InterviewCount => {
+            tn!("finding.interview_count", count("count"), person = person, max = count("max"))
+        }
+        FindingCode::PriorInterviews => tn!("finding.prior_interviews", count("count"), person = person),
+        FindingCode::NearDuplicateTestimony => t!(
             "finding.near_duplicate_testimony",
             person = person,
             interview = text_of(&p["interview"]["id"]),
             percent = t!("cli.percent", value = count("percent"))
         ),
-        "consent_not_yet" => t!("finding.consent_not_yet", person = person),
-        "consent_missing" => t!("finding.consent_missing", person = person, interview = text_of(&p["interview"])),
-        "consent_scope" => {
+        FindingCode::ConsentNotYet => t!("finding.consent_not_yet", person = person),
+        FindingCode::ConsentMissing => {
+            t!("finding.consent_missing", person = person, interview = text_of(&p["interview"]))
+        }
+        FindingCode::ConsentScope => {
             let recipient = p["recipient"].as_str().unwrap_or("?");
             let why = p["why"].as_str().unwrap_or("?");
             t!(
@@ -145,22 +149,21 @@ fn sentence(f: &Finding) -> String {
                 why = word("consentWhy", why).unwrap_or_else(|| safe(why))
             )
         }
-        "safeguard_interviewer" if p["interviewers"].as_array().is_some_and(Vec::is_empty) => {
+        FindingCode::SafeguardInterviewer if p["interviewers"].as_array().is_some_and(Vec::is_empty) => {
             t!("finding.safeguard_interviewer_none", person = person, who = vulnerability(&p["vulnerability"]))
         }
-        "safeguard_interviewer" => t!(
+        FindingCode::SafeguardInterviewer => t!(
             "finding.safeguard_interviewer",
             person = person,
             who = vulnerability(&p["vulnerability"]),
             interviewers = list_of(&p["interviewers"], safe)
         ),
-        "safeguard_referral" => t!(
+        FindingCode::SafeguardReferral => t!(
             "finding.safeguard_referral",
             person = person,
             who = vulnerability(&p["vulnerability"]),
             interview = text_of(&p["interview"]),
             missing = list_of(&p["missing"], |kind| word("referral", kind).unwrap_or_else(|| safe(kind)))
         ),
-        _ => safe(&f.message),
     }
 }

@@ -264,7 +264,7 @@ pub fn search(global: &Global, words: &[String]) -> Result<Exit> {
         if global.json {
             output::json_line(hit)?;
         } else {
-            output::line(&format!("{}  {}  {}", hit.record, search_kind(&hit.kind), safe(&hit.snippet)))?;
+            output::line(&format!("{}  {}  {}", hit.record, search_kind(hit.kind.as_str()), safe(&hit.snippet)))?;
         }
     }
     if hits.is_empty() && !global.json {

@@ -81,7 +81,7 @@ fn main() -> ExitCode {
         Err(err) => {
             // Errors quote what came from outside (a file's name, a bundle's entry): shown, not obeyed.
             let description = output::safe_lines(&err.to_string());
-            let code = err.downcast_ref::<custodia_core::Error>().map_or("", custodia_core::Error::code);
+            let code = err.downcast_ref::<custodia_core::Error>().map_or("", |e| e.code().as_str());
             eprintln!("{}", lang::error_text(lang::current(), code, &description));
             Exit::Failed
         }

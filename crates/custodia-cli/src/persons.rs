@@ -88,7 +88,7 @@ pub fn run(global: &Global, command: &PersonCommand) -> Result<Exit> {
                     let reasons: Vec<String> = pair
                         .reasons
                         .iter()
-                        .map(|r| findings::word("match", &r.code).unwrap_or_else(|| r.text.clone()))
+                        .map(|r| findings::word("match", r.code.as_str()).unwrap_or_else(|| r.text.clone()))
                         .collect();
                     output::line(&format!(
                         "{}  {}  {:.2}  {}",

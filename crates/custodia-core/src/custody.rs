@@ -5,6 +5,7 @@
 //! event breaks the chain at a sequence number that `check_chain` names.
 
 use crate::clock;
+use crate::vocabulary::vocabulary;
 use canon_json::CanonJsonSerialize;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -26,7 +27,10 @@ pub enum CustodyError {
     #[error("the custody log could not be written or read: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("the custody event could not be encoded: {0}")]
-    Encoding(String),
+    Encoding(#[source] std::io::Error),
+    /// Met while walking the log for an export: the log no longer links up at this event.
+    #[error("the custody log is damaged at event {0}")]
+    Damaged(u64),
 }
 
 /// Who is acting, and on which device; stamped on every event.
@@ -62,89 +66,47 @@ pub fn device_id(machine_secret: &[u8]) -> String {
     format!("dev-{}", &hex::encode(digest)[..16])
 }
 
-/// What happened. The string form is what the log stores and shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Action {
-    VaultCreated,
-    VaultOpened,
-    VaultClosed,
-    VaultReconciled,
-    VaultVerified,
-    ItemIngested,
-    ItemExtracted,
-    ItemEdited,
-    ItemViewed,
-    KeySlotAdded,
-    KeySlotRemoved,
-    /// The master key and the database key were replaced (a passphrase change, a recovery key replaced).
-    KeysRotated,
-    ClockAnomaly,
-    PersonCreated,
-    PersonEdited,
-    PersonRevealed,
-    PersonsImported,
-    PersonMerged,
-    PersonsDistinct,
-    InterviewCreated,
-    InterviewEdited,
-    InterviewViewed,
-    InterviewCompleted,
-    InterviewerSet,
-    ConsentRecorded,
-    ConsentWithdrawn,
-    IncidentCreated,
-    RecordsLinked,
-    HarmOverridden,
-    HarmChecked,
-    SettingsChanged,
-    BundleExported,
-    BundleExportAbandoned,
-    ItemExported,
-    BundleImported,
-    RecipientAdded,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::VaultCreated => "vault.created",
-            Action::VaultOpened => "vault.opened",
-            Action::VaultClosed => "vault.closed",
-            Action::VaultReconciled => "vault.reconciled",
-            Action::VaultVerified => "vault.verified",
-            Action::ItemIngested => "item.ingested",
-            Action::ItemExtracted => "item.extracted",
-            Action::ItemEdited => "item.edited",
-            Action::ItemViewed => "item.viewed",
-            Action::KeySlotAdded => "keyslot.added",
-            Action::KeySlotRemoved => "keyslot.removed",
-            Action::KeysRotated => "keys.rotated",
-            Action::ClockAnomaly => "clock.anomaly",
-            Action::PersonCreated => "person.created",
-            Action::PersonEdited => "person.edited",
-            Action::PersonRevealed => "person.revealed",
-            Action::PersonsImported => "person.imported",
-            Action::PersonMerged => "person.merged",
-            Action::PersonsDistinct => "person.distinct",
-            Action::InterviewCreated => "interview.created",
-            Action::InterviewEdited => "interview.edited",
-            Action::InterviewViewed => "interview.viewed",
-            Action::InterviewCompleted => "interview.completed",
-            Action::InterviewerSet => "interviewer.set",
-            Action::ConsentRecorded => "consent.recorded",
-            Action::ConsentWithdrawn => "consent.withdrawn",
-            Action::IncidentCreated => "incident.created",
-            Action::RecordsLinked => "record.linked",
-            Action::HarmOverridden => "harm.overridden",
-            Action::HarmChecked => "harm.checked",
-            Action::SettingsChanged => "settings.changed",
-            Action::BundleExported => "bundle.exported",
-            Action::BundleExportAbandoned => "bundle.export_abandoned",
-            Action::ItemExported => "item.exported",
-            Action::BundleImported => "bundle.imported",
-            Action::RecipientAdded => "recipient.added",
-        }
+vocabulary! {
+    /// What happened. The name is what the log stores and shows.
+    #[non_exhaustive]
+    pub enum Action {
+        VaultCreated = "vault.created",
+        VaultOpened = "vault.opened",
+        VaultClosed = "vault.closed",
+        VaultReconciled = "vault.reconciled",
+        VaultVerified = "vault.verified",
+        ItemIngested = "item.ingested",
+        ItemExtracted = "item.extracted",
+        ItemEdited = "item.edited",
+        ItemViewed = "item.viewed",
+        KeySlotAdded = "keyslot.added",
+        KeySlotRemoved = "keyslot.removed",
+        /// The master key and the database key were replaced (a passphrase change, a recovery key replaced).
+        KeysRotated = "keys.rotated",
+        ClockAnomaly = "clock.anomaly",
+        PersonCreated = "person.created",
+        PersonEdited = "person.edited",
+        PersonRevealed = "person.revealed",
+        PersonsImported = "person.imported",
+        PersonMerged = "person.merged",
+        PersonsDistinct = "person.distinct",
+        InterviewCreated = "interview.created",
+        InterviewEdited = "interview.edited",
+        InterviewViewed = "interview.viewed",
+        InterviewCompleted = "interview.completed",
+        InterviewerSet = "interviewer.set",
+        ConsentRecorded = "consent.recorded",
+        ConsentWithdrawn = "consent.withdrawn",
+        IncidentCreated = "incident.created",
+        RecordsLinked = "record.linked",
+        HarmOverridden = "harm.overridden",
+        HarmChecked = "harm.checked",
+        SettingsChanged = "settings.changed",
+        BundleExported = "bundle.exported",
+        BundleExportAbandoned = "bundle.export_abandoned",
+        ItemExported = "item.exported",
+        BundleImported = "bundle.imported",
+        RecipientAdded = "recipient.added",
     }
 }
 
@@ -190,7 +152,7 @@ impl Event {
             prev: &self.prev_hash,
         }
         .to_canon_json_vec()
-        .map_err(|e| CustodyError::Encoding(e.to_string()))
+        .map_err(CustodyError::Encoding)
     }
 
     /// The RFC 6962 leaf hash of the canonical bytes, hex.
@@ -258,7 +220,7 @@ fn insert(
         hash: String::new(),
     };
     event.hash = event.compute_hash()?;
-    let details = event.details.to_canon_json_string().map_err(|e| CustodyError::Encoding(e.to_string()))?;
+    let details = event.details.to_canon_json_string().map_err(CustodyError::Encoding)?;
     conn.prepare_cached(
         "INSERT INTO events (seq, time, actor, device, action, subject, details, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

@@ -35,6 +35,7 @@ pub mod records;
 pub mod settings;
 pub mod store;
 pub mod vault;
+mod vocabulary;
 
 pub use audit::{Problem, VerifyProgress, VerifyReport};
 pub use blobs::Flow;
@@ -46,9 +47,9 @@ pub use checkpoint::StoredCheckpoint;
 /// The person matcher, a crate of its own that knows nothing of the vault; re-exported so that the shell and
 /// the CLI reach it through the core.
 pub use custodia_matching as matching;
-pub use custody::{device_id, Event, EventQuery, Session};
-pub use error::{Error, Result};
-pub use harm::{Finding, HarmError, HarmSettings, Rule, Severity};
+pub use custody::{device_id, Action, Event, EventQuery, Session};
+pub use error::{Error, ErrorCode, Result};
+pub use harm::{ConsentRefusal, Finding, FindingCode, HarmError, HarmSettings, Rule, Severity};
 pub use keys::{strength, KdfParams, RecoveryKey, Strength, StrengthPolicy, Unlock};
 pub use reconcile::Reconciliation;
 pub use records::consent::{
@@ -63,7 +64,7 @@ pub use records::person_edits::PersonEdit;
 pub use records::persons::{Identity, Person, PersonAdded, PersonInput, Sex};
 pub use records::review::SuspectedPair;
 pub use records::safeguards::{Referral, ReferralKind, Referrals};
-pub use records::search::Hit;
+pub use records::search::{Hit, HitKind};
 pub use records::{HistoryEntry, RecordError};
 /// Re-exported for forensic access through `Vault::open_raw_database`.
 pub use rusqlite;

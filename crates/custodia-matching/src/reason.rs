@@ -65,7 +65,7 @@ macro_rules! reason_codes {
     ($($variant:ident = $code:literal,)+) => {
         /// What kind of evidence a `Reason` is, without its numbers: the key for translations and for tools
         /// reading JSON. Serialised as its snake_case code.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "specta", derive(specta::Type))]
         pub enum ReasonCode {
             $(#[serde(rename = $code)] $variant,)+
@@ -80,6 +80,11 @@ macro_rules! reason_codes {
                 match self {
                     $(ReasonCode::$variant => $code,)+
                 }
+            }
+
+            /// The code named `name`, if there is one.
+            pub fn from_name(name: &str) -> Option<ReasonCode> {
+                ReasonCode::ALL.iter().copied().find(|code| code.as_str() == name)
             }
         }
     };

@@ -32,7 +32,7 @@ pub async fn address_book(app: AppHandle) -> Result<AddressBookDto, IpcError> {
 #[specta::specta]
 pub async fn add_recipient(app: AppHandle, input: RecipientInputDto) -> Result<RecipientDto, IpcError> {
     blocking(app, move |state| {
-        let input = RecipientInput::try_from(input)?;
+        let input = RecipientInput::from(input);
         state.with_vault(|vault| Ok(vault.add_recipient(&input)?.into()))
     })
     .await
@@ -43,7 +43,7 @@ pub async fn add_recipient(app: AppHandle, input: RecipientInputDto) -> Result<R
 #[specta::specta]
 pub async fn plan_export(app: AppHandle, selection: ExportSelectionDto) -> Result<ExportPlanDto, IpcError> {
     blocking(app, move |state| {
-        let selection = ExportSelection::try_from(selection)?;
+        let selection = ExportSelection::from(selection);
         state.with_vault(|vault| Ok(vault.plan_export(&selection)?.into()))
     })
     .await
@@ -89,7 +89,7 @@ fn export(
     let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let request = ExportRequest {
         protection: protection(&request),
-        selection: ExportSelection::try_from(request.selection)?,
+        selection: ExportSelection::from(request.selection),
         output,
         description: request.description,
         organisation: String::new(),

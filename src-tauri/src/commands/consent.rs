@@ -8,7 +8,7 @@ use custodia_core::{ConsentInput, ConsentMethod};
 use tauri::AppHandle;
 
 pub(crate) fn record(state: &AppState, input: ConsentInputDto) -> Result<ConsentDto, IpcError> {
-    let input = ConsentInput::try_from(input)?;
+    let input = ConsentInput::from(input);
     state.with_vault(|vault| Ok(vault.record_consent(&input)?.into()))
 }
 

@@ -2,7 +2,7 @@
 
 use super::blocking;
 use crate::dialogs;
-use crate::ipc::{IpcError, ItemChunk, ItemDetail, ItemDto, ItemEditDto, PreviewDto, SavedCopy};
+use crate::ipc::{IpcError, ItemChunk, ItemDetail, ItemDto, ItemEditDto, PreviewDto, SavedCopy, ShellErrorCode};
 use crate::jobs;
 use crate::state::AppState;
 use base64::Engine;
@@ -134,7 +134,10 @@ pub async fn item_preview(app: AppHandle, id: String) -> Result<PreviewDto, IpcE
     blocking(app, move |state| {
         let item = state.with_vault(|vault| vault.item(&id))?;
         if !PREVIEWABLE.contains(&item.media_type.as_str()) {
-            return Err(IpcError::new("not_previewable", "this item is not an image that can be previewed"));
+            return Err(IpcError::new(
+                ShellErrorCode::NotPreviewable,
+                "this item is not an image that can be previewed",
+            ));
         }
         let bytes = state.with_vault(|vault| vault.read_item(&item.id, PREVIEW_MAX_BYTES))?;
         let data_base64 = base64::engine::general_purpose::STANDARD.encode(bytes);

@@ -21,7 +21,7 @@ mod reauth_tests;
 #[cfg(test)]
 mod tests;
 
-use crate::ipc::{EventDto, IpcError};
+use crate::ipc::{EventDto, IpcError, ShellErrorCode};
 use crate::state::AppState;
 use custodia_core::{EventQuery, Vault};
 use tauri::{AppHandle, Manager};
@@ -33,7 +33,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 ) -> Result<T, IpcError> {
     tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
         .await
-        .map_err(|e| IpcError::new("internal", e.to_string()))?
+        .map_err(|e| IpcError::new(ShellErrorCode::Internal, e.to_string()))?
 }
 
 /// A justification as typed: blank means none, so the core answers "justification needed" rather than

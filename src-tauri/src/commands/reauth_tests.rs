@@ -4,13 +4,13 @@
 
 use super::tests::{TempVault, PASSPHRASE};
 use super::{persons, vault};
-use crate::ipc::{PersonInputDto, SettingsDto};
+use crate::ipc::{PersonInputDto, SettingsDto, ShellErrorCode};
 use crate::reauth::GRACE;
-use custodia_core::{Unlock, Vault};
+use custodia_core::{ErrorCode, Unlock, Vault};
 
 fn refused_for_reauth<T: std::fmt::Debug>(result: Result<T, crate::ipc::IpcError>, what: &str) {
     let err = result.expect_err(what);
-    assert_eq!(err.code, "reauth_required", "{what}: {}", err.message);
+    assert_eq!(err.code, ShellErrorCode::ReauthRequired.into(), "{what}: {}", err.message);
 }
 
 fn recovery_slots(t: &TempVault) -> usize {
@@ -43,7 +43,7 @@ fn a_new_recovery_key_needs_the_passphrase_confirmed_and_again_after_expiry_or_l
 fn a_wrong_passphrase_is_refused_and_closes_the_window() {
     let t = TempVault::new("reauth-wrong");
     let err = vault::confirm(&t.state, "not the passphrase at all".into()).expect_err("wrong passphrase");
-    assert_eq!(err.code, "wrong_passphrase", "{}", err.message);
+    assert_eq!(err.code, ErrorCode::WrongPassphrase.into(), "{}", err.message);
     refused_for_reauth(vault::new_recovery_key(&t.state), "a wrong passphrase opens nothing");
     vault::confirm(&t.state, PASSPHRASE.into()).expect("confirmed");
     vault::confirm(&t.state, "not the passphrase at all".into()).expect_err("wrong passphrase");
@@ -55,7 +55,7 @@ fn confirming_while_locked_is_answered_locked() {
     let t = TempVault::new("reauth-locked");
     t.state.lock_vault();
     let err = vault::confirm(&t.state, PASSPHRASE.into()).expect_err("locked");
-    assert_eq!(err.code, "locked");
+    assert_eq!(err.code, ShellErrorCode::Locked.into());
 }
 
 #[test]

@@ -4,7 +4,9 @@
 
 use super::blocking;
 use crate::dialogs;
-use crate::ipc::{BundleReportDto, ImportedDto, IpcError, MadeKeyDto, OpenWithDto, OpenedDto, ReceivingDto};
+use crate::ipc::{
+    BundleReportDto, ImportedDto, IpcError, MadeKeyDto, OpenWithDto, OpenedDto, ReceivingDto, ShellErrorCode,
+};
 use crate::jobs;
 use crate::state::{AppState, Receiving};
 use custodia_core::bundle::{self, keys, BundleError};
@@ -87,7 +89,7 @@ pub(super) fn unlocker(receiving: &Receiving, with: &OpenWithDto) -> Result<Unlo
 pub(super) fn key_error(e: BundleError) -> IpcError {
     match &e {
         BundleError::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => IpcError::new(
-            "key_file_exists",
+            ShellErrorCode::KeyFileExists,
             "a file of that name already exists; Custodia never overwrites a key: choose another name",
         ),
         _ => core_error(e),
@@ -107,7 +109,7 @@ fn read_bundle<T>(
     let state = tauri::Manager::state::<AppState>(app);
     let receiving = state.receiving();
     let Some(path) = receiving.bundle.clone() else {
-        return Err(IpcError::new("no_bundle_chosen", "choose the bundle file first"));
+        return Err(IpcError::new(ShellErrorCode::NoBundleChosen, "choose the bundle file first"));
     };
     let unlocker = unlocker(&receiving, with)?;
     let signer = with.signer.as_deref().map(str::trim).filter(|s| !s.is_empty());

@@ -3,7 +3,8 @@
 
 use super::blocking;
 use crate::events::VaultLocked;
-use crate::ipc::{AppStatus, IpcError, Secret, SettingsDto, StrengthDto};
+use crate::idle::LockReason;
+use crate::ipc::{AppStatus, IpcError, Secret, SettingsDto, ShellErrorCode, StrengthDto};
 use crate::state::AppState;
 use custodia_core::{KdfParams, Settings, StrengthPolicy, Unlock, Vault};
 use secrecy::ExposeSecret;
@@ -38,7 +39,7 @@ pub async fn create_vault(
     with_recovery_key: bool,
 ) -> Result<Option<String>, IpcError> {
     if passphrase.expose() != repeat.expose() {
-        return Err(IpcError::new("passphrase_mismatch", "the two passphrases differ"));
+        return Err(IpcError::new(ShellErrorCode::PassphraseMismatch, "the two passphrases differ"));
     }
     blocking(app, move |state| {
         let secret = passphrase.into_secret_string();
@@ -92,7 +93,7 @@ pub async fn lock_vault(app: AppHandle) -> Result<(), IpcError> {
     let handle = app.clone();
     blocking(app, move |state| {
         if state.lock_vault() {
-            let _ = VaultLocked { reason: "user".into() }.emit(&handle);
+            let _ = VaultLocked { reason: LockReason::User }.emit(&handle);
         }
         Ok(())
     })
@@ -153,7 +154,7 @@ pub async fn change_passphrase(
     repeat: Secret,
 ) -> Result<(), IpcError> {
     if new_passphrase.expose() != repeat.expose() {
-        return Err(IpcError::new("passphrase_mismatch", "the two new passphrases differ"));
+        return Err(IpcError::new(ShellErrorCode::PassphraseMismatch, "the two new passphrases differ"));
     }
     blocking(app, move |state| {
         state.with_vault(|vault| {

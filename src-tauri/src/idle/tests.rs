@@ -64,7 +64,7 @@ fn a_job_longer_than_its_bound_no_longer_defers_and_the_lock_cancels_it() {
 fn every_job_kind_has_a_finite_bound_of_at_most_two_hours() {
     for kind in [JobKind::Add, JobKind::Verify, JobKind::SaveCopy, JobKind::Export, JobKind::Bundle] {
         let bound = kind.idle_bound();
-        assert!(bound > Duration::ZERO && bound <= 2 * 60 * MINUTE, "{} may defer the lock for {bound:?}", kind.name());
+        assert!(bound > Duration::ZERO && bound <= 2 * 60 * MINUTE, "{kind:?} may defer the lock for {bound:?}");
     }
 }
 

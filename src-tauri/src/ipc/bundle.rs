@@ -5,7 +5,7 @@
 use super::{FindingDto, Secret};
 use custodia_core::bundle::verify::{BundleCheck, BundleProblem, CheckStatus, ReceivedItem};
 use custodia_core::bundle::{PlannedItem, Recipient, RecipientInput, Refusal};
-use custodia_core::{BundleReport, ConsentDecision, ExportPlan, ExportSelection, Exported, RecipientKind};
+use custodia_core::{BundleReport, ConsentRefusal, ExportPlan, ExportSelection, Exported, RecipientKind};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -15,8 +15,7 @@ pub struct RecipientDto {
     pub id: String,
     pub name: String,
     pub organisation: String,
-    /// One of `CATALOG.recipient_kinds`.
-    pub kind: String,
+    pub kind: RecipientKind,
     pub public_key: String,
     pub fingerprint: String,
     pub words: String,
@@ -30,7 +29,7 @@ impl From<Recipient> for RecipientDto {
             id: r.id,
             name: r.name,
             organisation: r.organisation,
-            kind: r.kind.as_str().into(),
+            kind: r.kind,
             public_key: r.public_key,
             fingerprint: r.fingerprint.hex,
             words: r.fingerprint.words,
@@ -51,44 +50,34 @@ pub struct AddressBookDto {
 pub struct RecipientInputDto {
     pub name: String,
     pub organisation: String,
-    pub kind: String,
+    pub kind: RecipientKind,
     /// `age1...`
     pub public_key: String,
 }
 
-impl TryFrom<RecipientInputDto> for RecipientInput {
-    type Error = super::IpcError;
-
-    fn try_from(r: RecipientInputDto) -> Result<Self, super::IpcError> {
-        Ok(RecipientInput {
-            name: r.name,
-            organisation: r.organisation,
-            kind: RecipientKind::parse(&r.kind)?,
-            public_key: r.public_key,
-        })
+impl From<RecipientInputDto> for RecipientInput {
+    fn from(r: RecipientInputDto) -> Self {
+        RecipientInput { name: r.name, organisation: r.organisation, kind: r.kind, public_key: r.public_key }
     }
 }
 
 /// What to send, and to which kind of recipient.
-#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[derive(Debug, Clone, Deserialize, Type)]
 pub struct ExportSelectionDto {
     pub items: Vec<String>,
     pub interviews: Vec<String>,
     pub incident: Option<String>,
-    /// One of `CATALOG.recipient_kinds`.
-    pub recipient_kind: String,
+    pub recipient_kind: RecipientKind,
 }
 
-impl TryFrom<ExportSelectionDto> for ExportSelection {
-    type Error = super::IpcError;
-
-    fn try_from(s: ExportSelectionDto) -> Result<Self, super::IpcError> {
-        Ok(ExportSelection {
+impl From<ExportSelectionDto> for ExportSelection {
+    fn from(s: ExportSelectionDto) -> Self {
+        ExportSelection {
             items: s.items,
             interviews: s.interviews,
             incident: s.incident.filter(|i| !i.trim().is_empty()),
-            recipient_kind: RecipientKind::parse(&s.recipient_kind)?,
-        })
+            recipient_kind: s.recipient_kind,
+        }
     }
 }
 
@@ -130,33 +119,17 @@ pub struct PlannedPersonDto {
 pub struct RefusalDto {
     pub record: String,
     pub person: String,
-    /// Why, from the consent decision: one of `CATALOG.refusal_reasons`, for the page's words when there
-    /// is no finding.
-    pub reason: String,
+    /// Why, from the consent decision, for the page's words when there is no finding.
+    pub reason: ConsentRefusal,
     /// The core's English sentence naming the record, the person and the reason.
     pub message: String,
     pub finding: Option<FindingDto>,
 }
 
-/// Why consent stops a record, by the decision's kind; the match makes a new kind a compile error here.
-pub fn refusal_reason(decision: &ConsentDecision) -> &'static str {
-    match decision {
-        // Allowed, yet refused: the record shows who the person is and their consent keeps that back.
-        ConsentDecision::Allowed { .. } => "identity_not_allowed",
-        ConsentDecision::OutsideScope { .. } => "outside_scope",
-        ConsentDecision::Refused { .. } => "refused",
-        ConsentDecision::Withdrawn { .. } => "withdrawn",
-        ConsentDecision::NotRecorded => "not_recorded",
-    }
-}
-
-/// Every refusal reason, for the page's translation check.
-pub const REFUSAL_REASONS: &[&str] = &["identity_not_allowed", "outside_scope", "refused", "withdrawn", "not_recorded"];
-
 impl From<Refusal> for RefusalDto {
     fn from(r: Refusal) -> Self {
         RefusalDto {
-            reason: refusal_reason(&r.decision).into(),
+            reason: r.decision.refusal(),
             record: r.record,
             person: r.person,
             message: r.message,
@@ -190,7 +163,7 @@ impl From<custodia_core::bundle::keys::GeneratedIdentity> for MadeKeyDto {
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct ExportPlanDto {
     pub allowed: bool,
-    pub recipient_kind: String,
+    pub recipient_kind: RecipientKind,
     pub items: Vec<PlannedItemDto>,
     pub interviews: Vec<String>,
     pub persons: Vec<PlannedPersonDto>,
@@ -204,7 +177,7 @@ impl From<ExportPlan> for ExportPlanDto {
     fn from(p: ExportPlan) -> Self {
         ExportPlanDto {
             allowed: p.allowed(),
-            recipient_kind: p.recipient_kind.as_str().into(),
+            recipient_kind: p.recipient_kind,
             items: p.items.into_iter().map(Into::into).collect(),
             interviews: p.interviews,
             persons: p.persons.into_iter().map(|p| PlannedPersonDto { id: p.id, identity: p.identity }).collect(),
@@ -273,43 +246,10 @@ pub struct ReceivingDto {
     pub identity: Option<String>,
 }
 
-/// The checks, in the order shown; the match makes a new check a compile error here.
-pub fn check_code(check: BundleCheck) -> &'static str {
-    match check {
-        BundleCheck::Decryption => "decryption",
-        BundleCheck::Bagit => "bagit",
-        BundleCheck::PayloadOxum => "payload_oxum",
-        BundleCheck::PayloadManifest => "payload_manifest",
-        BundleCheck::TagManifest => "tag_manifest",
-        BundleCheck::Signature => "signature",
-        BundleCheck::ExpectedSigner => "expected_signer",
-        BundleCheck::Checkpoint => "checkpoint",
-        BundleCheck::CustodyEvents => "custody_events",
-        BundleCheck::InclusionProofs => "inclusion_proofs",
-        BundleCheck::ItemsMatchCustody => "items_match_custody",
-    }
-}
-
-/// Every check code, for the page's translation check.
-pub const BUNDLE_CHECKS: &[&str] = &[
-    "decryption",
-    "bagit",
-    "payload_oxum",
-    "payload_manifest",
-    "tag_manifest",
-    "signature",
-    "expected_signer",
-    "checkpoint",
-    "custody_events",
-    "inclusion_proofs",
-    "items_match_custody",
-];
-
 /// One check: held, failed, or not run (a check it depends on failed, or no expected signer was given).
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct BundleCheckDto {
-    /// One of `CATALOG.bundle_checks`.
-    pub check: String,
+    pub check: BundleCheck,
     pub ok: bool,
     pub checked: bool,
     /// The core's English sentence of what was found.
@@ -318,156 +258,168 @@ pub struct BundleCheckDto {
     pub problems: Vec<BundleProblemDto>,
 }
 
-/// One thing in a received bundle that does not hold, as a code and the names it concerns, so the page
-/// words it in the reader's language. Every value comes from the bundle (untrusted text).
+/// One thing in a received bundle that does not hold: what, with the names it concerns, so the page words it
+/// in the reader's language, and the core's English sentence. Every value comes from the bundle
+/// (untrusted text).
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct BundleProblemDto {
-    /// One of `CATALOG.bundle_problems`; "other" for a kind this shell does not know yet, which only
-    /// `message` describes.
-    pub code: String,
-    pub params: BundleProblemParams,
+    pub problem: ProblemParams,
     /// The core's English sentence.
     pub message: String,
 }
 
-/// The values a problem names; those it does not name are null. `detail` is the core's English words
-/// for what could not be parsed (a technical detail, quoted as it is).
-#[derive(Debug, Clone, Default, Serialize, Type)]
-pub struct BundleProblemParams {
-    pub manifest: Option<String>,
-    pub path: Option<String>,
-    pub line: Option<f64>,
-    pub text: Option<String>,
-    pub seq: Option<f64>,
-    pub previous: Option<f64>,
-    pub item: Option<String>,
-    pub expected: Option<String>,
-    pub actual: Option<String>,
-    pub declared: Option<String>,
-    pub detail: Option<String>,
-    pub recorded_sha256: Option<String>,
-    pub actual_sha256: Option<String>,
-    pub recorded_size: Option<f64>,
-    pub actual_size: Option<f64>,
+/// A problem by its code, with the values its sentence names. `detail` is the core's English words for
+/// what could not be parsed (a technical detail, quoted as it is).
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ProblemParams {
+    BagitDeclaration {
+        detail: String,
+    },
+    PayloadOxum {
+        declared: String,
+        actual: String,
+    },
+    ManifestMissing {
+        manifest: String,
+    },
+    ManifestLine {
+        manifest: String,
+        line: f64,
+        text: String,
+    },
+    FileMissing {
+        manifest: String,
+        path: String,
+    },
+    FileUnlisted {
+        manifest: String,
+        path: String,
+    },
+    FileUnsigned {
+        path: String,
+    },
+    FileAltered {
+        manifest: String,
+        path: String,
+        expected: String,
+        actual: String,
+    },
+    SignatureMissing,
+    SignatureMalformed {
+        detail: String,
+    },
+    SignatureInvalid,
+    SignerMismatch {
+        expected: String,
+        actual: String,
+    },
+    CheckpointMissing,
+    CheckpointInvalid {
+        detail: String,
+    },
+    EventsMissing,
+    EventMalformed {
+        line: f64,
+    },
+    EventAltered {
+        seq: f64,
+    },
+    ChainBroken {
+        seq: f64,
+        previous: f64,
+    },
+    ProofsMissing,
+    ProofsMalformed {
+        detail: String,
+    },
+    ProofMissing {
+        seq: f64,
+    },
+    ProofInvalid {
+        seq: f64,
+        detail: String,
+    },
+    ItemFolder {
+        path: String,
+    },
+    ItemWithoutIngestEvent {
+        item: String,
+        path: String,
+    },
+    ItemNotAsIngested {
+        item: String,
+        path: String,
+        recorded_sha256: String,
+        actual_sha256: String,
+        recorded_size: f64,
+        actual_size: f64,
+    },
+    /// A kind this shell does not know yet (the core's enum is non-exhaustive): only `message` words it.
+    Other,
 }
 
-/// Every problem code, for the page's translation check.
-pub const BUNDLE_PROBLEMS: &[&str] = &[
-    "bagit_declaration",
-    "payload_oxum",
-    "manifest_missing",
-    "manifest_line",
-    "file_missing",
-    "file_unlisted",
-    "file_unsigned",
-    "file_altered",
-    "signature_missing",
-    "signature_malformed",
-    "signature_invalid",
-    "signer_mismatch",
-    "checkpoint_missing",
-    "checkpoint_invalid",
-    "events_missing",
-    "event_malformed",
-    "event_altered",
-    "chain_broken",
-    "proofs_missing",
-    "proofs_malformed",
-    "proof_missing",
-    "proof_invalid",
-    "item_folder",
-    "item_without_ingest_event",
-    "item_not_as_ingested",
-];
-
-impl From<&BundleProblem> for BundleProblemDto {
+impl From<&BundleProblem> for ProblemParams {
     fn from(problem: &BundleProblem) -> Self {
-        use BundleProblem::*;
-        let p = BundleProblemParams::default;
-        let s = |v: &String| Some(v.clone());
-        let n = |v: u64| Some(v as f64);
-        let (code, params) = match problem {
-            BagitDeclaration { detail } => ("bagit_declaration", BundleProblemParams { detail: s(detail), ..p() }),
-            PayloadOxum { declared, actual } => {
-                ("payload_oxum", BundleProblemParams { declared: s(declared), actual: s(actual), ..p() })
+        use BundleProblem as P;
+        use ProblemParams as D;
+        let s = String::clone;
+        let n = |v: u64| v as f64;
+        match problem {
+            P::BagitDeclaration { detail } => D::BagitDeclaration { detail: s(detail) },
+            P::PayloadOxum { declared, actual } => D::PayloadOxum { declared: s(declared), actual: s(actual) },
+            P::ManifestMissing { manifest } => D::ManifestMissing { manifest: s(manifest) },
+            P::ManifestLine { manifest, line, text } => {
+                D::ManifestLine { manifest: s(manifest), line: n(*line as u64), text: s(text) }
             }
-            ManifestMissing { manifest } => ("manifest_missing", BundleProblemParams { manifest: s(manifest), ..p() }),
-            ManifestLine { manifest, line, text } => (
-                "manifest_line",
-                BundleProblemParams { manifest: s(manifest), line: n(*line as u64), text: s(text), ..p() },
-            ),
-            FileMissing { manifest, path } => {
-                ("file_missing", BundleProblemParams { manifest: s(manifest), path: s(path), ..p() })
-            }
-            FileUnlisted { manifest, path } => {
-                ("file_unlisted", BundleProblemParams { manifest: s(manifest), path: s(path), ..p() })
-            }
+            P::FileMissing { manifest, path } => D::FileMissing { manifest: s(manifest), path: s(path) },
+            P::FileUnlisted { manifest, path } => D::FileUnlisted { manifest: s(manifest), path: s(path) },
             // Escaped as the core's sentence shows it: a right-to-left override or an invisible character
             // in a planted name must not make it pose as another.
-            FileUnsigned { path } => ("file_unsigned", BundleProblemParams { path: Some(format!("{path:?}")), ..p() }),
-            FileAltered { manifest, path, expected, actual } => (
-                "file_altered",
-                BundleProblemParams {
-                    manifest: s(manifest),
-                    path: s(path),
-                    expected: s(expected),
-                    actual: s(actual),
-                    ..p()
-                },
-            ),
-            SignatureMissing => ("signature_missing", p()),
-            SignatureMalformed { detail } => ("signature_malformed", BundleProblemParams { detail: s(detail), ..p() }),
-            SignatureInvalid => ("signature_invalid", p()),
-            SignerMismatch { expected, actual } => {
-                ("signer_mismatch", BundleProblemParams { expected: s(expected), actual: s(actual), ..p() })
+            P::FileUnsigned { path } => D::FileUnsigned { path: format!("{path:?}") },
+            P::FileAltered { manifest, path, expected, actual } => {
+                D::FileAltered { manifest: s(manifest), path: s(path), expected: s(expected), actual: s(actual) }
             }
-            CheckpointMissing => ("checkpoint_missing", p()),
-            CheckpointInvalid { detail } => ("checkpoint_invalid", BundleProblemParams { detail: s(detail), ..p() }),
-            EventsMissing => ("events_missing", p()),
-            EventMalformed { line } => ("event_malformed", BundleProblemParams { line: n(*line as u64), ..p() }),
-            EventAltered { seq } => ("event_altered", BundleProblemParams { seq: n(*seq), ..p() }),
-            ChainBroken { seq } => {
-                ("chain_broken", BundleProblemParams { seq: n(*seq), previous: n(seq.saturating_sub(1)), ..p() })
-            }
-            ProofsMissing => ("proofs_missing", p()),
-            ProofsMalformed { detail } => ("proofs_malformed", BundleProblemParams { detail: s(detail), ..p() }),
-            ProofMissing { seq } => ("proof_missing", BundleProblemParams { seq: n(*seq), ..p() }),
-            ProofInvalid { seq, detail } => {
-                ("proof_invalid", BundleProblemParams { seq: n(*seq), detail: s(detail), ..p() })
-            }
-            ItemFolder { path } => ("item_folder", BundleProblemParams { path: s(path), ..p() }),
-            ItemWithoutIngestEvent { item, path } => {
-                ("item_without_ingest_event", BundleProblemParams { item: s(item), path: s(path), ..p() })
-            }
-            ItemNotAsIngested { item, path, recorded_sha256, actual_sha256, recorded_size, actual_size } => (
-                "item_not_as_ingested",
-                BundleProblemParams {
+            P::SignatureMissing => D::SignatureMissing,
+            P::SignatureMalformed { detail } => D::SignatureMalformed { detail: s(detail) },
+            P::SignatureInvalid => D::SignatureInvalid,
+            P::SignerMismatch { expected, actual } => D::SignerMismatch { expected: s(expected), actual: s(actual) },
+            P::CheckpointMissing => D::CheckpointMissing,
+            P::CheckpointInvalid { detail } => D::CheckpointInvalid { detail: s(detail) },
+            P::EventsMissing => D::EventsMissing,
+            P::EventMalformed { line } => D::EventMalformed { line: n(*line as u64) },
+            P::EventAltered { seq } => D::EventAltered { seq: n(*seq) },
+            P::ChainBroken { seq } => D::ChainBroken { seq: n(*seq), previous: n(seq.saturating_sub(1)) },
+            P::ProofsMissing => D::ProofsMissing,
+            P::ProofsMalformed { detail } => D::ProofsMalformed { detail: s(detail) },
+            P::ProofMissing { seq } => D::ProofMissing { seq: n(*seq) },
+            P::ProofInvalid { seq, detail } => D::ProofInvalid { seq: n(*seq), detail: s(detail) },
+            P::ItemFolder { path } => D::ItemFolder { path: s(path) },
+            P::ItemWithoutIngestEvent { item, path } => D::ItemWithoutIngestEvent { item: s(item), path: s(path) },
+            P::ItemNotAsIngested { item, path, recorded_sha256, actual_sha256, recorded_size, actual_size } => {
+                D::ItemNotAsIngested {
                     item: s(item),
                     path: s(path),
                     recorded_sha256: s(recorded_sha256),
                     actual_sha256: s(actual_sha256),
                     recorded_size: n(*recorded_size),
                     actual_size: n(*actual_size),
-                    ..p()
-                },
-            ),
-            // The core may add kinds (the enum is non-exhaustive): its sentence stands in until the page
-            // has words for them.
-            _ => ("other", p()),
-        };
-        BundleProblemDto { code: code.into(), params, message: problem.to_string() }
+                }
+            }
+            _ => D::Other,
+        }
+    }
+}
+
+impl From<&BundleProblem> for BundleProblemDto {
+    fn from(problem: &BundleProblem) -> Self {
+        BundleProblemDto { problem: problem.into(), message: problem.to_string() }
     }
 }
 
 fn check_dto(status: CheckStatus, report: &BundleReport) -> BundleCheckDto {
     let problems = report.problems.iter().filter(|p| p.check() == status.check).map(Into::into).collect::<Vec<_>>();
-    BundleCheckDto {
-        check: check_code(status.check).into(),
-        ok: status.ok,
-        checked: status.checked,
-        summary: status.summary,
-        problems,
-    }
+    BundleCheckDto { check: status.check, ok: status.ok, checked: status.checked, summary: status.summary, problems }
 }
 
 #[derive(Debug, Clone, Serialize, Type)]

@@ -60,7 +60,7 @@ pub struct Facets {
 /// One verification problem, with the fields the UI puts into its translated sentence.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct ProblemDto {
-    pub kind: String,
+    pub kind: ProblemKind,
     pub item: Option<String>,
     pub seq: Option<f64>,
     pub last_seq: Option<f64>,
@@ -70,40 +70,44 @@ pub struct ProblemDto {
 
 impl From<Problem> for ProblemDto {
     fn from(p: Problem) -> Self {
+        use ProblemKind as K;
         let message = p.to_string();
         let (kind, item, seq, last_seq) = match p {
-            Problem::DatabaseDamaged { .. } => ("database_damaged", None, None, None),
+            Problem::DatabaseDamaged { .. } => (K::DatabaseDamaged, None, None, None),
             Problem::Custody(ChainProblem::EventsMissing { first, last }) => {
-                ("events_missing", None, Some(first as f64), Some(last as f64))
+                (K::EventsMissing, None, Some(first as f64), Some(last as f64))
             }
-            Problem::Custody(ChainProblem::EventAltered { seq }) => ("event_altered", None, Some(seq as f64), None),
-            Problem::Custody(ChainProblem::ChainBroken { seq }) => ("chain_broken", None, Some(seq as f64), None),
-            Problem::IngestEventMissing { item, seq } => ("ingest_event_missing", Some(item), Some(seq as f64), None),
-            Problem::IngestEventMismatch { item, seq } => ("ingest_event_mismatch", Some(item), Some(seq as f64), None),
-            Problem::WrongStoredCopy { item } => ("wrong_stored_copy", Some(item), None, None),
-            Problem::StoredCopyMissing { item } => ("stored_copy_missing", Some(item), None, None),
-            Problem::ContentAltered { item, .. } => ("content_altered", Some(item), None, None),
-            Problem::StoredCopyDamaged { item, .. } => ("stored_copy_damaged", Some(item), None, None),
-            _ => ("other", None, None, None),
+            Problem::Custody(ChainProblem::EventAltered { seq }) => (K::EventAltered, None, Some(seq as f64), None),
+            Problem::Custody(ChainProblem::ChainBroken { seq }) => (K::ChainBroken, None, Some(seq as f64), None),
+            Problem::IngestEventMissing { item, seq } => (K::IngestEventMissing, Some(item), Some(seq as f64), None),
+            Problem::IngestEventMismatch { item, seq } => (K::IngestEventMismatch, Some(item), Some(seq as f64), None),
+            Problem::WrongStoredCopy { item } => (K::WrongStoredCopy, Some(item), None, None),
+            Problem::StoredCopyMissing { item } => (K::StoredCopyMissing, Some(item), None, None),
+            Problem::ContentAltered { item, .. } => (K::ContentAltered, Some(item), None, None),
+            Problem::StoredCopyDamaged { item, .. } => (K::StoredCopyDamaged, Some(item), None, None),
+            _ => (K::Other, None, None, None),
         };
-        ProblemDto { kind: kind.into(), item, seq, last_seq, message }
+        ProblemDto { kind, item, seq, last_seq, message }
     }
 }
 
-/// The problem kinds above, for the UI's translation check.
-pub const PROBLEM_KINDS: &[&str] = &[
-    "database_damaged",
-    "events_missing",
-    "event_altered",
-    "chain_broken",
-    "ingest_event_missing",
-    "ingest_event_mismatch",
-    "wrong_stored_copy",
-    "stored_copy_missing",
-    "content_altered",
-    "stored_copy_damaged",
-    "other",
-];
+/// The kinds of verification problem the page words; `Other` stands for those it has no words for
+/// (only the English sentence describes them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    DatabaseDamaged,
+    EventsMissing,
+    EventAltered,
+    ChainBroken,
+    IngestEventMissing,
+    IngestEventMismatch,
+    WrongStoredCopy,
+    StoredCopyMissing,
+    ContentAltered,
+    StoredCopyDamaged,
+    Other,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct VerifyReportDto {

@@ -3,31 +3,12 @@
 //! reader's language; the core's English sentence comes along as detail.
 
 use super::PersonDto;
-use custodia_core::harm::{Evidence, Finding, Reason, Rule, Severity};
+use custodia_core::harm::{Evidence, Finding, FindingCode, Reason, Rule, Severity};
+use custodia_core::matching::ReasonCode;
+use custodia_core::{ConsentRefusal, RecipientKind, ReferralKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use specta::Type;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "lowercase")]
-pub enum SeverityDto {
-    /// Shown; never stops anything.
-    Info,
-    /// Stops the action unless the documenter writes why it is right to go ahead.
-    Warning,
-    /// Stops the action until the data changes.
-    Block,
-}
-
-impl From<Severity> for SeverityDto {
-    fn from(s: Severity) -> Self {
-        match s {
-            Severity::Info => SeverityDto::Info,
-            Severity::Warning => SeverityDto::Warning,
-            Severity::Block => SeverityDto::Block,
-        }
-    }
-}
 
 /// An earlier interview a finding cites: which, when, by whom.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -40,13 +21,13 @@ pub struct PriorInterviewDto {
 /// One piece of evidence for or against a match: a code the page translates and the English sentence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 pub struct ReasonDto {
-    pub code: String,
+    pub code: ReasonCode,
     pub text: String,
 }
 
 impl From<Reason> for ReasonDto {
     fn from(r: Reason) -> Self {
-        ReasonDto { code: r.code.as_str().to_string(), text: r.text }
+        ReasonDto { code: r.code, text: r.text }
     }
 }
 
@@ -83,16 +64,16 @@ pub struct FindingParams {
     /// Match score of two persons, 0..1.
     pub score: Option<f64>,
     /// A recipient kind (consent_scope).
-    pub recipient: Option<String>,
-    /// Why the records cannot go there: not_recorded, refused, withdrawn, outside_scope.
-    pub why: Option<String>,
+    pub recipient: Option<RecipientKind>,
+    /// Why the records cannot go there (consent_scope).
+    pub why: Option<ConsentRefusal>,
     /// "minor", "sgbv".
     pub vulnerability: Vec<String>,
     pub interviewers: Vec<String>,
     /// Referral kinds not recorded yet.
-    pub missing: Vec<String>,
+    pub missing: Vec<ReferralKind>,
     /// Match reason codes, strongest evidence first.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<ReasonCode>,
     /// The person's earlier interviews.
     pub interviews: Vec<PriorInterviewDto>,
     /// The one earlier interview the finding is about (the nearest one, or the near-duplicate one).
@@ -125,12 +106,18 @@ impl From<&Value> for FindingParams {
             cooldown_days: number("cooldown_days"),
             percent: number("percent"),
             score: number("score"),
-            recipient: text("recipient"),
-            why: text("why"),
+            recipient: text("recipient").as_deref().and_then(RecipientKind::from_name),
+            why: text("why").as_deref().and_then(ConsentRefusal::from_name),
             vulnerability: strings(p.get("vulnerability").unwrap_or(&Value::Null)),
             interviewers: strings(p.get("interviewers").unwrap_or(&Value::Null)),
-            missing: strings(p.get("missing").unwrap_or(&Value::Null)),
-            reasons: strings(p.get("reasons").unwrap_or(&Value::Null)),
+            missing: strings(p.get("missing").unwrap_or(&Value::Null))
+                .iter()
+                .filter_map(|k| ReferralKind::from_name(k))
+                .collect(),
+            reasons: strings(p.get("reasons").unwrap_or(&Value::Null))
+                .iter()
+                .filter_map(|k| ReasonCode::from_name(k))
+                .collect(),
             interviews: p
                 .get("interviews")
                 .and_then(Value::as_array)
@@ -144,11 +131,10 @@ impl From<&Value> for FindingParams {
 /// One finding of one rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 pub struct FindingDto {
-    /// The rule's stable id (`possible-duplicate-person`, ...).
-    pub rule: String,
-    pub severity: SeverityDto,
-    /// The message code the page translates (`duplicate_person`, ...).
-    pub code: String,
+    pub rule: Rule,
+    pub severity: Severity,
+    /// Which sentence the page words it with.
+    pub code: FindingCode,
     pub params: FindingParams,
     /// The core's English sentence, shown as detail and when a code is unknown to the page.
     pub message: String,
@@ -158,9 +144,9 @@ pub struct FindingDto {
 impl From<Finding> for FindingDto {
     fn from(f: Finding) -> Self {
         FindingDto {
-            rule: f.rule.id().to_string(),
-            severity: f.severity.into(),
-            code: f.code.to_string(),
+            rule: f.rule,
+            severity: f.severity,
+            code: f.code,
             params: FindingParams::from(&f.params),
             message: f.message,
             evidence: f.evidence.into(),
@@ -171,79 +157,6 @@ impl From<Finding> for FindingDto {
 pub fn findings(list: Vec<Finding>) -> Vec<FindingDto> {
     list.into_iter().map(Into::into).collect()
 }
-
-/// Every rule id, for the page's translation check. The match makes a new rule a compile error here.
-pub fn rule_ids() -> Vec<&'static str> {
-    let all = [
-        Rule::PossibleDuplicatePerson,
-        Rule::RecentInterview,
-        Rule::InterviewCount,
-        Rule::NearDuplicateTestimony,
-        Rule::ConsentMissing,
-        Rule::ConsentScope,
-        Rule::SensitiveSafeguard,
-    ];
-    for rule in all {
-        match rule {
-            Rule::PossibleDuplicatePerson
-            | Rule::RecentInterview
-            | Rule::InterviewCount
-            | Rule::NearDuplicateTestimony
-            | Rule::ConsentMissing
-            | Rule::ConsentScope
-            | Rule::SensitiveSafeguard => {}
-        }
-    }
-    all.into_iter().map(Rule::id).collect()
-}
-
-/// The message codes of `custodia_core::harm::findings`. A code the page does not know is shown with the
-/// core's English sentence; the shell's tests build every finding and check its code is listed here.
-pub const FINDING_CODES: &[&str] = &[
-    "duplicate_person",
-    "recent_interview",
-    "interview_count",
-    "prior_interviews",
-    "near_duplicate_testimony",
-    "consent_not_yet",
-    "consent_missing",
-    "consent_scope",
-    "safeguard_interviewer",
-    "safeguard_referral",
-];
-
-/// The matcher's reason codes (`custodia_core::matching::ReasonCode`). An unknown code is shown
-/// with its English sentence; the shell's tests check each reason's code is listed here.
-pub const REASON_CODES: &[&str] = &[
-    "name_matches",
-    "name_spelling_variant",
-    "name_transliterated",
-    "name_parts_dropped",
-    "name_reordered",
-    "name_spacing_differs",
-    "name_parts_differ",
-    "given_name_differs",
-    "birth_date_matches",
-    "birth_year_matches",
-    "birth_day_month_swapped",
-    "birth_date_nearly_matches",
-    "birth_year_off_by_one",
-    "birth_date_conflicts",
-    "place_matches",
-    "place_variant",
-    "place_differs",
-    "residence_matches",
-    "residence_differs",
-    "same_phone",
-    "different_phone",
-    "same_id_number",
-    "id_number_nearly_same",
-    "different_id_number",
-    "sex_conflicts",
-];
-
-/// The values a consent_scope finding gives as `why`.
-pub const CONSENT_SCOPE_REASONS: &[&str] = &["not_recorded", "refused", "withdrawn", "outside_scope"];
 
 /// Two persons the matcher takes for one, awaiting a reviewer's decision.
 #[derive(Debug, Clone, Serialize, Type)]

@@ -3,28 +3,21 @@
 
 use super::{EventDto, FindingDto, PersonDto};
 use custodia_core::{Hit, Incident, IncidentInput, Interview, InterviewEdit, InterviewInput, InterviewStatus};
-use custodia_core::{Referral, Referrals};
+use custodia_core::{HitKind, IncidentKind, Referral, Referrals};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-fn referral(r: Option<Referral>) -> Option<String> {
-    r.map(|r| match r {
-        Referral::Made => "made".to_string(),
-        Referral::Declined => "declined".to_string(),
-    })
-}
-
-/// Whether each referral was "made" or "declined"; null where not recorded yet.
+/// Whether each referral was made or declined; null where not recorded yet.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
 pub struct ReferralsDto {
-    pub psychosocial: Option<String>,
-    pub medical: Option<String>,
-    pub legal: Option<String>,
+    pub psychosocial: Option<Referral>,
+    pub medical: Option<Referral>,
+    pub legal: Option<Referral>,
 }
 
 impl From<Referrals> for ReferralsDto {
     fn from(r: Referrals) -> Self {
-        ReferralsDto { psychosocial: referral(r.psychosocial), medical: referral(r.medical), legal: referral(r.legal) }
+        ReferralsDto { psychosocial: r.psychosocial, medical: r.medical, legal: r.legal }
     }
 }
 
@@ -39,8 +32,7 @@ pub struct InterviewDto {
     pub place: String,
     pub language: String,
     pub interpreter: String,
-    /// "draft" or "complete".
-    pub status: String,
+    pub status: InterviewStatus,
     pub referrals: ReferralsDto,
     pub documents: Vec<String>,
     pub incidents: Vec<String>,
@@ -58,10 +50,7 @@ impl From<Interview> for InterviewDto {
             place: i.place,
             language: i.language,
             interpreter: i.interpreter,
-            status: match i.status {
-                InterviewStatus::Draft => "draft".into(),
-                InterviewStatus::Complete => "complete".into(),
-            },
+            status: i.status,
             referrals: i.referrals.into(),
             documents: i.documents,
             incidents: i.incidents,
@@ -167,8 +156,7 @@ pub struct IncidentDto {
     pub date_from: String,
     pub date_to: String,
     pub place: String,
-    /// One of `CATALOG.incident_kinds`.
-    pub kind: String,
+    pub kind: IncidentKind,
     pub description: String,
     pub interviews: Vec<String>,
     pub documents: Vec<String>,
@@ -183,7 +171,7 @@ impl From<Incident> for IncidentDto {
             date_from: i.date_from,
             date_to: i.date_to,
             place: i.place,
-            kind: i.kind.as_str().to_string(),
+            kind: i.kind,
             description: i.description,
             interviews: i.interviews,
             documents: i.documents,
@@ -193,14 +181,14 @@ impl From<Incident> for IncidentDto {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct IncidentInputDto {
     /// `YYYY-MM-DD` or empty when unknown.
     pub date_from: String,
     /// The end of a range; empty for one day.
     pub date_to: String,
     pub place: String,
-    pub kind: String,
+    pub kind: IncidentKind,
     pub description: String,
     /// Interviews (`T-…`) and evidence items (`E-…`) that speak of it.
     pub links: Vec<String>,
@@ -212,7 +200,7 @@ impl From<IncidentInputDto> for IncidentInput {
             date_from: i.date_from,
             date_to: i.date_to,
             place: i.place,
-            kind: i.kind,
+            kind: i.kind.as_str().into(),
             description: i.description,
             links: i.links,
         }
@@ -222,8 +210,7 @@ impl From<IncidentInputDto> for IncidentInput {
 /// One record whose text matches a search.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct HitDto {
-    /// "transcript", "summary", "item" or "incident".
-    pub kind: String,
+    pub kind: HitKind,
     pub record: String,
     /// The matching passage, matched words between `[` and `]`.
     pub snippet: String,

@@ -21,6 +21,10 @@ pub use people::*;
 pub use secret::Secret;
 pub use vault::*;
 
+use custodia_core::bundle::verify::BundleCheck;
+use custodia_core::custody::Action;
+use custodia_core::matching::ReasonCode;
+use custodia_core::{ErrorCode, IncidentKind, RecipientKind, ReferralKind, Rule};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -29,19 +33,75 @@ use specta::Type;
 /// so the page can show what stopped it.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct IpcError {
-    pub code: String,
+    pub code: IpcErrorCode,
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub findings: Option<Vec<FindingDto>>,
 }
 
+/// An error's code: the core's, or one the shell adds. Both cross as their names, one union for the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(untagged)]
+pub enum IpcErrorCode {
+    Core(ErrorCode),
+    Shell(ShellErrorCode),
+}
+
+/// The codes of errors the shell itself finds, beside the core's `ErrorCode`s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ShellErrorCode {
+    /// The vault is locked; unlock it first.
+    Locked,
+    /// A sensitive act asks for the passphrase again.
+    ReauthRequired,
+    BadSettings,
+    PassphraseMismatch,
+    NotPreviewable,
+    NoBundleChosen,
+    KeyFileExists,
+    /// A fault of the shell itself.
+    Internal,
+}
+
+impl ShellErrorCode {
+    /// Every shell code, for the page's translation check.
+    pub const ALL: [ShellErrorCode; 8] = [
+        ShellErrorCode::Locked,
+        ShellErrorCode::ReauthRequired,
+        ShellErrorCode::BadSettings,
+        ShellErrorCode::PassphraseMismatch,
+        ShellErrorCode::NotPreviewable,
+        ShellErrorCode::NoBundleChosen,
+        ShellErrorCode::KeyFileExists,
+        ShellErrorCode::Internal,
+    ];
+}
+
+impl From<ErrorCode> for IpcErrorCode {
+    fn from(code: ErrorCode) -> Self {
+        IpcErrorCode::Core(code)
+    }
+}
+
+impl From<ShellErrorCode> for IpcErrorCode {
+    fn from(code: ShellErrorCode) -> Self {
+        IpcErrorCode::Shell(code)
+    }
+}
+
 impl IpcError {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ShellErrorCode, message: impl Into<String>) -> Self {
         IpcError { code: code.into(), message: message.into(), findings: None }
     }
 
     pub fn locked() -> Self {
-        IpcError::new("locked", "the vault is locked; unlock it first")
+        IpcError::new(ShellErrorCode::Locked, "the vault is locked; unlock it first")
+    }
+
+    /// Whether the work was cancelled (by the user, or by the lock).
+    pub fn is_cancelled(&self) -> bool {
+        self.code == ErrorCode::Cancelled.into()
     }
 }
 
@@ -59,60 +119,40 @@ impl From<custodia_core::Error> for IpcError {
 
 impl From<custodia_core::settings::SettingsError> for IpcError {
     fn from(e: custodia_core::settings::SettingsError) -> Self {
-        IpcError::new("bad_settings", e.to_string())
+        IpcError::new(ShellErrorCode::BadSettings, e.to_string())
     }
 }
 
-/// The codes the shell itself adds to the core's (`custodia_core::error::CODES`).
-pub const SHELL_ERROR_CODES: &[&str] = &[
-    "locked",
-    "reauth_required",
-    "bad_settings",
-    "passphrase_mismatch",
-    "not_previewable",
-    "no_bundle_chosen",
-    "key_file_exists",
-    "internal",
-];
-
-/// What the UI must have a translation for: every error code, verification problem and language, and
-/// the words of the do-no-harm rules (rule ids, finding message codes, match reasons, consent-scope
-/// reasons), of the records (recipient kinds, incident kinds, referral kinds) and of bundle checks.
+/// What the page iterates over at run time: every error code (for the translation check), the
+/// languages, the custody actions (the log may hold names of other versions, so the page asks whether a
+/// stored one is known), and the choices its forms offer. Each list is its enum's `ALL`; the TypeScript
+/// compiler checks the page's words for every other code through the generated unions.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct Catalog {
-    pub error_codes: Vec<String>,
-    pub problem_kinds: Vec<String>,
+    pub error_codes: Vec<IpcErrorCode>,
     pub languages: Vec<String>,
-    pub rule_ids: Vec<String>,
-    pub finding_codes: Vec<String>,
-    pub reason_codes: Vec<String>,
-    pub consent_scope_reasons: Vec<String>,
-    pub recipient_kinds: Vec<String>,
-    pub incident_kinds: Vec<String>,
-    pub referral_kinds: Vec<String>,
-    pub bundle_checks: Vec<String>,
-    pub bundle_problems: Vec<String>,
-    pub refusal_reasons: Vec<String>,
+    pub actions: Vec<Action>,
+    pub rule_ids: Vec<Rule>,
+    pub reason_codes: Vec<ReasonCode>,
+    pub recipient_kinds: Vec<RecipientKind>,
+    pub incident_kinds: Vec<IncidentKind>,
+    pub referral_kinds: Vec<ReferralKind>,
+    pub bundle_checks: Vec<BundleCheck>,
 }
 
 impl Catalog {
     pub fn new() -> Self {
-        let strings = |list: &[&str]| list.iter().map(|c| c.to_string()).collect::<Vec<_>>();
-        let codes: Vec<&str> = custodia_core::error::CODES.iter().chain(SHELL_ERROR_CODES).copied().collect();
+        let core = ErrorCode::ALL.into_iter().map(IpcErrorCode::from);
         Catalog {
-            error_codes: strings(&codes),
-            problem_kinds: strings(PROBLEM_KINDS),
-            languages: strings(&custodia_core::settings::LANGUAGES),
-            rule_ids: strings(&harm::rule_ids()),
-            finding_codes: strings(FINDING_CODES),
-            reason_codes: strings(REASON_CODES),
-            consent_scope_reasons: strings(CONSENT_SCOPE_REASONS),
-            recipient_kinds: custodia_core::RecipientKind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
-            incident_kinds: custodia_core::IncidentKind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
-            referral_kinds: custodia_core::ReferralKind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
-            bundle_checks: strings(BUNDLE_CHECKS),
-            bundle_problems: strings(BUNDLE_PROBLEMS),
-            refusal_reasons: strings(REFUSAL_REASONS),
+            error_codes: core.chain(ShellErrorCode::ALL.into_iter().map(IpcErrorCode::from)).collect(),
+            languages: custodia_core::settings::LANGUAGES.iter().map(|c| c.to_string()).collect(),
+            actions: Action::ALL.to_vec(),
+            rule_ids: Rule::ALL.to_vec(),
+            reason_codes: ReasonCode::ALL.to_vec(),
+            recipient_kinds: RecipientKind::ALL.to_vec(),
+            incident_kinds: IncidentKind::ALL.to_vec(),
+            referral_kinds: ReferralKind::ALL.to_vec(),
+            bundle_checks: BundleCheck::ALL.to_vec(),
         }
     }
 }

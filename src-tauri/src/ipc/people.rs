@@ -182,8 +182,7 @@ pub struct PersonDetail {
 /// One recipient kind a consent covers, and whether the identity may go to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 pub struct ScopeDto {
-    /// One of `CATALOG.recipient_kinds`.
-    pub recipient: String,
+    pub recipient: RecipientKind,
     pub identity: bool,
 }
 
@@ -192,11 +191,9 @@ pub struct ConsentDto {
     pub id: String,
     pub person: String,
     pub interview: Option<String>,
-    /// "given", "refused" or "withdrawn".
-    pub status: String,
+    pub status: ConsentStatus,
     pub date: String,
-    /// "oral" or "written".
-    pub method: String,
+    pub method: ConsentMethod,
     pub scan_item: Option<String>,
     pub scopes: Vec<ScopeDto>,
     pub recorded_at: String,
@@ -210,15 +207,11 @@ impl From<Consent> for ConsentDto {
             id: c.id,
             person: c.person,
             interview: c.interview,
-            status: c.status.as_str().to_string(),
+            status: c.status,
             date: c.date,
-            method: c.method.as_str().to_string(),
+            method: c.method,
             scan_item: c.scan_item,
-            scopes: c
-                .scopes
-                .into_iter()
-                .map(|s| ScopeDto { recipient: s.recipient.as_str().to_string(), identity: s.identity })
-                .collect(),
+            scopes: c.scopes.into_iter().map(|s| ScopeDto { recipient: s.recipient, identity: s.identity }).collect(),
             recorded_at: c.recorded_at,
             recorded_by: c.recorded_by,
             seq: c.seq as f64,
@@ -231,32 +224,25 @@ impl From<Consent> for ConsentDto {
 pub struct ConsentInputDto {
     pub person: String,
     pub interview: Option<String>,
-    pub status: String,
+    pub status: ConsentStatus,
     /// `YYYY-MM-DD`.
     pub date: String,
-    pub method: String,
+    pub method: ConsentMethod,
     /// The scan of the signed form (an evidence item), for written consent.
     pub scan_item: Option<String>,
     pub scopes: Vec<ScopeDto>,
 }
 
-impl TryFrom<ConsentInputDto> for ConsentInput {
-    type Error = IpcError;
-
-    fn try_from(c: ConsentInputDto) -> Result<Self, IpcError> {
-        let scopes = c
-            .scopes
-            .iter()
-            .map(|s| Ok(Scope { recipient: RecipientKind::parse(&s.recipient)?, identity: s.identity }))
-            .collect::<custodia_core::Result<Vec<_>>>()?;
-        Ok(ConsentInput {
+impl From<ConsentInputDto> for ConsentInput {
+    fn from(c: ConsentInputDto) -> Self {
+        ConsentInput {
             person: c.person,
             interview: c.interview.filter(|i| !i.trim().is_empty()),
-            status: ConsentStatus::parse(&c.status)?,
+            status: c.status,
             date: c.date,
-            method: ConsentMethod::parse(&c.method)?,
+            method: c.method,
             scan_item: c.scan_item.filter(|i| !i.trim().is_empty()),
-            scopes,
-        })
+            scopes: c.scopes.iter().map(|s| Scope { recipient: s.recipient, identity: s.identity }).collect(),
+        }
     }
 }

@@ -643,7 +643,7 @@ verifyProgress: "verify-progress"
 
 /** user-defined constants **/
 
-export const CATALOG = {"bundle_checks":["decryption","bagit","payload_oxum","payload_manifest","tag_manifest","signature","expected_signer","checkpoint","custody_events","inclusion_proofs","items_match_custody"],"bundle_problems":["bagit_declaration","payload_oxum","manifest_missing","manifest_line","file_missing","file_unlisted","file_unsigned","file_altered","signature_missing","signature_malformed","signature_invalid","signer_mismatch","checkpoint_missing","checkpoint_invalid","events_missing","event_malformed","event_altered","chain_broken","proofs_missing","proofs_malformed","proof_missing","proof_invalid","item_folder","item_without_ingest_event","item_not_as_ingested"],"consent_scope_reasons":["not_recorded","refused","withdrawn","outside_scope"],"error_codes":["checkpoint_mismatch","disk_full","disk_error","wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","passphrase_too_long","weak_passphrase","kdf_params","passphrase_needed","key_error","database_damaged","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","stored_copy_altered","output_inside_vault","bad_text","vault_error","person_not_found","interview_not_found","incident_not_found","missing_field","bad_date","bad_choice","too_many","ref_taken","person_merged","bad_consent","empty_search","bad_review","bad_import","justification_needed","harm_blocked","justification_too_short","too_many_checks","bad_setting","export_empty","export_refused","bad_recipient","bad_bundle_name","not_a_bundle","bundle_wrong_key","bundle_needs_passphrase","bundle_needs_identity","bundle_wrong_passphrase","bad_key_file","bundle_damaged","bundle_unsafe","bundle_too_much_work","bundle_malformed","bundle_not_verified","bundle_already_imported","bundle_error","locked","reauth_required","bad_settings","passphrase_mismatch","not_previewable","no_bundle_chosen","key_file_exists","internal"],"finding_codes":["duplicate_person","recent_interview","interview_count","prior_interviews","near_duplicate_testimony","consent_not_yet","consent_missing","consent_scope","safeguard_interviewer","safeguard_referral"],"incident_kinds":["killing","torture","sexual_violence","enforced_disappearance","forced_displacement","destruction_of_property","other"],"languages":["en","fr","es","ar"],"problem_kinds":["database_damaged","events_missing","event_altered","chain_broken","ingest_event_missing","ingest_event_mismatch","wrong_stored_copy","stored_copy_missing","content_altered","stored_copy_damaged","other"],"reason_codes":["name_matches","name_spelling_variant","name_transliterated","name_parts_dropped","name_reordered","name_spacing_differs","name_parts_differ","given_name_differs","birth_date_matches","birth_year_matches","birth_day_month_swapped","birth_date_nearly_matches","birth_year_off_by_one","birth_date_conflicts","place_matches","place_variant","place_differs","residence_matches","residence_differs","same_phone","different_phone","same_id_number","id_number_nearly_same","different_id_number","sex_conflicts"],"recipient_kinds":["icc","un_mechanism","national_prosecutor","partner_ngo","media","public_report"],"referral_kinds":["psychosocial","medical","legal"],"refusal_reasons":["identity_not_allowed","outside_scope","refused","withdrawn","not_recorded"],"rule_ids":["possible-duplicate-person","recent-interview","interview-count","near-duplicate-testimony","consent-missing","consent-scope","sensitive-safeguard"]} as const;
+export const CATALOG = {"actions":["vault.created","vault.opened","vault.closed","vault.reconciled","vault.verified","item.ingested","item.extracted","item.edited","item.viewed","keyslot.added","keyslot.removed","keys.rotated","clock.anomaly","person.created","person.edited","person.revealed","person.imported","person.merged","person.distinct","interview.created","interview.edited","interview.viewed","interview.completed","interviewer.set","consent.recorded","consent.withdrawn","incident.created","record.linked","harm.overridden","harm.checked","settings.changed","bundle.exported","bundle.export_abandoned","item.exported","bundle.imported","recipient.added"],"bundle_checks":["decryption","bagit","payload_oxum","payload_manifest","tag_manifest","signature","expected_signer","checkpoint","custody_events","inclusion_proofs","items_match_custody"],"error_codes":["wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","passphrase_too_long","weak_passphrase","kdf_params","passphrase_needed","key_error","database_damaged","disk_full","disk_error","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","stored_copy_altered","output_inside_vault","bad_text","vault_error","person_not_found","interview_not_found","incident_not_found","missing_field","bad_date","bad_choice","too_many","ref_taken","person_merged","bad_consent","empty_search","bad_review","bad_import","justification_needed","harm_blocked","justification_too_short","bad_setting","too_many_checks","checkpoint_mismatch","export_empty","export_refused","bad_recipient","bad_bundle_name","not_a_bundle","bundle_wrong_key","bundle_needs_passphrase","bundle_needs_identity","bundle_wrong_passphrase","bad_key_file","bundle_damaged","bundle_unsafe","bundle_too_much_work","bundle_malformed","bundle_not_verified","bundle_already_imported","bundle_error","locked","reauth_required","bad_settings","passphrase_mismatch","not_previewable","no_bundle_chosen","key_file_exists","internal"],"incident_kinds":["killing","torture","sexual_violence","enforced_disappearance","forced_displacement","destruction_of_property","other"],"languages":["en","fr","es","ar"],"reason_codes":["name_matches","name_spelling_variant","name_transliterated","name_parts_dropped","name_reordered","name_spacing_differs","name_parts_differ","given_name_differs","birth_date_matches","birth_year_matches","birth_day_month_swapped","birth_date_nearly_matches","birth_year_off_by_one","birth_date_conflicts","place_matches","place_variant","place_differs","residence_matches","residence_differs","same_phone","different_phone","same_id_number","id_number_nearly_same","different_id_number","sex_conflicts"],"recipient_kinds":["icc","un_mechanism","national_prosecutor","partner_ngo","media","public_report"],"referral_kinds":["psychosocial","medical","legal"],"rule_ids":["possible-duplicate-person","recent-interview","interview-count","near-duplicate-testimony","consent-missing","consent-scope","sensitive-safeguard"]} as const;
 
 /** user-defined types **/
 
@@ -653,13 +653,58 @@ export const CATALOG = {"bundle_checks":["decryption","bagit","payload_oxum","pa
 export type AddressBookDto = { recipients: RecipientDto[]; min_passphrase_chars: number }
 export type AppStatus = { vault_exists: boolean; unlocked: boolean; vault_path: string; settings: SettingsDto }
 /**
+ * The checks, in the order they are shown.
+ */
+export type BundleCheck = 
+/**
+ * The bundle decrypted with the given key, intact to its authenticated end.
+ */
+"decryption" | 
+/**
+ * `bagit.txt` declares BagIt with UTF-8 tag files.
+ */
+"bagit" | 
+/**
+ * `Payload-Oxum` in `bag-info.txt` matches the payload's bytes and files.
+ */
+"payload_oxum" | 
+/**
+ * Every line of `manifest-sha256.txt` holds, and every payload file is listed.
+ */
+"payload_manifest" | 
+/**
+ * Every line of `tagmanifest-sha256.txt` holds, and it lists every file outside `data/` but itself and
+ * `custody/signature`: a file that neither manifest covers is a problem, never extracted or imported.
+ */
+"tag_manifest" | 
+/**
+ * The Ed25519 signature over the tag manifest verifies.
+ */
+"signature" | 
+/**
+ * The signer is the one expected (when a fingerprint was given).
+ */
+"expected_signer" | 
+/**
+ * The checkpoint is signed by the same key.
+ */
+"checkpoint" | 
+/**
+ * Each custody event's hash recomputes from its fields.
+ */
+"custody_events" | 
+/**
+ * Each custody event is proven to be in the checkpoint's tree.
+ */
+"inclusion_proofs" | 
+/**
+ * Each collected file has the SHA-256 and size recorded at its ingest.
+ */
+"items_match_custody"
+/**
  * One check: held, failed, or not run (a check it depends on failed, or no expected signer was given).
  */
-export type BundleCheckDto = { 
-/**
- * One of `CATALOG.bundle_checks`.
- */
-check: string; ok: boolean; checked: boolean; 
+export type BundleCheckDto = { check: BundleCheck; ok: boolean; checked: boolean; 
 /**
  * The core's English sentence of what was found.
  */
@@ -669,24 +714,15 @@ summary: string;
  */
 problems: BundleProblemDto[] }
 /**
- * One thing in a received bundle that does not hold, as a code and the names it concerns, so the page
- * words it in the reader's language. Every value comes from the bundle (untrusted text).
+ * One thing in a received bundle that does not hold: what, with the names it concerns, so the page words it
+ * in the reader's language, and the core's English sentence. Every value comes from the bundle
+ * (untrusted text).
  */
-export type BundleProblemDto = { 
-/**
- * One of `CATALOG.bundle_problems`; "other" for a kind this shell does not know yet, which only
- * `message` describes.
- */
-code: string; params: BundleProblemParams; 
+export type BundleProblemDto = { problem: ProblemParams; 
 /**
  * The core's English sentence.
  */
 message: string }
-/**
- * The values a problem names; those it does not name are null. `detail` is the core's English words
- * for what could not be parsed (a technical detail, quoted as it is).
- */
-export type BundleProblemParams = { manifest: string | null; path: string | null; line: number | null; text: string | null; seq: number | null; previous: number | null; item: string | null; expected: string | null; actual: string | null; declared: string | null; detail: string | null; recorded_sha256: string | null; actual_sha256: string | null; recorded_size: number | null; actual_size: number | null }
 /**
  * The outcome of checking a received bundle.
  */
@@ -699,31 +735,42 @@ bag_info: ([string, string])[]; signer: SignerDto | null; payload_files: number;
  * Every problem's English sentence, also those listed under their check.
  */
 problems: string[] }
-export type ConsentDto = { id: string; person: string; interview: string | null; 
-/**
- * "given", "refused" or "withdrawn".
- */
-status: string; date: string; 
-/**
- * "oral" or "written".
- */
-method: string; scan_item: string | null; scopes: ScopeDto[]; recorded_at: string; recorded_by: string; seq: number }
+export type ConsentDto = { id: string; person: string; interview: string | null; status: ConsentStatus; date: string; method: ConsentMethod; scan_item: string | null; scopes: ScopeDto[]; recorded_at: string; recorded_by: string; seq: number }
 /**
  * A consent decision as entered.
  */
-export type ConsentInputDto = { person: string; interview: string | null; status: string; 
+export type ConsentInputDto = { person: string; interview: string | null; status: ConsentStatus; 
 /**
  * `YYYY-MM-DD`.
  */
-date: string; method: string; 
+date: string; method: ConsentMethod; 
 /**
  * The scan of the signed form (an evidence item), for written consent.
  */
 scan_item: string | null; scopes: ScopeDto[] }
+export type ConsentMethod = "oral" | "written"
+/**
+ * Why consent keeps a person's records from a kind of recipient.
+ */
+export type ConsentRefusal = 
+/**
+ * The consent allows the records, but not the person's identity, and this record shows it.
+ */
+"identity_not_allowed" | 
+/**
+ * Consent was given, but not for this kind of recipient.
+ */
+"outside_scope" | "refused" | "withdrawn" | "not_recorded"
+export type ConsentStatus = "given" | "refused" | "withdrawn"
 /**
  * Two persons the matcher takes for one, awaiting a reviewer's decision.
  */
 export type DuplicatePairDto = { a: PersonDto; b: PersonDto; score: number; reasons: ReasonDto[] }
+/**
+ * What kind of error it is, for programs and translations: `Error::code()`. Several errors may share a
+ * code when the user does the same about them. The shells word each code in every language.
+ */
+export type ErrorCode = "wrong_passphrase" | "wrong_recovery_key" | "not_a_vault" | "keyslots_damaged" | "passphrase_too_short" | "passphrase_too_long" | "weak_passphrase" | "kdf_params" | "passphrase_needed" | "key_error" | "database_damaged" | "disk_full" | "disk_error" | "database_error" | "cancelled" | "storage_error" | "custody_error" | "vault_busy" | "item_not_found" | "output_exists" | "bad_source" | "source_unreadable" | "too_large_to_preview" | "stored_copy_altered" | "output_inside_vault" | "bad_text" | "vault_error" | "person_not_found" | "interview_not_found" | "incident_not_found" | "missing_field" | "bad_date" | "bad_choice" | "too_many" | "ref_taken" | "person_merged" | "bad_consent" | "empty_search" | "bad_review" | "bad_import" | "justification_needed" | "harm_blocked" | "justification_too_short" | "bad_setting" | "too_many_checks" | "checkpoint_mismatch" | "export_empty" | "export_refused" | "bad_recipient" | "bad_bundle_name" | "not_a_bundle" | "bundle_wrong_key" | "bundle_needs_passphrase" | "bundle_needs_identity" | "bundle_wrong_passphrase" | "bad_key_file" | "bundle_damaged" | "bundle_unsafe" | "bundle_too_much_work" | "bundle_malformed" | "bundle_not_verified" | "bundle_already_imported" | "bundle_error"
 export type EventDto = { seq: number; time: string; actor: string; device: string; action: string; subject: string | null; 
 /**
  * The event's details as canonical JSON text.
@@ -739,7 +786,7 @@ export type EvidenceDto = { records: string[]; score: number | null; reasons: Re
 /**
  * What an export would hold, shown before anything is written.
  */
-export type ExportPlanDto = { allowed: boolean; recipient_kind: string; items: PlannedItemDto[]; interviews: string[]; persons: PlannedPersonDto[]; consents: string[]; incidents: string[]; refusals: RefusalDto[]; item_bytes: number }
+export type ExportPlanDto = { allowed: boolean; recipient_kind: RecipientKind; items: PlannedItemDto[]; interviews: string[]; persons: PlannedPersonDto[]; consents: string[]; incidents: string[]; refusals: RefusalDto[]; item_bytes: number }
 /**
  * How the bundle is sealed: to one recipient of the address book, or with a passphrase.
  */
@@ -751,11 +798,7 @@ recipient: string | null; passphrase: Secret | null; description: string }
 /**
  * What to send, and to which kind of recipient.
  */
-export type ExportSelectionDto = { items: string[]; interviews: string[]; incident: string | null; 
-/**
- * One of `CATALOG.recipient_kinds`.
- */
-recipient_kind: string }
+export type ExportSelectionDto = { items: string[]; interviews: string[]; incident: string | null; recipient_kind: RecipientKind }
 /**
  * A finished export: the file's name (not its folder) and its SHA-256, as the custody log records it.
  */
@@ -768,17 +811,18 @@ export type Facets = { actors: string[]; actions: string[] }
 export type FileAdded = { job_id: number; file_name: string; item: ItemDto; already_stored: boolean }
 export type FileFailed = { job_id: number; file_name: string; error: IpcError }
 /**
+ * A finding's message code: which sentence words it, filled in from its `params`. The app and the CLI
+ * translate from these.
+ */
+export type FindingCode = "duplicate_person" | "recent_interview" | "interview_count" | "prior_interviews" | "near_duplicate_testimony" | "consent_not_yet" | "consent_missing" | "consent_scope" | "safeguard_interviewer" | "safeguard_referral"
+/**
  * One finding of one rule.
  */
-export type FindingDto = { 
+export type FindingDto = { rule: Rule; severity: Severity; 
 /**
- * The rule's stable id (`possible-duplicate-person`, ...).
+ * Which sentence the page words it with.
  */
-rule: string; severity: SeverityDto; 
-/**
- * The message code the page translates (`duplicate_person`, ...).
- */
-code: string; params: FindingParams; 
+code: FindingCode; params: FindingParams; 
 /**
  * The core's English sentence, shown as detail and when a code is unknown to the page.
  */
@@ -819,11 +863,11 @@ score: number | null;
 /**
  * A recipient kind (consent_scope).
  */
-recipient: string | null; 
+recipient: RecipientKind | null; 
 /**
- * Why the records cannot go there: not_recorded, refused, withdrawn, outside_scope.
+ * Why the records cannot go there (consent_scope).
  */
-why: string | null; 
+why: ConsentRefusal | null; 
 /**
  * "minor", "sgbv".
  */
@@ -831,11 +875,11 @@ vulnerability: string[]; interviewers: string[];
 /**
  * Referral kinds not recorded yet.
  */
-missing: string[]; 
+missing: ReferralKind[]; 
 /**
  * Match reason codes, strongest evidence first.
  */
-reasons: string[]; 
+reasons: ReasonCode[]; 
 /**
  * The person's earlier interviews.
  */
@@ -875,15 +919,15 @@ export type HistoryEntryDto = { field: string; seq: number; previous: string }
 /**
  * One record whose text matches a search.
  */
-export type HitDto = { 
-/**
- * "transcript", "summary", "item" or "incident".
- */
-kind: string; record: string; 
+export type HitDto = { kind: HitKind; record: string; 
 /**
  * The matching passage, matched words between `[` and `]`.
  */
 snippet: string }
+/**
+ * Which text of which record matched.
+ */
+export type HitKind = "transcript" | "summary" | "item" | "incident"
 /**
  * The identifying fields, from a logged reveal only.
  */
@@ -897,11 +941,7 @@ export type ImportedDto = { bundle_sha256: string; items: ItemDto[]; original_id
  * the page says so with `signer_words` for the person to confirm by phone.
  */
 signer_verified: boolean; signer_words: string | null }
-export type IncidentDto = { id: string; date_from: string; date_to: string; place: string; 
-/**
- * One of `CATALOG.incident_kinds`.
- */
-kind: string; description: string; interviews: string[]; documents: string[]; created_at: string; created_by: string }
+export type IncidentDto = { id: string; date_from: string; date_to: string; place: string; kind: IncidentKind; description: string; interviews: string[]; documents: string[]; created_at: string; created_by: string }
 export type IncidentInputDto = { 
 /**
  * `YYYY-MM-DD` or empty when unknown.
@@ -910,11 +950,12 @@ date_from: string;
 /**
  * The end of a range; empty for one day.
  */
-date_to: string; place: string; kind: string; description: string; 
+date_to: string; place: string; kind: IncidentKind; description: string; 
 /**
  * Interviews (`T-…`) and evidence items (`E-…`) that speak of it.
  */
 links: string[] }
+export type IncidentKind = "killing" | "torture" | "sexual_violence" | "enforced_disappearance" | "forced_displacement" | "destruction_of_property" | "other"
 /**
  * One interview with the person it is about and its custody events (newest first).
  */
@@ -926,11 +967,7 @@ export type InterviewDto = { id: string;
 /**
  * The interviewee's pseudonym code.
  */
-person: string; interviewers: string[]; date: string; place: string; language: string; interpreter: string; 
-/**
- * "draft" or "complete".
- */
-status: string; referrals: ReferralsDto; documents: string[]; incidents: string[]; created_at: string; created_by: string }
+person: string; interviewers: string[]; date: string; place: string; language: string; interpreter: string; status: InterviewStatus; referrals: ReferralsDto; documents: string[]; incidents: string[]; created_at: string; created_by: string }
 /**
  * New values for an interview; null leaves a field as it is (the texts are sent only when they were
  * read and changed).
@@ -957,6 +994,10 @@ documents: string[]; incidents: string[] }
  */
 export type InterviewSaved = { interview: InterviewDto; findings: FindingDto[] }
 /**
+ * A draft can be edited; a complete interview passed the rules that completion asks.
+ */
+export type InterviewStatus = "draft" | "complete"
+/**
  * An interview's texts, from a logged read only.
  */
 export type InterviewTextDto = { transcript: string; summary: string }
@@ -970,7 +1011,11 @@ trained: boolean }
  * do-no-harm rule stopped the action (`justification_needed`, `harm_blocked`), the findings come along,
  * so the page can show what stopped it.
  */
-export type IpcError = { code: string; message: string; findings?: FindingDto[] | null }
+export type IpcError = { code: IpcErrorCode; message: string; findings?: FindingDto[] | null }
+/**
+ * An error's code: the core's, or one the shell adds. Both cross as their names, one union for the page.
+ */
+export type IpcErrorCode = ErrorCode | ShellErrorCode
 /**
  * A run of consecutive rows of the evidence list, newest acquisition first, in columns (one array per
  * field rather than an object per row, and each media type sent once per chunk), so 100k rows cross IPC
@@ -994,13 +1039,45 @@ export type ItemDto = { id: string; name: string; sha256: string; size: number; 
 export type ItemEditDto = { description: string; source: string }
 export type JobFinished = { job_id: number; cancelled: boolean; added: number; failed: number }
 /**
+ * What a job does, as its progress events name it to the page.
+ */
+export type JobKind = 
+/**
+ * Adding files from the picker or a drop.
+ */
+"add" | 
+/**
+ * Verifying the whole vault.
+ */
+"verify" | 
+/**
+ * Saving a decrypted copy of one item.
+ */
+"save" | 
+/**
+ * Writing an evidence bundle.
+ */
+"export" | 
+/**
+ * Checking, extracting or importing a received bundle.
+ */
+"bundle"
+/**
  * Progress of one file of an add job, or of a copy being saved.
  */
 export type JobProgress = { job_id: number; 
 /**
- * "add" or "save".
+ * `add` or `save`.
  */
-kind: string; file_name: string; file_index: number; file_count: number; done: number; total: number }
+kind: JobKind; file_name: string; file_index: number; file_count: number; done: number; total: number }
+/**
+ * Why the vault locked, as the `VaultLocked` event names it to the page.
+ */
+export type LockReason = "idle" | "sleep" | "screen_locked" | 
+/**
+ * The user locked it.
+ */
+"user"
 /**
  * A new key file, made for a lawyer who had none: its name (not its folder), the public key to give
  * senders, and its fingerprint as hex and as words to read over the phone.
@@ -1092,15 +1169,34 @@ export type PriorInterviewDto = { id: string; date: string; interviewers: string
 /**
  * One verification problem, with the fields the UI puts into its translated sentence.
  */
-export type ProblemDto = { kind: string; item: string | null; seq: number | null; last_seq: number | null; 
+export type ProblemDto = { kind: ProblemKind; item: string | null; seq: number | null; last_seq: number | null; 
 /**
  * The English sentence, shown as detail.
  */
 message: string }
 /**
+ * The kinds of verification problem the page words; `Other` stands for those it has no words for
+ * (only the English sentence describes them).
+ */
+export type ProblemKind = "database_damaged" | "events_missing" | "event_altered" | "chain_broken" | "ingest_event_missing" | "ingest_event_mismatch" | "wrong_stored_copy" | "stored_copy_missing" | "content_altered" | "stored_copy_damaged" | "other"
+/**
+ * A problem by its code, with the values its sentence names. `detail` is the core's English words for
+ * what could not be parsed (a technical detail, quoted as it is).
+ */
+export type ProblemParams = { code: "bagit_declaration"; detail: string } | { code: "payload_oxum"; declared: string; actual: string } | { code: "manifest_missing"; manifest: string } | { code: "manifest_line"; manifest: string; line: number; text: string } | { code: "file_missing"; manifest: string; path: string } | { code: "file_unlisted"; manifest: string; path: string } | { code: "file_unsigned"; path: string } | { code: "file_altered"; manifest: string; path: string; expected: string; actual: string } | { code: "signature_missing" } | { code: "signature_malformed"; detail: string } | { code: "signature_invalid" } | { code: "signer_mismatch"; expected: string; actual: string } | { code: "checkpoint_missing" } | { code: "checkpoint_invalid"; detail: string } | { code: "events_missing" } | { code: "event_malformed"; line: number } | { code: "event_altered"; seq: number } | { code: "chain_broken"; seq: number; previous: number } | { code: "proofs_missing" } | { code: "proofs_malformed"; detail: string } | { code: "proof_missing"; seq: number } | { code: "proof_invalid"; seq: number; detail: string } | { code: "item_folder"; path: string } | { code: "item_without_ingest_event"; item: string; path: string } | { code: "item_not_as_ingested"; item: string; path: string; recorded_sha256: string; actual_sha256: string; recorded_size: number; actual_size: number } | 
+/**
+ * A kind this shell does not know yet (the core's enum is non-exhaustive): only `message` words it.
+ */
+{ code: "other" }
+/**
+ * What kind of evidence a `Reason` is, without its numbers: the key for translations and for tools
+ * reading JSON. Serialised as its snake_case code.
+ */
+export type ReasonCode = "name_matches" | "name_spelling_variant" | "name_transliterated" | "name_parts_dropped" | "name_reordered" | "name_spacing_differs" | "name_parts_differ" | "given_name_differs" | "birth_date_matches" | "birth_year_matches" | "birth_day_month_swapped" | "birth_date_nearly_matches" | "birth_year_off_by_one" | "birth_date_conflicts" | "place_matches" | "place_variant" | "place_differs" | "residence_matches" | "residence_differs" | "same_phone" | "different_phone" | "same_id_number" | "id_number_nearly_same" | "different_id_number" | "sex_conflicts"
+/**
  * One piece of evidence for or against a match: a code the page translates and the English sentence.
  */
-export type ReasonDto = { code: string; text: string }
+export type ReasonDto = { code: ReasonCode; text: string }
 export type ReceivedItemDto = { id: string; path: string; sha256: string; size: number; ok: boolean }
 /**
  * What the shell holds for the receiving side: the names (not paths) of the chosen files.
@@ -1109,48 +1205,59 @@ export type ReceivingDto = { bundle: string | null; identity: string | null }
 /**
  * A recipient in the address book, with the fingerprint words to read over the phone.
  */
-export type RecipientDto = { id: string; name: string; organisation: string; 
-/**
- * One of `CATALOG.recipient_kinds`.
- */
-kind: string; public_key: string; fingerprint: string; words: string; added_at: string; added_by: string }
-export type RecipientInputDto = { name: string; organisation: string; kind: string; 
+export type RecipientDto = { id: string; name: string; organisation: string; kind: RecipientKind; public_key: string; fingerprint: string; words: string; added_at: string; added_by: string }
+export type RecipientInputDto = { name: string; organisation: string; kind: RecipientKind; 
 /**
  * `age1...`
  */
 public_key: string }
 /**
- * Whether each referral was "made" or "declined"; null where not recorded yet.
+ * The kinds of recipient a consent scope names.
  */
-export type ReferralsDto = { psychosocial: string | null; medical: string | null; legal: string | null }
+export type RecipientKind = "icc" | "un_mechanism" | "national_prosecutor" | "partner_ngo" | "media" | "public_report"
+/**
+ * Whether a referral was made or declined; `None` where it is not recorded yet.
+ */
+export type Referral = "made" | "declined"
+/**
+ * The three kinds of referral an interview records.
+ */
+export type ReferralKind = "psychosocial" | "medical" | "legal"
+/**
+ * Whether each referral was made or declined; null where not recorded yet.
+ */
+export type ReferralsDto = { psychosocial: Referral | null; medical: Referral | null; legal: Referral | null }
 /**
  * A record consent does not let go, with the finding that words why.
  */
 export type RefusalDto = { record: string; person: string; 
 /**
- * Why, from the consent decision: one of `CATALOG.refusal_reasons`, for the page's words when there
- * is no finding.
+ * Why, from the consent decision, for the page's words when there is no finding.
  */
-reason: string; 
+reason: ConsentRefusal; 
 /**
  * The core's English sentence naming the record, the person and the reason.
  */
 message: string; finding: FindingDto | null }
+/**
+ * The rules, by their stable ids.
+ */
+export type Rule = "possible-duplicate-person" | "recent-interview" | "interview-count" | "near-duplicate-testimony" | "consent-missing" | "consent-scope" | "sensitive-safeguard"
 export type SavedCopy = { path: string; sha256: string }
 /**
  * One recipient kind a consent covers, and whether the identity may go to it.
  */
-export type ScopeDto = { 
-/**
- * One of `CATALOG.recipient_kinds`.
- */
-recipient: string; identity: boolean }
+export type ScopeDto = { recipient: RecipientKind; identity: boolean }
 /**
  * A secret string from the page. TypeScript sees a `string`; `Debug` never shows it.
  */
 export type Secret = string
 export type SettingsDto = { language: string; idle_lock_minutes: number }
-export type SeverityDto = 
+/**
+ * How a finding bears on the action: `Info` is shown, a `Warning` needs a written justification to
+ * proceed, a `Block` stops the action until the data is fixed. Ordered by weight.
+ */
+export type Severity = 
 /**
  * Shown; never stops anything.
  */
@@ -1164,6 +1271,22 @@ export type SeverityDto =
  */
 "block"
 /**
+ * The codes of errors the shell itself finds, beside the core's `ErrorCode`s.
+ */
+export type ShellErrorCode = 
+/**
+ * The vault is locked; unlock it first.
+ */
+"locked" | 
+/**
+ * A sensitive act asks for the passphrase again.
+ */
+"reauth_required" | "bad_settings" | "passphrase_mismatch" | "not_previewable" | "no_bundle_chosen" | "key_file_exists" | 
+/**
+ * A fault of the shell itself.
+ */
+"internal"
+/**
  * Who can check the bundle's signature: the vault's key, as words to read over the phone.
  */
 export type SignerDto = { name: string; fingerprint: string; words: string }
@@ -1173,9 +1296,9 @@ export type StrengthDto = {
  */
 score: number; acceptable: boolean }
 /**
- * The vault locked itself (`reason` "idle", "sleep" or "screen_locked") or was locked ("user").
+ * The vault locked itself (idle, sleep, the screen locked) or the user locked it.
  */
-export type VaultLocked = { reason: string }
+export type VaultLocked = { reason: LockReason }
 export type VerifyFinished = { job_id: number; report: VerifyReportDto | null; error: IpcError | null }
 export type VerifyProgress = { job_id: number; done: number; total: number }
 export type VerifyReportDto = { ok: boolean; items: number; stored_copies: number; events: number; bytes_hashed: number; problems: ProblemDto[] }

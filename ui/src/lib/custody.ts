@@ -1,57 +1,23 @@
 // Words for the custody log: each action and each verification problem gets a translated sentence.
-import type { ProblemDto } from "./bindings";
+import { CATALOG, type ProblemDto } from "./bindings";
 import type { DetailLine } from "./details";
 import { formatDateTime, formatNumber, formatSize, hasKey, t, type MessageKey } from "./i18n/index.svelte";
 
-/** The actions the vault writes today; each must have a translation (tests/i18n.test.ts). */
-export const KNOWN_ACTIONS = [
-  "vault.created",
-  "vault.opened",
-  "vault.closed",
-  "vault.reconciled",
-  "vault.verified",
-  "item.ingested",
-  "item.extracted",
-  "item.edited",
-  "item.viewed",
-  "keyslot.added",
-  "keyslot.removed",
-  "keys.rotated",
-  "clock.anomaly",
-  "person.created",
-  "person.edited",
-  "person.revealed",
-  "person.imported",
-  "person.merged",
-  "person.distinct",
-  "interview.created",
-  "interview.edited",
-  "interview.viewed",
-  "interview.completed",
-  "interviewer.set",
-  "consent.recorded",
-  "consent.withdrawn",
-  "incident.created",
-  "record.linked",
-  "harm.overridden",
-  "harm.checked",
-  "settings.changed",
-  "bundle.exported",
-  "bundle.export_abandoned",
-  "item.exported",
-  "bundle.imported",
-  "recipient.added",
-] as const;
+/** A custody action this vault writes (the core's `Action`). */
+export type Action = (typeof CATALOG.actions)[number];
+
+/** Whether a stored action is one this vault writes: the log may hold names of other versions. */
+export function isAction(action: string): action is Action {
+  return (CATALOG.actions as readonly string[]).includes(action);
+}
 
 export function actionLabel(action: string): string {
-  const key = `action.${action}`;
-  return hasKey(key) ? t(key) : t("action.unknown", { action });
+  return isAction(action) ? t(`action.${action}`) : t("action.unknown", { action });
 }
 
 export function problemText(problem: ProblemDto): string {
-  const key = `problem.${problem.kind}`;
   const unknown = "?";
-  return t(hasKey(key) ? key : "problem.other", {
+  return t(`problem.${problem.kind}`, {
     item: problem.item ?? unknown,
     seq: problem.seq ?? unknown,
     last_seq: problem.last_seq ?? unknown,

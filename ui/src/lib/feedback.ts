@@ -1,6 +1,6 @@
 // One shape for every message a screen shows after an action: its tone, its text (built when shown, so
 // it follows a change of language) and, for errors, the shell's English detail behind "Details".
-import type { IpcError } from "./bindings";
+import type { IpcError, IpcErrorCode } from "./bindings";
 import { t, type MessageKey, type Params } from "./i18n/index.svelte";
 import { errorText, NO_DETAIL } from "./errors";
 
@@ -27,6 +27,6 @@ export function say(tone: Tone, key: MessageKey, params?: Params): Feedback {
 }
 
 /** An error the page finds itself, worded like the shell's error with the same code. */
-export function localError(code: string): Feedback {
+export function localError(code: IpcErrorCode): Feedback {
   return fromError({ code, message: "" });
 }

@@ -2,8 +2,16 @@
 // reader's language. Codes the page does not know yet fall back to the core's English sentence, so a
 // new rule is never silent. Person codes and interviewer names are marked with isolate(), so a name in
 // another script cannot reorder the sentence around it (render with BidiText).
-import type { FindingDto, PriorInterviewDto, ReasonDto } from "./bindings";
-import { formatDay, formatList, formatPercent, hasKey, isolate, t, tn, type MessageKey } from "./i18n/index.svelte";
+import type {
+  FindingDto,
+  IncidentKind,
+  PriorInterviewDto,
+  ReasonDto,
+  RecipientKind,
+  ReferralKind,
+  Rule,
+} from "./bindings";
+import { formatDay, formatList, formatPercent, isolate, t, tn, type MessageKey } from "./i18n/index.svelte";
 
 /** What the core asks of a written justification, in characters. */
 export const MIN_JUSTIFICATION = 10;
@@ -26,30 +34,26 @@ export function bySeverity(findings: readonly FindingDto[]): FindingDto[] {
   return [...findings].sort((a, b) => rank[a.severity] - rank[b.severity]);
 }
 
-function word(prefix: string, code: string, fallback = code): string {
-  const key = `${prefix}.${code}`;
-  return hasKey(key) ? t(key) : fallback;
+export function ruleName(rule: Rule): string {
+  return t(`rule.${rule}`);
 }
 
-export function ruleName(rule: string): string {
-  return word("rule", rule);
+export function recipientName(kind: RecipientKind): string {
+  return t(`recipient.${kind}`);
 }
 
-export function recipientName(kind: string): string {
-  return word("recipient", kind);
+export function referralName(kind: ReferralKind): string {
+  return t(`referral.${kind}`);
 }
 
-export function referralName(kind: string): string {
-  return word("referral", kind);
+export function incidentKindName(kind: IncidentKind): string {
+  return t(`incidentKind.${kind}`);
 }
 
-export function incidentKindName(kind: string): string {
-  return word("incidentKind", kind);
-}
-
-/** A match reason in plain words; the core's English sentence when the code is new. */
+/** A match reason in plain words: every `ReasonCode` has a key, which the compiler checks. */
 export function reasonText(reason: ReasonDto): string {
-  return word("match", reason.code, reason.text);
+  const key: MessageKey = `match.${reason.code}`;
+  return t(key);
 }
 
 function vulnerability(flags: readonly string[]): string {
@@ -105,8 +109,8 @@ export function findingText(finding: FindingDto): string {
     case "consent_scope":
       return t("finding.consent_scope", {
         person,
-        recipient: recipientName(p.recipient ?? ""),
-        why: word("consentWhy", p.why ?? "", p.why ?? ""),
+        recipient: p.recipient ? recipientName(p.recipient) : "?",
+        why: p.why ? t(`consentWhy.${p.why}`) : "?",
       });
     case "safeguard_interviewer":
       return p.interviewers.length === 0
@@ -119,24 +123,15 @@ export function findingText(finding: FindingDto): string {
         interview,
         missing: formatList(p.missing.map(referralName)),
       });
-    default:
+    default: {
+      // Every code the shell can send has its case: the compiler says so here when one is added. A
+      // finding from elsewhere (an older page, a hand-made value) still reads, in English.
+      const unworded: never = finding.code;
+      void unworded;
       return finding.message;
+    }
   }
 }
-
-/** The message codes this file words; the completeness test checks it against the shell's catalog. */
-export const WORDED_CODES = [
-  "duplicate_person",
-  "recent_interview",
-  "interview_count",
-  "prior_interviews",
-  "near_duplicate_testimony",
-  "consent_not_yet",
-  "consent_missing",
-  "consent_scope",
-  "safeguard_interviewer",
-  "safeguard_referral",
-] as const;
 
 /** The keys each code needs, for the completeness test. */
 export const FINDING_KEYS: readonly MessageKey[] = [

@@ -37,7 +37,10 @@ pub enum BlobError {
     #[error("encryption failed: {0}")]
     Encrypt(String),
     #[error("the stored copy cannot be decrypted ({0}): it is damaged or was replaced")]
-    Decrypt(String),
+    Decrypt(#[source] age::DecryptError),
+    /// Its decryption failed part-way (age reports a damaged chunk as an I/O error of the stream).
+    #[error("the stored copy cannot be decrypted ({0}): it is damaged or was replaced")]
+    DecryptRead(#[source] io::Error),
     #[error("the stored copy is missing from the vault")]
     Missing,
 }
@@ -225,9 +228,9 @@ impl BlobStore {
         // The buffer only serves the header. age reads each 64 KiB chunk with one call, larger than the
         // buffer, which then passes it straight from the kernel into age's chunk: a larger buffer would
         // add a copy of every byte (a tenth of an export's time). The kernel reads ahead of both.
-        let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(HEADER_BUFFER, file))
-            .map_err(|e| BlobError::Decrypt(e.to_string()))?;
-        decryptor.decrypt(iter::once(identity)).map_err(|e| BlobError::Decrypt(e.to_string()))
+        let decryptor =
+            age::Decryptor::new_buffered(BufReader::with_capacity(HEADER_BUFFER, file)).map_err(BlobError::Decrypt)?;
+        decryptor.decrypt(iter::once(identity)).map_err(BlobError::Decrypt)
     }
 
     /// Decrypts a blob into `out`, hashing as it goes. Returns the SHA-256 (hex) and size of the plaintext.
@@ -246,7 +249,7 @@ impl BlobStore {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(BlobError::Decrypt(e.to_string())),
+                Err(e) => return Err(BlobError::DecryptRead(e)),
             };
             hasher.update(&buf[..n]);
             out.write_all(&buf[..n]).map_err(|e| BlobError::Io {

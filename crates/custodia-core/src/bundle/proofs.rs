@@ -130,12 +130,12 @@ pub(crate) fn gather(conn: &Connection, vault_id: &str, subjects: &HashSet<Strin
             && event.compute_hash()? == event.hash;
         if !intact {
             damaged = Some(expected);
-            return Err(CustodyError::Encoding("the log is damaged".into()));
+            return Err(CustodyError::Damaged(expected));
         }
         leaves.push(leaf);
         expected += 1;
         if wanted {
-            serde_json::to_writer(&mut events_jsonl, &event).map_err(|e| CustodyError::Encoding(e.to_string()))?;
+            serde_json::to_writer(&mut events_jsonl, &event).map_err(|e| CustodyError::Encoding(e.into()))?;
             events_jsonl.push(b'\n');
             kept.push(event.seq);
         }

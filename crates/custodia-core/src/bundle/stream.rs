@@ -270,7 +270,7 @@ fn copy_fault(item: &str, found: String) -> crate::Error {
 }
 
 fn unreadable(item: &str, e: io::Error) -> crate::Error {
-    copy_fault(item, crate::blobs::BlobError::Decrypt(e.to_string()).to_string())
+    copy_fault(item, crate::blobs::BlobError::DecryptRead(e).to_string())
 }
 
 #[cfg(test)]

@@ -13,53 +13,38 @@ use super::read::{self, HashOnly, Limits, ReadProgress};
 use super::signature::SignerInfo;
 use super::BundleError;
 use crate::blobs::Flow;
+use crate::vocabulary::vocabulary;
 use serde::Serialize;
 use std::path::Path;
 
-/// The checks, in the order they are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BundleCheck {
-    /// The bundle decrypted with the given key, intact to its authenticated end.
-    Decryption,
-    /// `bagit.txt` declares BagIt with UTF-8 tag files.
-    Bagit,
-    /// `Payload-Oxum` in `bag-info.txt` matches the payload's bytes and files.
-    PayloadOxum,
-    /// Every line of `manifest-sha256.txt` holds, and every payload file is listed.
-    PayloadManifest,
-    /// Every line of `tagmanifest-sha256.txt` holds, and it lists every file outside `data/` but itself and
-    /// `custody/signature`: a file that neither manifest covers is a problem, never extracted or imported.
-    TagManifest,
-    /// The Ed25519 signature over the tag manifest verifies.
-    Signature,
-    /// The signer is the one expected (when a fingerprint was given).
-    ExpectedSigner,
-    /// The checkpoint is signed by the same key.
-    Checkpoint,
-    /// Each custody event's hash recomputes from its fields.
-    CustodyEvents,
-    /// Each custody event is proven to be in the checkpoint's tree.
-    InclusionProofs,
-    /// Each collected file has the SHA-256 and size recorded at its ingest.
-    ItemsMatchCustody,
-}
-
-impl BundleCheck {
-    /// Every check, in the order they are shown.
-    pub const ALL: [BundleCheck; 11] = [
-        BundleCheck::Decryption,
-        BundleCheck::Bagit,
-        BundleCheck::PayloadOxum,
-        BundleCheck::PayloadManifest,
-        BundleCheck::TagManifest,
-        BundleCheck::Signature,
-        BundleCheck::ExpectedSigner,
-        BundleCheck::Checkpoint,
-        BundleCheck::CustodyEvents,
-        BundleCheck::InclusionProofs,
-        BundleCheck::ItemsMatchCustody,
-    ];
+vocabulary! {
+    /// The checks, in the order they are shown.
+    #[derive(PartialOrd, Ord)]
+    pub enum BundleCheck {
+        /// The bundle decrypted with the given key, intact to its authenticated end.
+        Decryption = "decryption",
+        /// `bagit.txt` declares BagIt with UTF-8 tag files.
+        Bagit = "bagit",
+        /// `Payload-Oxum` in `bag-info.txt` matches the payload's bytes and files.
+        PayloadOxum = "payload_oxum",
+        /// Every line of `manifest-sha256.txt` holds, and every payload file is listed.
+        PayloadManifest = "payload_manifest",
+        /// Every line of `tagmanifest-sha256.txt` holds, and it lists every file outside `data/` but itself and
+        /// `custody/signature`: a file that neither manifest covers is a problem, never extracted or imported.
+        TagManifest = "tag_manifest",
+        /// The Ed25519 signature over the tag manifest verifies.
+        Signature = "signature",
+        /// The signer is the one expected (when a fingerprint was given).
+        ExpectedSigner = "expected_signer",
+        /// The checkpoint is signed by the same key.
+        Checkpoint = "checkpoint",
+        /// Each custody event's hash recomputes from its fields.
+        CustodyEvents = "custody_events",
+        /// Each custody event is proven to be in the checkpoint's tree.
+        InclusionProofs = "inclusion_proofs",
+        /// Each collected file has the SHA-256 and size recorded at its ingest.
+        ItemsMatchCustody = "items_match_custody",
+    }
 }
 
 /// One check's outcome. `checked` is false when it could not run (a check it depends on failed, or no

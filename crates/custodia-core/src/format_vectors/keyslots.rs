@@ -29,7 +29,7 @@ fn key_slot_files_match_the_vectors() {
                 assert_eq!(slot, vector.header("slot"), "{}", vector.name);
                 assert_eq!(key, vector.header("database-key"), "{}", vector.name);
             }
-            (Err(error), Some(failure)) => assert_eq!(error.code(), failure, "{}: {error}", vector.name),
+            (Err(error), Some(failure)) => assert_eq!(error.code().as_str(), failure, "{}: {error}", vector.name),
             (Ok(_), Some(failure)) => panic!("{}: opened, expected {failure}", vector.name),
             (Err(error), None) => panic!("{}: {error}", vector.name),
         }

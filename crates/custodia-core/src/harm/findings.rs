@@ -1,46 +1,53 @@
 //! What a do-no-harm rule says: a finding with its rule id, severity, a message code with parameters (so
 //! the app can word it in each language), the English sentence, and the evidence behind it.
 
+use crate::vocabulary::vocabulary;
+use custodia_matching::ReasonCode;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use custodia_matching::ReasonCode;
-
-/// The rules, by their stable ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Rule {
-    PossibleDuplicatePerson,
-    RecentInterview,
-    InterviewCount,
-    NearDuplicateTestimony,
-    ConsentMissing,
-    ConsentScope,
-    SensitiveSafeguard,
-}
-
-impl Rule {
-    pub fn id(self) -> &'static str {
-        match self {
-            Rule::PossibleDuplicatePerson => "possible-duplicate-person",
-            Rule::RecentInterview => "recent-interview",
-            Rule::InterviewCount => "interview-count",
-            Rule::NearDuplicateTestimony => "near-duplicate-testimony",
-            Rule::ConsentMissing => "consent-missing",
-            Rule::ConsentScope => "consent-scope",
-            Rule::SensitiveSafeguard => "sensitive-safeguard",
-        }
+vocabulary! {
+    /// The rules, by their stable ids.
+    pub enum Rule {
+        PossibleDuplicatePerson = "possible-duplicate-person",
+        RecentInterview = "recent-interview",
+        InterviewCount = "interview-count",
+        NearDuplicateTestimony = "near-duplicate-testimony",
+        ConsentMissing = "consent-missing",
+        ConsentScope = "consent-scope",
+        SensitiveSafeguard = "sensitive-safeguard",
     }
 }
 
-/// How a finding bears on the action: `Info` is shown, a `Warning` needs a written justification to
-/// proceed, a `Block` stops the action until the data is fixed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Block,
+vocabulary! {
+    /// How a finding bears on the action: `Info` is shown, a `Warning` needs a written justification to
+    /// proceed, a `Block` stops the action until the data is fixed. Ordered by weight.
+    #[derive(PartialOrd, Ord)]
+    pub enum Severity {
+        /// Shown; never stops anything.
+        Info = "info",
+        /// Stops the action unless the documenter writes why it is right to go ahead.
+        Warning = "warning",
+        /// Stops the action until the data changes.
+        Block = "block",
+    }
+}
+
+vocabulary! {
+    /// A finding's message code: which sentence words it, filled in from its `params`. The app and the CLI
+    /// translate from these.
+    pub enum FindingCode {
+        DuplicatePerson = "duplicate_person",
+        RecentInterview = "recent_interview",
+        InterviewCount = "interview_count",
+        PriorInterviews = "prior_interviews",
+        NearDuplicateTestimony = "near_duplicate_testimony",
+        ConsentNotYet = "consent_not_yet",
+        ConsentMissing = "consent_missing",
+        ConsentScope = "consent_scope",
+        SafeguardInterviewer = "safeguard_interviewer",
+        SafeguardReferral = "safeguard_referral",
+    }
 }
 
 /// One explanation of a person match: a stable code and a sentence.
@@ -63,8 +70,8 @@ pub struct Evidence {
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
-    /// A stable message code; `params` fill it in. The app translates from these.
-    pub code: &'static str,
+    /// Which sentence words it; `params` fill it in.
+    pub code: FindingCode,
     pub params: Value,
     /// The English sentence, built from the same parameters.
     pub message: String,
@@ -144,7 +151,7 @@ fn reasons_sentence(reasons: &[Reason]) -> String {
     }
 }
 
-fn finding(rule: Rule, severity: Severity, code: &'static str, params: Value, message: String) -> Finding {
+fn finding(rule: Rule, severity: Severity, code: FindingCode, params: Value, message: String) -> Finding {
     Finding { rule, severity, code, params, message, evidence: Evidence::default() }
 }
 
@@ -157,7 +164,8 @@ pub(crate) fn duplicate_person(person: &str, score: f64, reasons: Vec<Reason>, p
         "reasons": reasons.iter().map(|r| &r.code).collect::<Vec<_>>(),
         "score": score,
     });
-    let mut f = finding(Rule::PossibleDuplicatePerson, Severity::Warning, "duplicate_person", params, message);
+    let mut f =
+        finding(Rule::PossibleDuplicatePerson, Severity::Warning, FindingCode::DuplicatePerson, params, message);
     f.evidence.records = std::iter::once(person.to_string()).chain(prior.iter().map(|p| p.id.clone())).collect();
     f.evidence.score = Some(score);
     f.evidence.reasons = reasons;
@@ -177,7 +185,7 @@ pub(crate) fn recent_interview(person: &str, days: i64, cooldown_days: u32, last
         last.phrase()
     );
     let params = json!({ "person": person, "days": days, "cooldown_days": cooldown_days, "last": last });
-    let mut f = finding(Rule::RecentInterview, Severity::Warning, "recent_interview", params, message);
+    let mut f = finding(Rule::RecentInterview, Severity::Warning, FindingCode::RecentInterview, params, message);
     f.evidence.records = vec![person.to_string(), last.id.clone()];
     f
 }
@@ -186,7 +194,7 @@ pub(crate) fn interview_count(person: &str, max: u32, prior: &[PriorInterview]) 
     let (severity, code, message) = if prior.len() >= max as usize {
         (
             Severity::Warning,
-            "interview_count",
+            FindingCode::InterviewCount,
             format!(
                 "{person} was already {} (the limit is {max}). Each new interview asks them to tell it again.",
                 interviewed(prior)
@@ -195,7 +203,7 @@ pub(crate) fn interview_count(person: &str, max: u32, prior: &[PriorInterview]) 
     } else {
         (
             Severity::Info,
-            "prior_interviews",
+            FindingCode::PriorInterviews,
             format!("{person} was interviewed {} before: {}.", times(prior.len()), listed(prior)),
         )
     };
@@ -214,7 +222,8 @@ pub(crate) fn near_duplicate_testimony(person: &str, other: &PriorInterview, sim
         other.phrase()
     );
     let params = json!({ "person": person, "interview": other, "similarity": similarity, "percent": percent });
-    let mut f = finding(Rule::NearDuplicateTestimony, Severity::Warning, "near_duplicate_testimony", params, message);
+    let mut f =
+        finding(Rule::NearDuplicateTestimony, Severity::Warning, FindingCode::NearDuplicateTestimony, params, message);
     f.evidence.records = vec![other.id.clone(), person.to_string()];
     f.evidence.score = Some(similarity);
     f
@@ -222,7 +231,8 @@ pub(crate) fn near_duplicate_testimony(person: &str, other: &PriorInterview, sim
 
 pub(crate) fn consent_not_yet(person: &str) -> Finding {
     let message = format!("No consent is recorded for {person} yet; record it before the interview is completed.");
-    let mut f = finding(Rule::ConsentMissing, Severity::Info, "consent_not_yet", json!({ "person": person }), message);
+    let mut f =
+        finding(Rule::ConsentMissing, Severity::Info, FindingCode::ConsentNotYet, json!({ "person": person }), message);
     f.evidence.records = vec![person.to_string()];
     f
 }
@@ -232,21 +242,35 @@ pub(crate) fn consent_missing(person: &str, interview: &str) -> Finding {
         "No consent is recorded for {person}. Record consent (given or refused) before completing {interview}."
     );
     let params = json!({ "person": person, "interview": interview });
-    let mut f = finding(Rule::ConsentMissing, Severity::Block, "consent_missing", params, message);
+    let mut f = finding(Rule::ConsentMissing, Severity::Block, FindingCode::ConsentMissing, params, message);
     f.evidence.records = vec![person.to_string(), interview.to_string()];
     f
 }
 
-pub(crate) fn consent_scope(person: &str, recipient: &str, recipient_label: &str, why: &'static str) -> Finding {
+vocabulary! {
+    /// Why consent keeps a person's records from a kind of recipient.
+    pub enum ConsentRefusal {
+        /// The consent allows the records, but not the person's identity, and this record shows it.
+        IdentityNotAllowed = "identity_not_allowed",
+        /// Consent was given, but not for this kind of recipient.
+        OutsideScope = "outside_scope",
+        Refused = "refused",
+        Withdrawn = "withdrawn",
+        NotRecorded = "not_recorded",
+    }
+}
+
+pub(crate) fn consent_scope(person: &str, recipient: &str, recipient_label: &str, why: ConsentRefusal) -> Finding {
     let reason = match why {
-        "not_recorded" => "no consent is recorded",
-        "refused" => "consent was refused",
-        "withdrawn" => "consent was withdrawn",
-        _ => "the consent given does not include this recipient",
+        ConsentRefusal::NotRecorded => "no consent is recorded",
+        ConsentRefusal::Refused => "consent was refused",
+        ConsentRefusal::Withdrawn => "consent was withdrawn",
+        ConsentRefusal::OutsideScope => "the consent given does not include this recipient",
+        ConsentRefusal::IdentityNotAllowed => "the consent given does not let their identity go to this recipient",
     };
     let message = format!("{person}'s records cannot go to {recipient_label}: {reason}.");
     let params = json!({ "person": person, "recipient": recipient, "why": why });
-    let mut f = finding(Rule::ConsentScope, Severity::Block, "consent_scope", params, message);
+    let mut f = finding(Rule::ConsentScope, Severity::Block, FindingCode::ConsentScope, params, message);
     f.evidence.records = vec![person.to_string()];
     f
 }
@@ -272,7 +296,8 @@ pub(crate) fn safeguard_interviewer(person: &str, minor: bool, sgbv: bool, inter
     };
     let message = format!("{person} is {label}: the interview needs an interviewer trained for it, and {who}.");
     let params = json!({ "person": person, "vulnerability": flags, "interviewers": interviewers });
-    let mut f = finding(Rule::SensitiveSafeguard, Severity::Warning, "safeguard_interviewer", params, message);
+    let mut f =
+        finding(Rule::SensitiveSafeguard, Severity::Warning, FindingCode::SafeguardInterviewer, params, message);
     f.evidence.records = vec![person.to_string()];
     f
 }
@@ -285,7 +310,7 @@ pub(crate) fn safeguard_referral(person: &str, interview: &str, minor: bool, sgb
         join_and(&kinds)
     );
     let params = json!({ "person": person, "interview": interview, "vulnerability": flags, "missing": missing });
-    let mut f = finding(Rule::SensitiveSafeguard, Severity::Block, "safeguard_referral", params, message);
+    let mut f = finding(Rule::SensitiveSafeguard, Severity::Block, FindingCode::SafeguardReferral, params, message);
     f.evidence.records = vec![person.to_string(), interview.to_string()];
     f
 }
@@ -323,7 +348,7 @@ mod tests {
     fn interview_count_is_information_below_the_limit_and_a_warning_at_it() {
         let one = [prior("T-1", "2026-03-02", "A. Haroun")];
         let f = interview_count("P-7F3K", 2, &one);
-        assert_eq!((f.severity, f.code), (Severity::Info, "prior_interviews"));
+        assert_eq!((f.severity, f.code), (Severity::Info, FindingCode::PriorInterviews));
         assert_eq!(f.message, "P-7F3K was interviewed once before: 2026-03-02 by A. Haroun.");
         let two = [prior("T-1", "2026-03-02", "A. Haroun"), prior("T-2", "2026-05-19", "M. Diallo")];
         assert_eq!(interview_count("P-7F3K", 2, &two).severity, Severity::Warning);

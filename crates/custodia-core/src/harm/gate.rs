@@ -75,7 +75,7 @@ pub(crate) fn log_overrides(
     let Some(justification) = justification else { return Ok(()) };
     for f in findings.iter().filter(|f| f.severity == Severity::Warning) {
         let details = json!({
-            "rule": f.rule.id(),
+            "rule": f.rule.as_str(),
             "code": f.code,
             "records": f.evidence.records,
             "score": f.evidence.score,
@@ -90,6 +90,7 @@ pub(crate) fn log_overrides(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
     use crate::harm::findings;
 
     #[test]
@@ -105,13 +106,13 @@ mod tests {
         assert_eq!(decide(std::slice::from_ref(&info), None).expect("info passes"), None);
         let both = [info.clone(), warning.clone()];
         let err = decide(&both, None).expect_err("warning without justification");
-        assert_eq!(err.code(), "justification_needed");
-        assert_eq!(decide(&both, Some("  ")).expect_err("blank").code(), "justification_needed");
-        assert_eq!(decide(&both, Some("ok")).expect_err("short").code(), "justification_too_short");
-        assert_eq!(decide(&both, Some("bad\x1b[2Jtext here")).expect_err("control").code(), "bad_text");
+        assert_eq!(err.code(), ErrorCode::JustificationNeeded);
+        assert_eq!(decide(&both, Some("  ")).expect_err("blank").code(), ErrorCode::JustificationNeeded);
+        assert_eq!(decide(&both, Some("ok")).expect_err("short").code(), ErrorCode::JustificationTooShort);
+        assert_eq!(decide(&both, Some("bad\x1b[2Jtext here")).expect_err("control").code(), ErrorCode::BadText);
         let ok = decide(&both, Some(" Survivor asked to add new facts ")).expect("justified");
         assert_eq!(ok.as_deref(), Some("Survivor asked to add new facts"));
         let err = decide(&[warning, block], Some("Survivor asked to add new facts")).expect_err("block");
-        assert_eq!(err.code(), "harm_blocked");
+        assert_eq!(err.code(), ErrorCode::HarmBlocked);
     }
 }

@@ -14,7 +14,7 @@ pub(crate) mod rules;
 pub mod settings;
 pub mod testimony;
 
-pub use findings::{Evidence, Finding, PriorInterview, Reason, Rule, Severity};
+pub use findings::{ConsentRefusal, Evidence, Finding, FindingCode, PriorInterview, Reason, Rule, Severity};
 pub use gate::HarmError;
 pub use people::PersonChecker;
 pub use settings::HarmSettings;

@@ -69,7 +69,7 @@ pub(crate) fn log_matches(
         return Ok(());
     }
     let details = json!({
-        "rule": Rule::PossibleDuplicatePerson.id(),
+        "rule": Rule::PossibleDuplicatePerson.as_str(),
         "context": context.as_str(),
         "matches": matches,
     });
@@ -116,7 +116,7 @@ pub(crate) fn log_listing<'a>(
         *counted.entry(code).or_default() += 1;
     }
     let details = json!({
-        "rule": Rule::PossibleDuplicatePerson.id(),
+        "rule": Rule::PossibleDuplicatePerson.as_str(),
         "context": "duplicate-list",
         "pairs": pairs,
         "reasons": counted,

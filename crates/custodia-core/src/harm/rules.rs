@@ -154,7 +154,7 @@ mod tests {
     }
 
     fn codes(findings: &[Finding]) -> Vec<&'static str> {
-        findings.iter().map(|f| f.code).collect()
+        findings.iter().map(|f| f.code.as_str()).collect()
     }
 
     #[test]

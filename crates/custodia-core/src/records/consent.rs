@@ -9,106 +9,64 @@ use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
 use crate::faults;
-use crate::harm::{findings, Finding};
+use crate::harm::findings::{self, ConsentRefusal};
+use crate::harm::Finding;
 use crate::vault::Vault;
+use crate::vocabulary::vocabulary;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ConsentStatus {
-    Given,
-    Refused,
-    Withdrawn,
+vocabulary! {
+    pub enum ConsentStatus {
+        Given = "given",
+        Refused = "refused",
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl ConsentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConsentStatus::Given => "given",
-            ConsentStatus::Refused => "refused",
-            ConsentStatus::Withdrawn => "withdrawn",
-        }
-    }
-
     pub fn parse(text: &str) -> Result<ConsentStatus> {
-        [ConsentStatus::Given, ConsentStatus::Refused, ConsentStatus::Withdrawn]
-            .into_iter()
-            .find(|s| s.as_str() == text.trim().to_lowercase())
-            .ok_or_else(|| {
-                RecordError::BadChoice {
-                    field: "consent status",
-                    value: fields::shorten(text),
-                    allowed: "given, refused, withdrawn",
-                }
-                .into()
-            })
+        ConsentStatus::from_name(&text.trim().to_lowercase()).ok_or_else(|| {
+            RecordError::BadChoice {
+                field: "consent status",
+                value: fields::shorten(text),
+                allowed: "given, refused, withdrawn",
+            }
+            .into()
+        })
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ConsentMethod {
-    Oral,
-    Written,
+vocabulary! {
+    pub enum ConsentMethod {
+        Oral = "oral",
+        Written = "written",
+    }
 }
 
 impl ConsentMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConsentMethod::Oral => "oral",
-            ConsentMethod::Written => "written",
-        }
-    }
-
     pub fn parse(text: &str) -> Result<ConsentMethod> {
-        match text.trim().to_lowercase().as_str() {
-            "oral" => Ok(ConsentMethod::Oral),
-            "written" => Ok(ConsentMethod::Written),
-            _ => Err(RecordError::BadChoice {
-                field: "consent method",
-                value: fields::shorten(text),
-                allowed: "oral, written",
-            }
-            .into()),
-        }
+        ConsentMethod::from_name(&text.trim().to_lowercase()).ok_or_else(|| {
+            RecordError::BadChoice { field: "consent method", value: fields::shorten(text), allowed: "oral, written" }
+                .into()
+        })
     }
 }
 
-/// The kinds of recipient a consent scope names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecipientKind {
-    Icc,
-    UnMechanism,
-    NationalProsecutor,
-    PartnerNgo,
-    Media,
-    PublicReport,
+vocabulary! {
+    /// The kinds of recipient a consent scope names.
+    pub enum RecipientKind {
+        Icc = "icc",
+        UnMechanism = "un_mechanism",
+        NationalProsecutor = "national_prosecutor",
+        PartnerNgo = "partner_ngo",
+        Media = "media",
+        PublicReport = "public_report",
+    }
 }
 
 impl RecipientKind {
-    pub const ALL: [RecipientKind; 6] = [
-        RecipientKind::Icc,
-        RecipientKind::UnMechanism,
-        RecipientKind::NationalProsecutor,
-        RecipientKind::PartnerNgo,
-        RecipientKind::Media,
-        RecipientKind::PublicReport,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecipientKind::Icc => "icc",
-            RecipientKind::UnMechanism => "un_mechanism",
-            RecipientKind::NationalProsecutor => "national_prosecutor",
-            RecipientKind::PartnerNgo => "partner_ngo",
-            RecipientKind::Media => "media",
-            RecipientKind::PublicReport => "public_report",
-        }
-    }
-
     /// English name, for messages.
     pub fn label(self) -> &'static str {
         match self {
@@ -122,8 +80,7 @@ impl RecipientKind {
     }
 
     pub fn parse(text: &str) -> Result<RecipientKind> {
-        let key = text.trim().to_lowercase().replace('-', "_");
-        RecipientKind::ALL.into_iter().find(|k| k.as_str() == key).ok_or_else(|| {
+        RecipientKind::from_name(&text.trim().to_lowercase().replace('-', "_")).ok_or_else(|| {
             RecordError::BadChoice {
                 field: "recipient",
                 value: fields::shorten(text),
@@ -197,6 +154,18 @@ pub enum ConsentDecision {
 impl ConsentDecision {
     pub fn is_allowed(&self) -> bool {
         matches!(self, ConsentDecision::Allowed { .. })
+    }
+
+    /// Why a record of the person is refused, when it is: under a decision that allows the records, only
+    /// a record that shows who they are can be, and then because their identity may not go.
+    pub fn refusal(&self) -> ConsentRefusal {
+        match self {
+            ConsentDecision::Allowed { .. } => ConsentRefusal::IdentityNotAllowed,
+            ConsentDecision::OutsideScope { .. } => ConsentRefusal::OutsideScope,
+            ConsentDecision::Refused { .. } => ConsentRefusal::Refused,
+            ConsentDecision::Withdrawn { .. } => ConsentRefusal::Withdrawn,
+            ConsentDecision::NotRecorded => ConsentRefusal::NotRecorded,
+        }
     }
 }
 
@@ -359,13 +328,10 @@ impl Vault {
     /// The consent-scope rule, for the export to come: a block when the records cannot go to `recipient`.
     pub fn consent_scope_finding(&self, person: &str, recipient: RecipientKind) -> Result<Option<Finding>> {
         let found = persons::find(&self.conn, person)?;
-        let why = match self.consent_allows(&found.id, recipient)? {
-            ConsentDecision::Allowed { .. } => return Ok(None),
-            ConsentDecision::OutsideScope { .. } => "outside_scope",
-            ConsentDecision::Refused { .. } => "refused",
-            ConsentDecision::Withdrawn { .. } => "withdrawn",
-            ConsentDecision::NotRecorded => "not_recorded",
-        };
-        Ok(Some(findings::consent_scope(&found.id, recipient.as_str(), recipient.label(), why)))
+        let decision = self.consent_allows(&found.id, recipient)?;
+        if decision.is_allowed() {
+            return Ok(None);
+        }
+        Ok(Some(findings::consent_scope(&found.id, recipient.as_str(), recipient.label(), decision.refusal())))
     }
 }

@@ -291,7 +291,7 @@ mod tests {
     /// quoting the value.
     fn assert_damaged(err: &crate::Error, record: &str, field: &str, value: &str) {
         let words = err.to_string();
-        assert_eq!(err.code(), "database_damaged", "{words}");
+        assert_eq!(err.code(), crate::ErrorCode::DatabaseDamaged, "{words}");
         assert!(words.contains(record) && words.contains(field), "names the record and the field: {words}");
         assert!(!words.contains(value), "does not quote the stored value: {words}");
     }

@@ -7,48 +7,26 @@ use crate::custody::{self, Action};
 use crate::error::Result;
 use crate::ids;
 use crate::vault::Vault;
+use crate::vocabulary::vocabulary;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::json;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IncidentKind {
-    Killing,
-    Torture,
-    SexualViolence,
-    EnforcedDisappearance,
-    ForcedDisplacement,
-    DestructionOfProperty,
-    Other,
+vocabulary! {
+    pub enum IncidentKind {
+        Killing = "killing",
+        Torture = "torture",
+        SexualViolence = "sexual_violence",
+        EnforcedDisappearance = "enforced_disappearance",
+        ForcedDisplacement = "forced_displacement",
+        DestructionOfProperty = "destruction_of_property",
+        Other = "other",
+    }
 }
 
 impl IncidentKind {
-    pub const ALL: [IncidentKind; 7] = [
-        IncidentKind::Killing,
-        IncidentKind::Torture,
-        IncidentKind::SexualViolence,
-        IncidentKind::EnforcedDisappearance,
-        IncidentKind::ForcedDisplacement,
-        IncidentKind::DestructionOfProperty,
-        IncidentKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IncidentKind::Killing => "killing",
-            IncidentKind::Torture => "torture",
-            IncidentKind::SexualViolence => "sexual_violence",
-            IncidentKind::EnforcedDisappearance => "enforced_disappearance",
-            IncidentKind::ForcedDisplacement => "forced_displacement",
-            IncidentKind::DestructionOfProperty => "destruction_of_property",
-            IncidentKind::Other => "other",
-        }
-    }
-
     pub fn parse(text: &str) -> Result<IncidentKind> {
-        let key = text.trim().to_lowercase().replace(['-', ' '], "_");
-        IncidentKind::ALL.into_iter().find(|k| k.as_str() == key).ok_or_else(|| {
+        IncidentKind::from_name(&text.trim().to_lowercase().replace(['-', ' '], "_")).ok_or_else(|| {
             RecordError::BadChoice {
                 field: "incident kind",
                 value: fields::shorten(text),

@@ -15,15 +15,17 @@ use crate::faults;
 use crate::harm::{gate, probe, testimony, Finding, PersonChecker};
 use crate::ids;
 use crate::vault::Vault;
+use crate::vocabulary::vocabulary;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::json;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum InterviewStatus {
-    Draft,
-    Complete,
+vocabulary! {
+    /// A draft can be edited; a complete interview passed the rules that completion asks.
+    pub enum InterviewStatus {
+        Draft = "draft",
+        Complete = "complete",
+    }
 }
 
 /// What a documenter gives for a new interview.
@@ -100,7 +102,7 @@ fn row_to_interview(r: &Row<'_>) -> rusqlite::Result<Interview> {
         place: r.get(3)?,
         language: r.get(4)?,
         interpreter: r.get(5)?,
-        status: if r.get::<_, String>(6)? == "complete" { InterviewStatus::Complete } else { InterviewStatus::Draft },
+        status: r.get(6)?,
         referrals: Referrals {
             psychosocial: Referral::from_stored(&r.get::<_, String>(7)?),
             medical: Referral::from_stored(&r.get::<_, String>(8)?),
@@ -257,9 +259,9 @@ impl Vault {
                 v.interpreter,
                 v.transcript,
                 v.summary,
-                Referral::as_str(input.referrals.psychosocial),
-                Referral::as_str(input.referrals.medical),
-                Referral::as_str(input.referrals.legal),
+                Referral::stored(input.referrals.psychosocial),
+                Referral::stored(input.referrals.medical),
+                Referral::stored(input.referrals.legal),
                 event.time,
                 event.actor,
                 event.seq

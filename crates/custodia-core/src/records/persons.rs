@@ -213,7 +213,7 @@ pub(crate) fn record_sha256<T: Serialize>(record: &T) -> Result<String> {
         }
     }
     let mut hashing = Hashing(<sha2::Sha256 as sha2::Digest>::new());
-    record.to_canon_json_writer(&mut hashing).map_err(|e| crate::custody::CustodyError::Encoding(e.to_string()))?;
+    record.to_canon_json_writer(&mut hashing).map_err(crate::custody::CustodyError::Encoding)?;
     Ok(hex::encode(sha2::Digest::finalize(hashing.0)))
 }
 

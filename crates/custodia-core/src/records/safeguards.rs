@@ -13,40 +13,39 @@ use crate::error::Result;
 use crate::faults;
 use crate::harm::gate;
 use crate::vault::Vault;
+use crate::vocabulary::vocabulary;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
 
-/// Whether a referral was made or declined; `None` where it is not recorded yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Referral {
-    Made,
-    Declined,
+vocabulary! {
+    /// Whether a referral was made or declined; `None` where it is not recorded yet.
+    pub enum Referral {
+        Made = "made",
+        Declined = "declined",
+    }
 }
 
 impl Referral {
     /// Reads `made`, `declined`, or empty (not recorded).
     pub fn parse(text: &str) -> Result<Option<Referral>> {
-        match text.trim().to_lowercase().as_str() {
-            "" => Ok(None),
-            "made" => Ok(Some(Referral::Made)),
-            "declined" => Ok(Some(Referral::Declined)),
-            _ => Err(RecordError::BadChoice {
+        let name = text.trim().to_lowercase();
+        if name.is_empty() {
+            return Ok(None);
+        }
+        Referral::from_name(&name).map(Some).ok_or_else(|| {
+            RecordError::BadChoice {
                 field: "referral",
                 value: fields::shorten(text),
                 allowed: "made, declined, or empty",
             }
-            .into()),
-        }
+            .into()
+        })
     }
 
-    pub(crate) fn as_str(this: Option<Referral>) -> &'static str {
-        match this {
-            None => "",
-            Some(Referral::Made) => "made",
-            Some(Referral::Declined) => "declined",
-        }
+    /// As stored: the name, or empty when not recorded.
+    pub(crate) fn stored(this: Option<Referral>) -> &'static str {
+        this.map_or("", Referral::as_str)
     }
 
     pub(crate) fn from_stored(text: &str) -> Option<Referral> {
@@ -54,28 +53,18 @@ impl Referral {
     }
 }
 
-/// The three kinds of referral an interview records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ReferralKind {
-    Psychosocial,
-    Medical,
-    Legal,
+vocabulary! {
+    /// The three kinds of referral an interview records.
+    pub enum ReferralKind {
+        Psychosocial = "psychosocial",
+        Medical = "medical",
+        Legal = "legal",
+    }
 }
 
 impl ReferralKind {
-    pub const ALL: [ReferralKind; 3] = [ReferralKind::Psychosocial, ReferralKind::Medical, ReferralKind::Legal];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReferralKind::Psychosocial => "psychosocial",
-            ReferralKind::Medical => "medical",
-            ReferralKind::Legal => "legal",
-        }
-    }
-
     pub fn parse(text: &str) -> Result<ReferralKind> {
-        ReferralKind::ALL.into_iter().find(|k| k.as_str() == text.trim().to_lowercase()).ok_or_else(|| {
+        ReferralKind::from_name(&text.trim().to_lowercase()).ok_or_else(|| {
             RecordError::BadChoice {
                 field: "referral kind",
                 value: fields::shorten(text),
@@ -120,8 +109,8 @@ impl Vault {
     /// Records whether a referral was made or declined (`None` clears it), keeping the history.
     pub fn set_referral(&mut self, id: &str, kind: ReferralKind, value: Option<Referral>) -> Result<Interview> {
         let interview = find(&self.conn, id)?;
-        let old = Referral::as_str(interview.referrals.get(kind));
-        let new = Referral::as_str(value);
+        let old = Referral::stored(interview.referrals.get(kind));
+        let new = Referral::stored(value);
         if old != new {
             let tx = self.conn.transaction()?;
             let change = Change { field: kind.column(), old: old.into(), new: new.into() };

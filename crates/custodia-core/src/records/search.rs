@@ -7,6 +7,7 @@ use super::RecordError;
 use crate::custody::{self, Action};
 use crate::error::Result;
 use crate::vault::Vault;
+use crate::vocabulary::vocabulary;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -14,11 +15,20 @@ use std::collections::BTreeSet;
 const MAX_QUERY_CHARS: usize = 500;
 const MAX_HITS: usize = 200;
 
+vocabulary! {
+    /// Which text of which record matched.
+    pub enum HitKind {
+        Transcript = "transcript",
+        Summary = "summary",
+        Item = "item",
+        Incident = "incident",
+    }
+}
+
 /// One record whose text matches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Hit {
-    /// `transcript`, `summary`, `item` or `incident`.
-    pub kind: String,
+    pub kind: HitKind,
     /// The interview, item or incident id.
     pub record: String,
     /// The matching passage, with the matched words between `[` and `]`.
@@ -50,8 +60,11 @@ impl Vault {
         })?;
         let hits: Vec<Hit> = rows.collect::<rusqlite::Result<_>>()?;
         drop(stmt);
-        let shown: BTreeSet<&str> =
-            hits.iter().filter(|h| h.kind == "transcript" || h.kind == "summary").map(|h| h.record.as_str()).collect();
+        let shown: BTreeSet<&str> = hits
+            .iter()
+            .filter(|h| matches!(h.kind, HitKind::Transcript | HitKind::Summary))
+            .map(|h| h.record.as_str())
+            .collect();
         if !shown.is_empty() {
             let tx = self.conn.transaction()?;
             for interview in shown {

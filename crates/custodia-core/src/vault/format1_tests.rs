@@ -3,6 +3,7 @@
 //! either upgraded by an unlock with it or dropped, plainly, by a passphrase change.
 
 use super::*;
+use crate::error::ErrorCode;
 use crate::keys::RecoveryKey;
 use secrecy::ExposeSecret;
 
@@ -61,7 +62,7 @@ fn a_passphrase_change_in_a_format1_vault_drops_its_recovery_key_and_says_so() {
     assert!(changed.recovery_key_dropped, "the result says the old recovery key stopped working");
     vault.close().expect("close");
     let err = Vault::open(&root, &recovery(&key), session()).expect_err("dropped");
-    assert_eq!(err.code(), "wrong_recovery_key");
+    assert_eq!(err.code(), ErrorCode::WrongRecoveryKey);
     let mut vault = Vault::open(&root, &Unlock::Passphrase(pass(NEW)), session()).expect("new passphrase");
     item_reads(&mut vault, dir.path(), &item, "copy.txt");
     let report = vault.verify(&mut |_| crate::Flow::Continue).expect("verify");

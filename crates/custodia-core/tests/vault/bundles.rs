@@ -4,6 +4,7 @@
 use crate::common::*;
 use crate::people::*;
 use custodia_core::bundle::{self, read_identity_file, Limits, Unlocker};
+use custodia_core::ErrorCode;
 use custodia_core::{
     AddOptions, ExportRequest, ExportSelection, Exported, Flow, PersonInput, Protection, RecipientKind, SecretString,
     StrengthPolicy,
@@ -128,7 +129,7 @@ fn consent_that_does_not_cover_the_recipient_refuses_the_whole_export_and_names_
     // The recording alone is still the interview's document: refused with the interview's person named.
     let req = request(&tv, selection(&[&photo, &recording], &[], RecipientKind::Media), &key, "refused");
     let err = vault.export(&req, &mut no_progress).expect_err("refused");
-    assert_eq!(err.code(), "export_refused");
+    assert_eq!(err.code(), ErrorCode::ExportRefused);
     let text = err.to_string();
     assert!(text.contains(&recording) && text.contains(&interview) && text.contains(&person), "{text}");
     assert!(text.contains("does not include this recipient"), "{text}");
@@ -231,7 +232,7 @@ fn an_imported_bundle_continues_custody_in_the_recipients_vault_and_only_once() 
     assert_eq!(received["signer_verified"], false, "and the ingest event says so: {received}");
     let again =
         vault.import_bundle(&exported.path, &unlocker, None, &Limits::default(), &mut no_progress).expect_err("twice");
-    assert_eq!(again.code(), "bundle_already_imported");
+    assert_eq!(again.code(), ErrorCode::BundleAlreadyImported);
     let report = vault.verify(&mut no_progress).expect("verify");
     assert!(report.ok, "the receiving vault verifies: {:?}", report.problems);
     let copy = receiver.dir.path().join("copy.mp4");
@@ -291,7 +292,7 @@ fn a_weak_bundle_passphrase_is_refused_writing_nothing_and_allowed_only_when_ask
     for weak in ["passwordpassword", "123456789012"] {
         req.protection = Protection::Passphrase(SecretString::from(weak), StrengthPolicy::Required);
         let err = vault.export(&req, &mut no_progress).expect_err("a weak bundle passphrase must be refused");
-        assert_eq!(err.code(), "weak_passphrase", "{weak:?} is refused as weak: {err}");
+        assert_eq!(err.code(), ErrorCode::WeakPassphrase, "{weak:?} is refused as weak: {err}");
         assert!(!req.output.exists(), "no bundle is written for {weak:?}");
         assert!(count(&vault).is_empty(), "no export is recorded for {weak:?}");
     }
@@ -310,7 +311,7 @@ fn a_passphrase_bundle_opens_with_the_passphrase_only() {
     let a = add(&tv, &mut vault, "a.txt", b"a");
     let mut req = request(&tv, selection(&[&a], &[], RecipientKind::UnMechanism), "unused", "pass");
     req.protection = Protection::Passphrase(SecretString::from("short"), StrengthPolicy::WeakAllowed);
-    assert_eq!(vault.export(&req, &mut no_progress).expect_err("short").code(), "passphrase_too_short");
+    assert_eq!(vault.export(&req, &mut no_progress).expect_err("short").code(), ErrorCode::PassphraseTooShort);
     req.protection = Protection::Passphrase(SecretString::from("a long shared passphrase"), StrengthPolicy::Required);
     let exported = vault.export(&req, &mut no_progress).expect("export");
     vault.close().expect("close");
@@ -342,7 +343,7 @@ fn a_cancelled_export_leaves_no_file_and_no_event() {
             }
         })
         .expect_err("cancelled");
-    assert_eq!(err.code(), "cancelled");
+    assert_eq!(err.code(), ErrorCode::Cancelled);
     let leftovers: Vec<_> = std::fs::read_dir(tv.dir.path())
         .expect("list")
         .map(|e| e.expect("entry").file_name())
@@ -368,7 +369,7 @@ fn a_damaged_log_is_never_signed_into_a_bundle() {
     let err = vault
         .export(&request(&tv, selection(&[&a], &[], RecipientKind::Icc), &key, "x"), &mut no_progress)
         .expect_err("damaged");
-    assert_eq!(err.code(), "custody_error", "{err}");
+    assert_eq!(err.code(), ErrorCode::CustodyError, "{err}");
     assert!(err.to_string().contains("custodia verify"), "{err}");
     vault.close().expect("close");
 }
@@ -405,7 +406,7 @@ fn a_stored_copy_swapped_for_another_of_the_vault_stops_the_export_and_names_the
         .export(&request(&tv, selection(&[&a], &[], RecipientKind::Icc), &key, "swapped"), &mut no_progress)
         .expect_err("refused");
     assert!(err.to_string().contains(&a) && err.to_string().contains("damaged or was replaced"), "{err}");
-    assert_eq!(err.code(), "stored_copy_altered");
+    assert_eq!(err.code(), ErrorCode::StoredCopyAltered);
     let events = vault.events(&custodia_core::EventQuery { limit: 50, ..Default::default() }).expect("events");
     assert!(events.iter().all(|e| e.action != "bundle.exported" && e.action != "item.exported"));
     vault.close().expect("close");
@@ -444,7 +445,7 @@ fn a_copy_without_a_kept_key_exports_and_a_replaced_one_is_named_by_its_hash() {
         .export(&request(&tv, selection(&[&a], &[], RecipientKind::Icc), &key, "older-swapped"), &mut no_progress)
         .expect_err("refused");
     assert!(err.to_string().contains(&a) && err.to_string().contains("recorded SHA-256"), "{err}");
-    assert_eq!(err.code(), "stored_copy_altered");
+    assert_eq!(err.code(), ErrorCode::StoredCopyAltered);
     vault.close().expect("close");
 }
 

@@ -4,16 +4,18 @@
 
 use crate::common::*;
 use crate::people::*;
+use custodia_core::harm::FindingCode;
+use custodia_core::ErrorCode;
 use custodia_core::{
     Finding, HarmSettings, InterviewEdit, PersonInput, RecipientKind, Referral, ReferralKind, Severity,
 };
 
 fn rules(findings: &[Finding]) -> Vec<&'static str> {
-    findings.iter().map(|f| f.rule.id()).collect()
+    findings.iter().map(|f| f.rule.as_str()).collect()
 }
 
 fn only<'a>(findings: &'a [Finding], rule: &str) -> &'a Finding {
-    let matching: Vec<&Finding> = findings.iter().filter(|f| f.rule.id() == rule).collect();
+    let matching: Vec<&Finding> = findings.iter().filter(|f| f.rule.as_str() == rule).collect();
     assert_eq!(matching.len(), 1, "exactly one {rule} finding in {:?}", rules(findings));
     matching[0]
 }
@@ -36,7 +38,7 @@ fn possible_duplicate_person_names_the_earlier_person_and_interviews_and_stays_q
     let findings = vault.check_person(&muhammad()).expect("check");
     let f = only(&findings, "possible-duplicate-person");
     assert_eq!(f.severity, Severity::Warning);
-    assert_eq!(f.code, "duplicate_person");
+    assert_eq!(f.code, FindingCode::DuplicatePerson);
     let expected = format!(
         "Probably the same person as {first}, interviewed twice: 2026-03-02 by A. Haroun, 2026-05-19 by M. Diallo."
     );
@@ -61,10 +63,13 @@ fn a_warning_without_justification_saves_nothing_and_an_override_is_logged() {
     add_person(&mut vault, &mohammed());
     let before = event_count(&vault);
     let err = vault.add_person(&muhammad(), None).expect_err("needs a justification");
-    assert_eq!(err.code(), "justification_needed");
+    assert_eq!(err.code(), ErrorCode::JustificationNeeded);
     let custodia_core::Error::Harm(harm) = &err else { panic!("a harm error: {err}") };
     assert_eq!(rules(harm.findings()), ["possible-duplicate-person"]);
-    assert_eq!(vault.add_person(&muhammad(), Some("dup")).expect_err("too short").code(), "justification_too_short");
+    assert_eq!(
+        vault.add_person(&muhammad(), Some("dup")).expect_err("too short").code(),
+        ErrorCode::JustificationTooShort
+    );
     assert_eq!(vault.persons().expect("list").len(), 1, "nothing saved");
     // The stopped attempts showed their caller a match: each is logged as a check, and only that.
     let since: Vec<String> = actions(&vault).split_off(before);
@@ -105,7 +110,7 @@ fn recent_interview_fires_within_the_cooldown_only_and_follows_the_setting() {
     assert!(!rules(&findings).contains(&"recent-interview"), "cooldown of 10 days: {:?}", rules(&findings));
     assert!(actions(&vault).contains(&"settings.changed".to_string()));
     let bad = HarmSettings { duplicate_threshold: 0.0, ..settings };
-    assert_eq!(vault.set_harm_settings(&bad).expect_err("out of range").code(), "bad_setting");
+    assert_eq!(vault.set_harm_settings(&bad).expect_err("out of range").code(), ErrorCode::BadSetting);
     vault.close().expect("close");
 }
 
@@ -120,7 +125,7 @@ fn interview_count_informs_below_the_limit_and_warns_at_it() {
     add_interview(&mut vault, &interview(&id, "2025-01-10", "A. Haroun"));
     let once = vault.check_interview(&interview(&id, "2025-09-01", "B")).expect("check");
     let f = only(&once, "interview-count");
-    assert_eq!((f.severity, f.code), (Severity::Info, "prior_interviews"));
+    assert_eq!((f.severity, f.code), (Severity::Info, FindingCode::PriorInterviews));
     add_interview(&mut vault, &interview(&id, "2025-09-01", "M. Diallo"));
     let twice = vault.check_interview(&interview(&id, "2026-06-01", "C")).expect("check");
     let f = only(&twice, "interview-count");
@@ -169,7 +174,7 @@ fn near_duplicate_testimony_fires_for_an_edited_copy_and_not_for_another_account
     let second = add_interview(&mut vault, &plan);
     let edit = InterviewEdit { transcript: Some(format!("{original} and more")), ..Default::default() };
     let err = vault.edit_interview(&first, &edit, None).expect_err("warning on edit");
-    assert_eq!(err.code(), "justification_needed");
+    assert_eq!(err.code(), ErrorCode::JustificationNeeded);
     let custodia_core::Error::Harm(harm) = &err else { panic!("harm error") };
     assert_eq!(harm.findings()[0].evidence.records[0], second);
     vault.close().expect("close");
@@ -182,7 +187,7 @@ fn consent_missing_informs_at_creation_and_blocks_completion_even_with_a_justifi
     let id = add_person(&mut vault, &person("Carmen Ruiz González", "1965-05-21", "Tumaco"));
     let findings = vault.check_interview(&interview(&id, "2026-11-02", "A. Haroun")).expect("check");
     let f = only(&findings, "consent-missing");
-    assert_eq!((f.severity, f.code), (Severity::Info, "consent_not_yet"));
+    assert_eq!((f.severity, f.code), (Severity::Info, FindingCode::ConsentNotYet));
     let saved =
         vault.add_interview(&interview(&id, "2026-11-02", "A. Haroun"), None).expect("info alone does not stop");
     let err = vault.complete_interview(&saved.record.id).expect_err("blocked");
@@ -258,9 +263,9 @@ fn same_person_merges_keeping_both_records_and_different_people_are_never_flagge
     assert!(vault.person_duplicates(None).expect("pairs").is_empty(), "a merged pair is not suspected again");
     assert_eq!(
         vault.add_interview(&interview(&b, "2026-11-01", "A"), None).expect_err("merged").code(),
-        "person_merged"
+        ErrorCode::PersonMerged
     );
-    assert_eq!(vault.review_same(&a, &b).expect_err("again").code(), "person_merged");
+    assert_eq!(vault.review_same(&a, &b).expect_err("again").code(), ErrorCode::PersonMerged);
     let merged = vault.events(&custodia_core::EventQuery {
         action: Some("person.merged".into()),
         limit: 5,
@@ -282,8 +287,8 @@ fn same_person_merges_keeping_both_records_and_different_people_are_never_flagge
     let edit = custodia_core::PersonEdit { notes: Some("Met again at the camp".into()), ..Default::default() };
     let (_, findings) = vault.edit_person(&c, &edit).expect("edit");
     assert!(findings.iter().all(|f| f.params["person"] != a), "{:?}", rules(&findings));
-    assert_eq!(vault.review_different(&a, &c).expect_err("twice").code(), "bad_review");
-    assert_eq!(vault.review_same(&a, &a).expect_err("itself").code(), "bad_review");
+    assert_eq!(vault.review_different(&a, &c).expect_err("twice").code(), ErrorCode::BadReview);
+    assert_eq!(vault.review_same(&a, &a).expect_err("itself").code(), ErrorCode::BadReview);
     let report = vault.verify(&mut |_| custodia_core::Flow::Continue).expect("verify");
     assert!(report.ok, "{:?}", report.problems);
     vault.close().expect("close");
@@ -299,7 +304,7 @@ fn a_kept_person_checker_follows_additions_and_reviews() {
     let findings = vault.check_person_with(&mut checker, &muhammad()).expect("check");
     assert_eq!(rules(&findings), ["possible-duplicate-person"], "the person added after the checker was built");
     let err = vault.add_person_with(&mut checker, &muhammad(), None).expect_err("the kept checker gates the add");
-    assert_eq!(err.code(), "justification_needed");
+    assert_eq!(err.code(), ErrorCode::JustificationNeeded);
     let second = vault.add_person(&muhammad(), Some(JUSTIFICATION)).expect("second").person.id;
     vault.review_different(&first, &second).expect("different");
     let findings = vault.check_person_with(&mut checker, &muhammad()).expect("check");
@@ -365,7 +370,7 @@ fn live_checks_through_one_checker_are_rate_limited_and_a_refused_check_changes_
     }
     let before = event_count(&vault);
     let err = vault.check_person_with(&mut checker, &muhammad()).expect_err("the check after the burst is refused");
-    assert_eq!(err.code(), "too_many_checks");
+    assert_eq!(err.code(), ErrorCode::TooManyChecks);
     assert_eq!(event_count(&vault), before, "a refused check runs nothing and logs nothing");
     // A new checker (a new unlock, or the command line) has its own budget.
     assert!(!vault.check_person(&muhammad()).expect("check").is_empty());

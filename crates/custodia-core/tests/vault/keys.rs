@@ -3,6 +3,7 @@
 //! half of an X25519 pair, so a passphrase change keeps them working.
 
 use crate::common::*;
+use custodia_core::ErrorCode;
 use custodia_core::{AddOptions, KdfParams, RecoveryKey, StrengthPolicy, Unlock, Vault};
 use secrecy::ExposeSecret;
 
@@ -58,7 +59,7 @@ fn an_older_keyslots_file_put_back_after_a_passphrase_change_opens_nothing() {
     std::fs::write(&slots, &old).expect("put the old copy back");
     let before = snapshot(&tv.root);
     let err = Vault::open(&tv.root, &unlock(), session()).expect_err("the old passphrase opens nothing current");
-    assert_eq!(err.code(), "database_damaged", "named as a key that does not open the database: {err}");
+    assert_eq!(err.code(), ErrorCode::DatabaseDamaged, "named as a key that does not open the database: {err}");
     assert!(err.to_string().contains("older"), "the message names an older key slot file as a cause: {err}");
     assert_eq!(snapshot(&tv.root), before, "the failed open changed nothing");
     std::fs::write(&slots, &current).expect("the current file again");
@@ -74,12 +75,12 @@ fn an_older_keyslots_file_put_back_after_a_recovery_replacement_opens_nothing_wi
     let second = vault.create_recovery_key().expect("replace");
     vault.close().expect("close");
     let err = Vault::open(&tv.root, &recovery(&first), session()).expect_err("the old key is revoked");
-    assert_eq!(err.code(), "wrong_recovery_key");
+    assert_eq!(err.code(), ErrorCode::WrongRecoveryKey);
     let current = std::fs::read(&slots).expect("read keyslots");
     std::fs::write(&slots, &old).expect("put the old copy back");
     let before = snapshot(&tv.root);
     let err = Vault::open(&tv.root, &recovery(&first), session()).expect_err("opens nothing current");
-    assert_eq!(err.code(), "database_damaged", "{err}");
+    assert_eq!(err.code(), ErrorCode::DatabaseDamaged, "{err}");
     assert_eq!(snapshot(&tv.root), before, "the failed open changed nothing");
     std::fs::write(&slots, &current).expect("the current file again");
     opens_whole(&tv, &recovery(&second), &item).close().expect("close");
@@ -119,7 +120,7 @@ fn a_begun_recovery_key_works_next_to_the_old_one_until_confirmed() {
     vault.close().expect("close");
     for (name, old) in [("first", &first), ("unconfirmed second", second.key())] {
         let err = Vault::open(&tv.root, &recovery(old), session()).expect_err(name);
-        assert_eq!(err.code(), "wrong_recovery_key", "the {name} key is revoked: {err}");
+        assert_eq!(err.code(), ErrorCode::WrongRecoveryKey, "the {name} key is revoked: {err}");
     }
     opens_whole(&tv, &recovery(third.key()), &item).close().expect("close");
 }
@@ -129,7 +130,7 @@ fn replacing_the_recovery_key_needs_the_passphrase_when_unlocked_with_the_recove
     let (tv, first, _) = vault_with_item_and_recovery();
     let mut vault = Vault::open(&tv.root, &recovery(&first), session()).expect("open");
     let err = vault.begin_recovery_key().expect_err("the passphrase must be kept");
-    assert_eq!(err.code(), "passphrase_needed", "{err}");
+    assert_eq!(err.code(), ErrorCode::PassphraseNeeded, "{err}");
     vault.check_passphrase(&pass(PASSPHRASE)).expect("the passphrase checked");
     let second = vault.create_recovery_key().expect("now allowed");
     vault.close().expect("close");

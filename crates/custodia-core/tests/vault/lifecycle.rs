@@ -1,6 +1,7 @@
 //! The ordinary life of a vault: create, add, read back, extract, change keys, verify.
 
 use crate::common::*;
+use custodia_core::ErrorCode;
 use custodia_core::{AddOptions, Flow, ItemSummary, KdfParams, RecoveryKey, StrengthPolicy, Unlock, Vault};
 
 #[test]
@@ -69,7 +70,7 @@ fn extract_refuses_to_overwrite_and_logs_nothing() {
     let mut vault = tv.open();
     let id = vault.add_file(&src, &AddOptions::default(), &mut go).expect("add").item.id;
     let err = vault.extract(&id, &existing, &mut go).expect_err("must refuse");
-    assert_eq!(err.code(), "output_exists", "{err}");
+    assert_eq!(err.code(), ErrorCode::OutputExists, "{err}");
     assert_eq!(std::fs::read(&existing).expect("read"), b"do not touch");
     assert_eq!(vault.item_events(&id).expect("events").len(), 1, "no extract event for a refused extract");
 }
@@ -176,7 +177,7 @@ fn a_failed_extract_leaves_no_file_no_hidden_leftover_and_no_event() {
     assert_eq!(vault.item_events(&id).expect("events").len(), 1, "no extract event for a failed extract");
 
     let cancelled = vault.extract(&id, &folder.join("long.bin"), &mut |_| Flow::Cancel).expect_err("cancelled");
-    assert_eq!(cancelled.code(), "cancelled");
+    assert_eq!(cancelled.code(), ErrorCode::Cancelled);
     assert!(names_in(&folder).is_empty(), "a cancelled extract leaves nothing: {:?}", names_in(&folder));
 }
 
@@ -221,7 +222,7 @@ fn cancelled_add_leaves_no_item_and_no_file() {
     let src = tv.source("big.bin", &vec![7u8; 3 << 20]);
     let mut vault = tv.open();
     let err = vault.add_file(&src, &AddOptions::default(), &mut |_| Flow::Cancel).expect_err("cancelled");
-    assert_eq!(err.code(), "cancelled");
+    assert_eq!(err.code(), ErrorCode::Cancelled);
     assert!(vault.items().expect("list").is_empty());
     assert!(tv.blob_files().is_empty());
     assert!(files_under(&tv.root.join("tmp")).is_empty(), "cancel must clean its staging file");
@@ -242,7 +243,7 @@ fn bad_sources_are_refused_clearly_and_change_nothing() {
     ];
     for (path, code) in cases {
         let err = vault.add_file(&path, &AddOptions::default(), &mut go).expect_err("must refuse");
-        assert_eq!(err.code(), code, "{}: {err}", path.display());
+        assert_eq!(err.code().as_str(), code, "{}: {err}", path.display());
         assert!(err.to_string().contains(&path.display().to_string()), "message names the path: {err}");
     }
     let long = AddOptions { description: "x".repeat(10_001), ..Default::default() };
@@ -261,7 +262,7 @@ fn passphrase_change_replaces_the_old_passphrase() {
         .expect("change");
     vault.close().expect("close");
     let old = Vault::open(&tv.root, &unlock(), session()).expect_err("old passphrase must fail");
-    assert_eq!(old.code(), "wrong_passphrase");
+    assert_eq!(old.code(), ErrorCode::WrongPassphrase);
     let vault =
         Vault::open(&tv.root, &Unlock::Passphrase(pass("a brand new passphrase")), session()).expect("new opens");
     assert_eq!(vault.key_slots().len(), 1);
@@ -280,7 +281,7 @@ fn recovery_key_opens_the_vault_and_a_new_one_revokes_the_old() {
     use secrecy::ExposeSecret;
     let old = RecoveryKey::parse(first_text.expose_secret()).expect("parse");
     let err = Vault::open(&tv.root, &Unlock::Recovery(old), session()).expect_err("revoked");
-    assert_eq!(err.code(), "wrong_recovery_key");
+    assert_eq!(err.code(), ErrorCode::WrongRecoveryKey);
     let mut vault = Vault::open(&tv.root, &Unlock::Recovery(second), session()).expect("recovery opens");
     // Unlocked by recovery: set a new passphrase, which replaces the forgotten one.
     vault.change_passphrase(&pass("remembered this time"), StrengthPolicy::Required, KdfParams::FLOOR).expect("change");
@@ -294,7 +295,7 @@ fn a_second_opener_is_told_the_vault_is_busy() {
     let tv = TestVault::new();
     let vault = tv.open();
     let err = Vault::open(&tv.root, &unlock(), session()).expect_err("busy");
-    assert_eq!(err.code(), "vault_busy");
+    assert_eq!(err.code(), ErrorCode::VaultBusy);
     vault.close().expect("close");
     tv.open().close().expect("opens after close");
 }
@@ -323,7 +324,7 @@ fn a_weak_passphrase_is_refused_at_create_leaving_no_folder_and_allowed_only_whe
         let root = dir.path().join(weak);
         let err = Vault::create(&root, &pass(weak), StrengthPolicy::Required, KdfParams::FLOOR, session())
             .expect_err("a weak passphrase must be refused");
-        assert_eq!(err.code(), "weak_passphrase", "{weak:?} is refused as weak: {err}");
+        assert_eq!(err.code(), ErrorCode::WeakPassphrase, "{weak:?} is refused as weak: {err}");
         assert!(err.to_string().contains("several unrelated words"), "the message says what to do: {err}");
         assert!(!root.exists(), "a refused create leaves no folder for {weak:?}");
     }
@@ -352,7 +353,7 @@ fn a_weak_new_passphrase_is_refused_writing_no_slot_and_allowed_only_when_asked_
         let err = vault
             .change_passphrase(&pass(weak), StrengthPolicy::Required, KdfParams::FLOOR)
             .expect_err("a weak passphrase must be refused");
-        assert_eq!(err.code(), "weak_passphrase", "{weak:?} is refused as weak: {err}");
+        assert_eq!(err.code(), ErrorCode::WeakPassphrase, "{weak:?} is refused as weak: {err}");
     }
     assert_eq!(std::fs::read(&slots_file).expect("read keyslots"), before, "no key slot was written");
     assert_eq!(vault.key_slots().len(), 1, "the vault still has its one slot");
@@ -495,7 +496,7 @@ fn previews_are_decrypted_in_memory_bounded_and_logged() {
     let mut vault = tv.open();
     let id = vault.add_file(&src, &AddOptions::default(), &mut go).expect("add").item.id;
     assert_eq!(vault.read_item(&id, 1 << 20).expect("preview"), png);
-    assert_eq!(vault.read_item(&id, 4).expect_err("too large").code(), "too_large_to_preview");
+    assert_eq!(vault.read_item(&id, 4).expect_err("too large").code(), ErrorCode::TooLargeToPreview);
     let actions: Vec<String> = vault.item_events(&id).expect("events").into_iter().map(|e| e.action).collect();
     assert_eq!(actions, ["item.ingested", "item.viewed"]);
 }

@@ -3,6 +3,8 @@
 
 use crate::common::*;
 use crate::people::*;
+use custodia_core::records::search::HitKind;
+use custodia_core::ErrorCode;
 use custodia_core::{
     AddOptions, ConsentDecision, ConsentInput, ConsentMethod, ConsentStatus, IncidentInput, InterviewEdit,
     InterviewStatus, PersonEdit, PersonInput, RecipientKind, Referral, ReferralKind, Sex,
@@ -152,7 +154,7 @@ fn bad_input_is_refused_with_a_clear_error_and_changes_nothing() {
         ("empty_search", vault.search("   ").expect_err("search")),
     ];
     for (code, err) in &cases {
-        assert_eq!(err.code(), *code, "{err}");
+        assert_eq!(err.code().as_str(), *code, "{err}");
         assert!(!err.to_string().is_empty());
     }
     assert!(cases[0].1.to_string().contains("1985-02-30"), "the error names the bad value: {}", cases[0].1);
@@ -170,7 +172,7 @@ fn consent_gates_completion_and_a_withdrawal_keeps_the_history() {
     let id = add_person(&mut vault, &person("Leidy Cuesta Quintero", "1986-03-09", "Quibdó"));
     let interview_id = add_interview(&mut vault, &interview(&id, "2026-11-02", "M. Diallo"));
     let err = vault.complete_interview(&interview_id).expect_err("no consent yet");
-    assert_eq!(err.code(), "harm_blocked");
+    assert_eq!(err.code(), ErrorCode::HarmBlocked);
     assert!(err.to_string().contains("No consent is recorded"), "{err}");
     assert_eq!(vault.interview(&interview_id).expect("show").status, InterviewStatus::Draft);
 
@@ -191,7 +193,7 @@ fn consent_gates_completion_and_a_withdrawal_keeps_the_history() {
         ConsentDecision::OutsideScope { consent: consent.clone() }
     );
     let finding = vault.consent_scope_finding(&id, RecipientKind::Media).expect("rule").expect("a finding");
-    assert_eq!(finding.rule.id(), "consent-scope");
+    assert_eq!(finding.rule, custodia_core::Rule::ConsentScope);
     assert_eq!(
         finding.message,
         format!("{id}'s records cannot go to the media: the consent given does not include this recipient.")
@@ -227,7 +229,7 @@ fn written_consent_needs_its_scan_and_refusals_have_no_scope() {
         scan_item: None,
         scopes: vec![],
     };
-    assert_eq!(vault.record_consent(&input).expect_err("no scan").code(), "bad_consent");
+    assert_eq!(vault.record_consent(&input).expect_err("no scan").code(), ErrorCode::BadConsent);
     let item = vault.add_file(&scan, &AddOptions::default(), &mut go).expect("scan").item.id;
     input.scan_item = Some(item.clone());
     assert_eq!(vault.record_consent(&input).expect("written").scan_item, Some(item));
@@ -238,7 +240,7 @@ fn written_consent_needs_its_scan_and_refusals_have_no_scope() {
         scopes: vec![custodia_core::Scope { recipient: RecipientKind::Media, identity: false }],
         ..input
     };
-    assert_eq!(vault.record_consent(&refusal).expect_err("scope on refusal").code(), "bad_consent");
+    assert_eq!(vault.record_consent(&refusal).expect_err("scope on refusal").code(), ErrorCode::BadConsent);
     vault.close().expect("close");
 }
 
@@ -280,7 +282,7 @@ fn incidents_link_interviews_and_documents_and_search_finds_their_texts() {
 
     let viewed = |vault: &custodia_core::Vault| actions(vault).iter().filter(|a| *a == "interview.viewed").count();
     let before = viewed(&vault);
-    assert!(vault.search("central").expect("search").iter().all(|h| h.kind != "transcript"));
+    assert!(vault.search("central").expect("search").iter().all(|h| h.kind != HitKind::Transcript));
     assert_eq!(viewed(&vault), before, "a search showing no testimony logs no viewing");
     let hits = vault.search("GRAIN market").expect("search");
     assert_eq!(viewed(&vault), before + 1, "a transcript snippet shown is testimony viewed, and logged");
@@ -289,14 +291,14 @@ fn incidents_link_interviews_and_documents_and_search_finds_their_texts() {
     assert!(found.contains(&("item", item.as_str())), "{found:?}");
     assert!(hits.iter().any(|h| h.snippet.contains("[grain]")), "{hits:?}");
     assert!(vault.search("central").expect("search").iter().any(|h| h.record == incident.id));
-    assert!(vault.search("uncle").expect("search").iter().any(|h| h.kind == "transcript"));
+    assert!(vault.search("uncle").expect("search").iter().any(|h| h.kind == HitKind::Transcript));
     // Text with FTS5 syntax is taken literally.
     assert!(vault.search("market\" OR \"x").is_ok());
     // An edit replaces the indexed text.
     let edit = InterviewEdit { summary: Some("Witness to the checkpoint".into()), ..Default::default() };
     vault.edit_interview(&interview_id, &edit, None).expect("edit");
-    assert!(vault.search("checkpoint").expect("search").iter().any(|h| h.kind == "summary"));
-    assert!(!vault.search("fire witness").expect("search").iter().any(|h| h.kind == "summary"));
+    assert!(vault.search("checkpoint").expect("search").iter().any(|h| h.kind == HitKind::Summary));
+    assert!(!vault.search("fire witness").expect("search").iter().any(|h| h.kind == HitKind::Summary));
     vault.close().expect("close");
 }
 
@@ -328,7 +330,7 @@ fn import_is_all_or_nothing_with_line_numbers() {
     let head = "ref,full_name,other_names,sex,birth_date,birth_place,residence,phone,id_number\n";
     let bad = format!("{head}R1,Amina Yusuf,,F,1990,,,,\nR2,Adam Omar,,Q,1980,,,,\n");
     let err = vault.import_persons(bad.as_bytes()).expect_err("bad sex");
-    assert_eq!(err.code(), "bad_import");
+    assert_eq!(err.code(), ErrorCode::BadImport);
     assert!(err.to_string().starts_with("line 3:"), "{err}");
     assert!(vault.persons().expect("list").is_empty(), "nothing from the file was imported");
     let good = format!("{head}R1,Amina Yusuf,,F,1990,,,,\nR2,Adam Omar,,M,1980,,,,\n");

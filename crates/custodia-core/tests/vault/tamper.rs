@@ -3,6 +3,7 @@
 use crate::common::*;
 use custodia_core::audit::Problem;
 use custodia_core::custody::ChainProblem;
+use custodia_core::ErrorCode;
 use custodia_core::{AddOptions, Flow, Unlock, Vault, VerifyReport};
 use std::fs;
 
@@ -40,7 +41,7 @@ fn wrong_passphrase_is_refused_and_leaves_every_file_byte_identical() {
     let before = snapshot(&tv.root);
     let err = Vault::open(&tv.root, &Unlock::Passphrase(pass("correct horse battery stapler")), session())
         .expect_err("wrong");
-    assert_eq!(err.code(), "wrong_passphrase");
+    assert_eq!(err.code(), ErrorCode::WrongPassphrase);
     assert_eq!(err.to_string(), "the passphrase is not correct for this vault; check it and try again");
     assert_eq!(snapshot(&tv.root), before, "a failed unlock must not change any file");
 }
@@ -57,7 +58,7 @@ fn missing_or_corrupt_keyslots_give_clear_errors() {
     ] {
         fs::write(&slots, bad).expect("write");
         let err = Vault::open(&tv.root, &unlock(), session()).expect_err("corrupt");
-        assert_eq!(err.code(), code, "{err}");
+        assert_eq!(err.code().as_str(), code, "{err}");
         assert!(err.to_string().contains("keyslots.json"), "{err}");
     }
     // A wrapped key with one flipped bit no longer authenticates: it reads as a wrong passphrase.
@@ -66,10 +67,10 @@ fn missing_or_corrupt_keyslots_give_clear_errors() {
     let replacement = if wrapped.starts_with('A') { "B" } else { "A" };
     flipped["slots"][0]["wrapped_key"] = format!("{replacement}{}", &wrapped[1..]).into();
     fs::write(&slots, serde_json::to_vec(&flipped).expect("json")).expect("write");
-    assert_eq!(Vault::open(&tv.root, &unlock(), session()).expect_err("flipped").code(), "wrong_passphrase");
+    assert_eq!(Vault::open(&tv.root, &unlock(), session()).expect_err("flipped").code(), ErrorCode::WrongPassphrase);
     fs::remove_file(&slots).expect("remove");
     let err = Vault::open(&tv.root, &unlock(), session()).expect_err("missing");
-    assert_eq!(err.code(), "not_a_vault", "{err}");
+    assert_eq!(err.code(), ErrorCode::NotAVault, "{err}");
     fs::write(&slots, &good).expect("restore");
     tv.open().close().expect("restored vault opens");
 }
@@ -86,7 +87,7 @@ fn a_flipped_byte_in_the_database_is_detected() {
     }
     fs::write(&db, &bytes).expect("write");
     match Vault::open(&tv.root, &unlock(), session()) {
-        Err(err) => assert_eq!(err.code(), "database_damaged", "{err}"),
+        Err(err) => assert_eq!(err.code(), ErrorCode::DatabaseDamaged, "{err}"),
         Ok(mut vault) => {
             let report = vault.verify(&mut |_| Flow::Continue);
             match report {
@@ -95,7 +96,7 @@ fn a_flipped_byte_in_the_database_is_detected() {
                     "{:?}",
                     report.problems
                 ),
-                Err(err) => assert_eq!(err.code(), "database_damaged", "{err}"),
+                Err(err) => assert_eq!(err.code(), ErrorCode::DatabaseDamaged, "{err}"),
             }
         }
     }
@@ -109,7 +110,7 @@ fn a_flipped_byte_in_the_first_database_page_stops_the_open() {
     bytes[200] ^= 0x40;
     fs::write(&db, &bytes).expect("write");
     let err = Vault::open(&tv.root, &unlock(), session()).expect_err("damaged");
-    assert_eq!(err.code(), "database_damaged", "{err}");
+    assert_eq!(err.code(), ErrorCode::DatabaseDamaged, "{err}");
     assert!(err.to_string().contains("vault.db"), "{err}");
 }
 
