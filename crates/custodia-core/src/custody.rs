@@ -414,6 +414,31 @@ mod tests {
     }
 
     #[test]
+    fn a_float_read_back_from_the_log_hashes_as_it_was_written() {
+        // The log stores each event's details as canonical JSON text and hashes them again when read: every
+        // float (match scores) must parse back to the very same number. The score here is one met in a
+        // real run whose event `verify` then called altered; the rest are spread over [0, 1) and beyond.
+        let mut floats = vec![0.9255320548339719_f64, 0.8734706244163147, 1e-7, 123456.789, 1e21, 5e-324];
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            floats.push((x >> 11) as f64 / (1u64 << 53) as f64);
+            floats.push(f64::from_bits(x & 0x7fef_ffff_ffff_ffff));
+        }
+        for score in floats {
+            let mut event = sample();
+            event.details = serde_json::json!({ "score": score });
+            event.hash = event.compute_hash().expect("hash");
+            let stored = event.details.to_canon_json_string().expect("canonical");
+            let mut read = event.clone();
+            read.details = serde_json::from_str(&stored).expect("parse");
+            assert_eq!(read.compute_hash().expect("hash"), event.hash, "{score:e} stored as {stored}");
+        }
+    }
+
+    #[test]
     fn leaf_hash_is_rfc6962_with_zero_prefix() {
         // RFC 6962 test vector: the leaf hash of the empty string.
         assert_eq!(hex::encode(leaf_hash(b"")), "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
