@@ -32,6 +32,7 @@ rm -rf "$shots" && mkdir -p "$shots"
 
 export E2E_APP="$app" E2E_SCREENSHOTS="$shots" E2E_WORK="$work"
 export CUSTODIA_VAULT="$work/vault" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
+export XDG_STATE_HOME="$work/state"
 export XDG_CACHE_HOME="$work/cache"
 if [ "$mode" = bench ]; then
   export CUSTODIA_VAULT="$2"
@@ -60,7 +61,7 @@ if [ "$mode" = test ]; then
   echo "e2e: scanning the app's folders and /tmp for plaintext"
   python3 "$root/scripts/scan-plaintext.py" "$work/stamp" \
     'Testimony of W-12, recorded' 'Amina Yusuf Adam' 'Aminah Yousif Adam' 'olive lantern mountain seventeen' -- \
-    "$work/data" "$work/cache" "$work/config" "$work/vault" /tmp \
+    "$work/data" "$work/cache" "$work/config" "$work/state" "$work/vault" /tmp \
     "$HOME/.cache/org.custodia.vault" "$HOME/.local/share/org.custodia.vault" --skip "$work"
 fi
 echo "e2e: screenshots in $shots"

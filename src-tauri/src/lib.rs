@@ -130,9 +130,15 @@ fn session() -> Session {
         .find_map(|k| std::env::var(k).ok())
         .or_else(custodia_core::host::login_name)
         .unwrap_or_else(|| "unknown".into());
-    Session::new(&actor, &custodia_core::host::this_device_id())
+    let session = Session::new(&actor, &custodia_core::host::this_device_id())
         .or_else(|_| Session::new("unknown", &custodia_core::host::this_device_id()))
-        .unwrap_or_else(|_| unreachable_session())
+        .unwrap_or_else(|_| unreachable_session());
+    // This computer's copy of each vault's newest checkpoint: a folder put back from an older copy is
+    // found at unlock.
+    match custodia_core::checkpoint::LocalCopies::default_dir() {
+        Some(dir) => session.keeping_checkpoints(custodia_core::checkpoint::LocalCopies::new(dir)),
+        None => session,
+    }
 }
 
 /// `Session::new` only refuses empty or control-character names; these literals are neither.

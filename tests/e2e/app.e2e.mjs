@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { remote } from 'webdriverio';
@@ -37,7 +37,16 @@ async function shot(name) {
 
 async function visible(id, timeout = 20000) {
   const el = await $(id);
-  await el.waitForDisplayed({ timeout, timeoutMsg: `${id} never appeared` });
+  try {
+    await el.waitForDisplayed({ timeout, timeoutMsg: `${id} never appeared` });
+  } catch (error) {
+    // What the screen showed instead: a screenshot, and the words of any message on it.
+    await browser.saveScreenshot(join(shots, `failed-${id}.png`)).catch(() => {});
+    const shown = [];
+    for (const alert of await browser.$$('.alert, [role="alert"]')) shown.push(await alert.getText().catch(() => ''));
+    error.message += `; the screen said: ${JSON.stringify(shown.filter(Boolean))}`;
+    throw error;
+  }
   return el;
 }
 
@@ -551,4 +560,43 @@ test('"New recovery key" asks for the passphrase again before making one', async
   const key = await visible('recovery-key-text', 60000);
   assert.match(await key.getText(), /[A-Z2-7]{5}(-[A-Z2-7]{5}){10}/, 'the new recovery key is shown once confirmed');
   await (await $('recovery-key-done')).click();
+});
+
+// No silent rollback (issue 11): a vault folder put back from an older copy is named on the unlock screen
+// before anything else, with what this computer saw and what the folder holds; going on takes a reason.
+test('a vault folder put back from an older copy is named at unlock, and going on takes a written reason', async () => {
+  const vault = process.env.CUSTODIA_VAULT;
+  const older = join(work, 'vault-older');
+  await (await visible('lock-button')).click();
+  await visible('unlock-screen');
+  cpSync(vault, older, { recursive: true });
+  // One more unlock and lock: this computer's copy of the newest checkpoint moves past the older folder.
+  await type('unlock-passphrase', PASSPHRASE);
+  await (await $('unlock-submit')).click();
+  await visible('evidence-view', 60000);
+  await (await visible('lock-button')).click();
+  await visible('unlock-screen');
+  rmSync(vault, { recursive: true, force: true });
+  cpSync(older, vault, { recursive: true });
+
+  await type('unlock-passphrase', PASSPHRASE);
+  await (await $('unlock-submit')).click();
+  await visible('rollback-warning', 60000);
+  const seen = Number(await (await $('rollback-seen')).getAttribute('data-size'));
+  const found = Number(await (await $('rollback-found')).getAttribute('data-size'));
+  assert.ok(seen > found && found > 0, `this computer saw ${seen} events, the folder holds ${found}`);
+  await shot('35-rollback-warning');
+  await type('rollback-reason', 'too short');
+  await (await $('rollback-go-on')).click();
+  await visible('unlock-error', 60000);
+  assert.equal(await (await $('evidence-view')).isExisting(), false, 'a reason of two words does not open it');
+  await type('rollback-reason', 'The laptop was wiped at the border; this copy is the only one left.');
+  await (await $('rollback-go-on')).click();
+  await visible('evidence-view', 60000);
+  await (await visible('nav-custody')).click();
+  await visible('custody-view');
+  await browser.waitUntil(async () => (await attributes('custody-event', 'data-action')).includes('vault.rollback_accepted'), {
+    timeout: 20000,
+    timeoutMsg: 'the custody log does not show the choice',
+  });
 });

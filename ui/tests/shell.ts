@@ -3,7 +3,7 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import type { Channel } from "@tauri-apps/api/core";
-import type { FindingDto, ItemChunk, ItemDto, PersonDto } from "../src/lib/bindings";
+import type { FindingDto, ItemChunk, ItemDto, PersonDto, RollbackDto } from "../src/lib/bindings";
 import type { ItemTable } from "../src/lib/items";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -13,6 +13,7 @@ export class ShellError {
     public code: string,
     public message = `english detail for ${code}`,
     public findings?: FindingDto[],
+    public rollback?: RollbackDto,
   ) {}
 }
 
@@ -175,7 +176,8 @@ export function fakeShell(overrides: Record<string, Handler> = {}): FakeShell {
         return answer;
       } catch (e) {
         if (e instanceof ShellError) {
-          throw e.findings ? { code: e.code, message: e.message, findings: e.findings } : { code: e.code, message: e.message };
+          const { code, message, findings, rollback } = e;
+          throw { code, message, ...(findings && { findings }), ...(rollback && { rollback }) };
         }
         throw e;
       }

@@ -65,8 +65,40 @@ describe("unlocking", () => {
     await fireEvent.input(screen.getByTestId("unlock-recovery-key"), { target: { value: "ABCDE-FGHIJ" } });
     await fireEvent.click(screen.getByTestId("unlock-submit"));
     await screen.findByTestId("app-shell");
-    expect(shell.callsTo("unlock_with_recovery_key")).toEqual([{ recoveryKey: "ABCDE-FGHIJ" }]);
+    expect(shell.callsTo("unlock_with_recovery_key")).toEqual([{ recoveryKey: "ABCDE-FGHIJ", acceptRollback: null }]);
     expect(shell.callsTo("unlock_vault")).toHaveLength(0);
+  });
+
+  test("a folder older than this computer saw is named before anything else; going on sends the reason", async () => {
+    const rollback = {
+      seen_size: 42,
+      seen_last: { seq: 42, time: "2026-12-04T16:00:00Z", action: "vault.closed" },
+      found_size: 17,
+      found_last: { seq: 17, time: "2026-11-30T09:00:00Z", action: "item.ingested" },
+    };
+    const shell = await startApp(
+      {
+        unlock_vault: (args) => {
+          if (args.acceptRollback) return null;
+          throw new ShellError("vault_rolled_back", "this vault folder holds an older state", undefined, rollback);
+        },
+      },
+      false,
+    );
+    await unlockWith("the passphrase");
+    const warning = await screen.findByTestId("rollback-warning");
+    expect(screen.queryByTestId("unlock-error")).toBeNull();
+    expect(screen.getByTestId("rollback-seen").textContent).toContain("42 events");
+    expect(screen.getByTestId("rollback-seen").textContent).toContain("Vault locked");
+    expect(screen.getByTestId("rollback-found").textContent).toContain("17 events");
+    expect(warning.compareDocumentPosition(screen.getByTestId("unlock-submit")) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    await fireEvent.input(screen.getByTestId("rollback-reason"), { target: { value: "The only copy left after the raid." } });
+    await fireEvent.click(screen.getByTestId("rollback-go-on"));
+    await screen.findByTestId("app-shell");
+    expect(shell.callsTo("unlock_vault")).toEqual([
+      { passphrase: "the passphrase", acceptRollback: null },
+      { passphrase: "the passphrase", acceptRollback: "The only copy left after the raid." },
+    ]);
   });
 });
 

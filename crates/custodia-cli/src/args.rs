@@ -61,6 +61,8 @@ pub struct Global {
     pub actor: Option<String>,
     #[arg(long, global = true)]
     pub json: bool,
+    #[arg(long, global = true, value_name = "REASON")]
+    pub accept_rollback: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

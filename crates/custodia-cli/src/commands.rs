@@ -7,6 +7,7 @@ use crate::output::{self, safe, safe_lines};
 use crate::progress::{bar, catch_interrupt, flow, Interrupted};
 use crate::{t, tn};
 use anyhow::{bail, Context, Result};
+use custodia_core::checkpoint::LocalNotice;
 use custodia_core::ErrorCode;
 use custodia_core::{AddOptions, Flow, Item, KdfParams, StrengthPolicy, Vault, VerifyProgress};
 use secrecy::ExposeSecret;
@@ -16,7 +17,12 @@ use std::path::{Path, PathBuf};
 pub(crate) fn open(global: &Global) -> Result<Vault> {
     let dir = context::vault_dir(global)?;
     let unlock = context::unlock(global)?;
-    let vault = Vault::open(&dir, &unlock, context::session(global)?)?;
+    let session = context::session(global)?;
+    let vault = match &global.accept_rollback {
+        Some(reason) => Vault::open_accepting_rollback(&dir, &unlock, session, reason)?,
+        None => Vault::open(&dir, &unlock, session)?,
+    };
+    note_local_copy(vault.local_notice());
     match vault.resumed_rotation() {
         Some("finished") => eprintln!("{}", t!("cli.open.rotation_finished")),
         Some(_) => eprintln!("{}", t!("cli.open.rotation_undone")),
@@ -38,6 +44,19 @@ pub(crate) fn open(global: &Global) -> Result<Vault> {
     }
     note_exports(found);
     Ok(vault)
+}
+
+/// What the open found in this computer's copy of the newest checkpoint, when worth saying. A vault new
+/// to this computer has none yet: not worth a line.
+fn note_local_copy(notice: Option<&LocalNotice>) {
+    match notice {
+        Some(LocalNotice::Unusable { copy, why }) => eprintln!(
+            "{}",
+            t!("cli.open.local_copy_unusable", file = safe(&copy.display().to_string()), why = safe(why))
+        ),
+        Some(LocalNotice::RollbackAccepted) => eprintln!("{}", t!("cli.open.rollback_accepted")),
+        Some(LocalNotice::NoCopy) | None => {}
+    }
 }
 
 /// What the open did with exports an earlier run left unfinished (`custodia log` has the details).

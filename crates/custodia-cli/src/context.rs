@@ -5,6 +5,7 @@ use crate::args::Global;
 use crate::output::safe;
 use crate::t;
 use anyhow::{bail, Context, Result};
+use custodia_core::checkpoint::LocalCopies;
 use custodia_core::keys::secret_text;
 use custodia_core::{host, RecoveryKey, SecretString, Session, Unlock};
 use secrecy::ExposeSecret;
@@ -24,7 +25,8 @@ pub fn vault_dir(global: &Global) -> Result<PathBuf> {
     Ok(data.join("custodia").join("vault"))
 }
 
-/// The actor (`--actor`, else the login name) and a device id derived from the machine id.
+/// The actor (`--actor`, else the login name) and a device id derived from the machine id; the vault's
+/// newest checkpoint is kept in this user's state directory, to find a vault put back from an older copy.
 pub fn session(global: &Global) -> Result<Session> {
     let actor = global
         .actor
@@ -32,7 +34,12 @@ pub fn session(global: &Global) -> Result<Session> {
         .or_else(|| ["USER", "USERNAME", "LOGNAME"].iter().find_map(|k| std::env::var(k).ok()))
         .or_else(host::login_name)
         .unwrap_or_else(|| "unknown".into());
-    Session::new(&actor, &host::this_device_id()).map_err(|e| anyhow::anyhow!("--actor: {}", safe(&e.to_string())))
+    let session = Session::new(&actor, &host::this_device_id())
+        .map_err(|e| anyhow::anyhow!("--actor: {}", safe(&e.to_string())))?;
+    Ok(match LocalCopies::default_dir() {
+        Some(dir) => session.keeping_checkpoints(LocalCopies::new(dir)),
+        None => session,
+    })
 }
 
 /// Reads a one-line secret file, bounded, without its trailing line break. The text is read into one

@@ -81,9 +81,14 @@ fn main() -> ExitCode {
         Err(err) => {
             // Errors quote what came from outside (a file's name, a bundle's entry): shown, not obeyed.
             let description = output::safe_lines(&err.to_string());
-            let code = err.downcast_ref::<custodia_core::Error>().map_or("", |e| e.code().as_str());
-            eprintln!("{}", lang::error_text(lang::current(), code, &description));
-            Exit::Failed
+            let code = err.downcast_ref::<custodia_core::Error>().map(custodia_core::Error::code);
+            eprintln!("{}", lang::error_text(lang::current(), code.map_or("", |c| c.as_str()), &description));
+            // An older copy of the vault is a finding about custody, as `verify` reports them.
+            if code == Some(custodia_core::ErrorCode::VaultRolledBack) {
+                Exit::Problems
+            } else {
+                Exit::Failed
+            }
         }
     };
     exit.into()

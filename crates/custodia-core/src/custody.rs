@@ -4,6 +4,7 @@
 //! SHA-256(0x00 ‖ bytes), and the next event carries it as `prev_hash`. Editing, removing or reordering an
 //! event breaks the chain at a sequence number that `check_chain` names.
 
+use crate::checkpoint::LocalCopies;
 use crate::clock;
 use crate::vocabulary::vocabulary;
 use canon_json::CanonJsonSerialize;
@@ -38,6 +39,9 @@ pub enum CustodyError {
 pub struct Session {
     actor: String,
     device: String,
+    /// Where this computer keeps its copy of each vault's newest checkpoint (rollback detection); none
+    /// for a session that keeps no such copy (tests, tools reading a vault once).
+    local: Option<LocalCopies>,
 }
 
 impl Session {
@@ -48,7 +52,18 @@ impl Session {
         if !ok(actor) || !ok(device) {
             return Err(CustodyError::BadActor);
         }
-        Ok(Session { actor: actor.into(), device: device.into() })
+        Ok(Session { actor: actor.into(), device: device.into(), local: None })
+    }
+
+    /// Keeps this computer's copy of each vault's newest checkpoint in `copies`, checked at every open
+    /// and written at every close: a vault put back from an older copy is then found.
+    pub fn keeping_checkpoints(mut self, copies: LocalCopies) -> Self {
+        self.local = Some(copies);
+        self
+    }
+
+    pub(crate) fn local_copies(&self) -> Option<&LocalCopies> {
+        self.local.as_ref()
     }
 
     pub fn actor(&self) -> &str {
@@ -107,6 +122,8 @@ vocabulary! {
         ItemExported = "item.exported",
         BundleImported = "bundle.imported",
         RecipientAdded = "recipient.added",
+        /// The folder held an older state than this computer last saw, and the user chose to go on with it.
+        RollbackAccepted = "vault.rollback_accepted",
     }
 }
 

@@ -17,8 +17,10 @@ use std::path::{Path, PathBuf};
 #[cfg(test)]
 mod format1_tests;
 mod opening;
+mod rollback;
 mod rotation;
 
+pub use rollback::MIN_ROLLBACK_REASON_CHARS;
 pub use rotation::{NewRecoveryKey, PassphraseChanged};
 
 pub const KEYSLOTS_FILE: &str = "keyslots.json";
@@ -62,6 +64,27 @@ pub enum VaultError {
     TooLargeToPreview { item: String, max_bytes: u64 },
     #[error("could not {op} {path}: {source}")]
     Io { op: &'static str, path: PathBuf, source: std::io::Error },
+    #[error("{}", rollback::describe(.0))]
+    RolledBack(Box<checkpoint::Rollback>),
+    #[error("say in a few words why you go on with an older copy of the vault (at least {MIN_ROLLBACK_REASON_CHARS} characters, no control characters): the custody log keeps the reason")]
+    RollbackReasonNeeded,
+    #[error("the vault is closed and its checkpoint signed, but this computer's copy of the checkpoint could not be written to {path} ({source}); the next open cannot check for an older copy until a close writes it")]
+    LocalCopyNotWritten { path: PathBuf, source: std::io::Error },
+}
+
+/// The vault folder as `open` and `create` hold it: its lock, and the listing of its content folders
+/// (started during the key derivation) that the reconcile uses.
+struct Taken {
+    lock: File,
+    listing: reconcile::PendingListing,
+}
+
+/// How an open was asked for: the secret it unlocked with (none at creation), and the user's reason to
+/// go on with a folder older than this computer last saw, if given.
+#[derive(Default)]
+struct Opening<'a> {
+    unlock: Option<&'a Unlock>,
+    accept_rollback: Option<&'a str>,
 }
 
 pub(crate) fn io_error<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> VaultError + 'a {
@@ -96,6 +119,8 @@ pub struct Vault {
     /// How an interrupted key rotation found at the open was settled (`finished`, `rolled_back`).
     resumed_rotation: Option<&'static str>,
     reconciliation: Reconciliation,
+    /// What the open found in this computer's copy of the newest checkpoint, when worth saying.
+    local_notice: Option<checkpoint::LocalNotice>,
     _lock: File,
 }
 
@@ -202,17 +227,32 @@ impl Vault {
             kek: Some(kek),
             at_next: false,
         };
-        Self::assemble(root, conn, opened, None, session, lock, listing)
+        Self::assemble(root, conn, opened, Taken { lock, listing }, session, Opening::default())
     }
 
     /// Opens the vault in `root`. A wrong secret returns an error and leaves every file untouched.
+    /// When the session keeps checkpoints on this computer and the folder holds an older state than the
+    /// last close here, the open is refused (`VaultError::RolledBack`) and nothing is changed.
     pub fn open(root: &Path, unlock: &Unlock, session: Session) -> Result<Vault> {
+        Self::open_checked(root, unlock, session, None)
+    }
+
+    /// `open`, going on with a folder that holds an older state than this computer last saw: `reason`
+    /// (the user's words) goes into the custody log with both checkpoints. Without such a rollback it is
+    /// an ordinary open.
+    pub fn open_accepting_rollback(root: &Path, unlock: &Unlock, session: Session, reason: &str) -> Result<Vault> {
+        let reason = rollback::check_reason(reason)?;
+        Self::open_checked(root, unlock, session, Some(reason))
+    }
+
+    fn open_checked(root: &Path, unlock: &Unlock, session: Session, accept_rollback: Option<&str>) -> Result<Vault> {
         let lock = Self::lock_folder(root)?;
         // Reconcile's listing of the content folders reads only names and writes nothing, so it runs on
         // another core during the key derivation; the sweep that uses it still runs before `open` returns.
         let listing = reconcile::PendingListing::start(root);
         let (conn, opened) = opening::unlock(root, unlock)?;
-        Self::assemble(root, conn, opened, Some(unlock), session, lock, listing)
+        let how = Opening { unlock: Some(unlock), accept_rollback };
+        Self::assemble(root, conn, opened, Taken { lock, listing }, session, how)
     }
 
     /// Checks that `root` is a vault and takes its lock, writing nothing.
@@ -227,10 +267,9 @@ impl Vault {
         root: &Path,
         conn: Connection,
         opened: opening::Opened,
-        unlock: Option<&Unlock>,
+        taken: Taken,
         session: Session,
-        lock: File,
-        listing: reconcile::PendingListing,
+        how: Opening<'_>,
     ) -> Result<Vault> {
         if meta(&conn, "vault_id")? != opened.slots.vault_id() {
             return Err(VaultError::MismatchedFiles.into());
@@ -254,22 +293,28 @@ impl Vault {
             passphrase_kek: kek,
             resumed_rotation: None,
             reconciliation: Reconciliation::default(),
-            _lock: lock,
+            local_notice: None,
+            _lock: taken.lock,
         };
+        // Before anything is written (the reconcile would move an older copy's unknown files away).
+        let accepted = vault.check_local_copy(how.accept_rollback)?;
         vault.settle_rotation(at_next)?;
-        if let Some(Unlock::Recovery(key)) = unlock {
+        if let Some(Unlock::Recovery(key)) = how.unlock {
             vault.upgrade_recovery_slot(key)?;
         }
-        let mut reconciliation = reconcile::run(root, &vault.conn, listing)?;
+        let mut reconciliation = reconcile::run(root, &vault.conn, taken.listing)?;
         reconcile::settle_exports(&mut vault.conn, &vault.session, &mut reconciliation)?;
         vault.reconciliation = reconciliation;
         make_private(root)?;
-        vault.record_open()?;
+        vault.record_open(accepted)?;
         Ok(vault)
     }
 
-    fn record_open(&mut self) -> Result<()> {
+    fn record_open(&mut self, accepted: Option<rollback::Accepted>) -> Result<()> {
         let tx = self.conn.transaction()?;
+        if let Some(accepted) = &accepted {
+            rollback::record(&tx, &self.session, self.slots.vault_id(), accepted)?;
+        }
         let found = &self.reconciliation;
         if !found.is_clean() {
             custody::append(&tx, &self.session, Action::VaultReconciled, None, found.to_details())?;
@@ -286,6 +331,11 @@ impl Vault {
             json!({ "key_slot": self.opened_with, "kind": kind }),
         )?;
         faults::commit(tx, "open.commit")?;
+        if accepted.is_some() {
+            // The older copy is now the one this computer knows: a crash before the close must not
+            // raise the same alarm again.
+            self.write_local_copy(&self.current_note()?)?;
+        }
         Ok(())
     }
 
@@ -315,6 +365,8 @@ impl Vault {
         faults::commit(tx, "close.commit")?;
         faults::hit("close.wal_checkpoint").map_err(io_error("fold the write-ahead log of", &self.root))?;
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        // After the fold: the copy never names a state that only the write-ahead log holds.
+        self.write_local_copy(&signed.note)?;
         Ok(signed)
     }
 
@@ -328,6 +380,12 @@ impl Vault {
 
     pub fn session(&self) -> &Session {
         &self.session
+    }
+
+    /// What the open found in this computer's copy of the newest checkpoint, when worth saying: none
+    /// here yet (a vault new to this computer), a copy that could not be used, or a rollback accepted.
+    pub fn local_notice(&self) -> Option<&checkpoint::LocalNotice> {
+        self.local_notice.as_ref()
     }
 
     /// What the open-time reconcile found and moved to quarantine.

@@ -64,25 +64,35 @@ pub async fn create_vault(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn unlock_vault(app: AppHandle, passphrase: Secret) -> Result<(), IpcError> {
-    blocking(app, move |state| open(state, Unlock::Passphrase(passphrase.into_secret_string()))).await
+/// `accept_rollback`: the user's reason to go on with a vault folder older than this computer last saw
+/// (after a `vault_rolled_back` error); `None` for an ordinary unlock.
+pub async fn unlock_vault(app: AppHandle, passphrase: Secret, accept_rollback: Option<String>) -> Result<(), IpcError> {
+    blocking(app, move |state| open(state, Unlock::Passphrase(passphrase.into_secret_string()), accept_rollback)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn unlock_with_recovery_key(app: AppHandle, recovery_key: Secret) -> Result<(), IpcError> {
+pub async fn unlock_with_recovery_key(
+    app: AppHandle,
+    recovery_key: Secret,
+    accept_rollback: Option<String>,
+) -> Result<(), IpcError> {
     blocking(app, move |state| {
         let key = custodia_core::RecoveryKey::parse(recovery_key.expose()).map_err(custodia_core::Error::from)?;
-        open(state, Unlock::Recovery(key))
+        open(state, Unlock::Recovery(key), accept_rollback)
     })
     .await
 }
 
-fn open(state: &AppState, unlock: Unlock) -> Result<(), IpcError> {
+fn open(state: &AppState, unlock: Unlock, accept_rollback: Option<String>) -> Result<(), IpcError> {
     if state.is_unlocked() {
         return Ok(());
     }
-    let vault = Vault::open(&state.vault_dir, &unlock, state.session.clone())?;
+    let (dir, session) = (&state.vault_dir, state.session.clone());
+    let vault = match accept_rollback {
+        Some(reason) => Vault::open_accepting_rollback(dir, &unlock, session, &reason)?,
+        None => Vault::open(dir, &unlock, session)?,
+    };
     state.set_vault(vault);
     Ok(())
 }

@@ -37,6 +37,43 @@ pub struct IpcError {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub findings: Option<Vec<FindingDto>>,
+    /// With `vault_rolled_back`: what this computer saw last and what the folder holds, for the warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<Box<RollbackDto>>,
+}
+
+/// A vault folder older than this computer last saw: both sides, for the user to recognise.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct RollbackDto {
+    pub seen_size: f64,
+    pub seen_last: Option<LastEventDto>,
+    pub found_size: f64,
+    pub found_last: Option<LastEventDto>,
+}
+
+/// The last event of a log: its number, time, and action (a custody action's name).
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct LastEventDto {
+    pub seq: f64,
+    pub time: String,
+    pub action: String,
+}
+
+impl From<&custodia_core::checkpoint::LastEvent> for LastEventDto {
+    fn from(e: &custodia_core::checkpoint::LastEvent) -> Self {
+        LastEventDto { seq: e.seq as f64, time: e.time.clone(), action: e.action.clone() }
+    }
+}
+
+impl From<&custodia_core::checkpoint::Rollback> for RollbackDto {
+    fn from(r: &custodia_core::checkpoint::Rollback) -> Self {
+        RollbackDto {
+            seen_size: r.seen_size as f64,
+            seen_last: r.seen_last.as_ref().map(Into::into),
+            found_size: r.found_size as f64,
+            found_last: r.found_last.as_ref().map(Into::into),
+        }
+    }
 }
 
 /// An error's code: the core's, or one the shell adds. Both cross as their names, one union for the page.
@@ -92,7 +129,7 @@ impl From<ShellErrorCode> for IpcErrorCode {
 
 impl IpcError {
     pub fn new(code: ShellErrorCode, message: impl Into<String>) -> Self {
-        IpcError { code: code.into(), message: message.into(), findings: None }
+        IpcError { code: code.into(), message: message.into(), findings: None, rollback: None }
     }
 
     pub fn locked() -> Self {
@@ -113,7 +150,13 @@ impl From<custodia_core::Error> for IpcError {
             }
             _ => None,
         };
-        IpcError { code: e.code().into(), message: e.to_string(), findings }
+        let rollback = match &e {
+            custodia_core::Error::Vault(custodia_core::vault::VaultError::RolledBack(found)) => {
+                Some(Box::new(found.as_ref().into()))
+            }
+            _ => None,
+        };
+        IpcError { code: e.code().into(), message: e.to_string(), findings, rollback }
     }
 }
 

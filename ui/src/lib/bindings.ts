@@ -23,17 +23,21 @@ async createVault(passphrase: Secret, repeat: Secret, withRecoveryKey: boolean) 
     else return { status: "error", error: e  as any };
 }
 },
-async unlockVault(passphrase: Secret) : Promise<Result<null, IpcError>> {
+/**
+ * `accept_rollback`: the user's reason to go on with a vault folder older than this computer last saw
+ * (after a `vault_rolled_back` error); `None` for an ordinary unlock.
+ */
+async unlockVault(passphrase: Secret, acceptRollback: string | null) : Promise<Result<null, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("unlock_vault", { passphrase }) };
+    return { status: "ok", data: await TAURI_INVOKE("unlock_vault", { passphrase, acceptRollback }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
-async unlockWithRecoveryKey(recoveryKey: Secret) : Promise<Result<null, IpcError>> {
+async unlockWithRecoveryKey(recoveryKey: Secret, acceptRollback: string | null) : Promise<Result<null, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("unlock_with_recovery_key", { recoveryKey }) };
+    return { status: "ok", data: await TAURI_INVOKE("unlock_with_recovery_key", { recoveryKey, acceptRollback }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -643,7 +647,7 @@ verifyProgress: "verify-progress"
 
 /** user-defined constants **/
 
-export const CATALOG = {"actions":["vault.created","vault.opened","vault.closed","vault.reconciled","vault.verified","item.ingested","item.extracted","item.edited","item.viewed","keyslot.added","keyslot.removed","keys.rotated","clock.anomaly","person.created","person.edited","person.revealed","person.imported","person.merged","person.distinct","interview.created","interview.edited","interview.viewed","interview.completed","interviewer.set","consent.recorded","consent.withdrawn","incident.created","record.linked","harm.overridden","harm.checked","settings.changed","bundle.exported","bundle.export_abandoned","item.exported","bundle.imported","recipient.added"],"bundle_checks":["decryption","bagit","payload_oxum","payload_manifest","tag_manifest","signature","expected_signer","checkpoint","custody_events","inclusion_proofs","items_match_custody"],"error_codes":["wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","passphrase_too_long","weak_passphrase","kdf_params","passphrase_needed","key_error","database_damaged","disk_full","disk_error","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","stored_copy_altered","output_inside_vault","bad_text","vault_error","person_not_found","interview_not_found","incident_not_found","missing_field","bad_date","bad_choice","too_many","ref_taken","person_merged","bad_consent","empty_search","bad_review","bad_import","justification_needed","harm_blocked","justification_too_short","bad_setting","too_many_checks","checkpoint_mismatch","export_empty","export_refused","bad_recipient","bad_bundle_name","not_a_bundle","bundle_wrong_key","bundle_needs_passphrase","bundle_needs_identity","bundle_wrong_passphrase","bad_key_file","bundle_damaged","bundle_unsafe","bundle_too_much_work","bundle_malformed","bundle_not_verified","bundle_already_imported","bundle_error","locked","reauth_required","bad_settings","passphrase_mismatch","not_previewable","no_bundle_chosen","key_file_exists","internal"],"incident_kinds":["killing","torture","sexual_violence","enforced_disappearance","forced_displacement","destruction_of_property","other"],"languages":["en","fr","es","ar"],"reason_codes":["name_matches","name_spelling_variant","name_transliterated","name_parts_dropped","name_reordered","name_spacing_differs","name_parts_differ","given_name_differs","birth_date_matches","birth_year_matches","birth_day_month_swapped","birth_date_nearly_matches","birth_year_off_by_one","birth_date_conflicts","place_matches","place_variant","place_differs","residence_matches","residence_differs","same_phone","different_phone","same_id_number","id_number_nearly_same","different_id_number","sex_conflicts"],"recipient_kinds":["icc","un_mechanism","national_prosecutor","partner_ngo","media","public_report"],"referral_kinds":["psychosocial","medical","legal"],"rule_ids":["possible-duplicate-person","recent-interview","interview-count","near-duplicate-testimony","consent-missing","consent-scope","sensitive-safeguard"]} as const;
+export const CATALOG = {"actions":["vault.created","vault.opened","vault.closed","vault.reconciled","vault.verified","item.ingested","item.extracted","item.edited","item.viewed","keyslot.added","keyslot.removed","keys.rotated","clock.anomaly","person.created","person.edited","person.revealed","person.imported","person.merged","person.distinct","interview.created","interview.edited","interview.viewed","interview.completed","interviewer.set","consent.recorded","consent.withdrawn","incident.created","record.linked","harm.overridden","harm.checked","settings.changed","bundle.exported","bundle.export_abandoned","item.exported","bundle.imported","recipient.added","vault.rollback_accepted"],"bundle_checks":["decryption","bagit","payload_oxum","payload_manifest","tag_manifest","signature","expected_signer","checkpoint","custody_events","inclusion_proofs","items_match_custody"],"error_codes":["wrong_passphrase","wrong_recovery_key","not_a_vault","keyslots_damaged","passphrase_too_short","passphrase_too_long","weak_passphrase","kdf_params","passphrase_needed","key_error","database_damaged","disk_full","disk_error","database_error","cancelled","storage_error","custody_error","vault_busy","item_not_found","output_exists","bad_source","source_unreadable","too_large_to_preview","stored_copy_altered","output_inside_vault","bad_text","vault_error","vault_rolled_back","rollback_reason_needed","person_not_found","interview_not_found","incident_not_found","missing_field","bad_date","bad_choice","too_many","ref_taken","person_merged","bad_consent","empty_search","bad_review","bad_import","justification_needed","harm_blocked","justification_too_short","bad_setting","too_many_checks","checkpoint_mismatch","export_empty","export_refused","bad_recipient","bad_bundle_name","not_a_bundle","bundle_wrong_key","bundle_needs_passphrase","bundle_needs_identity","bundle_wrong_passphrase","bad_key_file","bundle_damaged","bundle_unsafe","bundle_too_much_work","bundle_malformed","bundle_not_verified","bundle_already_imported","bundle_error","locked","reauth_required","bad_settings","passphrase_mismatch","not_previewable","no_bundle_chosen","key_file_exists","internal"],"incident_kinds":["killing","torture","sexual_violence","enforced_disappearance","forced_displacement","destruction_of_property","other"],"languages":["en","fr","es","ar"],"reason_codes":["name_matches","name_spelling_variant","name_transliterated","name_parts_dropped","name_reordered","name_spacing_differs","name_parts_differ","given_name_differs","birth_date_matches","birth_year_matches","birth_day_month_swapped","birth_date_nearly_matches","birth_year_off_by_one","birth_date_conflicts","place_matches","place_variant","place_differs","residence_matches","residence_differs","same_phone","different_phone","same_id_number","id_number_nearly_same","different_id_number","sex_conflicts"],"recipient_kinds":["icc","un_mechanism","national_prosecutor","partner_ngo","media","public_report"],"referral_kinds":["psychosocial","medical","legal"],"rule_ids":["possible-duplicate-person","recent-interview","interview-count","near-duplicate-testimony","consent-missing","consent-scope","sensitive-safeguard"]} as const;
 
 /** user-defined types **/
 
@@ -770,7 +774,7 @@ export type DuplicatePairDto = { a: PersonDto; b: PersonDto; score: number; reas
  * What kind of error it is, for programs and translations: `Error::code()`. Several errors may share a
  * code when the user does the same about them. The shells word each code in every language.
  */
-export type ErrorCode = "wrong_passphrase" | "wrong_recovery_key" | "not_a_vault" | "keyslots_damaged" | "passphrase_too_short" | "passphrase_too_long" | "weak_passphrase" | "kdf_params" | "passphrase_needed" | "key_error" | "database_damaged" | "disk_full" | "disk_error" | "database_error" | "cancelled" | "storage_error" | "custody_error" | "vault_busy" | "item_not_found" | "output_exists" | "bad_source" | "source_unreadable" | "too_large_to_preview" | "stored_copy_altered" | "output_inside_vault" | "bad_text" | "vault_error" | "person_not_found" | "interview_not_found" | "incident_not_found" | "missing_field" | "bad_date" | "bad_choice" | "too_many" | "ref_taken" | "person_merged" | "bad_consent" | "empty_search" | "bad_review" | "bad_import" | "justification_needed" | "harm_blocked" | "justification_too_short" | "bad_setting" | "too_many_checks" | "checkpoint_mismatch" | "export_empty" | "export_refused" | "bad_recipient" | "bad_bundle_name" | "not_a_bundle" | "bundle_wrong_key" | "bundle_needs_passphrase" | "bundle_needs_identity" | "bundle_wrong_passphrase" | "bad_key_file" | "bundle_damaged" | "bundle_unsafe" | "bundle_too_much_work" | "bundle_malformed" | "bundle_not_verified" | "bundle_already_imported" | "bundle_error"
+export type ErrorCode = "wrong_passphrase" | "wrong_recovery_key" | "not_a_vault" | "keyslots_damaged" | "passphrase_too_short" | "passphrase_too_long" | "weak_passphrase" | "kdf_params" | "passphrase_needed" | "key_error" | "database_damaged" | "disk_full" | "disk_error" | "database_error" | "cancelled" | "storage_error" | "custody_error" | "vault_busy" | "item_not_found" | "output_exists" | "bad_source" | "source_unreadable" | "too_large_to_preview" | "stored_copy_altered" | "output_inside_vault" | "bad_text" | "vault_error" | "vault_rolled_back" | "rollback_reason_needed" | "person_not_found" | "interview_not_found" | "incident_not_found" | "missing_field" | "bad_date" | "bad_choice" | "too_many" | "ref_taken" | "person_merged" | "bad_consent" | "empty_search" | "bad_review" | "bad_import" | "justification_needed" | "harm_blocked" | "justification_too_short" | "bad_setting" | "too_many_checks" | "checkpoint_mismatch" | "export_empty" | "export_refused" | "bad_recipient" | "bad_bundle_name" | "not_a_bundle" | "bundle_wrong_key" | "bundle_needs_passphrase" | "bundle_needs_identity" | "bundle_wrong_passphrase" | "bad_key_file" | "bundle_damaged" | "bundle_unsafe" | "bundle_too_much_work" | "bundle_malformed" | "bundle_not_verified" | "bundle_already_imported" | "bundle_error"
 export type EventDto = { seq: number; time: string; actor: string; device: string; action: string; subject: string | null; 
 /**
  * The event's details as canonical JSON text.
@@ -1011,7 +1015,11 @@ trained: boolean }
  * do-no-harm rule stopped the action (`justification_needed`, `harm_blocked`), the findings come along,
  * so the page can show what stopped it.
  */
-export type IpcError = { code: IpcErrorCode; message: string; findings?: FindingDto[] | null }
+export type IpcError = { code: IpcErrorCode; message: string; findings?: FindingDto[] | null; 
+/**
+ * With `vault_rolled_back`: what this computer saw last and what the folder holds, for the warning.
+ */
+rollback?: RollbackDto | null }
 /**
  * An error's code: the core's, or one the shell adds. Both cross as their names, one union for the page.
  */
@@ -1070,6 +1078,10 @@ export type JobProgress = { job_id: number;
  * `add` or `save`.
  */
 kind: JobKind; file_name: string; file_index: number; file_count: number; done: number; total: number }
+/**
+ * The last event of a log: its number, time, and action (a custody action's name).
+ */
+export type LastEventDto = { seq: number; time: string; action: string }
 /**
  * Why the vault locked, as the `VaultLocked` event names it to the page.
  */
@@ -1239,6 +1251,10 @@ reason: ConsentRefusal;
  * The core's English sentence naming the record, the person and the reason.
  */
 message: string; finding: FindingDto | null }
+/**
+ * A vault folder older than this computer last saw: both sides, for the user to recognise.
+ */
+export type RollbackDto = { seen_size: number; seen_last: LastEventDto | null; found_size: number; found_last: LastEventDto | null }
 /**
  * The rules, by their stable ids.
  */

@@ -33,7 +33,20 @@ impl Env {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_custodia"));
         // English, whatever the machine's locale: the tests read what the command says.
         cmd.env_remove("CUSTODIA_VAULT").env("USER", "tester").env("CUSTODIA_LANG", "en");
+        // This computer's copies of checkpoints stay in the test's folder, not the user's.
+        cmd.env("XDG_STATE_HOME", self.state_dir());
         cmd
+    }
+
+    /// The test's stand-in for the user's state directory (`$XDG_STATE_HOME`).
+    pub fn state_dir(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
+    /// Forgets what this computer saw of the vault: as on another computer, only checkpoints kept
+    /// elsewhere can tell an older copy then.
+    pub fn forget_local_checkpoints(&self) {
+        let _ = std::fs::remove_dir_all(self.state_dir());
     }
 
     /// Runs `custodia --vault V --passphrase-file P ARGS...`.
@@ -52,6 +65,20 @@ impl Env {
         let path = self.dir.path().join(name);
         std::fs::write(&path, bytes).expect("write file");
         path
+    }
+}
+
+/// Copies a folder tree (a vault put aside, or put back).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
     }
 }
 

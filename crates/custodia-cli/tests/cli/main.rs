@@ -12,3 +12,4 @@ mod hostile_bundles;
 mod interop;
 mod records;
 mod refusals;
+mod rollback;
