@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cache/custodia/node/bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
 .PHONY: deps ui build run test test-rust test-ui lint e2e fuzz fuzz-smoke fuzz-seeds cli faults bench bench-ingest bench-app bench-matching bench-harm \
-	bench-bundle bench-hostile bindings help
+	bench-bundle bench-hostile bench-checkpoint bindings help
 
 help:
 	@echo "make run    install what is missing, build, open the desktop app"
@@ -26,6 +26,7 @@ help:
 	@echo "  bench-harm      do-no-harm checks at 100k testimonies and persons"
 	@echo "  bench-bundle    export and verify of a 2 GiB bundle against tar c | age"
 	@echo "  bench-hostile   bundle verify of bundles built to exhaust memory or time: peak RSS and time each"
+	@echo "  bench-checkpoint  consistency proofs at 1M events, and what the open-time rollback check adds"
 	@echo "make faults the crash harness in long mode: every fault point with abort, ENOSPC and EIO, then random SIGKILLs"
 	@echo "make cli    build the custodia command ($(CARGO_TARGET_DIR)/release/custodia)"
 
@@ -97,7 +98,7 @@ cli: deps
 BENCH_DIR ?= /var/tmp/custodia-bench
 export BENCH_DIR
 
-bench: bench-ingest bench-app bench-matching bench-harm bench-bundle bench-hostile
+bench: bench-ingest bench-app bench-matching bench-harm bench-bundle bench-hostile bench-checkpoint
 
 bench-ingest: cli
 	./scripts/bench-ingest.sh
@@ -111,6 +112,9 @@ bench-matching: deps
 
 bench-harm: deps
 	$(CARGO) run --release -q -p custodia-core --example harm_bench -- --testimonies 1000,100000 --persons 100000
+
+bench-checkpoint: deps
+	$(CARGO) run --release -q -p custodia-core --example checkpoint_bench -- --events 1000000 --vault-events 20000
 
 bench-bundle: cli
 	./scripts/bench-bundle.sh
