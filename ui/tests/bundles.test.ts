@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { startApp } from "./app";
 import { finding, item, shellEvent, ShellError, tableOf } from "./shell";
-import type { BundleCheck, BundleProblemDto, BundleReportDto, ExportPlanDto, ProblemParams, RecipientDto } from "../src/lib/bindings";
+import type { BundleCheck, BundleProblem, BundleProblemDto, BundleReportDto, ExportPlanDto, RecipientDto } from "../src/lib/bindings";
 
 const evidence = item({ id: "E-00000-00001", name: "photo.jpg" });
 
@@ -192,13 +192,13 @@ describe("the export wizard", () => {
   });
 });
 
-function problem(problem: ProblemParams, message: string): BundleProblemDto {
-  return { problem, message };
+function problem(found: BundleProblem, message: string): BundleProblemDto {
+  return { found, message };
 }
 
 const notAsCollected = problem(
   {
-    code: "item_not_as_ingested",
+    problem: "item_not_as_ingested",
     item: "E-1",
     path: "data/items/E-1/photo.jpg",
     recorded_sha256: "a".repeat(64),
@@ -347,7 +347,7 @@ describe("the Open bundle screen", () => {
     expect(screen.queryByTestId("bundle-report")).toBeNull();
   });
 
-  test("in French, failures are worded in French, dialogs are titled in French, and an unknown problem keeps the core's sentence", async () => {
+  test("in French, failures are worded in French, dialogs are titled in French, and a planted name shows its hidden characters", async () => {
     const failed = report({
       ok: false,
       checks: [
@@ -357,8 +357,8 @@ describe("the Open bundle screen", () => {
           checked: true,
           summary: "",
           problems: [
-            problem({ code: "chain_broken", seq: 9, previous: 8 }, "custody event 9 does not point at event 8 before it"),
-            problem({ code: "other" }, "a kind of problem this page has no words for"),
+            problem({ problem: "chain_broken", seq: 9, previous: 8 }, "custody event 9 does not point at event 8 before it"),
+            problem({ problem: "file_unsigned", path: "tagmanifest-\u202efdp.txt" }, "(English)"),
           ],
         },
       ],
@@ -381,10 +381,11 @@ describe("the Open bundle screen", () => {
     expect(shell.callsTo("choose_bundle_file")[0].title).toBe("Ouvrir un paquet");
     await fireEvent.click(screen.getByTestId("receive-check"));
     await screen.findByTestId("bundle-report");
-    const [broken, unknown] = screen.getAllByTestId("bundle-problem");
+    const [broken, planted] = screen.getAllByTestId("bundle-problem");
     expect(broken.textContent).toBe("L’événement de traçabilité 9 ne renvoie pas à l’événement 8 qui le précède");
-    expect(unknown.getAttribute("data-code")).toBe("other");
-    expect(unknown.textContent).toContain("a kind of problem this page has no words for");
+    expect(planted.getAttribute("data-code")).toBe("file_unsigned");
+    expect(planted.textContent).toContain("tagmanifest-\\u{202e}fdp.txt");
+    expect(planted.textContent).not.toContain("\u202e");
   });
 
   test("Make a key… writes a new key file, shows its public key and words, and chooses it", async () => {

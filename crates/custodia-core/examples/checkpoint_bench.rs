@@ -39,12 +39,15 @@ fn proofs(events: usize) -> Result<(), Box<dyn Error>> {
         let proof = proof?;
         made.push(took);
         let old_root = merkle::root(&leaves[..old]);
-        let (held, took) =
-            timed(|| merkle::verify_consistency(old as u64, events as u64, &old_root, &whole, &proof));
+        let (held, took) = timed(|| merkle::verify_consistency(old as u64, events as u64, &old_root, &whole, &proof));
         held?;
         checked.push(took);
     }
-    println!("| consistency proof, log of {events} events | make: {:.1} ms | check: {:.3} ms |", median_ms(made), median_ms(checked));
+    println!(
+        "| consistency proof, log of {events} events | make: {:.1} ms | check: {:.3} ms |",
+        median_ms(made),
+        median_ms(checked)
+    );
     Ok(())
 }
 

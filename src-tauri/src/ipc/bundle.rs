@@ -258,162 +258,19 @@ pub struct BundleCheckDto {
     pub problems: Vec<BundleProblemDto>,
 }
 
-/// One thing in a received bundle that does not hold: what, with the names it concerns, so the page words it
-/// in the reader's language, and the core's English sentence. Every value comes from the bundle
-/// (untrusted text).
+/// One thing in a received bundle that does not hold: the core's problem as it is (its code, tagged
+/// `problem`, and the names its sentence needs, so the page words it in the reader's language), and the
+/// core's English sentence. Every name comes from the bundle (untrusted text).
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct BundleProblemDto {
-    pub problem: ProblemParams,
+    pub found: BundleProblem,
     /// The core's English sentence.
     pub message: String,
 }
 
-/// A problem by its code, with the values its sentence names. `detail` is the core's English words for
-/// what could not be parsed (a technical detail, quoted as it is).
-#[derive(Debug, Clone, Serialize, Type)]
-#[serde(tag = "code", rename_all = "snake_case")]
-pub enum ProblemParams {
-    BagitDeclaration {
-        detail: String,
-    },
-    PayloadOxum {
-        declared: String,
-        actual: String,
-    },
-    ManifestMissing {
-        manifest: String,
-    },
-    ManifestLine {
-        manifest: String,
-        line: f64,
-        text: String,
-    },
-    FileMissing {
-        manifest: String,
-        path: String,
-    },
-    FileUnlisted {
-        manifest: String,
-        path: String,
-    },
-    FileUnsigned {
-        path: String,
-    },
-    FileAltered {
-        manifest: String,
-        path: String,
-        expected: String,
-        actual: String,
-    },
-    SignatureMissing,
-    SignatureMalformed {
-        detail: String,
-    },
-    SignatureInvalid,
-    SignerMismatch {
-        expected: String,
-        actual: String,
-    },
-    CheckpointMissing,
-    CheckpointInvalid {
-        detail: String,
-    },
-    EventsMissing,
-    EventMalformed {
-        line: f64,
-    },
-    EventAltered {
-        seq: f64,
-    },
-    ChainBroken {
-        seq: f64,
-        previous: f64,
-    },
-    ProofsMissing,
-    ProofsMalformed {
-        detail: String,
-    },
-    ProofMissing {
-        seq: f64,
-    },
-    ProofInvalid {
-        seq: f64,
-        detail: String,
-    },
-    ItemFolder {
-        path: String,
-    },
-    ItemWithoutIngestEvent {
-        item: String,
-        path: String,
-    },
-    ItemNotAsIngested {
-        item: String,
-        path: String,
-        recorded_sha256: String,
-        actual_sha256: String,
-        recorded_size: f64,
-        actual_size: f64,
-    },
-    /// A kind this shell does not know yet (the core's enum is non-exhaustive): only `message` words it.
-    Other,
-}
-
-impl From<&BundleProblem> for ProblemParams {
-    fn from(problem: &BundleProblem) -> Self {
-        use BundleProblem as P;
-        use ProblemParams as D;
-        let s = String::clone;
-        let n = |v: u64| v as f64;
-        match problem {
-            P::BagitDeclaration { detail } => D::BagitDeclaration { detail: s(detail) },
-            P::PayloadOxum { declared, actual } => D::PayloadOxum { declared: s(declared), actual: s(actual) },
-            P::ManifestMissing { manifest } => D::ManifestMissing { manifest: s(manifest) },
-            P::ManifestLine { manifest, line, text } => {
-                D::ManifestLine { manifest: s(manifest), line: n(*line as u64), text: s(text) }
-            }
-            P::FileMissing { manifest, path } => D::FileMissing { manifest: s(manifest), path: s(path) },
-            P::FileUnlisted { manifest, path } => D::FileUnlisted { manifest: s(manifest), path: s(path) },
-            // Escaped as the core's sentence shows it: a right-to-left override or an invisible character
-            // in a planted name must not make it pose as another.
-            P::FileUnsigned { path } => D::FileUnsigned { path: format!("{path:?}") },
-            P::FileAltered { manifest, path, expected, actual } => {
-                D::FileAltered { manifest: s(manifest), path: s(path), expected: s(expected), actual: s(actual) }
-            }
-            P::SignatureMissing => D::SignatureMissing,
-            P::SignatureMalformed { detail } => D::SignatureMalformed { detail: s(detail) },
-            P::SignatureInvalid => D::SignatureInvalid,
-            P::SignerMismatch { expected, actual } => D::SignerMismatch { expected: s(expected), actual: s(actual) },
-            P::CheckpointMissing => D::CheckpointMissing,
-            P::CheckpointInvalid { detail } => D::CheckpointInvalid { detail: s(detail) },
-            P::EventsMissing => D::EventsMissing,
-            P::EventMalformed { line } => D::EventMalformed { line: n(*line as u64) },
-            P::EventAltered { seq } => D::EventAltered { seq: n(*seq) },
-            P::ChainBroken { seq } => D::ChainBroken { seq: n(*seq), previous: n(seq.saturating_sub(1)) },
-            P::ProofsMissing => D::ProofsMissing,
-            P::ProofsMalformed { detail } => D::ProofsMalformed { detail: s(detail) },
-            P::ProofMissing { seq } => D::ProofMissing { seq: n(*seq) },
-            P::ProofInvalid { seq, detail } => D::ProofInvalid { seq: n(*seq), detail: s(detail) },
-            P::ItemFolder { path } => D::ItemFolder { path: s(path) },
-            P::ItemWithoutIngestEvent { item, path } => D::ItemWithoutIngestEvent { item: s(item), path: s(path) },
-            P::ItemNotAsIngested { item, path, recorded_sha256, actual_sha256, recorded_size, actual_size } => {
-                D::ItemNotAsIngested {
-                    item: s(item),
-                    path: s(path),
-                    recorded_sha256: s(recorded_sha256),
-                    actual_sha256: s(actual_sha256),
-                    recorded_size: n(*recorded_size),
-                    actual_size: n(*actual_size),
-                }
-            }
-            _ => D::Other,
-        }
-    }
-}
-
 impl From<&BundleProblem> for BundleProblemDto {
     fn from(problem: &BundleProblem) -> Self {
-        BundleProblemDto { problem: problem.into(), message: problem.to_string() }
+        BundleProblemDto { found: problem.clone(), message: problem.to_string() }
     }
 }
 

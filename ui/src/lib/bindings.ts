@@ -718,11 +718,42 @@ summary: string;
  */
 problems: BundleProblemDto[] }
 /**
- * One thing in a received bundle that does not hold: what, with the names it concerns, so the page words it
- * in the reader's language, and the core's English sentence. Every value comes from the bundle
- * (untrusted text).
+ * One thing in a bundle that does not hold. Crosses to programs (`--json`) and to the desktop page (with
+ * the `specta` feature, as a TypeScript union tagged by `problem`) as it is: its code and the names its
+ * sentence needs. Numbers cross as JavaScript numbers.
  */
-export type BundleProblemDto = { problem: ProblemParams; 
+export type BundleProblem = { problem: "bagit_declaration"; detail: string } | { problem: "payload_oxum"; declared: string; actual: string } | { problem: "manifest_missing"; manifest: string } | { problem: "manifest_line"; manifest: string; line: number; text: string } | 
+/**
+ * Listed in a manifest but not in the bundle.
+ */
+{ problem: "file_missing"; manifest: string; path: string } | 
+/**
+ * In the bundle but not listed in its manifest.
+ */
+{ problem: "file_unlisted"; manifest: string; path: string } | 
+/**
+ * A tag file (outside `data/`) that the signed tag manifest does not list: a second tag manifest, a
+ * folder named like one, anything added beside the bag. Nothing vouches for it.
+ */
+{ problem: "file_unsigned"; path: string } | 
+/**
+ * In the bundle with other content than its manifest lists.
+ */
+{ problem: "file_altered"; manifest: string; path: string; expected: string; actual: string } | { problem: "signature_missing" } | { problem: "signature_malformed"; detail: string } | { problem: "signature_invalid" } | { problem: "signer_mismatch"; expected: string; actual: string } | { problem: "checkpoint_missing" } | { problem: "checkpoint_invalid"; detail: string } | { problem: "events_missing" } | { problem: "event_malformed"; line: number } | { problem: "event_altered"; seq: number } | 
+/**
+ * Two consecutive events in the bundle that do not link by hash: `seq` does not point at `previous`.
+ */
+{ problem: "chain_broken"; seq: number; previous: number } | { problem: "proofs_missing" } | { problem: "proofs_malformed"; detail: string } | { problem: "proof_missing"; seq: number } | { problem: "proof_invalid"; seq: number; detail: string } | 
+/**
+ * A payload path under `data/items/` that is not `data/items/<id>/<one file>`.
+ */
+{ problem: "item_folder"; path: string } | { problem: "item_without_ingest_event"; item: string; path: string } | { problem: "item_not_as_ingested"; item: string; path: string; recorded_sha256: string; actual_sha256: string; recorded_size: number; actual_size: number }
+/**
+ * One thing in a received bundle that does not hold: the core's problem as it is (its code, tagged
+ * `problem`, and the names its sentence needs, so the page words it in the reader's language), and the
+ * core's English sentence. Every name comes from the bundle (untrusted text).
+ */
+export type BundleProblemDto = { found: BundleProblem; 
 /**
  * The core's English sentence.
  */
@@ -1191,15 +1222,6 @@ message: string }
  * (only the English sentence describes them).
  */
 export type ProblemKind = "database_damaged" | "events_missing" | "event_altered" | "chain_broken" | "ingest_event_missing" | "ingest_event_mismatch" | "wrong_stored_copy" | "stored_copy_missing" | "content_altered" | "stored_copy_damaged" | "other"
-/**
- * A problem by its code, with the values its sentence names. `detail` is the core's English words for
- * what could not be parsed (a technical detail, quoted as it is).
- */
-export type ProblemParams = { code: "bagit_declaration"; detail: string } | { code: "payload_oxum"; declared: string; actual: string } | { code: "manifest_missing"; manifest: string } | { code: "manifest_line"; manifest: string; line: number; text: string } | { code: "file_missing"; manifest: string; path: string } | { code: "file_unlisted"; manifest: string; path: string } | { code: "file_unsigned"; path: string } | { code: "file_altered"; manifest: string; path: string; expected: string; actual: string } | { code: "signature_missing" } | { code: "signature_malformed"; detail: string } | { code: "signature_invalid" } | { code: "signer_mismatch"; expected: string; actual: string } | { code: "checkpoint_missing" } | { code: "checkpoint_invalid"; detail: string } | { code: "events_missing" } | { code: "event_malformed"; line: number } | { code: "event_altered"; seq: number } | { code: "chain_broken"; seq: number; previous: number } | { code: "proofs_missing" } | { code: "proofs_malformed"; detail: string } | { code: "proof_missing"; seq: number } | { code: "proof_invalid"; seq: number; detail: string } | { code: "item_folder"; path: string } | { code: "item_without_ingest_event"; item: string; path: string } | { code: "item_not_as_ingested"; item: string; path: string; recorded_sha256: string; actual_sha256: string; recorded_size: number; actual_size: number } | 
-/**
- * A kind this shell does not know yet (the core's enum is non-exhaustive): only `message` words it.
- */
-{ code: "other" }
 /**
  * What kind of evidence a `Reason` is, without its numbers: the key for translations and for tools
  * reading JSON. Serialised as its snake_case code.

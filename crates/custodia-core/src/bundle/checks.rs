@@ -261,9 +261,9 @@ impl<'a> Checker<'a> {
             }
         }
         for (seq, event) in &events {
-            if let Some(before) = seq.checked_sub(1).and_then(|s| events.get(&s)) {
-                if event.prev_hash != before.hash {
-                    self.fail(BundleProblem::ChainBroken { seq: *seq });
+            if let Some(previous) = seq.checked_sub(1) {
+                if events.get(&previous).is_some_and(|before| event.prev_hash != before.hash) {
+                    self.fail(BundleProblem::ChainBroken { seq: *seq, previous });
                 }
             }
         }

@@ -58,8 +58,11 @@ pub struct CheckStatus {
     pub summary: String,
 }
 
-/// One thing in a bundle that does not hold.
+/// One thing in a bundle that does not hold. Crosses to programs (`--json`) and to the desktop page (with
+/// the `specta` feature, as a TypeScript union tagged by `problem`) as it is: its code and the names its
+/// sentence needs. Numbers cross as JavaScript numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "problem", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum BundleProblem {
@@ -75,6 +78,7 @@ pub enum BundleProblem {
     },
     ManifestLine {
         manifest: String,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         line: usize,
         text: String,
     },
@@ -115,23 +119,30 @@ pub enum BundleProblem {
     },
     EventsMissing,
     EventMalformed {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         line: usize,
     },
     EventAltered {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         seq: u64,
     },
-    /// Two consecutive events in the bundle that do not link by hash.
+    /// Two consecutive events in the bundle that do not link by hash: `seq` does not point at `previous`.
     ChainBroken {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         seq: u64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        previous: u64,
     },
     ProofsMissing,
     ProofsMalformed {
         detail: String,
     },
     ProofMissing {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         seq: u64,
     },
     ProofInvalid {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         seq: u64,
         detail: String,
     },
@@ -148,7 +159,9 @@ pub enum BundleProblem {
         path: String,
         recorded_sha256: String,
         actual_sha256: String,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         recorded_size: u64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         actual_size: u64,
     },
 }
@@ -238,7 +251,7 @@ impl std::fmt::Display for BundleProblem {
             EventsMissing => f.write_str("custody/events.jsonl is missing"),
             EventMalformed { line } => write!(f, "custody/events.jsonl, line {line}, is not a custody event"),
             EventAltered { seq } => write!(f, "custody event {seq} was altered: its fields no longer give its hash"),
-            ChainBroken { seq } => write!(f, "custody event {seq} does not point at event {} before it", seq - 1),
+            ChainBroken { seq, previous } => write!(f, "custody event {seq} does not point at event {previous} before it"),
             ProofsMissing => f.write_str("custody/proofs.json is missing"),
             ProofsMalformed { detail } => write!(f, "custody/proofs.json cannot be read: {detail}"),
             ProofMissing { seq } => write!(f, "custody event {seq} has no inclusion proof"),

@@ -193,6 +193,17 @@ export function isolate(text: string): string {
   return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE;
 }
 
+/**
+ * Shows the invisible characters of text from outside as their code points (`\u{202e}`): bidi embeddings,
+ * overrides and isolates, zero-width characters, the byte order mark. A planted name then reads as what it
+ * is, never as another.
+ */
+export function visible(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
+const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
+
 // Written as code points: the characters themselves would be invisible in the source.
 export const FIRST_STRONG_ISOLATE = String.fromCodePoint(0x2068);
 export const POP_DIRECTIONAL_ISOLATE = String.fromCodePoint(0x2069);
