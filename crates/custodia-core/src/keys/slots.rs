@@ -12,20 +12,19 @@
 //! one; then only the `next` slots. The file is hostile input when read: its size is bounded, every field is
 //! checked, and KDF costs are held between the floor and the cap before any work is done.
 
+mod wrap;
+
 use super::{random_fill, random_hex, KdfParams, KeyError, MasterKey, RecoveryKey};
 use crate::fsutil;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use hkdf::Hkdf;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 use unicode_normalization::UnicodeNormalization;
-use zeroize::{Zeroize, Zeroizing};
+use wrap::{age_open, age_seal, hkdf32, open_wrap, rotation_aad, rotation_kek, seal};
+use zeroize::Zeroizing;
 
 /// No legitimate key slot file comes near this size; a larger one is refused unread.
 pub const KEYSLOTS_MAX_BYTES: u64 = 64 * 1024;
@@ -181,67 +180,6 @@ fn normalized(passphrase: &SecretString) -> Zeroizing<String> {
     // The same passphrase typed on two systems may arrive in different Unicode normal forms (accents,
     // Arabic); NFC makes them one key.
     Zeroizing::new(passphrase.expose_secret().nfc().collect())
-}
-
-fn hkdf32(ikm: &[u8], salt: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
-    let mut out = Zeroizing::new([0u8; 32]);
-    Hkdf::<Sha256>::new(Some(salt), ikm).expand(info, out.as_mut()).expect("32-byte HKDF output is always valid");
-    out
-}
-
-fn seal(kek: &[u8; 32], plain: &[u8], aad: &[u8]) -> Result<Wrap, KeyError> {
-    let mut nonce = [0u8; 24];
-    random_fill(&mut nonce)?;
-    let wrapped = XChaCha20Poly1305::new(kek.into())
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad })
-        .map_err(|_| KeyError::Random("key wrapping failed".into()))?;
-    Ok(Wrap { nonce: B64.encode(nonce), wrapped_key: B64.encode(wrapped) })
-}
-
-fn open_wrap(kek: &[u8; 32], nonce: &str, wrapped: &str, aad: &[u8]) -> Option<MasterKey> {
-    let nonce = B64.decode(nonce).ok()?;
-    let wrapped = B64.decode(wrapped).ok()?;
-    if nonce.len() != 24 {
-        return None;
-    }
-    let cipher = XChaCha20Poly1305::new(kek.into());
-    let mut plain = cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad }).ok()?;
-    let key = MasterKey::from_bytes(&plain);
-    plain.zeroize();
-    key
-}
-
-/// The age plaintext of a recovery slot: SHA-256 of the slot's associated data, then the master key.
-fn age_seal(recipient: &age::x25519::Recipient, master: &MasterKey, aad: &[u8]) -> Result<String, KeyError> {
-    let failed = |_| KeyError::Random("recovery key wrapping failed".into());
-    let encryptor =
-        age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient)).map_err(failed)?;
-    let mut out = Vec::new();
-    let mut writer = encryptor.wrap_output(&mut out).map_err(KeyError::Write)?;
-    writer.write_all(&Sha256::digest(aad)).map_err(KeyError::Write)?;
-    writer.write_all(master.expose()).map_err(KeyError::Write)?;
-    writer.finish().map_err(KeyError::Write)?;
-    Ok(B64.encode(out))
-}
-
-fn age_open(identity: &age::x25519::Identity, wrapped: &str, aad: &[u8]) -> Option<MasterKey> {
-    let bytes = B64.decode(wrapped).ok()?;
-    let decryptor = age::Decryptor::new(&bytes[..]).ok()?;
-    let mut reader = decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).ok()?;
-    let mut plain = Zeroizing::new(Vec::with_capacity(64));
-    reader.by_ref().take(65).read_to_end(&mut plain).ok()?;
-    if plain.len() != 64 || !bool::from(subtle::ConstantTimeEq::ct_eq(&plain[..32], &Sha256::digest(aad)[..])) {
-        return None;
-    }
-    MasterKey::from_bytes(&plain[32..])
-}
-
-fn rotation_kek(current: &MasterKey, vault_id: &str) -> Zeroizing<[u8; 32]> {
-    hkdf32(current.expose(), vault_id.as_bytes(), b"custodia/v2/rotation")
-}
-
-fn rotation_aad(vault_id: &str) -> Vec<u8> {
-    format!("custodia-rotation-v2\0{vault_id}").into_bytes()
 }
 
 impl KeySlots {
@@ -634,156 +572,4 @@ impl KeySlots {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pass(s: &str) -> SecretString {
-        SecretString::from(s.to_string())
-    }
-
-    fn fresh() -> (KeySlots, MasterKey) {
-        let master = MasterKey::generate().expect("random");
-        let mut slots = KeySlots::new(&"ab".repeat(16));
-        slots.add_passphrase(&master, &pass("correct horse battery"), KdfParams::FLOOR).expect("add");
-        (slots, master)
-    }
-
-    #[test]
-    fn passphrase_slot_round_trips_and_wrong_passphrase_is_refused() {
-        let (slots, master) = fresh();
-        let (opened, _) = slots.unlock_with_passphrase(&pass("correct horse battery")).expect("unlock");
-        assert_eq!(opened.expose(), master.expose());
-        assert!(matches!(slots.unlock_with_passphrase(&pass("correct horse batterY")), Err(KeyError::WrongPassphrase)));
-    }
-
-    #[test]
-    fn passphrase_in_another_unicode_normal_form_still_opens() {
-        let master = MasterKey::generate().expect("random");
-        let mut slots = KeySlots::new(&"cd".repeat(16));
-        slots.add_passphrase(&master, &pass("d\u{e9}j\u{e0} vu, vraiment"), KdfParams::FLOOR).expect("add");
-        let decomposed = pass("de\u{301}ja\u{300} vu, vraiment");
-        assert!(slots.unlock_with_passphrase(&decomposed).is_ok());
-    }
-
-    #[test]
-    fn a_slot_moved_to_another_vault_does_not_open() {
-        let (slots, _) = fresh();
-        let mut moved = slots.clone();
-        moved.file.vault_id = "cd".repeat(16);
-        assert!(moved.unlock_with_passphrase(&pass("correct horse battery")).is_err());
-    }
-
-    #[test]
-    fn recovery_slot_opens_and_another_recovery_key_does_not() {
-        let (mut slots, master) = fresh();
-        let key = RecoveryKey::generate().expect("random");
-        slots.add_recovery(&master, &key).expect("add");
-        let (opened, _) = slots.unlock_with_recovery(&key).expect("unlock");
-        assert_eq!(opened.expose(), master.expose());
-        let other = RecoveryKey::generate().expect("random");
-        assert!(matches!(slots.unlock_with_recovery(&other), Err(KeyError::WrongRecoveryKey)));
-    }
-
-    #[test]
-    fn short_and_absurdly_long_passphrases_are_refused() {
-        let master = MasterKey::generate().expect("random");
-        let mut slots = KeySlots::new(&"ab".repeat(16));
-        let err = slots.add_passphrase(&master, &pass("short"), KdfParams::FLOOR).expect_err("too short");
-        assert!(matches!(err, KeyError::PassphraseTooShort { .. }));
-        let long = "word ".repeat(300);
-        let err = slots.add_passphrase(&master, &pass(&long), KdfParams::FLOOR).expect_err("too long");
-        assert!(matches!(err, KeyError::PassphraseTooLong { .. }));
-        let (slots, _) = fresh();
-        assert!(matches!(slots.unlock_with_passphrase(&pass(&long)), Err(KeyError::WrongPassphrase)));
-    }
-
-    #[test]
-    fn the_last_slot_cannot_be_removed() {
-        let (mut slots, _) = fresh();
-        let id = slots.list()[0].id.clone();
-        assert!(matches!(slots.remove(&id), Err(KeyError::LastSlot(_))));
-    }
-
-    #[test]
-    fn hostile_files_are_refused_with_a_reason() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("keyslots.json");
-        let (slots, _) = fresh();
-        let good = serde_json::to_value(&slots.file).expect("json");
-        let cases: Vec<(&str, serde_json::Value)> = vec![
-            ("memory cap", {
-                let mut v = good.clone();
-                v["slots"][0]["kdf"]["memory_kib"] = (64u64 * 1024 * 1024).into();
-                v
-            }),
-            ("weak kdf", {
-                let mut v = good.clone();
-                v["slots"][0]["kdf"]["iterations"] = 1.into();
-                v
-            }),
-            ("short nonce", {
-                let mut v = good.clone();
-                v["slots"][0]["nonce"] = "AAAA".into();
-                v
-            }),
-            ("no slots", {
-                let mut v = good.clone();
-                v["slots"] = serde_json::json!([]);
-                v
-            }),
-            ("bad format", {
-                let mut v = good.clone();
-                v["format"] = "zip".into();
-                v
-            }),
-            ("bad vault id", {
-                let mut v = good.clone();
-                v["vault_id"] = "../../etc".into();
-                v
-            }),
-        ];
-        for (name, value) in cases {
-            std::fs::write(&path, serde_json::to_vec(&value).expect("json")).expect("write");
-            let err = KeySlots::load(&path).expect_err(name);
-            assert!(matches!(err, KeyError::SlotFileCorrupt { .. }), "{name}: {err}");
-        }
-        std::fs::write(&path, vec![b' '; KEYSLOTS_MAX_BYTES as usize + 10]).expect("write");
-        assert!(matches!(KeySlots::load(&path), Err(KeyError::SlotFileCorrupt { .. })));
-        let mut future = good.clone();
-        future["version"] = 9.into();
-        std::fs::write(&path, serde_json::to_vec(&future).expect("json")).expect("write");
-        assert!(matches!(KeySlots::load(&path), Err(KeyError::UnsupportedVersion(9))));
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn arbitrary_bytes_never_panic_the_loader(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048)) {
-            let dir = tempfile::tempdir().expect("tempdir");
-            let path = dir.path().join("keyslots.json");
-            std::fs::write(&path, &bytes).expect("write");
-            let _ = KeySlots::load(&path);
-        }
-    }
-
-    proptest::proptest! {
-        // Each case runs the key derivation, so fewer cases than the default 256.
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
-
-        #[test]
-        fn a_mutated_slot_file_never_opens_with_another_key(index in 0usize..4096, byte in proptest::num::u8::ANY) {
-            let dir = tempfile::tempdir().expect("tempdir");
-            let path = dir.path().join("keyslots.json");
-            let (slots, master) = fresh();
-            let mut bytes = serde_json::to_vec(&slots.file).expect("json");
-            let i = index % bytes.len();
-            bytes[i] = byte;
-            std::fs::write(&path, &bytes).expect("write");
-            // Either refused, or (if the change was harmless) it still opens to the very same key.
-            if let Ok(loaded) = KeySlots::load(&path) {
-                if let Ok((opened, _)) = loaded.unlock_with_passphrase(&pass("correct horse battery")) {
-                    proptest::prop_assert_eq!(opened.expose(), master.expose());
-                }
-            }
-        }
-    }
-}
+mod tests;
