@@ -50,7 +50,7 @@ pub struct VerifyProgress {
     pub total: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct VerifyFinished {
     pub job_id: u32,
     pub report: Option<VerifyReportDto>,

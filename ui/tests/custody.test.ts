@@ -97,8 +97,21 @@ describe("verifying the vault", () => {
         events: 9,
         bytes_hashed: 10,
         problems: [
-          { kind: "content_altered", item: "E-00000-00001", seq: null, last_seq: null, message: "sha mismatch" },
-          { kind: "events_missing", item: null, seq: 4, last_seq: 6, message: "custody events 4 to 6 are missing" },
+          {
+            found: { problem: "content_altered", item: "E-00000-00001", expected: "aa", actual: "bb" },
+            message: "sha mismatch",
+          },
+          { found: { problem: "events_missing", first: 4, last: 6 }, message: "custody events 4 to 6 are missing" },
+          {
+            found: {
+              problem: "history_rewritten",
+              checkpoint: 3,
+              made_at: "2026-12-01T10:00:00Z",
+              signed_events: 40,
+              intact_up_to: 12,
+            },
+            message: "the custody log no longer matches checkpoint 3",
+          },
         ],
       },
     });
@@ -106,8 +119,13 @@ describe("verifying the vault", () => {
     expect(result.getAttribute("data-ok")).toBe("false");
     expect(result.textContent).toContain("Problems found");
     const problems = screen.getAllByTestId("verify-problem");
-    expect(problems[0].textContent).toContain("The content of E-00000-00001 is no longer what was added");
+    // Names from the report are isolated (U+2068 ... U+2069), so they cannot reorder the sentence.
+    expect(problems[0].textContent).toContain("The content of \u2068E-00000-00001\u2069 is no longer what was added");
     expect(problems[1].textContent).toContain("Custody events 4 to 6 are missing from the log.");
+    expect(problems[2].getAttribute("data-kind")).toBe("history_rewritten");
+    expect(problems[2].textContent).toContain("no longer matches checkpoint 3");
+    expect(problems[2].textContent).toContain("40 events: the events after number 12 were rewritten");
+    expect(problems[2].textContent).toContain("2026");
     setLang("es");
     await waitFor(() =>
       expect(screen.getAllByTestId("verify-problem")[1].textContent).toContain("Faltan los eventos 4 a 6"),

@@ -14,64 +14,80 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 /// One thing that does not hold.
+/// One thing `verify` found wrong. Crosses to programs (`--json`) and to the desktop page (with the
+/// `specta` feature, as a TypeScript union tagged by `problem`) as it is: its code and the names its
+/// sentence needs, numbers as JavaScript numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "problem", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Problem {
     /// SQLCipher's page authentication failed: `vault.db` was altered on disk.
-    DatabaseDamaged {
-        detail: String,
+    DatabaseDamaged { detail: String },
+    /// Events `first..=last` are absent from the custody log: deleted, or never written.
+    EventsMissing {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        first: u64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        last: u64,
     },
-    /// A break in the custody chain.
-    Custody(ChainProblem),
+    /// The event's fields no longer match its recorded hash: it was edited.
+    EventAltered {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        seq: u64,
+    },
+    /// The event does not point at the hash of the event before it.
+    ChainBroken {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        seq: u64,
+    },
     /// The item's ingest event is absent or does not describe it.
     IngestEventMissing {
         item: String,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         seq: u64,
     },
     IngestEventMismatch {
         item: String,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         seq: u64,
     },
     /// The item points at a stored copy that is not the one for its hash.
-    WrongStoredCopy {
-        item: String,
-    },
+    WrongStoredCopy { item: String },
     /// The item's stored copy is gone.
-    StoredCopyMissing {
-        item: String,
-    },
+    StoredCopyMissing { item: String },
     /// The stored copy decrypts to other bytes than were recorded.
-    ContentAltered {
-        item: String,
-        expected: String,
-        actual: String,
-    },
+    ContentAltered { item: String, expected: String, actual: String },
     /// The stored copy cannot be decrypted: truncated, damaged, or not ours.
-    StoredCopyDamaged {
-        item: String,
-        reason: String,
-    },
+    StoredCopyDamaged { item: String, reason: String },
     /// A stored checkpoint no longer verifies with the vault's key: the checkpoints were tampered with.
     CheckpointInvalid {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         checkpoint: u64,
         made_at: String,
     },
     /// The log holds fewer events than a checkpoint signed earlier: it was cut back, after `intact_up_to`
     /// (the largest prefix an earlier checkpoint still vouches for).
     LogTruncated {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         checkpoint: u64,
         made_at: String,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         signed_events: u64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         events: u64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         intact_up_to: u64,
     },
     /// The first `signed_events` events no longer have the root a checkpoint signed: events after
     /// `intact_up_to` (the largest prefix an earlier checkpoint still vouches for) were rewritten.
     HistoryRewritten {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         checkpoint: u64,
         made_at: String,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         signed_events: u64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         intact_up_to: u64,
     },
 }
@@ -80,7 +96,11 @@ impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Problem::DatabaseDamaged { detail } => write!(f, "the vault database was altered on disk ({detail})"),
-            Problem::Custody(p) => write!(f, "{p}"),
+            Problem::EventsMissing { first, last } => {
+                write!(f, "{}", ChainProblem::EventsMissing { first: *first, last: *last })
+            }
+            Problem::EventAltered { seq } => write!(f, "{}", ChainProblem::EventAltered { seq: *seq }),
+            Problem::ChainBroken { seq } => write!(f, "{}", ChainProblem::ChainBroken { seq: *seq }),
             Problem::IngestEventMissing { item, seq } => {
                 write!(f, "item {item}: its ingest event {seq} is missing from the custody log")
             }
@@ -109,6 +129,16 @@ impl std::fmt::Display for Problem {
                 "the custody log no longer matches checkpoint {checkpoint} (signed {made_at} over {signed_events} events): events {} to {signed_events} were rewritten",
                 intact_up_to + 1
             ),
+        }
+    }
+}
+
+impl From<ChainProblem> for Problem {
+    fn from(p: ChainProblem) -> Self {
+        match p {
+            ChainProblem::EventsMissing { first, last } => Problem::EventsMissing { first, last },
+            ChainProblem::EventAltered { seq } => Problem::EventAltered { seq },
+            ChainProblem::ChainBroken { seq } => Problem::ChainBroken { seq },
         }
     }
 }
@@ -154,7 +184,7 @@ impl Vault {
             .map(|detail| Problem::DatabaseDamaged { detail })
             .collect();
         let (events, chain) = custody::check_chain(&self.conn)?;
-        problems.extend(chain.into_iter().map(Problem::Custody));
+        problems.extend(chain.into_iter().map(Problem::from));
         problems.extend(checkpoint::check_all(&self.conn)?.into_iter().map(checkpoint_problem));
         let items = self.items()?;
         for item in &items {

@@ -1,7 +1,6 @@
 //! The custody log and the vault check: events, filters, facets, verification problems and reports.
 
 use custodia_core::audit::Problem;
-use custodia_core::custody::ChainProblem;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -57,59 +56,22 @@ pub struct Facets {
     pub actions: Vec<String>,
 }
 
-/// One verification problem, with the fields the UI puts into its translated sentence.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+/// One verification problem: the core's own (its code, tagged `problem`, and the names its sentence
+/// needs, so the page words it in the reader's language), and the core's English sentence as detail.
+#[derive(Debug, Clone, Serialize, Type)]
 pub struct ProblemDto {
-    pub kind: ProblemKind,
-    pub item: Option<String>,
-    pub seq: Option<f64>,
-    pub last_seq: Option<f64>,
+    pub found: Problem,
     /// The English sentence, shown as detail.
     pub message: String,
 }
 
 impl From<Problem> for ProblemDto {
-    fn from(p: Problem) -> Self {
-        use ProblemKind as K;
-        let message = p.to_string();
-        let (kind, item, seq, last_seq) = match p {
-            Problem::DatabaseDamaged { .. } => (K::DatabaseDamaged, None, None, None),
-            Problem::Custody(ChainProblem::EventsMissing { first, last }) => {
-                (K::EventsMissing, None, Some(first as f64), Some(last as f64))
-            }
-            Problem::Custody(ChainProblem::EventAltered { seq }) => (K::EventAltered, None, Some(seq as f64), None),
-            Problem::Custody(ChainProblem::ChainBroken { seq }) => (K::ChainBroken, None, Some(seq as f64), None),
-            Problem::IngestEventMissing { item, seq } => (K::IngestEventMissing, Some(item), Some(seq as f64), None),
-            Problem::IngestEventMismatch { item, seq } => (K::IngestEventMismatch, Some(item), Some(seq as f64), None),
-            Problem::WrongStoredCopy { item } => (K::WrongStoredCopy, Some(item), None, None),
-            Problem::StoredCopyMissing { item } => (K::StoredCopyMissing, Some(item), None, None),
-            Problem::ContentAltered { item, .. } => (K::ContentAltered, Some(item), None, None),
-            Problem::StoredCopyDamaged { item, .. } => (K::StoredCopyDamaged, Some(item), None, None),
-            _ => (K::Other, None, None, None),
-        };
-        ProblemDto { kind, item, seq, last_seq, message }
+    fn from(found: Problem) -> Self {
+        ProblemDto { message: found.to_string(), found }
     }
 }
 
-/// The kinds of verification problem the page words; `Other` stands for those it has no words for
-/// (only the English sentence describes them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ProblemKind {
-    DatabaseDamaged,
-    EventsMissing,
-    EventAltered,
-    ChainBroken,
-    IngestEventMissing,
-    IngestEventMismatch,
-    WrongStoredCopy,
-    StoredCopyMissing,
-    ContentAltered,
-    StoredCopyDamaged,
-    Other,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Type)]
 pub struct VerifyReportDto {
     pub ok: bool,
     pub items: f64,

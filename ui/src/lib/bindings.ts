@@ -1210,18 +1210,71 @@ export type PreviewDto = { media_type: string; data_base64: string }
  */
 export type PriorInterviewDto = { id: string; date: string; interviewers: string[] }
 /**
- * One verification problem, with the fields the UI puts into its translated sentence.
+ * One thing that does not hold.
+ * One thing `verify` found wrong. Crosses to programs (`--json`) and to the desktop page (with the
+ * `specta` feature, as a TypeScript union tagged by `problem`) as it is: its code and the names its
+ * sentence needs, numbers as JavaScript numbers.
  */
-export type ProblemDto = { kind: ProblemKind; item: string | null; seq: number | null; last_seq: number | null; 
+export type Problem = 
+/**
+ * SQLCipher's page authentication failed: `vault.db` was altered on disk.
+ */
+{ problem: "database_damaged"; detail: string } | 
+/**
+ * Events `first..=last` are absent from the custody log: deleted, or never written.
+ */
+{ problem: "events_missing"; first: number; last: number } | 
+/**
+ * The event's fields no longer match its recorded hash: it was edited.
+ */
+{ problem: "event_altered"; seq: number } | 
+/**
+ * The event does not point at the hash of the event before it.
+ */
+{ problem: "chain_broken"; seq: number } | 
+/**
+ * The item's ingest event is absent or does not describe it.
+ */
+{ problem: "ingest_event_missing"; item: string; seq: number } | { problem: "ingest_event_mismatch"; item: string; seq: number } | 
+/**
+ * The item points at a stored copy that is not the one for its hash.
+ */
+{ problem: "wrong_stored_copy"; item: string } | 
+/**
+ * The item's stored copy is gone.
+ */
+{ problem: "stored_copy_missing"; item: string } | 
+/**
+ * The stored copy decrypts to other bytes than were recorded.
+ */
+{ problem: "content_altered"; item: string; expected: string; actual: string } | 
+/**
+ * The stored copy cannot be decrypted: truncated, damaged, or not ours.
+ */
+{ problem: "stored_copy_damaged"; item: string; reason: string } | 
+/**
+ * A stored checkpoint no longer verifies with the vault's key: the checkpoints were tampered with.
+ */
+{ problem: "checkpoint_invalid"; checkpoint: number; made_at: string } | 
+/**
+ * The log holds fewer events than a checkpoint signed earlier: it was cut back, after `intact_up_to`
+ * (the largest prefix an earlier checkpoint still vouches for).
+ */
+{ problem: "log_truncated"; checkpoint: number; made_at: string; signed_events: number; events: number; intact_up_to: number } | 
+/**
+ * The first `signed_events` events no longer have the root a checkpoint signed: events after
+ * `intact_up_to` (the largest prefix an earlier checkpoint still vouches for) were rewritten.
+ */
+{ problem: "history_rewritten"; checkpoint: number; made_at: string; signed_events: number; intact_up_to: number }
+/**
+ * One verification problem: the core's own (its code, tagged `problem`, and the names its sentence
+ * needs, so the page words it in the reader's language), and the core's English sentence as detail.
+ */
+export type ProblemDto = { found: Problem; 
 /**
  * The English sentence, shown as detail.
  */
 message: string }
-/**
- * The kinds of verification problem the page words; `Other` stands for those it has no words for
- * (only the English sentence describes them).
- */
-export type ProblemKind = "database_damaged" | "events_missing" | "event_altered" | "chain_broken" | "ingest_event_missing" | "ingest_event_mismatch" | "wrong_stored_copy" | "stored_copy_missing" | "content_altered" | "stored_copy_damaged" | "other"
 /**
  * What kind of evidence a `Reason` is, without its numbers: the key for translations and for tools
  * reading JSON. Serialised as its snake_case code.

@@ -1,7 +1,7 @@
 // Words for the custody log: each action and each verification problem gets a translated sentence.
 import { CATALOG, type ProblemDto } from "./bindings";
 import type { DetailLine } from "./details";
-import { formatDateTime, formatNumber, formatSize, hasKey, t, type MessageKey } from "./i18n/index.svelte";
+import { formatDateTime, formatNumber, formatSize, hasKey, isolate, t, type MessageKey, type Params } from "./i18n/index.svelte";
 
 /** A custody action this vault writes (the core's `Action`). */
 export type Action = (typeof CATALOG.actions)[number];
@@ -15,13 +15,16 @@ export function actionLabel(action: string): string {
   return isAction(action) ? t(`action.${action}`) : t("action.unknown", { action });
 }
 
-export function problemText(problem: ProblemDto): string {
-  const unknown = "?";
-  return t(`problem.${problem.kind}`, {
-    item: problem.item ?? unknown,
-    seq: problem.seq ?? unknown,
-    last_seq: problem.last_seq ?? unknown,
-  });
+/** A verification problem in the reader's language: numbers as they are, the time a checkpoint was signed
+ * in local time, other names (item ids, hashes) isolated. */
+export function problemText({ found }: ProblemDto): string {
+  const params: Params = {};
+  for (const [name, value] of Object.entries(found)) {
+    if (typeof value === "number") params[name] = value;
+    else if (name === "made_at") params[name] = formatDateTime(value);
+    else if (name !== "problem") params[name] = isolate(value);
+  }
+  return t(`problem.${found.problem}`, params);
 }
 
 /** The keys the vault writes into event details today; each has a plain label (tests/i18n.test.ts). */
