@@ -56,6 +56,7 @@ lint: ui
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -p custodia-cli --features failpoints --all-targets -- -D warnings
 	cd ui && npm run check
+	cd ui && npm run lint
 
 test-rust: ui
 	$(CARGO) test --workspace

@@ -5,7 +5,14 @@ import { describe, expect, test } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { startApp } from "./app";
 import { finding, item, shellEvent, ShellError, tableOf } from "./shell";
-import type { BundleCheck, BundleProblem, BundleProblemDto, BundleReportDto, ExportPlanDto, RecipientDto } from "../src/lib/bindings";
+import type {
+  BundleCheck,
+  BundleProblem,
+  BundleProblemDto,
+  BundleReportDto,
+  ExportPlanDto,
+  RecipientDto,
+} from "../src/lib/bindings";
 
 const evidence = item({ id: "E-00000-00001", name: "photo.jpg" });
 
@@ -113,7 +120,13 @@ describe("the export wizard", () => {
     const bare = plan({
       allowed: false,
       refusals: [
-        { record: "E-00000-00001", person: "P-7F3K", reason: "not_recorded", message: "English sentence", finding: null },
+        {
+          record: "E-00000-00001",
+          person: "P-7F3K",
+          reason: "not_recorded",
+          message: "English sentence",
+          finding: null,
+        },
       ],
     });
     await toPlan(() => bare);
@@ -130,7 +143,13 @@ describe("the export wizard", () => {
     await fireEvent.click(screen.getByTestId("plan-decision-save"));
     await waitFor(() => expect(shell.callsTo("export_bundle")).toHaveLength(1));
     await shellEvent("job-progress", {
-      job_id: 7, kind: "export", file_name: "b.custodia.age", file_index: 0, file_count: 1, done: 50, total: 100,
+      job_id: 7,
+      kind: "export",
+      file_name: "b.custodia.age",
+      file_index: 0,
+      file_count: 1,
+      done: 50,
+      total: 100,
     });
     const bar = await screen.findByTestId("export-progress");
     await waitFor(() => expect(bar.getAttribute("data-job")).toBe("7"));
@@ -153,7 +172,9 @@ describe("the export wizard", () => {
     await fireEvent.input(screen.getByTestId("sealing-passphrase-input"), { target: { value: "short" } });
     expect(screen.getByTestId("sealing-hint").textContent).toContain("12");
     expect((screen.getByTestId("export-check") as HTMLButtonElement).disabled).toBe(true);
-    await fireEvent.input(screen.getByTestId("sealing-passphrase-input"), { target: { value: "a long bundle passphrase" } });
+    await fireEvent.input(screen.getByTestId("sealing-passphrase-input"), {
+      target: { value: "a long bundle passphrase" },
+    });
     await fireEvent.input(screen.getByTestId("sealing-repeat"), { target: { value: "a long bundle passphrase" } });
     expect((screen.getByTestId("export-check") as HTMLButtonElement).disabled).toBe(false);
   });
@@ -357,7 +378,10 @@ describe("the Open bundle screen", () => {
           checked: true,
           summary: "",
           problems: [
-            problem({ problem: "chain_broken", seq: 9, previous: 8 }, "custody event 9 does not point at event 8 before it"),
+            problem(
+              { problem: "chain_broken", seq: 9, previous: 8 },
+              "custody event 9 does not point at event 8 before it",
+            ),
             problem({ problem: "file_unsigned", path: "tagmanifest-\u202efdp.txt" }, "(English)"),
           ],
         },
@@ -402,7 +426,12 @@ describe("the Open bundle screen", () => {
     await waitFor(() => expect(shell.callsTo("make_key")).toHaveLength(1));
     expect(shell.callsTo("make_key")[0].title).toBe("Save your new key file");
     expect(screen.queryByTestId("made-key"), "a cancelled dialog shows nothing").toBeNull();
-    answer = { file_name: "custodia-key.txt", public_key: "age1lawyerkey", fingerprint: "f".repeat(64), words: "aardvark absurd" };
+    answer = {
+      file_name: "custodia-key.txt",
+      public_key: "age1lawyerkey",
+      fingerprint: "f".repeat(64),
+      words: "aardvark absurd",
+    };
     await fireEvent.click(screen.getByTestId("receive-make-key"));
     const made = await screen.findByTestId("made-key");
     expect(within(made).getByTestId("made-key-public").textContent).toBe("age1lawyerkey");

@@ -8,9 +8,27 @@ import type { ItemDetail } from "../src/lib/bindings";
 
 // Newest acquisition first, as the shell sends the list.
 const three = [
-  item({ id: "E-00000-00003", name: "newest.m4a", added_at: "2026-11-03T08:00:00Z", size: 5000, description: "Recorded in Goma" }),
-  item({ id: "E-00000-00002", name: "Witness statement.pdf", media_type: "application/pdf", added_at: "2026-11-02T08:00:00Z", size: 50 }),
-  item({ id: "E-00000-00001", name: "oldest.jpg", media_type: "image/jpeg", added_at: "2026-11-01T08:00:00Z", size: 900 }),
+  item({
+    id: "E-00000-00003",
+    name: "newest.m4a",
+    added_at: "2026-11-03T08:00:00Z",
+    size: 5000,
+    description: "Recorded in Goma",
+  }),
+  item({
+    id: "E-00000-00002",
+    name: "Witness statement.pdf",
+    media_type: "application/pdf",
+    added_at: "2026-11-02T08:00:00Z",
+    size: 50,
+  }),
+  item({
+    id: "E-00000-00001",
+    name: "oldest.jpg",
+    media_type: "image/jpeg",
+    added_at: "2026-11-01T08:00:00Z",
+    size: 900,
+  }),
 ];
 
 const detailOf = (id: string): ItemDetail => {
@@ -47,7 +65,11 @@ describe("the evidence screen", () => {
     await startApp({
       list_items: (a) => {
         channel = a.onChunk as Channel<ItemChunk>;
-        streamList(tableOf(three.slice(0, 2)), { onChunk: { onmessage: (c: ItemChunk) => channel!.onmessage({ ...c, done: false }) } }, 2);
+        streamList(
+          tableOf(three.slice(0, 2)),
+          { onChunk: { onmessage: (c: ItemChunk) => channel!.onmessage({ ...c, done: false }) } },
+          2,
+        );
         return 3;
       },
     });
@@ -170,7 +192,11 @@ describe("the evidence screen", () => {
     });
     URL.createObjectURL = () => "blob:thumb-1";
     URL.revokeObjectURL = () => {};
-    (globalThis as { createImageBitmap?: unknown }).createImageBitmap = async () => ({ width: 300, height: 200, close() {} });
+    (globalThis as { createImageBitmap?: unknown }).createImageBitmap = async () => ({
+      width: 300,
+      height: 200,
+      close() {},
+    });
     HTMLCanvasElement.prototype.getContext = (() => ({ drawImage() {} })) as never;
     HTMLCanvasElement.prototype.toBlob = function (done: BlobCallback) {
       done(new Blob([new Uint8Array(4)], { type: "image/png" }));
@@ -185,6 +211,9 @@ describe("the evidence screen", () => {
     expect(thumb.getAttribute("src")).toBe("blob:thumb-1");
     expect(thumb.getAttribute("alt"), "decorative: the row keeps its name").toBe("");
     expect(screen.getByRole("option", { name: /oldest\.jpg/ })).toBe(imageRow);
-    expect(shell.callsTo("item_preview").map((a) => a.id), "only the image row is asked for").toEqual(["E-00000-00001"]);
+    expect(
+      shell.callsTo("item_preview").map((a) => a.id),
+      "only the image row is asked for",
+    ).toEqual(["E-00000-00001"]);
   });
 });

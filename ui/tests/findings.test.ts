@@ -12,11 +12,18 @@ const samples: Record<FindingCode, FindingDto> = {
   recent_interview: finding({ code: "recent_interview" }, { days: 3, cooldown_days: 90, prior }),
   interview_count: finding({ code: "interview_count" }, { count: 2, max: 2, interviews: [prior, prior] }),
   prior_interviews: finding({ code: "prior_interviews", severity: "info" }, { count: 1, max: 2, interviews: [prior] }),
-  near_duplicate_testimony: finding({ code: "near_duplicate_testimony" }, { percent: 93, similarity: 0.93, prior } as never),
+  near_duplicate_testimony: finding({ code: "near_duplicate_testimony" }, {
+    percent: 93,
+    similarity: 0.93,
+    prior,
+  } as never),
   consent_not_yet: finding({ code: "consent_not_yet", severity: "info" }),
   consent_missing: finding({ code: "consent_missing", severity: "block" }, { interview: "T-BBBB1" }),
   consent_scope: finding({ code: "consent_scope", severity: "block" }, { recipient: "icc", why: "outside_scope" }),
-  safeguard_interviewer: finding({ code: "safeguard_interviewer" }, { vulnerability: ["minor", "sgbv"], interviewers: ["A. Haroun"] }),
+  safeguard_interviewer: finding(
+    { code: "safeguard_interviewer" },
+    { vulnerability: ["minor", "sgbv"], interviewers: ["A. Haroun"] },
+  ),
   safeguard_referral: finding(
     { code: "safeguard_referral", severity: "block" },
     { interview: "T-BBBB1", vulnerability: ["sgbv"], missing: ["psychosocial", "legal"] },
@@ -31,7 +38,9 @@ describe("findings in words", () => {
         const text = findingText(sample);
         expect(text, `${lang} ${code}`).not.toBe(sample.message);
         expect(text, `${lang} ${code} has an unfilled placeholder`).not.toMatch(/\{\w+\}/);
-        expect(text, `${lang} ${code} names the person`).toContain(`${FIRST_STRONG_ISOLATE}P-7F3K${POP_DIRECTIONAL_ISOLATE}`);
+        expect(text, `${lang} ${code} names the person`).toContain(
+          `${FIRST_STRONG_ISOLATE}P-7F3K${POP_DIRECTIONAL_ISOLATE}`,
+        );
       }
       for (const code of CATALOG.reason_codes) {
         expect(reasonText({ code, text: "ENGLISH" }), `${lang} reason ${code}`).not.toBe("ENGLISH");
@@ -45,7 +54,9 @@ describe("findings in words", () => {
       "\u2068P-7F3K\u2069 was already interviewed 2 times; the limit is 2. Each new interview asks them to tell it again.",
     );
     expect(findingText(samples.near_duplicate_testimony)).toContain("about 93% of its phrases");
-    expect(priorText(prior)).toBe("Mar 2, 2026, by \u2068A. Haroun\u2069 and \u2068M. Diallo\u2069 (\u2068T-AAAA1\u2069)");
+    expect(priorText(prior)).toBe(
+      "Mar 2, 2026, by \u2068A. Haroun\u2069 and \u2068M. Diallo\u2069 (\u2068T-AAAA1\u2069)",
+    );
     expect(findingText(samples.safeguard_referral)).toContain("(Psychosocial support and Legal aid)");
     setLang("fr");
     expect(priorText(prior)).toContain("2 mars 2026");

@@ -34,7 +34,9 @@ describe("translations", () => {
         const english = AREAS.en[area as keyof typeof AREAS.en];
         for (const key of Object.keys(messages)) {
           const base = key.replace(PLURAL, "#other");
-          expect(base in english, `locales/${lang}/${area}.json has "${key}", which en/${area}.json does not`).toBe(true);
+          expect(base in english, `locales/${lang}/${area}.json has "${key}", which en/${area}.json does not`).toBe(
+            true,
+          );
         }
       }
     });

@@ -37,7 +37,11 @@ const duplicate = finding(
 );
 
 const recent = finding(
-  { rule: "recent-interview", code: "recent_interview", evidence: { records: ["P-7F3K", "T-AAAA1"], score: null, reasons: [] } },
+  {
+    rule: "recent-interview",
+    code: "recent_interview",
+    evidence: { records: ["P-7F3K", "T-AAAA1"], score: null, reasons: [] },
+  },
   { days: 86, cooldown_days: 90, prior: { id: "T-AAAA1", date: "2026-09-01", interviewers: ["A. Haroun"] } },
 );
 
@@ -95,7 +99,14 @@ describe("the New interview flow", () => {
       check_interview: () => [recent, consentNotYet],
       add_interview: () => ({ interview: interview({ person: "P-9XQ2" }), findings: [recent] }),
       set_referral: (a) =>
-        interview({ person: "P-9XQ2", referrals: { psychosocial: a.kind === "psychosocial" ? (String(a.value) as Referral) : null, medical: null, legal: null } }),
+        interview({
+          person: "P-9XQ2",
+          referrals: {
+            psychosocial: a.kind === "psychosocial" ? (String(a.value) as Referral) : null,
+            medical: null,
+            legal: null,
+          },
+        }),
       complete_interview: () => ({ interview: interview({ person: "P-9XQ2", status: "complete" }), findings: [] }),
     });
     await type("person-name", "Fatima Ahmed");
@@ -116,7 +127,9 @@ describe("the New interview flow", () => {
     expect(screen.getByTestId("interviewer-chip").textContent).toContain("trained");
     await type("interview-transcript", "They came at night.");
     const findings = await screen.findByTestId("interview-findings");
-    const texts = within(findings).getAllByTestId("finding-text").map((f) => f.textContent);
+    const texts = within(findings)
+      .getAllByTestId("finding-text")
+      .map((f) => f.textContent);
     expect(texts[0]).toBe(
       "P-7F3K was interviewed 86 days before this date, on Sep 1, 2026. The waiting time between interviews is 90 days: another interview so soon can harm them. Use the earlier testimony if you can.",
     );
@@ -130,7 +143,9 @@ describe("the New interview flow", () => {
     });
 
     await fireEvent.click(screen.getByTestId("referral-psychosocial-made"));
-    await waitFor(() => expect(shell.callsTo("set_referral")).toEqual([{ id: "T-BBBB1", kind: "psychosocial", value: "made" }]));
+    await waitFor(() =>
+      expect(shell.callsTo("set_referral")).toEqual([{ id: "T-BBBB1", kind: "psychosocial", value: "made" }]),
+    );
     await fireEvent.click(screen.getByTestId("complete-submit"));
     const done = await screen.findByTestId("wizard-done");
     expect(done.getAttribute("data-status")).toBe("complete");
@@ -198,7 +213,11 @@ describe("the New interview flow", () => {
   test("the interview list shows date, person code and status; the texts stay hidden until Show", async () => {
     const shell = await startApp({
       list_interviews: () => [interview(), earlier],
-      interview_detail: (a) => ({ interview: a.id === earlier.id ? earlier : interview(), person: person(), events: [] }),
+      interview_detail: (a) => ({
+        interview: a.id === earlier.id ? earlier : interview(),
+        person: person(),
+        events: [],
+      }),
       read_interview: () => ({ transcript: "<b>They came at night.</b>", summary: "" }),
     });
     await fireEvent.click(screen.getByTestId("nav-interviews"));

@@ -46,10 +46,26 @@ describe("the evidence list", () => {
 
   test("sorts by date, size and name (numbers in names in their natural order), both ways", () => {
     const index = small();
-    expect(ids(index, sortedOrder(index, "added-desc", "en"))).toEqual(["E-00000-00003", "E-00000-00002", "E-00000-00001"]);
-    expect(ids(index, sortedOrder(index, "size-asc", "en"))).toEqual(["E-00000-00001", "E-00000-00002", "E-00000-00003"]);
-    expect(ids(index, sortedOrder(index, "name-asc", "en"))).toEqual(["E-00000-00002", "E-00000-00001", "E-00000-00003"]);
-    expect(ids(index, sortedOrder(index, "name-desc", "en"))).toEqual(["E-00000-00003", "E-00000-00001", "E-00000-00002"]);
+    expect(ids(index, sortedOrder(index, "added-desc", "en"))).toEqual([
+      "E-00000-00003",
+      "E-00000-00002",
+      "E-00000-00001",
+    ]);
+    expect(ids(index, sortedOrder(index, "size-asc", "en"))).toEqual([
+      "E-00000-00001",
+      "E-00000-00002",
+      "E-00000-00003",
+    ]);
+    expect(ids(index, sortedOrder(index, "name-asc", "en"))).toEqual([
+      "E-00000-00002",
+      "E-00000-00001",
+      "E-00000-00003",
+    ]);
+    expect(ids(index, sortedOrder(index, "name-desc", "en"))).toEqual([
+      "E-00000-00003",
+      "E-00000-00001",
+      "E-00000-00002",
+    ]);
   });
 
   test("a saved description is found by the next search", () => {
@@ -110,7 +126,16 @@ describe("the evidence list", () => {
       };
     };
     const index = emptyIndex();
-    appendChunk(index, chunk([["E-00000-00003", "Témoin.m4a", "audio/mp4"], ["E-00000-00002", "a.jpg", "image/jpeg"]], false));
+    appendChunk(
+      index,
+      chunk(
+        [
+          ["E-00000-00003", "Témoin.m4a", "audio/mp4"],
+          ["E-00000-00002", "a.jpg", "image/jpeg"],
+        ],
+        false,
+      ),
+    );
     expect(ids(index, sortedOrder(index, "added-asc", "en"))).toEqual(["E-00000-00002", "E-00000-00003"]);
     appendChunk(index, chunk([["E-00000-00001", "b.jpg", "image/jpeg"]], true));
     expect(index.table.media_types).toEqual(["audio/mp4", "image/jpeg", "image/jpeg"]);
@@ -120,7 +145,9 @@ describe("the evidence list", () => {
       "E-00000-00002",
       "E-00000-00003",
     ]);
-    expect(ids(index, filterRows(index.search, sortedOrder(index, "added-desc", "en"), "temoin"))).toEqual(["E-00000-00003"]);
+    expect(ids(index, filterRows(index.search, sortedOrder(index, "added-desc", "en"), "temoin"))).toEqual([
+      "E-00000-00003",
+    ]);
   });
 
   test("plain ASCII text is only lower-cased; other text loses its marks too", () => {

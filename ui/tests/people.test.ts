@@ -7,11 +7,20 @@ import type { ConsentDto, PersonDetail } from "../src/lib/bindings";
 const MARKUP = "<img src=x onerror=alert(1)>";
 
 const duplicate = finding(
-  { evidence: { records: ["P-7F3K", "T-AAAA1"], score: 0.87, reasons: [
-    { code: "name_spelling_variant", text: "Name matches, spelled differently (3 parts)." },
-    { code: "birth_year_matches", text: "Birth year matches." },
-  ] } },
-  { interviews: [{ id: "T-AAAA1", date: "2026-03-02", interviewers: ["A. Haroun"] }], reasons: ["name_spelling_variant"] },
+  {
+    evidence: {
+      records: ["P-7F3K", "T-AAAA1"],
+      score: 0.87,
+      reasons: [
+        { code: "name_spelling_variant", text: "Name matches, spelled differently (3 parts)." },
+        { code: "birth_year_matches", text: "Birth year matches." },
+      ],
+    },
+  },
+  {
+    interviews: [{ id: "T-AAAA1", date: "2026-03-02", interviewers: ["A. Haroun"] }],
+    reasons: ["name_spelling_variant"],
+  },
 );
 
 async function openPeople(overrides: Record<string, Handler> = {}) {
@@ -106,12 +115,17 @@ describe("adding a person", () => {
   });
 
   test("a block cannot be overridden: no save button, only a plain “cannot continue”", async () => {
-    const block = finding({ rule: "consent-scope", severity: "block", code: "consent_scope" }, { recipient: "media", why: "withdrawn" });
+    const block = finding(
+      { rule: "consent-scope", severity: "block", code: "consent_scope" },
+      { recipient: "media", why: "withdrawn" },
+    );
     await openAddPerson({ check_person: () => [block] });
     await type("person-name", "Someone");
     const shown = await screen.findByTestId("finding");
     expect(shown.textContent).toContain("Cannot continue");
-    expect(within(shown).getByTestId("finding-text").textContent).toBe("The records of P-7F3K cannot go to Media: consent was withdrawn.");
+    expect(within(shown).getByTestId("finding-text").textContent).toBe(
+      "The records of P-7F3K cannot go to Media: consent was withdrawn.",
+    );
     expect(screen.getByTestId("person-decision").getAttribute("data-state")).toBe("blocked");
     expect(screen.queryByTestId("person-decision-save")).toBeNull();
     expect(screen.getByTestId("person-decision-blocked").textContent).toContain("Cannot continue.");
@@ -127,7 +141,9 @@ describe("adding a person", () => {
     await type("person-name", "Aminah Yousif");
     await screen.findByTestId("person-check-clear");
     await fireEvent.click(screen.getByTestId("person-decision-save"));
-    expect((await screen.findByTestId("person-save-error")).textContent).toContain("A warning needs your written reason");
+    expect((await screen.findByTestId("person-save-error")).textContent).toContain(
+      "A warning needs your written reason",
+    );
     expect(screen.getByTestId("finding").getAttribute("data-code")).toBe("duplicate_person");
     expect(screen.getByTestId("person-decision").getAttribute("data-state")).toBe("warned");
   });
@@ -189,14 +205,11 @@ describe("a person's detail", () => {
     expect((await screen.findByTestId("consent-none")).textContent).toContain("cannot be completed without it");
     await fireEvent.click(screen.getByTestId("consent-new"));
     const form = await screen.findByTestId("consent-form");
-    expect(within(form).getAllByTestId("scope-row").map((r) => r.getAttribute("data-recipient"))).toEqual([
-      "icc",
-      "un_mechanism",
-      "national_prosecutor",
-      "partner_ngo",
-      "media",
-      "public_report",
-    ]);
+    expect(
+      within(form)
+        .getAllByTestId("scope-row")
+        .map((r) => r.getAttribute("data-recipient")),
+    ).toEqual(["icc", "un_mechanism", "national_prosecutor", "partner_ngo", "media", "public_report"]);
     const identityIcc = screen.getByTestId("consent-identity-icc") as HTMLInputElement;
     expect(identityIcc.disabled).toBe(true);
     await fireEvent.click(screen.getByTestId("consent-scope-icc"));
@@ -222,7 +235,11 @@ describe("a person's detail", () => {
   });
 
   test("written consent asks for the scan first; a refusal has no scope", async () => {
-    const shell = await openPeople({ list_persons: () => [person()], person_detail: () => detailOf(), record_consent: () => consent() });
+    const shell = await openPeople({
+      list_persons: () => [person()],
+      person_detail: () => detailOf(),
+      record_consent: () => consent(),
+    });
     await fireEvent.click(await screen.findByTestId("person-row"));
     await fireEvent.click(await screen.findByTestId("consent-new"));
     await fireEvent.click(screen.getByTestId("consent-method-written"));
@@ -250,12 +267,16 @@ describe("a person's detail", () => {
     });
     await fireEvent.click(await screen.findByTestId("person-row"));
     const history = await screen.findByTestId("consent-history");
-    expect(within(history).getByTestId("consent-record").textContent).toContain("International Criminal Court — with the name");
+    expect(within(history).getByTestId("consent-record").textContent).toContain(
+      "International Criminal Court — with the name",
+    );
     await fireEvent.click(screen.getByTestId("consent-withdraw"));
     await fireEvent.input(await screen.findByTestId("withdraw-date"), { target: { value: "2026-11-20" } });
     await fireEvent.click(screen.getByTestId("withdraw-confirm"));
     await waitFor(() => expect(screen.getAllByTestId("consent-record")).toHaveLength(2));
-    expect(shell.callsTo("withdraw_consent")).toEqual([{ person: "P-7F3K", date: "2026-11-20", method: "oral", scanItem: null }]);
+    expect(shell.callsTo("withdraw_consent")).toEqual([
+      { person: "P-7F3K", date: "2026-11-20", method: "oral", scanItem: null },
+    ]);
     const records = screen.getAllByTestId("consent-record");
     expect(records.map((r) => [r.getAttribute("data-status"), r.getAttribute("data-in-force")])).toEqual([
       ["withdrawn", "true"],
@@ -285,11 +306,15 @@ describe("the duplicate review queue", () => {
         return null;
       },
     });
-    await waitFor(() => expect(screen.getByTestId("open-review").textContent).toContain("1 possible duplicate to review"));
+    await waitFor(() =>
+      expect(screen.getByTestId("open-review").textContent).toContain("1 possible duplicate to review"),
+    );
     await fireEvent.click(screen.getByTestId("open-review"));
     const card = await screen.findByTestId("duplicate-pair");
     expect(card.textContent).toContain("Match: 91%");
-    expect(within(card).getByTestId("pair-reasons").textContent).toContain("Name written in another script matches the other spelling.");
+    expect(within(card).getByTestId("pair-reasons").textContent).toContain(
+      "Name written in another script matches the other spelling.",
+    );
     expect(card.textContent).not.toContain("Amina");
     await fireEvent.click(within(card).getByTestId("review-different"));
     expect(await screen.findByTestId("review-empty")).toBeTruthy();

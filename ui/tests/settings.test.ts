@@ -49,7 +49,11 @@ describe("settings", () => {
     answer = () => null;
     await fireEvent.click(screen.getByTestId("change-submit"));
     await waitFor(() => expect(screen.getByTestId("settings-message").textContent).toContain("Passphrase changed."));
-    expect(shell.callsTo("change_passphrase").at(-1)).toEqual({ current: "old one", newPassphrase: STRONG, repeat: STRONG });
+    expect(shell.callsTo("change_passphrase").at(-1)).toEqual({
+      current: "old one",
+      newPassphrase: STRONG,
+      repeat: STRONG,
+    });
     expect((screen.getByTestId("change-new") as HTMLInputElement).value).toBe("");
   });
 

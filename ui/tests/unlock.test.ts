@@ -91,8 +91,12 @@ describe("unlocking", () => {
     expect(screen.getByTestId("rollback-seen").textContent).toContain("42 events");
     expect(screen.getByTestId("rollback-seen").textContent).toContain("Vault locked");
     expect(screen.getByTestId("rollback-found").textContent).toContain("17 events");
-    expect(warning.compareDocumentPosition(screen.getByTestId("unlock-submit")) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
-    await fireEvent.input(screen.getByTestId("rollback-reason"), { target: { value: "The only copy left after the raid." } });
+    expect(
+      warning.compareDocumentPosition(screen.getByTestId("unlock-submit")) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    await fireEvent.input(screen.getByTestId("rollback-reason"), {
+      target: { value: "The only copy left after the raid." },
+    });
     await fireEvent.click(screen.getByTestId("rollback-go-on"));
     await screen.findByTestId("app-shell");
     expect(shell.callsTo("unlock_vault")).toEqual([

@@ -1,7 +1,16 @@
 // Words for the custody log: each action and each verification problem gets a translated sentence.
 import { CATALOG, type ProblemDto } from "./bindings";
 import type { DetailLine } from "./details";
-import { formatDateTime, formatNumber, formatSize, hasKey, isolate, t, type MessageKey, type Params } from "./i18n/index.svelte";
+import {
+  formatDateTime,
+  formatNumber,
+  formatSize,
+  hasKey,
+  isolate,
+  t,
+  type MessageKey,
+  type Params,
+} from "./i18n/index.svelte";
 
 /** A custody action this vault writes (the core's `Action`). */
 export type Action = (typeof CATALOG.actions)[number];

@@ -27,7 +27,7 @@ export interface ItemIndex {
 const MARKS = /\p{M}/gu;
 const TATWEEL = /\u0640/g;
 const ALEF_MAKSURA = /\u0649/g;
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 
 /**
  * Case- and accent-insensitive form of `text`: "Témoignage" and "temoignage" match, and so do Arabic
@@ -36,12 +36,7 @@ const ASCII = /^[\x00-\x7f]*$/;
 export function normalise(text: string): string {
   // Plain ASCII (most file names and ids) has no marks to strip: lower case is the whole work.
   if (ASCII.test(text)) return text.toLowerCase();
-  return text
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(MARKS, "")
-    .replace(TATWEEL, "")
-    .replace(ALEF_MAKSURA, "\u064a");
+  return text.toLowerCase().normalize("NFD").replace(MARKS, "").replace(TATWEEL, "").replace(ALEF_MAKSURA, "\u064a");
 }
 
 const SEPARATOR = "\u0000";

@@ -101,13 +101,10 @@ function fill(text: string, params: Params): string {
 // Building an Intl formatter costs far more than using one (WebKit: tens of microseconds), and the list
 // formats three values per row on every scroll: keep one per language and options.
 type Formatter = Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules | Intl.ListFormat;
+// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache of formatters, not state the page shows
 const formatters = new Map<string, Formatter>();
 
-function cached<T extends Formatter>(
-  kind: string,
-  options: object,
-  make: () => T,
-): T {
+function cached<T extends Formatter>(kind: string, options: object, make: () => T): T {
   const key = `${current}|${kind}|${JSON.stringify(options)}`;
   let formatter = formatters.get(key) as T | undefined;
   if (!formatter) {
@@ -145,6 +142,7 @@ export function formatSize(bytes: number): string {
 
 /** A stored UTC time shown in local time, in the reader's language. Unreadable text is shown as it is. */
 export function formatDateTime(iso: string): string {
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a value formatted at once, never kept
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
@@ -159,6 +157,7 @@ export function formatDay(day: string): string {
   const match = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(day.trim());
   if (!match) return day;
   const [, year, month, date] = match;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a value formatted at once, never kept
   const when = new Date(Date.UTC(Number(year), month ? Number(month) - 1 : 0, date ? Number(date) : 1));
   if (Number.isNaN(when.getTime())) return day;
   const options: Intl.DateTimeFormatOptions = date
@@ -170,6 +169,7 @@ export function formatDay(day: string): string {
 }
 
 /** Today on the reader's own clock, as `YYYY-MM-DD` (what date fields and the vault expect). */
+// eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once, never kept
 export function today(now = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;

@@ -1,7 +1,16 @@
 // Which screen is shown, and which record on it: the navigation on the left and the links between
 // records (a person's interview, an interview's person) move through here. Locking goes back to the
 // start, so no record stays open behind the unlock screen.
-export const VIEWS = ["evidence", "people", "interviews", "incidents", "custody", "export", "receive", "settings"] as const;
+export const VIEWS = [
+  "evidence",
+  "people",
+  "interviews",
+  "incidents",
+  "custody",
+  "export",
+  "receive",
+  "settings",
+] as const;
 export type View = (typeof VIEWS)[number];
 
 /** What an export starts with when it is opened from an item, an interview or an incident. */
