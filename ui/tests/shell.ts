@@ -130,8 +130,8 @@ const defaults: Record<string, Handler> = {
     return { score, acceptable: score >= 3 && p.length >= 8 };
   },
   create_vault: () => null,
-  unlock_vault: () => null,
-  unlock_with_recovery_key: () => null,
+  unlock_vault: () => ({ notices: [] }),
+  unlock_with_recovery_key: () => ({ notices: [] }),
   lock_vault: () => null,
   touch_activity: () => null,
   save_settings: (a) => a.settings,

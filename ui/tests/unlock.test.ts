@@ -79,7 +79,7 @@ describe("unlocking", () => {
     const shell = await startApp(
       {
         unlock_vault: (args) => {
-          if (args.acceptRollback) return null;
+          if (args.acceptRollback) return { notices: [] };
           throw new ShellError("vault_rolled_back", "this vault folder holds an older state", undefined, rollback);
         },
       },
@@ -103,6 +103,29 @@ describe("unlocking", () => {
       { passphrase: "the passphrase", acceptRollback: null },
       { passphrase: "the passphrase", acceptRollback: "The only copy left after the raid." },
     ]);
+  });
+});
+
+describe("after unlocking", () => {
+  test("what the open found is said once, in plain words, until closed", async () => {
+    await startApp(
+      {
+        unlock_vault: () => ({
+          notices: [
+            { notice: "quarantined", files: 2 },
+            { notice: "local_copy_unusable", why: "it is damaged" },
+          ],
+        }),
+      },
+      false,
+    );
+    await unlockWith("the passphrase");
+    const notices = await screen.findAllByTestId("open-notice");
+    expect(notices[0].textContent).toContain("2 files left by an interrupted run were set aside");
+    expect(notices[1].textContent).toContain("could not be used");
+    expect(notices[1].querySelector("details")?.textContent).toContain("it is damaged");
+    await fireEvent.click(screen.getByTestId("open-notices-close"));
+    expect(screen.queryByTestId("open-notices")).toBeNull();
   });
 });
 

@@ -4,7 +4,7 @@
 use super::blocking;
 use crate::events::VaultLocked;
 use crate::idle::LockReason;
-use crate::ipc::{AppStatus, IpcError, Secret, SettingsDto, ShellErrorCode, StrengthDto};
+use crate::ipc::{AppStatus, IpcError, Secret, SettingsDto, ShellErrorCode, StrengthDto, UnlockedDto};
 use crate::state::AppState;
 use custodia_core::{KdfParams, Settings, StrengthPolicy, Unlock, Vault};
 use secrecy::ExposeSecret;
@@ -66,7 +66,11 @@ pub async fn create_vault(
 #[specta::specta]
 /// `accept_rollback`: the user's reason to go on with a vault folder older than this computer last saw
 /// (after a `vault_rolled_back` error); `None` for an ordinary unlock.
-pub async fn unlock_vault(app: AppHandle, passphrase: Secret, accept_rollback: Option<String>) -> Result<(), IpcError> {
+pub async fn unlock_vault(
+    app: AppHandle,
+    passphrase: Secret,
+    accept_rollback: Option<String>,
+) -> Result<UnlockedDto, IpcError> {
     blocking(app, move |state| open(state, Unlock::Passphrase(passphrase.into_secret_string()), accept_rollback)).await
 }
 
@@ -76,7 +80,7 @@ pub async fn unlock_with_recovery_key(
     app: AppHandle,
     recovery_key: Secret,
     accept_rollback: Option<String>,
-) -> Result<(), IpcError> {
+) -> Result<UnlockedDto, IpcError> {
     blocking(app, move |state| {
         let key = custodia_core::RecoveryKey::parse(recovery_key.expose()).map_err(custodia_core::Error::from)?;
         open(state, Unlock::Recovery(key), accept_rollback)
@@ -84,17 +88,19 @@ pub async fn unlock_with_recovery_key(
     .await
 }
 
-fn open(state: &AppState, unlock: Unlock, accept_rollback: Option<String>) -> Result<(), IpcError> {
+/// Opens the vault, and says what the open found worth telling (an already open vault: nothing).
+fn open(state: &AppState, unlock: Unlock, accept_rollback: Option<String>) -> Result<UnlockedDto, IpcError> {
     if state.is_unlocked() {
-        return Ok(());
+        return Ok(UnlockedDto { notices: Vec::new() });
     }
     let (dir, session) = (&state.vault_dir, state.session.clone());
     let vault = match accept_rollback {
         Some(reason) => Vault::open_accepting_rollback(dir, &unlock, session, &reason)?,
         None => Vault::open(dir, &unlock, session)?,
     };
+    let opened = UnlockedDto::of(&vault);
     state.set_vault(vault);
-    Ok(())
+    Ok(opened)
 }
 
 #[tauri::command]

@@ -27,7 +27,7 @@ async createVault(passphrase: Secret, repeat: Secret, withRecoveryKey: boolean) 
  * `accept_rollback`: the user's reason to go on with a vault folder older than this computer last saw
  * (after a `vault_rolled_back` error); `None` for an ordinary unlock.
  */
-async unlockVault(passphrase: Secret, acceptRollback: string | null) : Promise<Result<null, IpcError>> {
+async unlockVault(passphrase: Secret, acceptRollback: string | null) : Promise<Result<UnlockedDto, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("unlock_vault", { passphrase, acceptRollback }) };
 } catch (e) {
@@ -35,7 +35,7 @@ async unlockVault(passphrase: Secret, acceptRollback: string | null) : Promise<R
     else return { status: "error", error: e  as any };
 }
 },
-async unlockWithRecoveryKey(recoveryKey: Secret, acceptRollback: string | null) : Promise<Result<null, IpcError>> {
+async unlockWithRecoveryKey(recoveryKey: Secret, acceptRollback: string | null) : Promise<Result<UnlockedDto, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("unlock_with_recovery_key", { recoveryKey, acceptRollback }) };
 } catch (e) {
@@ -1127,6 +1127,11 @@ export type LockReason = "idle" | "sleep" | "screen_locked" |
  */
 export type MadeKeyDto = { file_name: string; public_key: string; fingerprint: string; words: string }
 /**
+ * Something the open did or found on its own: an interrupted key change settled, files an interrupted
+ * run left set aside, this computer's copy of the newest checkpoint unusable (`why`: the core's English).
+ */
+export type OpenNotice = { notice: "rotation_finished" } | { notice: "rotation_undone" } | { notice: "quarantined"; files: number } | { notice: "local_copy_unusable"; why: string }
+/**
  * How to open a received bundle; the bundle and key files are those the native dialogs gave the shell.
  */
 export type OpenWithDto = { 
@@ -1386,6 +1391,10 @@ export type StrengthDto = {
  * 0 (trivially guessed) to 4 (very strong).
  */
 score: number; acceptable: boolean }
+/**
+ * What an unlock found worth telling the user: each a sentence the page words.
+ */
+export type UnlockedDto = { notices: OpenNotice[] }
 /**
  * The vault locked itself (idle, sleep, the screen locked) or the user locked it.
  */

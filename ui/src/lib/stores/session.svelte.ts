@@ -2,7 +2,7 @@
 // unlocking. Locking, by the user or by the shell (idle timer, sleep, screen lock), drops every item from
 // memory.
 import { call, callPlain, commands, events, onLockedAnswer } from "../api";
-import type { IpcError, SettingsDto } from "../bindings";
+import type { IpcError, OpenNotice, SettingsDto } from "../bindings";
 import { setLang } from "../i18n/index.svelte";
 import { throttled } from "../activity";
 import { items } from "./items.svelte";
@@ -28,6 +28,8 @@ class SessionStore {
   startError = $state.raw<IpcError | null>(null);
   settings = $state<SettingsDto>({ language: "en", idle_lock_minutes: 15 });
   lockReason = $state<LockReason | null>(null);
+  /** What the last unlock found worth telling (settled key change, files set aside...), until closed. */
+  notices = $state.raw<OpenNotice[]>([]);
   /** Shown once after the vault is created, then forgotten. */
   recoveryKey = $state<string | null>(null);
 
@@ -79,7 +81,8 @@ class SessionStore {
     this.phase = "main";
   }
 
-  unlocked(): void {
+  unlocked(notices: OpenNotice[] = []): void {
+    this.notices = notices;
     this.lockReason = null;
     this.phase = "main";
   }
@@ -102,6 +105,7 @@ class SessionStore {
     records.clear();
     nav.clear();
     this.recoveryKey = null;
+    this.notices = [];
     // The shell forgot the confirmed passphrase with the keys: an open passphrase dialog gives up.
     reauth.finish(false);
     this.lockReason = reason;
