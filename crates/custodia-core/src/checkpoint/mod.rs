@@ -142,12 +142,18 @@ pub(crate) fn store(
     Ok(StoredCheckpoint { id, size, root: hex::encode(root), note, made_at, reason: reason.as_str().into() })
 }
 
-/// Signs and stores a checkpoint of the whole log as it stands in `conn`'s transaction.
-pub(crate) fn make(conn: &Connection, vault_id: &str, reason: Reason) -> Result<StoredCheckpoint> {
+/// The whole log in `conn` as a signed checkpoint: its size, root and note (not stored).
+pub(crate) fn sign_log(conn: &Connection, vault_id: &str) -> Result<(u64, Hash, String)> {
     let mut frontier = Frontier::default();
     for_each_leaf(conn, |leaf| frontier.push(leaf))?;
     let note = sign(conn, vault_id, frontier.size(), frontier.root())?;
-    store(conn, reason, frontier.size(), frontier.root(), note)
+    Ok((frontier.size(), frontier.root(), note))
+}
+
+/// Signs and stores a checkpoint of the whole log as it stands in `conn`'s transaction.
+pub(crate) fn make(conn: &Connection, vault_id: &str, reason: Reason) -> Result<StoredCheckpoint> {
+    let (size, root, note) = sign_log(conn, vault_id)?;
+    store(conn, reason, size, root, note)
 }
 
 /// What `check_all` found wrong with one stored checkpoint.

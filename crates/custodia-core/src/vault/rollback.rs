@@ -4,7 +4,7 @@
 //! custody event carrying the checkpoint this computer saw and one of the log as found.
 
 use super::{Vault, VaultError};
-use crate::checkpoint::{self, tree::Frontier, Found, LastEvent, LocalNotice, Rollback};
+use crate::checkpoint::{self, Found, LastEvent, LocalNotice, Rollback};
 use crate::custody::{self, Action, Session};
 use crate::error::Result;
 use rusqlite::Connection;
@@ -69,9 +69,7 @@ pub(super) fn record(tx: &Connection, session: &Session, vault_id: &str, accepte
 
 /// A signed checkpoint note over the whole log in `conn`, not stored.
 fn note_of_log(conn: &Connection, vault_id: &str) -> Result<String> {
-    let mut frontier = Frontier::default();
-    checkpoint::for_each_leaf(conn, |leaf| frontier.push(leaf))?;
-    checkpoint::sign(conn, vault_id, frontier.size(), frontier.root())
+    Ok(checkpoint::sign_log(conn, vault_id)?.2)
 }
 
 impl Vault {
