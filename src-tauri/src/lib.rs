@@ -150,12 +150,16 @@ fn unreachable_session() -> Session {
 /// (a netbook, a projector) both give way to the screen's work area, so no part of the page is off screen.
 fn fit_to_screen(window: &tauri::WebviewWindow) {
     let Ok(Some(monitor)) = window.current_monitor() else { return };
-    let area = monitor.work_area().size.to_logical::<f64>(monitor.scale_factor());
+    let work_area = monitor.work_area();
+    let area = work_area.size.to_logical::<f64>(monitor.scale_factor());
     let fit = |(width, height): (f64, f64)| tauri::LogicalSize::new(width.min(area.width), height.min(area.height));
     let _ = window.set_min_size(Some(fit((1024.0, 640.0))));
     if area.width < 1280.0 || area.height < 800.0 {
         let _ = window.set_size(fit((1280.0, 800.0)));
-        let _ = window.center();
+        // The window fills the work area, so it starts at its corner. Not `center()`: before the window
+        // is mapped it centres a window of size 0, and on a 1024x640 screen without a window manager the
+        // window then started at (512, 320), half off the screen.
+        let _ = window.set_position(work_area.position);
     }
 }
 
