@@ -124,6 +124,10 @@ vocabulary! {
         RecipientAdded = "recipient.added",
         /// The folder held an older state than this computer last saw, and the user chose to go on with it.
         RollbackAccepted = "vault.rollback_accepted",
+        /// A witness's cosignature of one of this vault's checkpoints was kept.
+        CheckpointCosigned = "checkpoint.cosigned",
+        /// This vault, as a witness, cosigned another log's checkpoint.
+        WitnessCosigned = "witness.cosigned",
     }
 }
 

@@ -2,7 +2,7 @@
 
 pub use crate::blobs::BlobError;
 pub use crate::bundle::BundleError;
-pub use crate::checkpoint::{CheckpointError, OutsideError};
+pub use crate::checkpoint::{CheckpointError, OutsideError, WitnessError};
 pub use crate::custody::CustodyError;
 pub use crate::harm::HarmError;
 pub use crate::keys::KeyError;
@@ -36,6 +36,8 @@ pub enum Error {
     Checkpoint(#[from] CheckpointError),
     #[error(transparent)]
     Outside(#[from] OutsideError),
+    #[error(transparent)]
+    Witness(#[from] WitnessError),
     #[error(transparent)]
     Bundle(#[from] BundleError),
 }
@@ -109,6 +111,8 @@ vocabulary! {
         BadSetting = "bad_setting",
         TooManyChecks = "too_many_checks",
         CheckpointMismatch = "checkpoint_mismatch",
+        CosignRefused = "cosign_refused",
+        BadCosignature = "bad_cosignature",
         ExportEmpty = "export_empty",
         ExportRefused = "export_refused",
         BadRecipient = "bad_recipient",
@@ -191,8 +195,21 @@ impl Error {
             // The signing key lives in the database: losing it is database damage.
             Error::Checkpoint(CheckpointError::SigningKeyDamaged) => ErrorCode::DatabaseDamaged,
             Error::Outside(_) => ErrorCode::CheckpointMismatch,
+            Error::Witness(e) => witness_code(e),
             Error::Bundle(e) => bundle_code(e),
         }
+    }
+}
+
+fn witness_code(e: &WitnessError) -> ErrorCode {
+    use WitnessError::*;
+    match e {
+        Outside(_) | NotOurCheckpoint { .. } => ErrorCode::CheckpointMismatch,
+        LogKeyNeeded { .. } | LogKeyChanged { .. } | Older { .. } | Fork { .. } | ProofNeeded { .. } | OwnLog => {
+            ErrorCode::CosignRefused
+        }
+        BadName | BadKeyFile | StateFile(_) => ErrorCode::BadKeyFile,
+        BadWitnessKey | NoCosignature(_) | BadCosignature(_) | FromTheFuture { .. } => ErrorCode::BadCosignature,
     }
 }
 

@@ -6,17 +6,22 @@
 //! `check_all` is the vault's own use: every stored checkpoint must still verify and still be a prefix of
 //! the log, so a truncated or rewritten tail is found and the events concerned are named.
 
+mod cosigned;
 mod local;
 mod note;
 mod outside;
 pub(crate) mod tree;
+pub mod witness;
 
+pub use cosigned::{witness_name_for, AddedCosignature, FileWitness, StoredCosignature};
 pub(crate) use local::Found;
 pub use local::{LastEvent, LocalCopies, LocalNotice, Rollback};
 pub use note::{key_id, origin_for, sign_note, verifier_key, verify_note, Checkpoint, NoteError, ORIGIN_PREFIX};
+pub(crate) use outside::parse_typed_key;
 pub use outside::{
     check_offline, from_words, parse_verifier_key, to_words, ConsistencyProof, OutsideError, MAX_PROOF_BYTES,
 };
+pub use witness::WitnessError;
 
 use crate::clock;
 use crate::error::Result;

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 /// The origin prefix of every vault's log.
 pub const ORIGIN_PREFIX: &str = "custodia.vault/";
 /// Signature type byte of Ed25519 keys in signed notes.
-const ED25519: u8 = 0x01;
+pub(crate) const ED25519: u8 = 0x01;
 /// Notes larger than this are not checkpoints (ours are under 300 bytes).
 const MAX_NOTE_BYTES: usize = 16 * 1024;
 
@@ -50,10 +50,15 @@ pub fn origin_for(vault_id: &str) -> String {
 
 /// The 4-byte key id of signed notes.
 pub fn key_id(name: &str, key: &VerifyingKey) -> [u8; 4] {
+    typed_key_id(name, ED25519, key)
+}
+
+/// The 4-byte key id of signed notes for a key of signature type `kind`: SHA-256(name ‖ "\n" ‖ kind ‖ key).
+pub(crate) fn typed_key_id(name: &str, kind: u8, key: &VerifyingKey) -> [u8; 4] {
     let digest = Sha256::new()
         .chain_update(name.as_bytes())
         .chain_update(b"\n")
-        .chain_update([ED25519])
+        .chain_update([kind])
         .chain_update(key.as_bytes())
         .finalize();
     [digest[0], digest[1], digest[2], digest[3]]
@@ -61,9 +66,14 @@ pub fn key_id(name: &str, key: &VerifyingKey) -> [u8; 4] {
 
 /// The verifier key string of signed notes: `name+hex id+base64(0x01 ‖ key)`.
 pub fn verifier_key(name: &str, key: &VerifyingKey) -> String {
-    let mut typed = vec![ED25519];
+    typed_verifier_key(name, ED25519, key)
+}
+
+/// The verifier key string of signed notes for a key of signature type `kind`.
+pub(crate) fn typed_verifier_key(name: &str, kind: u8, key: &VerifyingKey) -> String {
+    let mut typed = vec![kind];
     typed.extend_from_slice(key.as_bytes());
-    format!("{name}+{}+{}", hex::encode(key_id(name, key)), B64.encode(typed))
+    format!("{name}+{}+{}", hex::encode(typed_key_id(name, kind, key)), B64.encode(typed))
 }
 
 impl Checkpoint {
@@ -134,7 +144,7 @@ pub fn verify_note<'a>(note: &'a str, name: &str, key: &VerifyingKey) -> Result<
 }
 
 /// The note's text (with its final newline) and its signature lines, bounded in size.
-fn split_note(note: &str) -> Result<(&str, &str), NoteError> {
+pub(crate) fn split_note(note: &str) -> Result<(&str, &str), NoteError> {
     if note.len() > MAX_NOTE_BYTES || !note.ends_with('\n') {
         return Err(NoteError::Malformed);
     }

@@ -137,17 +137,22 @@ fn decimal(text: &str) -> Option<u64> {
 
 /// Reads a signed-note verifier key `name+hex key id+base64(0x01 ‖ key)`, checking its key id.
 pub fn parse_verifier_key(text: &str) -> Result<(String, VerifyingKey), OutsideError> {
+    parse_typed_key(text, super::note::ED25519)
+}
+
+/// Reads a verifier key of signature type `kind` (0x01 a log's key, 0x04 a witness's), checking its key id.
+pub(crate) fn parse_typed_key(text: &str, kind: u8) -> Result<(String, VerifyingKey), OutsideError> {
     let mut parts = text.trim().splitn(3, '+');
     let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(OutsideError::BadVerifierKey);
     };
     let typed = B64.decode(key).map_err(|_| OutsideError::BadVerifierKey)?;
     let raw: [u8; 32] = match typed.split_first() {
-        Some((0x01, raw)) => raw.try_into().map_err(|_| OutsideError::BadVerifierKey)?,
+        Some((found, raw)) if *found == kind => raw.try_into().map_err(|_| OutsideError::BadVerifierKey)?,
         _ => return Err(OutsideError::BadVerifierKey),
     };
     let key = VerifyingKey::from_bytes(&raw).map_err(|_| OutsideError::BadVerifierKey)?;
-    if name.is_empty() || hex::encode(super::key_id(name, &key)) != id {
+    if name.is_empty() || hex::encode(super::note::typed_key_id(name, kind, &key)) != id {
         return Err(OutsideError::BadVerifierKey);
     }
     Ok((name.to_string(), key))
