@@ -117,8 +117,10 @@ pub enum Command {
     #[command(subcommand)]
     Bundle(BundleCommand),
     Keygen {
-        #[arg(long, short, value_name = "FILE", default_value = "custodia-identity.txt")]
-        output: PathBuf,
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long, value_name = "NAME")]
+        witness: Option<String>,
     },
     Import {
         #[arg(value_name = "FILE")]
@@ -130,6 +132,28 @@ pub enum Command {
     Recipients(RecipientsCommand),
     Signer,
     Checkpoint(CheckpointArgs),
+    #[command(subcommand)]
+    Witness(WitnessCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WitnessCommand {
+    Cosign {
+        #[arg(value_name = "CHECKPOINT")]
+        checkpoint: PathBuf,
+        #[arg(long, value_name = "PROOF")]
+        proof: Option<PathBuf>,
+        #[arg(long, value_name = "VERIFIER_KEY")]
+        log_key: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    Key {
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -163,6 +187,13 @@ pub enum CheckpointCommand {
         proof: PathBuf,
         #[arg(long, value_name = "VERIFIER_KEY")]
         key: String,
+    },
+    List,
+    AddCosignature {
+        #[arg(value_name = "COSIGNED")]
+        file: PathBuf,
+        #[arg(long, value_name = "VERIFIER_KEY")]
+        witness: String,
     },
 }
 

@@ -362,8 +362,8 @@ pub fn import(global: &Global, file: &Path, with: &OpenWith) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-pub fn keygen(global: &Global, path: &Path) -> Result<()> {
-    let made = keys::generate_identity(path)?;
+pub fn keygen(global: &Global, path: Option<&Path>) -> Result<()> {
+    let made = keys::generate_identity(path.unwrap_or(Path::new("custodia-identity.txt")))?;
     if global.json {
         return output::json_line(&json!({
             "identity": made.path, "public_key": made.public_key,

@@ -7,7 +7,9 @@ use crate::exit::Exit;
 use crate::output::{self, safe, safe_lines};
 use crate::{t, tn};
 use anyhow::{bail, Context, Result};
-use custodia_core::checkpoint::{check_offline, parse_verifier_key, ConsistencyProof, OutsideError, MAX_PROOF_BYTES};
+use custodia_core::checkpoint::{
+    check_offline, parse_verifier_key, ConsistencyProof, OutsideError, StoredCosignature, MAX_PROOF_BYTES,
+};
 use serde_json::json;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -18,6 +20,10 @@ pub fn run(global: &Global, args: &CheckpointArgs) -> Result<Exit> {
         Some(CheckpointCommand::Verify { files, words }) => verify(global, files, words),
         Some(CheckpointCommand::Prove { old, output }) => prove(global, old, output).map(|()| Exit::Ok),
         Some(CheckpointCommand::Check { old, new, proof, key }) => check(global, old, new, proof, key),
+        Some(CheckpointCommand::List) => list(global).map(|()| Exit::Ok),
+        Some(CheckpointCommand::AddCosignature { file, witness }) => {
+            add_cosignature(global, file, witness).map(|()| Exit::Ok)
+        }
     }
 }
 
@@ -106,8 +112,56 @@ fn check(global: &Global, old: &Path, new: &Path, proof: &Path, key: &str) -> Re
     Ok(Exit::checked(result.is_ok()))
 }
 
+/// Every checkpoint the vault signed, oldest first, with the witnesses who cosigned it.
+fn list(global: &Global) -> Result<()> {
+    let vault = commands::open(global)?;
+    let listed = vault.checkpoints().and_then(|c| Ok((c, vault.cosignatures()?)));
+    vault.close()?;
+    let (checkpoints, cosignatures) = listed?;
+    for checkpoint in checkpoints {
+        let witnesses: Vec<&StoredCosignature> =
+            cosignatures.iter().filter(|c| c.checkpoint_id == checkpoint.id).collect();
+        if global.json {
+            output::json_line(&json!({ "checkpoint": checkpoint, "cosignatures": witnesses }))?;
+            continue;
+        }
+        let made = tn!("cli.checkpoint.listed", checkpoint.size, time = checkpoint.made_at.as_str());
+        let reason = match checkpoint.reason.as_str() {
+            "export" => t!("cli.checkpoint.reason.export"),
+            _ => t!("cli.checkpoint.reason.close"),
+        };
+        output::line(&format!("{:>5}  {made}  {reason}", checkpoint.id))?;
+        for c in witnesses {
+            output::line(&format!(
+                "       {}",
+                t!("cli.checkpoint.cosigned_by", witness = safe(&c.witness), time = c.signed_at)
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// A witness's cosignature of one of this vault's checkpoints, kept after it is checked.
+fn add_cosignature(global: &Global, file: &Path, witness: &str) -> Result<()> {
+    let note = read_small(file)?;
+    let mut vault = commands::open(global)?;
+    let added = vault.add_cosignature(&note, witness);
+    vault.close()?;
+    let added = added?;
+    if global.json {
+        return output::json_line(&added);
+    }
+    let c = &added.cosignature;
+    let witness = safe(&c.witness);
+    output::line(&if added.new {
+        tn!("cli.checkpoint.cosignature_added", c.size, witness = witness, time = c.signed_at)
+    } else {
+        t!("cli.checkpoint.cosignature_known", witness = witness)
+    })
+}
+
 /// A checkpoint or proof file: text of a few KiB, read no further than the bound.
-fn read_small(path: &Path) -> Result<String> {
+pub fn read_small(path: &Path) -> Result<String> {
     let shown = safe(&path.display().to_string());
     let mut bytes = Vec::new();
     std::fs::File::open(path)
@@ -125,7 +179,7 @@ fn read_small(path: &Path) -> Result<String> {
 }
 
 /// Writes a new file readable only by its owner; an existing file is never replaced.
-fn write_new(path: &Path, text: &str) -> Result<()> {
+pub fn write_new(path: &Path, text: &str) -> Result<()> {
     let shown = safe(&path.display().to_string());
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

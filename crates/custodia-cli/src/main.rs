@@ -17,6 +17,7 @@ mod output;
 mod persons;
 mod progress;
 mod records_args;
+mod witnesses;
 
 use args::{Cli, Command, PassphraseCommand, RecoveryCommand};
 use exit::Exit;
@@ -48,11 +49,13 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Search { words } => return interviews::search(g, words),
         Command::Export(args) => return bundles::export(g, args),
         Command::Bundle(command) => return bundles::bundle(g, command),
-        Command::Keygen { output } => bundles::keygen(g, output)?,
+        Command::Keygen { output, witness: None } => bundles::keygen(g, output.as_deref())?,
+        Command::Keygen { output, witness: Some(name) } => witnesses::keygen(g, name, output.as_deref())?,
         Command::Import { file, with } => return bundles::import(g, file, with),
         Command::Recipients(command) => bundles::recipients(g, command)?,
         Command::Signer => bundles::signer(g)?,
         Command::Checkpoint(args) => return checkpoints::run(g, args),
+        Command::Witness(command) => witnesses::run(g, command)?,
     }
     Ok(Exit::Ok)
 }

@@ -136,7 +136,7 @@ impl Vault {
         note: &str,
         proof: Option<&ConsistencyProof>,
         log_key: Option<&str>,
-    ) -> Result<String> {
+    ) -> Result<(String, LastSeen)> {
         let witness = self.witness_key()?;
         let (body, _) = split_note(note).map_err(OutsideError::from)?;
         let origin = body.lines().next().unwrap_or("");
@@ -150,7 +150,7 @@ impl Vault {
         let details = json!({ "origin": seen.origin, "size": seen.size, "root": seen.root, "log_key": seen.log_key });
         custody::append(&tx, &self.session, Action::WitnessCosigned, Some(&seen.origin), details)?;
         tx.commit()?;
-        Ok(cosigned)
+        Ok((cosigned, seen))
     }
 }
 
@@ -235,17 +235,17 @@ impl FileWitness {
         note: &str,
         proof: Option<&ConsistencyProof>,
         log_key: Option<&str>,
-    ) -> Result<String, WitnessError> {
+    ) -> Result<(String, LastSeen), WitnessError> {
         let (body, _) = split_note(note).map_err(OutsideError::from)?;
         let origin = body.lines().next().unwrap_or("").to_string();
         let last = self.state.iter().find(|s| s.origin == origin);
         let (cosigned, seen) = witness::cosign(note, proof, log_key, last, &self.key, now_seconds())?;
         self.state.retain(|s| s.origin != origin);
-        self.state.push(seen);
+        self.state.push(seen.clone());
         let text = serde_json::to_vec_pretty(&self.state).expect("plain data serialises");
         crate::fsutil::write_atomic(&self.state_path, &text)
             .map_err(|e| WitnessError::StateFile(format!("{} cannot be written: {e}", self.state_path.display())))?;
-        Ok(cosigned)
+        Ok((cosigned, seen))
     }
 }
 

@@ -160,6 +160,12 @@ pub(crate) fn parse_typed_key(text: &str, kind: u8) -> Result<(String, Verifying
 
 /// A checkpoint signed by `key` for the log `origin`.
 pub(crate) fn read_for(note: &str, key: &VerifyingKey, origin: &str) -> Result<Checkpoint, OutsideError> {
+    // The origin first: a checkpoint of another log is named as such, not as a signature by nobody known.
+    let (body, _) = super::note::split_note(note)?;
+    let found = body.lines().next().unwrap_or("");
+    if found != origin {
+        return Err(OutsideError::OtherLog { found: found.to_string(), expected: origin.to_string() });
+    }
     let checkpoint = Checkpoint::verify(note, key)?;
     if checkpoint.origin != origin {
         return Err(OutsideError::OtherLog { found: checkpoint.origin, expected: origin.to_string() });
