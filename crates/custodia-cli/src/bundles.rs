@@ -240,6 +240,14 @@ fn print_report(global: &Global, report: &BundleReport) -> Result<()> {
         let of = tn!("cli.report.checkpoint_of", cp.size, origin = safe(&cp.origin), root = safe(&cp.root));
         rows.push((t!("cli.report.checkpoint"), of));
     }
+    for earlier in &report.earlier {
+        let witnesses = safe(&earlier.cosigners.join(", "));
+        let what = match &earlier.bundle {
+            Some(bundle) => tn!("cli.report.earlier_sent", earlier.size, bundle = safe(bundle)),
+            None => tn!("cli.report.earlier_cosigned", earlier.size, witnesses = witnesses),
+        };
+        rows.push((t!("cli.report.earlier"), what));
+    }
     output::table(rows.iter().map(|(l, v)| (l.as_str(), v.as_str())), "")?;
     let checks: Vec<(String, String)> = report
         .checks

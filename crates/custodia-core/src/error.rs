@@ -129,6 +129,7 @@ vocabulary! {
         BundleMalformed = "bundle_malformed",
         BundleNotVerified = "bundle_not_verified",
         BundleAlreadyImported = "bundle_already_imported",
+        SenderLogRewritten = "sender_log_rewritten",
         BundleError = "bundle_error",
     }
 }
@@ -233,6 +234,7 @@ fn bundle_code(e: &BundleError) -> ErrorCode {
         NotABag(_) | MalformedArchive(_) => ErrorCode::BundleMalformed,
         NotVerified { .. } => ErrorCode::BundleNotVerified,
         AlreadyImported { .. } => ErrorCode::BundleAlreadyImported,
+        Fork(_) => ErrorCode::SenderLogRewritten,
         TargetExists(_) => ErrorCode::OutputExists,
         Cancelled => ErrorCode::Cancelled,
         Encrypt(_) | Encoding(_) | Io { .. } => ErrorCode::BundleError,

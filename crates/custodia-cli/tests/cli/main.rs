@@ -7,6 +7,7 @@ mod common;
 mod crash;
 mod disk_full;
 mod flows;
+mod forks;
 mod golden;
 mod hostile_bundles;
 mod interop;

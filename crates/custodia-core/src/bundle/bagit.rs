@@ -15,6 +15,7 @@ pub(crate) const BAGIT_TXT: &str = "bagit.txt";
 pub(crate) const CUSTODY_EVENTS: &str = "custody/events.jsonl";
 pub(crate) const CUSTODY_CHECKPOINT: &str = "custody/checkpoint";
 pub(crate) const CUSTODY_PROOFS: &str = "custody/proofs.json";
+pub(crate) const CUSTODY_CONSISTENCY: &str = "custody/consistency.json";
 /// Longest file name written, in bytes: short enough for every common file system with room to spare.
 const MAX_NAME_BYTES: usize = 200;
 

@@ -3,6 +3,7 @@
 //! signer's key, the checkpoint) is left unchecked rather than failed twice.
 
 use super::bagit::{self, BAGIT_TXT, BAG_INFO, MANIFEST, TAG_MANIFEST};
+use super::consistency::{self, EarlierFault, ReceivedEarlier};
 use super::proofs::{PathNode, Proof, ProofsFile};
 use super::read::{self, Collected};
 use super::signature::SIGNATURE;
@@ -45,6 +46,8 @@ pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleRepor
     let checkpoint = k.run(BundleCheck::Checkpoint, |k| k.checkpoint(parsed.as_ref()));
     let events = k.run(BundleCheck::CustodyEvents, Checker::events);
     let proven = k.run(BundleCheck::InclusionProofs, |k| k.proofs(&events, checkpoint.as_ref().map(|(cp, _)| cp)));
+    let earlier =
+        k.run(BundleCheck::EarlierCheckpoints, |k| k.earlier(checkpoint.as_ref().map(|(cp, _)| cp), parsed.as_ref()));
     let items = k.run(BundleCheck::ItemsMatchCustody, |k| k.items(&payload, &events, &proven));
 
     let checks = statuses(&k.problems, &k.passed, expected_signer.is_some());
@@ -61,6 +64,7 @@ pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleRepor
             root: hex::encode(cp.root),
             note,
         }),
+        earlier,
         payload_files: payload.len() as u64,
         payload_bytes,
         events: events.len() as u64,
@@ -312,6 +316,37 @@ impl<'a> Checker<'a> {
         }
         let summary = format!("{} event(s) are proven to be in the signed log", proven.len());
         (proven, Some(summary))
+    }
+
+    /// The sender's earlier checkpoints the bundle carries, each extended by its checkpoint. A bundle made
+    /// before Custodia carried them has none: nothing to check, and the check says so.
+    fn earlier(
+        &mut self,
+        cp: Option<&Checkpoint>,
+        parsed: Option<&signature::Parsed>,
+    ) -> Outcome<Vec<ReceivedEarlier>> {
+        let Some(json) = self.text(bagit::CUSTODY_CONSISTENCY) else {
+            return (Vec::new(), Some("the bundle carries no earlier checkpoint of its sender".into()));
+        };
+        let (Some(cp), Some(parsed)) = (cp, parsed) else { return (Vec::new(), None) };
+        match consistency::check(&json, cp, &parsed.key) {
+            Ok(earlier) => {
+                let summary =
+                    format!("the log extends the {} earlier checkpoint(s) of its sender it carries", earlier.len());
+                (earlier, Some(summary))
+            }
+            Err(EarlierFault::Malformed(detail)) => {
+                self.fail(BundleProblem::EarlierMalformed { detail });
+                (Vec::new(), None)
+            }
+            Err(EarlierFault::NotExtended { size, bundle }) => {
+                self.fail(match bundle {
+                    Some(bundle) => BundleProblem::EarlierNotExtended { size, bundle },
+                    None => BundleProblem::CosignedNotExtended { size },
+                });
+                (Vec::new(), None)
+            }
+        }
     }
 
     /// Each collected file against the first ingest event of its item.

@@ -10,7 +10,8 @@
 //! only together with its events.
 
 use super::bagit::{
-    self, BAGIT_TXT, BAG_INFO, CUSTODY_CHECKPOINT, CUSTODY_EVENTS, CUSTODY_PROOFS, MANIFEST, TAG_MANIFEST,
+    self, BAGIT_TXT, BAG_INFO, CUSTODY_CHECKPOINT, CUSTODY_CONSISTENCY, CUSTODY_EVENTS, CUSTODY_PROOFS, MANIFEST,
+    TAG_MANIFEST,
 };
 use super::book::{self, RecipientInput};
 use super::keys::{parse_recipient, recipient_fingerprint};
@@ -19,7 +20,7 @@ use super::pending::{self, Pending};
 use super::plan::{ExportPlan, ExportSelection};
 use super::signature::{self, SignerInfo};
 use super::stream::{self, Entry};
-use super::{io_error, proofs, BundleError, EXTENSION};
+use super::{consistency, io_error, proofs, BundleError, EXTENSION};
 use crate::blobs::{BlobKey, Flow};
 use crate::checkpoint::{self, Reason, StoredCheckpoint};
 use crate::custody::{self, Action};
@@ -50,19 +51,27 @@ struct TagFiles {
     manifest: Vec<u8>,
     events: Vec<u8>,
     checkpoint: Vec<u8>,
+    consistency: Vec<u8>,
 }
 
 impl TagFiles {
     /// Each file's path in the bag and its content, in the tag manifest's order.
-    fn listed(&self) -> [(&'static str, &[u8]); 5] {
+    fn listed(&self) -> [(&'static str, &[u8]); 6] {
         [
             (BAGIT_TXT, &self.bagit),
             (BAG_INFO, &self.bag_info),
             (MANIFEST, &self.manifest),
             (CUSTODY_EVENTS, &self.events),
             (CUSTODY_CHECKPOINT, &self.checkpoint),
+            (CUSTODY_CONSISTENCY, &self.consistency),
         ]
     }
+}
+
+/// The address-book ids of the known recipients a bundle is sealed to, or `None` for a passphrase bundle:
+/// earlier bundles to them are the ones whose checkpoints this one proves it extends.
+fn sealed_to(sealing: &Option<Sealing>) -> Option<Vec<String>> {
+    sealing.as_ref().map(|s| s.known.iter().flatten().map(|r| r.id.clone()).collect())
 }
 
 /// Who can open the bundle.
@@ -240,12 +249,19 @@ impl Vault {
         let manifest = bagit::manifest(&payload);
         drop(payload);
         let bag_info = self.bag_info(request, &plan, &bundle_id, &oxum, &signer)?;
+        let head = proofs::ProofsCheckpoint {
+            origin: origin.clone(),
+            tree_size: custody.tree_size,
+            root_hash: hex::encode(custody.root),
+        };
+        let consistency = consistency::gather(&self.conn, sealed_to(&sealing).as_deref(), &custody.proofs.tree, head)?;
         let tags = TagFiles {
             bagit: bagit::DECLARATION.as_bytes().to_vec(),
             bag_info: bag_info.into_bytes(),
             manifest: manifest.into_bytes(),
             events: std::mem::take(&mut custody.events_jsonl),
             checkpoint: custody.checkpoint_note.clone().into_bytes(),
+            consistency,
         };
         let mut tag_lines: Vec<(String, String)> =
             tags.listed().iter().map(|(p, b)| (p.to_string(), sha256_hex(b))).collect();
@@ -254,7 +270,7 @@ impl Vault {
         let signature = signature::sign(&origin, &signing_key, tag_manifest.as_bytes());
 
         // The bag's declaration, info and payload manifest open it; the custody files follow the payload.
-        let TagFiles { bagit: declaration, bag_info, manifest, events, checkpoint } = tags;
+        let TagFiles { bagit: declaration, bag_info, manifest, events, checkpoint, consistency } = tags;
         let mut entries: Vec<Entry> = Vec::new();
         for (path, bytes) in [(BAGIT_TXT, declaration), (BAG_INFO, bag_info), (MANIFEST, manifest)] {
             entries.push(Entry::Bytes { path: path.into(), bytes });
@@ -272,7 +288,9 @@ impl Vault {
             let key = key.as_deref().and_then(BlobKey::from_slice);
             entries.push(Entry::Item { item, blob, key });
         }
-        for (path, bytes) in [(CUSTODY_EVENTS, events), (CUSTODY_CHECKPOINT, checkpoint)] {
+        for (path, bytes) in
+            [(CUSTODY_EVENTS, events), (CUSTODY_CHECKPOINT, checkpoint), (CUSTODY_CONSISTENCY, consistency)]
+        {
             entries.push(Entry::Bytes { path: path.into(), bytes });
         }
         entries.push(Entry::Proofs { path: CUSTODY_PROOFS, proofs: &custody.proofs });

@@ -12,6 +12,7 @@ use super::read::{self, Limits, ReadProgress, Sink};
 use super::verify::{BundleCheck, BundleReport};
 use super::BundleError;
 use crate::blobs::{BlobStore, Flow, Stored};
+use crate::checkpoint::witness::LastSeen;
 use crate::custody::{self, Action};
 use crate::error::Result;
 use crate::faults;
@@ -142,6 +143,13 @@ impl Vault {
             discard(&self.blobs, &stored);
             return Err(BundleError::AlreadyImported { sha256: report.bundle_sha256, when }.into());
         }
+        let sender = match super::consistency::against_seen(&self.conn, &report) {
+            Ok(sender) => sender,
+            Err(e) => {
+                discard(&self.blobs, &stored);
+                return Err(e);
+            }
+        };
         // Hashed three times now: by the manifest, by the sender's ingest event, and by our own ingest.
         for (rel, s) in &stored {
             let seen = collected.files.get(rel).map(|f| hex::encode(f.sha256));
@@ -153,7 +161,7 @@ impl Vault {
         }
         // Read from the report rather than from the argument: confirmed means the check ran and held.
         let signer_verified = report.checks.iter().any(|c| c.check == BundleCheck::ExpectedSigner && c.checked && c.ok);
-        match self.record_import(&report, signer_verified, &stored, &sender_records(&collected.kept)) {
+        match self.record_import(&report, signer_verified, &stored, &sender_records(&collected.kept), sender.as_ref()) {
             Ok((items, original_ids)) => Ok(Imported { report, items, original_ids, signer_verified }),
             Err(e) => {
                 discard(&self.blobs, &stored);
@@ -168,6 +176,7 @@ impl Vault {
         signer_verified: bool,
         stored: &[(String, Stored)],
         records: &HashMap<String, Value>,
+        sender: Option<&LastSeen>,
     ) -> Result<(Vec<Item>, Vec<String>)> {
         let bundle_id = report.bag_info("External-Identifier").unwrap_or(&report.bag).to_string();
         let organisation = report.bag_info("Source-Organization").unwrap_or("").to_string();
@@ -226,6 +235,9 @@ impl Vault {
         details["items"] = items_json.into();
         details["bag"] = report.bag.clone().into();
         let event = custody::append(&tx, &self.session, Action::BundleImported, Some(&bundle_id), details)?;
+        if let Some(sender) = sender {
+            crate::checkpoint::remember(&tx, sender, &bundle_id)?;
+        }
         tx.execute(
             "INSERT INTO imports (sha256, bundle_id, signer, items, imported_at, seq, signer_fingerprint, signer_verified)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

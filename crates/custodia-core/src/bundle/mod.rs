@@ -22,6 +22,7 @@
 pub(crate) mod bagit;
 pub mod book;
 pub(crate) mod checks;
+pub mod consistency;
 mod export;
 mod import;
 pub mod keys;
@@ -38,6 +39,7 @@ pub mod verify;
 pub mod words;
 
 pub use book::{Recipient, RecipientInput};
+pub use consistency::{EarlierWhy, ForkError, ReceivedEarlier};
 pub use export::{ExportProgress, ExportRequest, Exported, Protection, MIN_BUNDLE_PASSPHRASE_CHARS};
 pub use import::Imported;
 pub use keys::{generate_identity, read_identity_file, GeneratedIdentity, Unlocker};
@@ -112,6 +114,8 @@ pub enum BundleError {
     TargetExists(PathBuf),
     #[error("this bundle (SHA-256 {sha256}) was already imported on {when}")]
     AlreadyImported { sha256: String, when: String },
+    #[error(transparent)]
+    Fork(#[from] consistency::ForkError),
 
     #[error("cancelled; nothing was written")]
     Cancelled,

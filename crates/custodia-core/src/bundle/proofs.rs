@@ -102,7 +102,8 @@ pub(crate) struct ProofsFile {
     pub proofs: Vec<Proof>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The checkpoint a custody file refers to, as `proofs.json` and `consistency.json` name it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ProofsCheckpoint {
     pub origin: String,
     pub tree_size: u64,
@@ -174,7 +175,7 @@ pub(crate) fn gather(conn: &Connection, vault_id: &str, subjects: &HashSet<Strin
 pub(crate) struct ProofsJson {
     /// The document up to the first proof.
     head: Vec<u8>,
-    tree: Tree,
+    pub(crate) tree: Tree,
     /// The sequence numbers of the events proven, in order.
     kept: Vec<u64>,
     pub size: u64,

@@ -42,6 +42,9 @@ vocabulary! {
         CustodyEvents = "custody_events",
         /// Each custody event is proven to be in the checkpoint's tree.
         InclusionProofs = "inclusion_proofs",
+        /// The log extends every earlier checkpoint of the sender that the bundle carries (checkpoints of
+        /// earlier bundles to the same recipient, the newest cosigned one): no fork since.
+        EarlierCheckpoints = "earlier_checkpoints",
         /// Each collected file has the SHA-256 and size recorded at its ingest.
         ItemsMatchCustody = "items_match_custody",
     }
@@ -146,6 +149,22 @@ pub enum BundleProblem {
         seq: u64,
         detail: String,
     },
+    /// `custody/consistency.json` cannot be read, or an earlier checkpoint in it is not the signer's.
+    EarlierMalformed {
+        detail: String,
+    },
+    /// The bundle's checkpoint does not extend the checkpoint of an earlier bundle (`bundle`) of the same
+    /// sender that it carries: the sender's log was rewritten after it.
+    EarlierNotExtended {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        size: u64,
+        bundle: String,
+    },
+    /// The bundle's checkpoint does not extend the sender's cosigned checkpoint that it carries.
+    CosignedNotExtended {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        size: u64,
+    },
     /// A payload path under `data/items/` that is not `data/items/<id>/<one file>`.
     ItemFolder {
         path: String,
@@ -180,6 +199,7 @@ impl BundleCheck {
             BundleCheck::Checkpoint => "checkpoint",
             BundleCheck::CustodyEvents => "custody events",
             BundleCheck::InclusionProofs => "inclusion proofs",
+            BundleCheck::EarlierCheckpoints => "earlier checkpoints",
             BundleCheck::ItemsMatchCustody => "items as collected",
         }
     }
@@ -211,6 +231,9 @@ impl BundleProblem {
             }
             ProofsMissing | ProofsMalformed { .. } | ProofMissing { .. } | ProofInvalid { .. } => {
                 BundleCheck::InclusionProofs
+            }
+            EarlierMalformed { .. } | EarlierNotExtended { .. } | CosignedNotExtended { .. } => {
+                BundleCheck::EarlierCheckpoints
             }
             ItemFolder { .. } | ItemWithoutIngestEvent { .. } | ItemNotAsIngested { .. } => {
                 BundleCheck::ItemsMatchCustody
@@ -256,6 +279,15 @@ impl std::fmt::Display for BundleProblem {
             ProofsMalformed { detail } => write!(f, "custody/proofs.json cannot be read: {detail}"),
             ProofMissing { seq } => write!(f, "custody event {seq} has no inclusion proof"),
             ProofInvalid { seq, detail } => write!(f, "custody event {seq} is not proven to be in the signed log: {detail}"),
+            EarlierMalformed { detail } => write!(f, "custody/consistency.json cannot be used: {detail}"),
+            EarlierNotExtended { size, bundle } => write!(
+                f,
+                "this sender's log was rewritten after bundle {bundle}: this bundle's checkpoint does not extend that bundle's checkpoint of {size} events"
+            ),
+            CosignedNotExtended { size } => write!(
+                f,
+                "this sender's log was rewritten after its cosigned checkpoint of {size} events: this bundle's checkpoint does not extend it"
+            ),
             ItemFolder { path } => write!(f, "{path} is not where an item belongs (data/items/<id>/<one file>)"),
             ItemWithoutIngestEvent { item, path } => {
                 write!(f, "{path}: item {item} has no ingest event in the custody events")
@@ -302,6 +334,8 @@ pub struct BundleReport {
     pub bag_info: Vec<(String, String)>,
     pub signer: Option<SignerInfo>,
     pub checkpoint: Option<ReceivedCheckpoint>,
+    /// Earlier checkpoints of the sender that the bundle's checkpoint was proven to extend.
+    pub earlier: Vec<super::ReceivedEarlier>,
     pub payload_files: u64,
     pub payload_bytes: u64,
     pub events: u64,

@@ -107,16 +107,7 @@ impl Vault {
     /// The signed note of a stored checkpoint with every cosignature kept for it added, as it can be
     /// handed to a reviewer or put in a bundle.
     pub fn cosigned_note(&self, checkpoint_id: u64) -> Result<Option<String>> {
-        let note: Option<String> = self
-            .conn
-            .query_row("SELECT note FROM checkpoints WHERE id = ?1", [checkpoint_id], |r| r.get(0))
-            .optional()?;
-        let Some(mut note) = note else { return Ok(None) };
-        let mut stmt = self.conn.prepare("SELECT line FROM cosignatures WHERE checkpoint_id = ?1 ORDER BY id")?;
-        for line in stmt.query_map([checkpoint_id], |r| r.get::<_, String>(0))? {
-            note.push_str(&line?);
-        }
-        Ok(Some(note))
+        note_with_cosignatures(&self.conn, checkpoint_id)
     }
 
     /// This vault's verifier key as a witness (`custodia witness key`).
@@ -154,6 +145,18 @@ impl Vault {
     }
 }
 
+/// The signed note of checkpoint `checkpoint_id` with the cosignature lines kept for it.
+pub(crate) fn note_with_cosignatures(conn: &Connection, checkpoint_id: u64) -> Result<Option<String>> {
+    let note: Option<String> =
+        conn.query_row("SELECT note FROM checkpoints WHERE id = ?1", [checkpoint_id], |r| r.get(0)).optional()?;
+    let Some(mut note) = note else { return Ok(None) };
+    let mut stmt = conn.prepare("SELECT line FROM cosignatures WHERE checkpoint_id = ?1 ORDER BY id")?;
+    for line in stmt.query_map([checkpoint_id], |r| r.get::<_, String>(0))? {
+        note.push_str(&line?);
+    }
+    Ok(Some(note))
+}
+
 const SELECT_COSIGNATURE: &str = "SELECT c.checkpoint_id, k.size, c.witness, c.verifier_key, c.signed_at, c.added_at
      FROM cosignatures c JOIN checkpoints k ON k.id = c.checkpoint_id";
 
@@ -182,6 +185,27 @@ pub(crate) fn last_seen(conn: &Connection, origin: &str) -> Result<Option<LastSe
                     root: r.get(3)?,
                     note: r.get(4)?,
                 })
+            },
+        )
+        .optional()?;
+    Ok(row)
+}
+
+/// The newest checkpoint seen of `origin` and where it was seen (a bundle id, or `witness`).
+pub(crate) fn last_seen_with_source(conn: &Connection, origin: &str) -> Result<Option<(LastSeen, String)>> {
+    let row = conn
+        .query_row(
+            "SELECT origin, verifier_key, size, root, note, source FROM peer_checkpoints WHERE origin = ?1",
+            [origin],
+            |r| {
+                let seen = LastSeen {
+                    origin: r.get(0)?,
+                    log_key: r.get(1)?,
+                    size: r.get(2)?,
+                    root: r.get(3)?,
+                    note: r.get(4)?,
+                };
+                Ok((seen, r.get(5)?))
             },
         )
         .optional()?;

@@ -13,6 +13,7 @@ mod outside;
 pub(crate) mod tree;
 pub mod witness;
 
+pub(crate) use cosigned::{last_seen_with_source, note_with_cosignatures, remember};
 pub use cosigned::{witness_name_for, AddedCosignature, FileWitness, StoredCosignature};
 pub(crate) use local::Found;
 pub use local::{LastEvent, LocalCopies, LocalNotice, Rollback};

@@ -20,7 +20,7 @@ mod tests;
 
 use self::age_layer::{decrypt, pump, CipherReader, Tap};
 use self::entries::{CheckedEntries, CheckedEntry, CheckedFile};
-use super::bagit::{BAGIT_TXT, BAG_INFO, CUSTODY_CHECKPOINT, CUSTODY_EVENTS, CUSTODY_PROOFS};
+use super::bagit::{BAGIT_TXT, BAG_INFO, CUSTODY_CHECKPOINT, CUSTODY_CONSISTENCY, CUSTODY_EVENTS, CUSTODY_PROOFS};
 use super::keys::Unlocker;
 use super::limits::MAX_TRAILING_ZEROS;
 use super::signature::SIGNATURE;
@@ -98,8 +98,10 @@ pub(crate) struct Collected {
 
 /// Whether a file's content is kept in memory for the checks (and `items.json` for an import).
 fn kept(rel: &str, item_records: bool) -> bool {
-    matches!(rel, BAGIT_TXT | BAG_INFO | CUSTODY_EVENTS | CUSTODY_CHECKPOINT | CUSTODY_PROOFS | SIGNATURE)
-        || (item_records && rel == "data/records/items.json")
+    matches!(
+        rel,
+        BAGIT_TXT | BAG_INFO | CUSTODY_EVENTS | CUSTODY_CHECKPOINT | CUSTODY_PROOFS | CUSTODY_CONSISTENCY | SIGNATURE
+    ) || (item_records && rel == "data/records/items.json")
         || (!rel.contains('/')
             && (rel.starts_with("manifest-") || rel.starts_with("tagmanifest-"))
             && rel.ends_with(".txt"))
