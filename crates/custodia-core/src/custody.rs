@@ -128,6 +128,8 @@ vocabulary! {
         CheckpointCosigned = "checkpoint.cosigned",
         /// This vault, as a witness, cosigned another log's checkpoint.
         WitnessCosigned = "witness.cosigned",
+        /// A custody report was written (its SHA-256 in the details).
+        ReportMade = "report.made",
     }
 }
 

@@ -18,8 +18,8 @@ use crate::checkpoint::witness::LastSeen;
 use crate::checkpoint::{tree::Tree, Checkpoint};
 use crate::error::Result;
 use crate::merkle::{self, Hash};
-use rusqlite::Connection;
 use crate::vocabulary::vocabulary;
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
