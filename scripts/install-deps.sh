@@ -6,11 +6,12 @@ set -euo pipefail
 # Tauri's Debian prerequisites, the tools the tests drive (Xvfb, WebKitWebDriver), the Go `age` used as
 # the outside reference in interop tests and benchmarks, Python's venv for the `bagit` validator below, and
 # `dbus-daemon`, which the shell's tests start as private system and session buses (`dbus` provides it on
-# every Debian and Ubuntu release; newer ones split it into `dbus-daemon`, which `dbus` depends on).
+# every Debian and Ubuntu release; newer ones split it into `dbus-daemon`, which `dbus` depends on), and
+# poppler-utils, whose `pdftotext` and `pdftoppm` read the PDF reports back in the tests.
 packages=(
   build-essential pkg-config curl wget file ca-certificates libssl-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver age openssl imagemagick time python3 python3-venv xxd dbus
+  xvfb xauth webkit2gtk-driver age openssl imagemagick time python3 python3-venv xxd dbus poppler-utils
 )
 
 missing=()

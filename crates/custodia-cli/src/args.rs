@@ -134,6 +134,30 @@ pub enum Command {
     Checkpoint(CheckpointArgs),
     #[command(subcommand)]
     Witness(WitnessCommand),
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("scope").required(true).args(["item", "interview", "incident", "all"])))]
+pub struct ReportArgs {
+    #[arg(long, value_name = "ID")]
+    pub item: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub interview: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub incident: Option<String>,
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    #[arg(long, value_enum, default_value = "a4")]
+    pub paper: PaperArg,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PaperArg {
+    A4,
+    Letter,
 }
 
 #[derive(Debug, Subcommand)]

@@ -180,12 +180,19 @@ pub fn read_small(path: &Path) -> Result<String> {
 
 /// Writes a new file readable only by its owner; an existing file is never replaced.
 pub fn write_new(path: &Path, text: &str) -> Result<()> {
+    write_new_bytes(path, text.as_bytes())
+}
+
+/// `write_new` for bytes. A file left half-written by a failed write is removed.
+pub fn write_new_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     let shown = safe(&path.display().to_string());
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path).with_context(|| t!("cli.file.cannot_create", file = shown))?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .with_context(|| t!("cli.file.cannot_write", file = shown))
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if written.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    written.with_context(|| t!("cli.file.cannot_write", file = shown))
 }

@@ -17,6 +17,7 @@ mod output;
 mod persons;
 mod progress;
 mod records_args;
+mod reports;
 mod witnesses;
 
 use args::{Cli, Command, PassphraseCommand, RecoveryCommand};
@@ -56,6 +57,7 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Signer => bundles::signer(g)?,
         Command::Checkpoint(args) => return checkpoints::run(g, args),
         Command::Witness(command) => witnesses::run(g, command)?,
+        Command::Report(args) => return reports::run(g, args),
     }
     Ok(Exit::Ok)
 }

@@ -13,5 +13,6 @@ mod hostile_bundles;
 mod interop;
 mod records;
 mod refusals;
+mod reports;
 mod rollback;
 mod witness;

@@ -177,8 +177,10 @@ impl Vault {
         })
     }
 
-    /// Records a written report as a custody event, with the SHA-256 of the file.
-    pub fn record_report(&mut self, data: &ReportData, file_name: &str, format: &str, sha256: &str) -> Result<()> {
+    /// Records a written report (`bytes`, as written) as a custody event with the file's SHA-256, which
+    /// it returns.
+    pub fn record_report(&mut self, data: &ReportData, file_name: &str, format: &str, bytes: &[u8]) -> Result<String> {
+        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes));
         let details = json!({
             "scope": data.scope, "format": format, "file_name": file_name, "sha256": sha256,
             "items": data.items.iter().map(|i| &i.id).collect::<Vec<_>>(),
@@ -192,7 +194,7 @@ impl Vault {
         let tx = self.conn.transaction()?;
         custody::append(&tx, &self.session, Action::ReportMade, subject, details)?;
         tx.commit()?;
-        Ok(())
+        Ok(sha256)
     }
 
     /// The items in scope and the interviews and incidents (kind, id, person code).

@@ -37,9 +37,12 @@ fn an_items_report_holds_its_acquisition_events_proofs_and_a_fresh_check() {
     let cp = crate::checkpoint::Checkpoint::verify(&report.checkpoint.note, &v.signing_public_key().expect("key"))
         .expect("the report's checkpoint is signed by the vault");
     assert_eq!((cp.size, hex::encode(cp.root)), (report.checkpoint.size, report.checkpoint.root.clone()));
-    v.record_report(&report, "r.html", "html", &"0".repeat(64)).expect("record");
-    let events = v.events(&custody::EventQuery { action: Some("report.made".into()), limit: 10, ..Default::default() });
-    assert_eq!(events.expect("events").len(), 1, "making a report is a custody event");
+    let sha256 = v.record_report(&report, "r.html", "html", b"<html></html>").expect("record");
+    assert_eq!(sha256, hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b"<html></html>")));
+    let query = custody::EventQuery { action: Some("report.made".into()), limit: 10, ..Default::default() };
+    let events = v.events(&query).expect("events");
+    assert_eq!(events.len(), 1, "making a report is a custody event");
+    assert_eq!(events[0].details["sha256"], sha256.as_str(), "with the file's SHA-256");
 }
 
 #[test]
