@@ -17,6 +17,7 @@ mod output;
 mod persons;
 mod progress;
 mod records_args;
+mod timestamps;
 
 use args::{Cli, Command, PassphraseCommand, RecoveryCommand};
 use exit::Exit;
@@ -53,6 +54,7 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Recipients(command) => bundles::recipients(g, command)?,
         Command::Signer => bundles::signer(g)?,
         Command::Checkpoint(args) => return checkpoints::run(g, args),
+        Command::Timestamp(args) => return timestamps::run(g, args),
     }
     Ok(Exit::Ok)
 }

@@ -124,6 +124,8 @@ vocabulary! {
         RecipientAdded = "recipient.added",
         /// The folder held an older state than this computer last saw, and the user chose to go on with it.
         RollbackAccepted = "vault.rollback_accepted",
+        /// A time-stamping authority's RFC 3161 token over a checkpoint was checked and kept.
+        CheckpointTimestamped = "checkpoint.timestamped",
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub use crate::blobs::BlobError;
 pub use crate::bundle::BundleError;
+pub use crate::checkpoint::timestamp::TimestampError;
 pub use crate::checkpoint::{CheckpointError, OutsideError};
 pub use crate::custody::CustodyError;
 pub use crate::harm::HarmError;
@@ -38,6 +39,8 @@ pub enum Error {
     Outside(#[from] OutsideError),
     #[error(transparent)]
     Bundle(#[from] BundleError),
+    #[error(transparent)]
+    Timestamp(#[from] TimestampError),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -126,6 +129,10 @@ vocabulary! {
         BundleNotVerified = "bundle_not_verified",
         BundleAlreadyImported = "bundle_already_imported",
         BundleError = "bundle_error",
+        BadTsaUrl = "bad_tsa_url",
+        BadTsaCertificate = "bad_tsa_certificate",
+        TsaUnreachable = "tsa_unreachable",
+        TimestampRefused = "timestamp_refused",
     }
 }
 
@@ -192,7 +199,19 @@ impl Error {
             Error::Checkpoint(CheckpointError::SigningKeyDamaged) => ErrorCode::DatabaseDamaged,
             Error::Outside(_) => ErrorCode::CheckpointMismatch,
             Error::Bundle(e) => bundle_code(e),
+            Error::Timestamp(e) => timestamp_code(e),
         }
+    }
+}
+
+fn timestamp_code(e: &TimestampError) -> ErrorCode {
+    match e {
+        TimestampError::BadUrl => ErrorCode::BadTsaUrl,
+        TimestampError::BadCertificate => ErrorCode::BadTsaCertificate,
+        TimestampError::Unreachable(_) => ErrorCode::TsaUnreachable,
+        // Closing the vault signs one: to the user, the vault is not ready yet.
+        TimestampError::NoCheckpoint => ErrorCode::VaultError,
+        _ => ErrorCode::TimestampRefused,
     }
 }
 

@@ -9,6 +9,7 @@
 mod local;
 mod note;
 mod outside;
+pub mod timestamp;
 pub(crate) mod tree;
 
 pub(crate) use local::Found;
