@@ -9,10 +9,10 @@ small HTTP server on 127.0.0.1. Python 3 standard library only.
         2020 only), other.pem/other.key (self-signed, unrelated to the CA). Each time-stamping certificate
         has extendedKeyUsage critical timeStamping.
 
-    tsa-server.py serve --key KEY --cert CERT [--mode MODE] [--max-requests N] [--lifetime SECONDS]
-        Binds 127.0.0.1 on a port the OS chooses, prints the port on stdout, and answers POSTed
-        TimeStampReqs until N requests were served or SECONDS passed, whichever comes first (so it never
-        runs forever). MODE says what the reply is:
+    tsa-server.py serve --key KEY --cert CERT [--mode MODE] [--max-requests N] [--lifetime SECONDS] [--port P]
+        Binds 127.0.0.1 on a port the OS chooses (or P, to come back where a client was turned away),
+        prints the port on stdout, and answers POSTed TimeStampReqs until N requests were served or
+        SECONDS passed, whichever comes first (so it never runs forever). MODE says what the reply is:
           good        the token for the request
           other-hash  a token for another hash (a query over other data)
           other-nonce a token for the same hash but another nonce (a new query)
@@ -213,7 +213,7 @@ def serve(args):
             def log_message(self, format, *a):
                 pass
 
-        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        server = http.server.HTTPServer(("127.0.0.1", args.port), Handler)
         server.timeout = 0.5
         print(server.server_address[1], flush=True)
         server.served = 0
@@ -235,6 +235,7 @@ def main():
                      choices=["good", "other-hash", "other-nonce", "reject", "garbage", "oversize", "http-error"])
     run.add_argument("--max-requests", type=int, default=20)
     run.add_argument("--lifetime", type=float, default=120.0)
+    run.add_argument("--port", type=int, default=0)
     once = sub.add_parser("reply")
     once.add_argument("--key", required=True)
     once.add_argument("--cert", required=True)

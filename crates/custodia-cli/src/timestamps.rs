@@ -8,7 +8,7 @@ use crate::exit::Exit;
 use crate::output::{self, safe, safe_lines};
 use crate::{t, tn};
 use anyhow::{bail, Context, Result};
-use custodia_core::checkpoint::timestamp::{Outcome, StoredTimestamp, TsaCertificate};
+use custodia_core::checkpoint::timestamp::{check_url, Outcome, StoredTimestamp, TsaCertificate};
 use serde_json::json;
 use std::io::Read;
 use std::path::Path;
@@ -27,6 +27,9 @@ pub fn run(global: &Global, args: &TimestampArgs) -> Result<Exit> {
 /// Sends what is queued (each with the certificate it was queued with, or `--tsa-cert` with
 /// `--send-queued`), then asks `tsa` for a token over the newest checkpoint.
 fn request(global: &Global, tsa: Option<&str>, cert_file: Option<&Path>) -> Result<Exit> {
+    if let Some(url) = tsa {
+        check_url(url).map_err(custodia_core::Error::from)?;
+    }
     let cert = cert_file.map(read_cert).transpose()?;
     let mut vault = commands::open(global)?;
     let queued = vault.send_queued_timestamps(if tsa.is_none() { cert.as_ref() } else { None });

@@ -131,7 +131,6 @@ vocabulary! {
         BundleError = "bundle_error",
         BadTsaUrl = "bad_tsa_url",
         BadTsaCertificate = "bad_tsa_certificate",
-        TsaUnreachable = "tsa_unreachable",
         TimestampRefused = "timestamp_refused",
     }
 }
@@ -208,7 +207,6 @@ fn timestamp_code(e: &TimestampError) -> ErrorCode {
     match e {
         TimestampError::BadUrl => ErrorCode::BadTsaUrl,
         TimestampError::BadCertificate => ErrorCode::BadTsaCertificate,
-        TimestampError::Unreachable(_) => ErrorCode::TsaUnreachable,
         // Closing the vault signs one: to the user, the vault is not ready yet.
         TimestampError::NoCheckpoint => ErrorCode::VaultError,
         _ => ErrorCode::TimestampRefused,

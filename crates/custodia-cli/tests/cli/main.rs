@@ -13,3 +13,4 @@ mod interop;
 mod records;
 mod refusals;
 mod rollback;
+mod timestamps;

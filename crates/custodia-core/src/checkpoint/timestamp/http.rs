@@ -12,7 +12,7 @@ const MAX_URL_CHARS: usize = 2048;
 
 /// Refuses what is not an `http://` or `https://` URL of printable ASCII without spaces, before anything
 /// is stored or sent.
-pub(crate) fn check_url(url: &str) -> Result<(), TimestampError> {
+pub fn check_url(url: &str) -> Result<(), TimestampError> {
     let lower = url.to_ascii_lowercase();
     let scheme_ok = ["http://", "https://"].iter().any(|s| lower.starts_with(s) && lower.len() > s.len());
     let chars_ok = url.len() <= MAX_URL_CHARS && url.bytes().all(|b| b.is_ascii_graphic());

@@ -14,7 +14,7 @@ mod signature;
 mod store;
 mod verify;
 
-pub use http::{MAX_REPLY_BYTES, TIMEOUT};
+pub use http::{check_url, MAX_REPLY_BYTES, TIMEOUT};
 pub use store::{Outcome, StoredTimestamp};
 
 use der::{Decode, Encode};
@@ -28,8 +28,6 @@ use x509_cert::Certificate;
 pub enum TimestampError {
     #[error("the time-stamping authority's address must be an http:// or https:// URL, without spaces")]
     BadUrl,
-    #[error("the time-stamping authority was not reached: {0}")]
-    Unreachable(String),
     #[error("the time-stamping authority answered with HTTP status {0} instead of a token")]
     HttpStatus(u16),
     #[error("the time-stamping authority's reply is larger than {max} bytes; it was not read")]
