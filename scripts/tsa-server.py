@@ -14,6 +14,7 @@ small HTTP server on 127.0.0.1. Python 3 standard library only.
         prints the port on stdout, and answers POSTed TimeStampReqs until N requests were served or
         SECONDS passed, whichever comes first (so it never runs forever). MODE says what the reply is:
           good        the token for the request
+          fraction    the token for the request, its time with milliseconds (as many authorities write it)
           other-hash  a token for another hash (a query over other data)
           other-nonce a token for the same hash but another nonce (a new query)
           reject      a reply with status rejection (the authority accepts only SHA-512)
@@ -92,6 +93,7 @@ ordering = no
 tsa_name = no
 ess_cert_id_chain = no
 ess_cert_id_alg = sha256
+clock_precision_digits = {digits}
 """
 
 
@@ -157,7 +159,7 @@ class Authority:
         digests = "sha512" if args.mode == "reject" else "sha256, sha384, sha512"
         self.conf = os.path.join(work, "ts.cnf")
         with open(self.conf, "w") as f:
-            f.write(TS_CONF.format(dir=work, digests=digests))
+            f.write(TS_CONF.format(dir=work, digests=digests, digits=3 if args.mode == "fraction" else 0))
         with open(os.path.join(work, "tsa-serial"), "w") as f:
             f.write("01\n")
 
@@ -232,14 +234,14 @@ def main():
     run.add_argument("--key", required=True)
     run.add_argument("--cert", required=True)
     run.add_argument("--mode", default="good",
-                     choices=["good", "other-hash", "other-nonce", "reject", "garbage", "oversize", "http-error"])
+                     choices=["good", "fraction", "other-hash", "other-nonce", "reject", "garbage", "oversize", "http-error"])
     run.add_argument("--max-requests", type=int, default=20)
     run.add_argument("--lifetime", type=float, default=120.0)
     run.add_argument("--port", type=int, default=0)
     once = sub.add_parser("reply")
     once.add_argument("--key", required=True)
     once.add_argument("--cert", required=True)
-    once.add_argument("--mode", default="good", choices=["good", "other-hash", "other-nonce", "reject", "garbage",
+    once.add_argument("--mode", default="good", choices=["good", "fraction", "other-hash", "other-nonce", "reject", "garbage",
                                                         "oversize"])
     args = parser.parse_args()
     if args.command == "make-certs":

@@ -12,6 +12,7 @@ mod http;
 mod request;
 mod signature;
 mod store;
+mod tst_info;
 mod verify;
 
 pub use http::{check_url, MAX_REPLY_BYTES, TIMEOUT};

@@ -3,7 +3,7 @@
 use super::http::{self, Sent};
 use super::request::{self, Request};
 use super::verify::Checked;
-use super::{rfc3339, TimestampError, TsaCertificate};
+use super::{TimestampError, TsaCertificate};
 use crate::clock;
 use crate::custody::{self, Action};
 use crate::error::Result;
@@ -165,7 +165,7 @@ impl Vault {
         checked: Checked,
         anchor: Option<&TsaCertificate>,
     ) -> Result<Outcome> {
-        let gen_time = rfc3339(checked.tst.gen_time.to_unix_duration());
+        let gen_time = checked.gen_time.clone();
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE timestamps SET token = ?1, gen_time = ?2, tsa_cert = ?3 WHERE id = ?4 AND token IS NULL",
@@ -190,9 +190,10 @@ impl Vault {
 fn recheck(stored: &StoredTimestamp, anchor: &Certificate) -> std::result::Result<(), TimestampError> {
     let token = stored.token.as_deref().unwrap_or_default();
     let checked = request::recheck(token, &stored.note, Some(anchor))?;
-    let token_time = rfc3339(checked.tst.gen_time.to_unix_duration());
     match &stored.gen_time {
-        Some(time) if *time == token_time => Ok(()),
-        other => Err(TimestampError::TimeMismatch { stored: other.clone().unwrap_or_default(), token: token_time }),
+        Some(time) if *time == checked.gen_time => Ok(()),
+        other => {
+            Err(TimestampError::TimeMismatch { stored: other.clone().unwrap_or_default(), token: checked.gen_time })
+        }
     }
 }

@@ -62,6 +62,15 @@ fn tokens_signed_with_rsa_p256_and_p384_hold_against_the_ca_and_the_authoritys_o
 }
 
 #[test]
+fn a_token_whose_time_has_fractions_of_a_second_holds() {
+    let dir = certs();
+    let request = Request::for_note(NOTE).expect("request");
+    let reply = reply(dir.path(), "tsa", &request, "fraction");
+    let (_, checked) = request.accept(&reply, Some(&cert(dir.path(), "ca").cert)).expect("a time with milliseconds");
+    assert!(checked.gen_time.ends_with('Z') && checked.gen_time.contains('.'), "{}", checked.gen_time);
+}
+
+#[test]
 fn a_reply_for_another_hash_or_nonce_or_refused_or_garbage_is_refused_by_name() {
     let dir = certs();
     let ca = cert(dir.path(), "ca");
@@ -138,5 +147,14 @@ fn a_certificate_file_is_one_certificate_in_pem_or_der() {
     two.extend(std::fs::read(dir.path().join("ca.pem")).expect("ca"));
     for bad in [&two[..], b"not a certificate", &pem[..pem.len() / 2], b""] {
         assert!(matches!(TsaCertificate::parse(bad), Err(TimestampError::BadCertificate)));
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_bytes_as_a_reply_are_refused_without_a_panic(reply in proptest::collection::vec(proptest::num::u8::ANY, 0..4096)) {
+        let request = Request::for_note(NOTE).expect("request");
+        proptest::prop_assert!(request.accept(&reply, None).is_err());
+        proptest::prop_assert!(recheck(&reply, NOTE, None).is_err());
     }
 }

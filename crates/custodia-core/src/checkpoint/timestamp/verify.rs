@@ -6,6 +6,7 @@
 //! checked (no network at verification time, and the token's time is what matters).
 
 use super::signature::{self, hash_of};
+use super::tst_info::TstInfo;
 use super::{rfc3339, TimestampError};
 use cms::cert::CertificateChoices;
 use cms::content_info::ContentInfo;
@@ -20,7 +21,6 @@ use der::{Decode, Encode, Tagged};
 use std::time::Duration;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, SubjectKeyIdentifier};
 use x509_cert::Certificate;
-use x509_tsp::TstInfo;
 
 /// id-ct-TSTInfo (RFC 3161 section 2.4.2).
 pub(crate) const ID_CT_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
@@ -29,6 +29,8 @@ pub(crate) const ID_CT_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap
 #[derive(Debug)]
 pub(crate) struct Checked {
     pub tst: TstInfo,
+    /// genTime, RFC 3339 in UTC, as precise as the authority wrote it.
+    pub gen_time: String,
     /// Whether the signer was checked against a certificate given by the user (else only against the
     /// certificate the token carries, which proves nothing about who signed).
     pub anchored: bool,
@@ -57,14 +59,14 @@ pub(crate) fn check_token(token: &ContentInfo, anchor: Option<&Certificate>) -> 
         .chain(anchor)
         .find(|c| identifies(&signer_info.sid, c))
         .ok_or(if anchor.is_some() { TimestampError::UntrustedSigner } else { malformed("no signer certificate") })?;
-    let gen_time = tst.gen_time.to_unix_duration();
+    let (gen_time, gen_time_text) = tst.time()?;
     if let Some(anchor) = anchor {
         check_chain(signer, anchor, gen_time)?;
     }
     check_timestamping(signer)?;
     check_validity(signer, gen_time)?;
     check_signer_info(signer_info, signer, tst_der)?;
-    Ok(Checked { tst, anchored: anchor.is_some() })
+    Ok(Checked { tst, anchored: anchor.is_some(), gen_time: gen_time_text })
 }
 
 fn malformed(why: &str) -> TimestampError {
