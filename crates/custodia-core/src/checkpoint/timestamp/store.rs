@@ -138,7 +138,12 @@ impl Vault {
         tsa_cert: &TsaCertificate,
     ) -> Result<Vec<(StoredTimestamp, std::result::Result<(), TimestampError>)>> {
         let tokens = self.timestamps()?.into_iter().filter(|t| !t.is_queued());
-        Ok(tokens.map(|t| (recheck(&t, &tsa_cert.cert), t)).map(|(r, t)| (t, r)).collect())
+        Ok(tokens
+            .map(|t| {
+                let holds = recheck(&t, &tsa_cert.cert);
+                (t, holds)
+            })
+            .collect())
     }
 
     fn send(&mut self, timestamp: StoredTimestamp, anchor: Option<&TsaCertificate>) -> Result<Outcome> {

@@ -52,13 +52,13 @@ pub(crate) fn check_token(token: &ContentInfo, anchor: Option<&Certificate>) -> 
     if !signed.digest_algorithms.iter().any(|alg| *alg == signer_info.digest_alg) {
         return Err(malformed("the signer's digest algorithm is not among the token's"));
     }
+    // The given certificate first: a carried one that merely claims its name and serial is never chosen
+    // over it.
     let carried = carried_certificates(&signed);
-    let signer = carried
-        .iter()
-        .copied()
-        .chain(anchor)
-        .find(|c| identifies(&signer_info.sid, c))
-        .ok_or(if anchor.is_some() { TimestampError::UntrustedSigner } else { malformed("no signer certificate") })?;
+    let signer =
+        anchor.into_iter().chain(carried.iter().copied()).find(|c| identifies(&signer_info.sid, c)).ok_or(
+            if anchor.is_some() { TimestampError::UntrustedSigner } else { malformed("no signer certificate") },
+        )?;
     let (gen_time, gen_time_text) = tst.time()?;
     if let Some(anchor) = anchor {
         check_chain(signer, anchor, gen_time)?;
