@@ -189,3 +189,25 @@ fn an_address_or_certificate_that_is_not_one_is_refused_before_anything_is_store
     assert_success(&out, "nothing to verify");
     assert!(stderr(&out).contains("No timestamps yet"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_token_taken_without_a_certificate_is_kept_as_not_checked_until_verified_against_one() {
+    let env = Env::new();
+    let certs = certs(&env);
+    let tsa = Tsa::start(&certs, "ec256", "fraction", 0);
+    let out = env.run(&["timestamp", "--tsa", &tsa.url]);
+    assert_success(&out, "timestamp without --tsa-cert");
+    assert!(stdout(&out).contains("not checked against a certificate"), "{}", stdout(&out));
+    let rows = listed(&env);
+    assert!(rows[0]["timestamp"]["tsa_cert"].is_null(), "{rows:?}");
+    assert!(rows[0]["timestamp"]["gen_time"].as_str().is_some_and(|t| t.contains('.')), "milliseconds kept");
+    assert!(stdout(&env.run(&["timestamp", "list"])).contains("not checked against a certificate"));
+    assert_success(&env.run(&["timestamp", "verify", "--tsa-cert", &pem(&certs, "ca")]), "checked later");
+    let out = env.run(&["timestamp", "verify", "--tsa-cert", &pem(&certs, "tsa")]);
+    assert_eq!(out.status.code(), Some(3), "the RSA authority did not sign it: {}", stdout(&out));
+
+    let expired = Tsa::start(&certs, "expired", "good", 0);
+    let out = env.run(&["timestamp", "--tsa", &expired.url]);
+    assert_eq!(out.status.code(), Some(1), "an expired certificate, even with none given: {}", stderr(&out));
+    assert_eq!(listed(&env).len(), 1, "only the first token");
+}

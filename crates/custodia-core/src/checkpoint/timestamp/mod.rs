@@ -9,7 +9,7 @@
 //! changes nothing. Each token kept is a `checkpoint.timestamped` custody event.
 
 mod http;
-mod request;
+pub(crate) mod request;
 mod signature;
 mod store;
 mod tst_info;
