@@ -21,6 +21,7 @@ small HTTP server on 127.0.0.1. Python 3 standard library only.
           garbage     random bytes
           oversize    70 KiB of bytes, above what Custodia reads
           http-error  HTTP 500
+          slow        a 200 reply whose body trickles in, a byte every 0.2 s, never finished
 
     tsa-server.py reply --key KEY --cert CERT [--mode MODE]
         One reply without HTTP: the TimeStampReq on stdin, the reply (as MODE says) on stdout.
@@ -200,6 +201,9 @@ def serve(args):
                 if args.mode == "http-error":
                     self.send_error(500)
                     return
+                if args.mode == "slow":
+                    self.trickle()
+                    return
                 try:
                     body = authority.reply(query)
                 except (subprocess.CalledProcessError, ValueError) as e:
@@ -211,6 +215,20 @@ def serve(args):
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def trickle(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", "60000")
+                self.end_headers()
+                deadline = time.monotonic() + args.lifetime
+                try:
+                    while time.monotonic() < deadline:
+                        self.wfile.write(b"0")
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                except OSError:
+                    pass
 
             def log_message(self, format, *a):
                 pass
@@ -234,7 +252,8 @@ def main():
     run.add_argument("--key", required=True)
     run.add_argument("--cert", required=True)
     run.add_argument("--mode", default="good",
-                     choices=["good", "fraction", "other-hash", "other-nonce", "reject", "garbage", "oversize", "http-error"])
+                     choices=["good", "fraction", "other-hash", "other-nonce", "reject", "garbage", "oversize", "http-error",
+                              "slow"])
     run.add_argument("--max-requests", type=int, default=20)
     run.add_argument("--lifetime", type=float, default=120.0)
     run.add_argument("--port", type=int, default=0)

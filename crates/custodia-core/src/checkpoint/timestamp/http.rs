@@ -35,9 +35,14 @@ pub(crate) enum Sent {
 /// POSTs `request` (a DER TimeStampReq) to `url`. An answer other than a bounded 200 is an error;
 /// redirects are not followed (a time-stamping authority has no reason to send one).
 pub(crate) fn post(url: &str, request: &[u8]) -> Result<Sent, TimestampError> {
+    post_within(url, request, TIMEOUT)
+}
+
+/// `post`, the whole exchange bounded by `timeout`.
+pub(crate) fn post_within(url: &str, request: &[u8], timeout: Duration) -> Result<Sent, TimestampError> {
     check_url(url)?;
     let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(TIMEOUT))
+        .timeout_global(Some(timeout))
         .http_status_as_error(false)
         .max_redirects(0)
         .build()

@@ -6,6 +6,7 @@ use super::{TimestampError, TsaCertificate};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 const NOTE: &str = "custodia.vault/test\n3\nAAAA\n\n\u{2014} custodia.vault/test sig\n";
 
@@ -134,6 +135,43 @@ fn a_changed_byte_anywhere_in_a_reply_is_refused_without_a_panic() {
         assert!(request.accept(&good[..at], Some(&ca.cert)).is_err(), "cut at {at}");
     }
     assert!(accepted.is_empty(), "bytes changed and still accepted: {accepted:?} of {}", good.len());
+}
+
+#[test]
+fn an_authority_that_trickles_its_reply_is_given_up_within_the_bound_and_the_request_stays_queued() {
+    use super::http::{post_within, Sent};
+    use std::io::BufRead;
+    let dir = certs();
+    let mut server = Command::new("python3")
+        .arg(script())
+        .args(["serve", "--mode", "slow", "--max-requests", "1", "--lifetime", "20", "--key"])
+        .arg(dir.path().join("tsa.key"))
+        .arg("--cert")
+        .arg(dir.path().join("tsa.pem"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let mut port = String::new();
+    std::io::BufReader::new(server.stdout.take().expect("stdout")).read_line(&mut port).expect("port");
+    let started = std::time::Instant::now();
+    let sent = post_within(&format!("http://127.0.0.1:{}/", port.trim()), b"query", Duration::from_secs(1));
+    let waited = started.elapsed();
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(matches!(sent, Ok(Sent::Unreachable(_))), "{sent:?}");
+    assert!(waited < Duration::from_secs(5), "gave up after {waited:?}");
+}
+
+#[test]
+fn only_http_and_https_addresses_are_taken() {
+    use super::http::check_url;
+    for good in ["http://127.0.0.1:8080/tsa", "https://freetsa.org/tsr", "HTTPS://TSA.EXAMPLE/"] {
+        assert!(check_url(good).is_ok(), "{good}");
+    }
+    let long = format!("http://example.org/{}", "a".repeat(3000));
+    for bad in ["", "http://", "ftp://x/", "file:///etc/passwd", "http://a b/", "http://x/\u{1b}[2J", "//x/", &long] {
+        assert!(matches!(check_url(bad), Err(TimestampError::BadUrl)), "{bad:?}");
+    }
 }
 
 #[test]
