@@ -6,8 +6,8 @@ small HTTP server on 127.0.0.1. Python 3 standard library only.
         Writes a throwaway CA and time-stamping certificates into DIR (made with `openssl req`, `openssl ca`):
         ca.pem/ca.key (the CA), tsa.pem/tsa.key (RSA, issued by the CA, valid now), ec256.pem/ec256.key and
         ec384.pem/ec384.key (ECDSA, issued by the CA), expired.pem/expired.key (issued by the CA, valid in
-        2020 only), other.pem/other.key (self-signed, unrelated to the CA). Each time-stamping certificate
-        has extendedKeyUsage critical timeStamping.
+        2020 only), renewed.pem (the expired key's, valid now), other.pem/other.key (self-signed, unrelated
+        to the CA). Each time-stamping certificate has extendedKeyUsage critical timeStamping.
 
     tsa-server.py serve --key KEY --cert CERT [--mode MODE] [--max-requests N] [--lifetime SECONDS] [--port P]
         Binds 127.0.0.1 on a port the OS chooses (or P, to come back where a client was turned away),
@@ -15,6 +15,7 @@ small HTTP server on 127.0.0.1. Python 3 standard library only.
         SECONDS passed, whichever comes first (so it never runs forever). MODE says what the reply is:
           good        the token for the request
           fraction    the token for the request, its time with milliseconds (as many authorities write it)
+          ess-sha1    the token for the request, naming its certificate by SHA-1 (OpenSSL's default)
           other-hash  a token for another hash (a query over other data)
           other-nonce a token for the same hash but another nonce (a new query)
           reject      a reply with status rejection (the authority accepts only SHA-512)
@@ -93,7 +94,7 @@ accuracy = secs:1
 ordering = no
 tsa_name = no
 ess_cert_id_chain = no
-ess_cert_id_alg = sha256
+ess_cert_id_alg = {ess}
 clock_precision_digits = {digits}
 """
 
@@ -122,6 +123,15 @@ def issue(out, name, kind, start, end):
             "-startdate", start, "-enddate", end, "-in", csr, "-out", os.path.join(out, name + ".pem"))
 
 
+def renew(out, old, name, start, end):
+    """A new certificate for the key of `old` (an authority that renewed its certificate, keeping its key)."""
+    csr = os.path.join(out, name + ".csr")
+    openssl("req", "-new", "-config", os.path.join(out, "req.cnf"), "-key", os.path.join(out, old + ".key"),
+            "-subj", "/CN=Custodia test TSA " + old, "-out", csr)
+    openssl("ca", "-batch", "-notext", "-config", os.path.join(out, "ca.cnf"), "-extensions", "tsa_ext",
+            "-startdate", start, "-enddate", end, "-in", csr, "-out", os.path.join(out, name + ".pem"))
+
+
 def make_certs(out):
     os.makedirs(os.path.join(out, "newcerts"), exist_ok=True)
     with open(os.path.join(out, "req.cnf"), "w") as f:
@@ -139,6 +149,7 @@ def make_certs(out):
     issue(out, "ec256", "P-256", when(-1), when(365))
     issue(out, "ec384", "P-384", when(-1), when(365))
     issue(out, "expired", "rsa", "20200101000000Z", "20201231000000Z")
+    renew(out, "expired", "renewed", when(-1), when(365))
     openssl("req", "-x509", "-config", req_conf, "-extensions", "tsa_self", "-newkey", "rsa:2048", "-nodes",
             "-subj", "/CN=Custodia test TSA impostor", "-days", "365", "-keyout", os.path.join(out, "other.key"),
             "-out", os.path.join(out, "other.pem"))
@@ -160,7 +171,8 @@ class Authority:
         digests = "sha512" if args.mode == "reject" else "sha256, sha384, sha512"
         self.conf = os.path.join(work, "ts.cnf")
         with open(self.conf, "w") as f:
-            f.write(TS_CONF.format(dir=work, digests=digests, digits=3 if args.mode == "fraction" else 0))
+            f.write(TS_CONF.format(dir=work, digests=digests, digits=3 if args.mode == "fraction" else 0,
+                                   ess="sha1" if args.mode == "ess-sha1" else "sha256"))
         with open(os.path.join(work, "tsa-serial"), "w") as f:
             f.write("01\n")
 
@@ -252,7 +264,7 @@ def main():
     run.add_argument("--key", required=True)
     run.add_argument("--cert", required=True)
     run.add_argument("--mode", default="good",
-                     choices=["good", "fraction", "other-hash", "other-nonce", "reject", "garbage", "oversize", "http-error",
+                     choices=["good", "fraction", "ess-sha1", "other-hash", "other-nonce", "reject", "garbage", "oversize", "http-error",
                               "slow"])
     run.add_argument("--max-requests", type=int, default=20)
     run.add_argument("--lifetime", type=float, default=120.0)
@@ -260,7 +272,7 @@ def main():
     once = sub.add_parser("reply")
     once.add_argument("--key", required=True)
     once.add_argument("--cert", required=True)
-    once.add_argument("--mode", default="good", choices=["good", "fraction", "other-hash", "other-nonce", "reject", "garbage",
+    once.add_argument("--mode", default="good", choices=["good", "fraction", "ess-sha1", "other-hash", "other-nonce", "reject", "garbage",
                                                         "oversize"])
     args = parser.parse_args()
     if args.command == "make-certs":

@@ -8,6 +8,7 @@
 //! requested hash and nonce whose signature holds (`verify.rs`); anything else removes the queued row and
 //! changes nothing. Each token kept is a `checkpoint.timestamped` custody event.
 
+mod ess;
 mod http;
 pub(crate) mod request;
 mod signature;
@@ -45,6 +46,10 @@ pub enum TimestampError {
     BadSignature,
     #[error("the token was not signed with the given certificate's key, nor by a certificate it issued")]
     UntrustedSigner,
+    #[error(
+        "the token's signed attributes name another signing certificate than the one it carries or was checked with"
+    )]
+    OtherCertificateNamed,
     #[error("the token's signing certificate is not for time-stamping (critical extended key usage timeStamping)")]
     NotForTimestamping,
     #[error("the token's time {gen_time} lies outside its certificate's validity ({not_before} to {not_after}): the certificate had expired or was not yet valid")]

@@ -117,6 +117,53 @@ fn a_token_from_an_expired_certificate_is_refused() {
 }
 
 #[test]
+fn a_token_naming_its_certificate_by_sha1_holds() {
+    let dir = certs();
+    let request = Request::for_note(NOTE).expect("request");
+    let reply = reply(dir.path(), "tsa", &request, "ess-sha1");
+    assert!(request.accept(&reply, Some(&cert(dir.path(), "ca").cert)).is_ok());
+}
+
+/// The reply with its signer's certificate and identifier replaced by `cert`'s, the signature untouched
+/// (neither is under it).
+fn with_certificate_swapped(reply: &[u8], cert: &x509_cert::Certificate) -> Vec<u8> {
+    use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+    use cms::signed_data::{CertificateSet, SignedData, SignerIdentifier, SignerInfos};
+    use der::asn1::{Any, SetOfVec};
+    use der::{Decode, Encode};
+    let mut response = x509_tsp::TimeStampResp::from_der(reply).expect("a reply");
+    let mut token = response.time_stamp_token.take().expect("a token");
+    let mut signed: SignedData = token.content.decode_as().expect("signed data");
+    let carried = vec![CertificateChoices::Certificate(cert.clone())];
+    signed.certificates = Some(CertificateSet(SetOfVec::try_from(carried).expect("set")));
+    let mut infos = signed.signer_infos.0.into_vec();
+    infos[0].sid = SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+        issuer: cert.tbs_certificate.issuer.clone(),
+        serial_number: cert.tbs_certificate.serial_number.clone(),
+    });
+    signed.signer_infos = SignerInfos(SetOfVec::try_from(infos).expect("set"));
+    token.content = Any::encode_from(&signed).expect("encode");
+    response.time_stamp_token = Some(token);
+    response.to_der().expect("encode")
+}
+
+#[test]
+fn a_renewed_certificate_of_the_same_key_cannot_stand_in_for_the_expired_one_that_signed() {
+    let dir = certs();
+    let ca = cert(dir.path(), "ca");
+    let request = Request::for_note(NOTE).expect("request");
+    let reply = reply(dir.path(), "expired", &request, "good");
+    let renewed = cert(dir.path(), "renewed");
+    let swapped = with_certificate_swapped(&reply, &renewed.cert);
+    let error = request.accept(&swapped, Some(&ca.cert)).expect_err("the swapped certificate");
+    assert!(matches!(error, TimestampError::OtherCertificateNamed), "{error:?}");
+    // The swap itself is sound: the same token swapped back to its own certificate holds as before.
+    let unswapped = with_certificate_swapped(&swapped, &cert(dir.path(), "expired").cert);
+    let error = request.accept(&unswapped, Some(&ca.cert)).expect_err("expired");
+    assert!(matches!(error, TimestampError::CertificateNotValid { .. }), "{error:?}");
+}
+
+#[test]
 fn a_changed_byte_anywhere_in_a_reply_is_refused_without_a_panic() {
     let dir = certs();
     let ca = cert(dir.path(), "ca");

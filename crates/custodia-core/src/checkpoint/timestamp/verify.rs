@@ -5,6 +5,7 @@
 //! hold and compare: the certificate their organisation or the authority published. Revocation is not
 //! checked (no network at verification time, and the token's time is what matters).
 
+use super::ess;
 use super::signature::{self, hash_of};
 use super::tst_info::TstInfo;
 use super::{rfc3339, TimestampError};
@@ -183,5 +184,6 @@ fn check_signer_info(info: &SignerInfo, signer: &Certificate, tst_der: &[u8]) ->
     // The signature covers the attributes encoded as a SET OF (RFC 5652 section 5.4), not as the [0] field.
     let signed_bytes = attrs.to_der().map_err(|_| TimestampError::BadSignature)?;
     let spki = &signer.tbs_certificate.subject_public_key_info;
-    signature::verify(spki, &info.signature_algorithm, Some(digest), &signed_bytes, info.signature.as_bytes())
+    signature::verify(spki, &info.signature_algorithm, Some(digest), &signed_bytes, info.signature.as_bytes())?;
+    ess::check(attrs, &signer.to_der().map_err(|_| TimestampError::OtherCertificateNamed)?)
 }
