@@ -69,7 +69,7 @@ fn report(global: &Global, outcome: &Outcome) -> Result<()> {
             size,
             time = timestamp.gen_time.as_deref().unwrap_or(""),
             url = url,
-            cert = short(timestamp.tsa_cert.as_deref())
+            cert = short(timestamp.tsa_cert_sha256.as_deref())
         )),
         Outcome::Stamped { anchored: false, .. } => output::line(&tn!(
             "cli.timestamp.stamped_unchecked",
@@ -113,7 +113,7 @@ fn list(global: &Global) -> Result<()> {
 
 fn list_line(timestamp: &StoredTimestamp) -> String {
     let (id, size, url) = (timestamp.id, timestamp.checkpoint_size, safe(&timestamp.tsa_url));
-    match (&timestamp.gen_time, &timestamp.tsa_cert) {
+    match (&timestamp.gen_time, &timestamp.tsa_cert_sha256) {
         (None, _) => tn!("cli.timestamp.list_queued", size, id = id, time = timestamp.requested_at, url = url),
         (Some(time), Some(cert)) => {
             tn!("cli.timestamp.list_stamped", size, id = id, time = time, url = url, cert = short(Some(cert)))

@@ -92,7 +92,7 @@ fn a_token_from_a_real_authority_is_kept_listed_and_verified_and_another_certifi
     assert_eq!(stamp["tsa_url"], tsa.url.as_str());
     assert!(stamp["gen_time"].as_str().is_some_and(|t| t.ends_with('Z')), "{stamp}");
     let ca_fingerprint = sha256_hex(&pem_der(&certs.join("ca.pem")));
-    assert_eq!(stamp["tsa_cert"], ca_fingerprint.as_str(), "checked against the CA given");
+    assert_eq!(stamp["tsa_cert_sha256"], ca_fingerprint.as_str(), "checked against the CA given");
     assert!(stdout(&env.run(&["timestamp", "list"])).contains("#1"));
 
     let events = timestamped_events(&env);
@@ -199,7 +199,7 @@ fn a_token_taken_without_a_certificate_is_kept_as_not_checked_until_verified_aga
     assert_success(&out, "timestamp without --tsa-cert");
     assert!(stdout(&out).contains("not checked against a certificate"), "{}", stdout(&out));
     let rows = listed(&env);
-    assert!(rows[0]["timestamp"]["tsa_cert"].is_null(), "{rows:?}");
+    assert!(rows[0]["timestamp"]["tsa_cert_sha256"].is_null(), "{rows:?}");
     assert!(rows[0]["timestamp"]["gen_time"].as_str().is_some_and(|t| t.contains('.')), "milliseconds kept");
     assert!(stdout(&env.run(&["timestamp", "list"])).contains("not checked against a certificate"));
     assert_success(&env.run(&["timestamp", "verify", "--tsa-cert", &pem(&certs, "ca")]), "checked later");

@@ -27,7 +27,7 @@ pub struct StoredTimestamp {
     pub gen_time: Option<String>,
     /// Hex SHA-256 of the certificate the token was checked against when it came (or that a queued
     /// request will be checked against); `None` when none was given.
-    pub tsa_cert: Option<String>,
+    pub tsa_cert_sha256: Option<String>,
     #[serde(skip)]
     token: Option<Vec<u8>>,
     #[serde(skip)]
@@ -65,7 +65,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredTimestamp> {
         tsa_url: r.get(3)?,
         requested_at: r.get(4)?,
         gen_time: r.get(5)?,
-        tsa_cert: cert_der.as_ref().map(|d| hex::encode(Sha256::digest(d))),
+        tsa_cert_sha256: cert_der.as_ref().map(|d| hex::encode(Sha256::digest(d))),
         token: r.get(7)?,
         cert_der,
         note: r.get(8)?,
