@@ -30,6 +30,7 @@ fn main() {
     merkle_seeds(&out);
     csv_seeds(&out);
     ipc_seeds(&out);
+    timestamp_seeds(&out, work.path());
 }
 
 fn write(out: &Path, target: &str, name: &str, bytes: &[u8]) {
@@ -214,5 +215,35 @@ fn ipc_seeds(out: &Path) {
         let mut seed = vec![kind as u8];
         seed.extend_from_slice(json.as_bytes());
         write(out, "ipc_dto", &format!("kind-{kind:02}.json"), &seed);
+    }
+}
+
+/// Replies of OpenSSL's `ts -reply` (RSA and ECDSA P-256) made by `scripts/tsa-server.py`, as the tests'
+/// authority makes them; python3 and openssl are among the project's dependencies.
+fn timestamp_seeds(out: &Path, work: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/tsa-server.py");
+    let certs = work.join("tsa-certs");
+    let made = std::process::Command::new("python3").arg(&script).arg("make-certs").arg(&certs).status();
+    assert!(made.is_ok_and(|s| s.success()), "tsa-server.py make-certs");
+    let query = work.join("query.tsq");
+    let asked = std::process::Command::new("openssl")
+        .args(["ts", "-query", "-sha256", "-cert", "-digest"])
+        .arg("0".repeat(64))
+        .arg("-out")
+        .arg(&query)
+        .status();
+    assert!(asked.is_ok_and(|s| s.success()), "openssl ts -query");
+    for signer in ["tsa", "ec256"] {
+        let reply = std::process::Command::new("python3")
+            .arg(&script)
+            .args(["reply", "--key"])
+            .arg(certs.join(format!("{signer}.key")))
+            .arg("--cert")
+            .arg(certs.join(format!("{signer}.pem")))
+            .stdin(std::fs::File::open(&query).expect("the query"))
+            .output()
+            .expect("tsa-server.py reply");
+        assert!(reply.status.success(), "tsa-server.py reply");
+        write(out, "timestamp_reply", signer, &reply.stdout);
     }
 }

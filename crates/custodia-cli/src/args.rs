@@ -135,6 +135,7 @@ pub enum Command {
     #[command(subcommand)]
     Witness(WitnessCommand),
     Report(ReportArgs),
+    Timestamp(TimestampArgs),
 }
 
 #[derive(Debug, Args)]
@@ -218,6 +219,28 @@ pub enum CheckpointCommand {
         file: PathBuf,
         #[arg(long, value_name = "VERIFIER_KEY")]
         witness: String,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct TimestampArgs {
+    #[command(subcommand)]
+    pub command: Option<TimestampCommand>,
+    #[arg(long, value_name = "URL", required_unless_present = "send_queued")]
+    pub tsa: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    pub tsa_cert: Option<PathBuf>,
+    #[arg(long, conflicts_with = "tsa")]
+    pub send_queued: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TimestampCommand {
+    List,
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        tsa_cert: PathBuf,
     },
 }
 

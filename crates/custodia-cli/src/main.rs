@@ -18,6 +18,7 @@ mod persons;
 mod progress;
 mod records_args;
 mod reports;
+mod timestamps;
 mod witnesses;
 
 use args::{Cli, Command, PassphraseCommand, RecoveryCommand};
@@ -58,6 +59,7 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Checkpoint(args) => return checkpoints::run(g, args),
         Command::Witness(command) => witnesses::run(g, command)?,
         Command::Report(args) => return reports::run(g, args),
+        Command::Timestamp(args) => return timestamps::run(g, args),
     }
     Ok(Exit::Ok)
 }

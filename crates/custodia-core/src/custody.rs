@@ -130,6 +130,8 @@ vocabulary! {
         WitnessCosigned = "witness.cosigned",
         /// A custody report was written (its SHA-256 in the details).
         ReportMade = "report.made",
+        /// A time-stamping authority's RFC 3161 token over a checkpoint was checked and kept.
+        CheckpointTimestamped = "checkpoint.timestamped",
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub use crate::blobs::BlobError;
 pub use crate::bundle::BundleError;
+pub use crate::checkpoint::timestamp::TimestampError;
 pub use crate::checkpoint::{CheckpointError, OutsideError, WitnessError};
 pub use crate::custody::CustodyError;
 pub use crate::harm::HarmError;
@@ -40,6 +41,8 @@ pub enum Error {
     Witness(#[from] WitnessError),
     #[error(transparent)]
     Bundle(#[from] BundleError),
+    #[error(transparent)]
+    Timestamp(#[from] TimestampError),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -131,6 +134,9 @@ vocabulary! {
         BundleAlreadyImported = "bundle_already_imported",
         SenderLogRewritten = "sender_log_rewritten",
         BundleError = "bundle_error",
+        BadTsaUrl = "bad_tsa_url",
+        BadTsaCertificate = "bad_tsa_certificate",
+        TimestampRefused = "timestamp_refused",
     }
 }
 
@@ -198,6 +204,7 @@ impl Error {
             Error::Outside(_) => ErrorCode::CheckpointMismatch,
             Error::Witness(e) => witness_code(e),
             Error::Bundle(e) => bundle_code(e),
+            Error::Timestamp(e) => timestamp_code(e),
         }
     }
 }
@@ -211,6 +218,16 @@ fn witness_code(e: &WitnessError) -> ErrorCode {
         }
         BadName | BadKeyFile | StateFile(_) => ErrorCode::BadKeyFile,
         BadWitnessKey | NoCosignature(_) | BadCosignature(_) | FromTheFuture { .. } => ErrorCode::BadCosignature,
+    }
+}
+
+fn timestamp_code(e: &TimestampError) -> ErrorCode {
+    match e {
+        TimestampError::BadUrl => ErrorCode::BadTsaUrl,
+        TimestampError::BadCertificate => ErrorCode::BadTsaCertificate,
+        // Closing the vault signs one: to the user, the vault is not ready yet.
+        TimestampError::NoCheckpoint => ErrorCode::VaultError,
+        _ => ErrorCode::TimestampRefused,
     }
 }
 

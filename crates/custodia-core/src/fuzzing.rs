@@ -1,6 +1,6 @@
 //! Entry points for the fuzz targets in `fuzz/` only, not an API: thin wrappers that reach the parsers of
 //! received data which are crate-internal (the checks over a received bag, a bundle's signature file, a
-//! person's field checks). Each wrapper calls the parser as the vault does and adds no logic of its own, so
+//! person's field checks, a time-stamping authority's reply). Each wrapper calls the parser as the vault does and adds no logic of its own, so
 //! what the fuzzer finds is a finding about the parser. The parsers reachable through the public API
 //! (`KeySlots::load`, `verify_bundle`, `Checkpoint::verify`, `merkle::verify_*`, `read_csv`) are fuzzed
 //! through that API directly.
@@ -33,4 +33,14 @@ pub fn bundle_signature_verifies(text: &str, signed: &[u8]) -> Option<bool> {
 /// The field checks a person typed into the app or read from a CSV row goes through before it is stored.
 pub fn check_person(input: &PersonInput) -> crate::Result<()> {
     input.check().map(drop)
+}
+
+/// A time-stamping authority's reply to a request over a fixed note, read as the vault reads one (with no
+/// certificate to check it against), and the same bytes checked as a kept token: whether either holds.
+pub fn timestamp_reply(reply: &[u8]) -> bool {
+    use crate::checkpoint::timestamp::request::{recheck, Request};
+    const NOTE: &str = "custodia.vault/fuzz\n1\nAAAA\n";
+    let Ok(request) = Request::for_note(NOTE) else { return false };
+    let accepted = request.accept(reply, None).is_ok();
+    accepted || recheck(reply, NOTE, None).is_ok()
 }

@@ -35,6 +35,10 @@ impl Env {
         cmd.env_remove("CUSTODIA_VAULT").env("USER", "tester").env("CUSTODIA_LANG", "en");
         // This computer's copies of checkpoints stay in the test's folder, not the user's.
         cmd.env("XDG_STATE_HOME", self.state_dir());
+        // The time-stamping tests talk to 127.0.0.1 only: never through a proxy of the machine's.
+        for proxy in ["http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"] {
+            cmd.env_remove(proxy);
+        }
         cmd
     }
 

@@ -15,4 +15,5 @@ mod records;
 mod refusals;
 mod reports;
 mod rollback;
+mod timestamps;
 mod witness;

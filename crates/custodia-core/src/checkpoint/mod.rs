@@ -10,6 +10,7 @@ mod cosigned;
 mod local;
 mod note;
 mod outside;
+pub mod timestamp;
 pub(crate) mod tree;
 pub mod witness;
 
