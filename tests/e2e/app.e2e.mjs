@@ -615,16 +615,18 @@ test('the custody review shows the checkpoints, the recipients and what is worth
     assert.ok(kinds.includes(kind), `${kind} is among the anomalies: ${kinds}`);
   }
   await shot('36-custody-review');
+  await browser.execute(() => document.querySelector('#review-outside')?.scrollIntoView());
+  await shot('37-custody-review-outside');
   await browser.execute(() => document.querySelector('#review-anomalies')?.scrollIntoView());
-  await shot('37-custody-review-anomalies');
+  await shot('38-custody-review-anomalies');
 
   await browser.setWindowSize(1024, 640).catch(() => {});
   const select = await visible('language-select');
   await select.selectByAttribute('value', 'ar');
   const root = await $('app-root');
   await browser.waitUntil(async () => (await root.getAttribute('dir')) === 'rtl', { timeoutMsg: 'dir never became rtl' });
-  await browser.execute(() => document.querySelector('#review-anomalies')?.scrollIntoView());
-  await shot('38-arabic-custody-review-small-window');
+  await browser.execute(() => document.querySelector('#review-checkpoints')?.scrollIntoView());
+  await shot('39-arabic-custody-review-small-window');
   await select.selectByAttribute('value', 'en');
   await browser.setWindowSize(1280, 800).catch(() => {});
 

@@ -46,7 +46,9 @@ describe("the custody review", () => {
     expect(checkpoints).toHaveLength(1);
     expect(checkpoints[0].textContent).toContain("when the vault was locked");
     expect(checkpoints[0].textContent).toContain("No witness yet");
-    expect(checkpoints[0].textContent).toContain("The log still extends this checkpoint.");
+    expect(checkpoints[0].textContent).toContain("Yes");
+    const columns = screen.getAllByRole("columnheader").map((h) => h.textContent);
+    expect(columns).toEqual(["Signed", "Events covered", "Witnesses", "Timestamps", "Still extended by the log"]);
     expect(screen.getByTestId("review-local").getAttribute("data-state")).toBe("holds");
     expect(screen.getByTestId("review-local").textContent).toContain("(2 events)");
     expect(screen.getByTestId("review-no-exports")).toBeTruthy();
@@ -93,7 +95,7 @@ describe("the custody review", () => {
     const checkpoint = await screen.findByTestId("review-checkpoint");
     expect(checkpoint.getAttribute("data-holds")).toBe("false");
     expect(checkpoint.textContent).toContain("for an export");
-    expect(checkpoint.textContent).toContain("The log no longer extends this checkpoint");
+    expect(checkpoint.textContent).toContain("No: run the vault check");
     const witnesses = within(checkpoint).getByTestId("review-checkpoint-witnesses");
     expect(witnesses.textContent).toContain("lawyer.example/\\u{202e}evil");
     expect(witnesses.textContent).not.toContain("\u202e");

@@ -69,9 +69,7 @@ export function localCopyText(copy: LocalCopy): { text: string; tone: "ok" | "in
 }
 
 export function witnessesText(names: readonly string[]): string {
-  return names.length === 0
-    ? t("custodyReview.checkpoint.notWitnessed")
-    : t("custodyReview.checkpoint.witnessed", { witnesses: formatList(names.map(outside)) });
+  return names.length === 0 ? t("custodyReview.checkpoint.notWitnessed") : formatList(names.map(outside));
 }
 
 export function timestampText(stamp: Timestamped): string {
