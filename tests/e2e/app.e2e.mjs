@@ -600,3 +600,41 @@ test('a vault folder put back from an older copy is named at unlock, and going o
     timeoutMsg: 'the custody log does not show the choice',
   });
 });
+
+// The custody review (issue 11, point 7): after the run above the vault has checkpoints of closes and of
+// the export, a bundle sent to the lawyer, an override and the older copy just accepted, which the review
+// names among the places worth a look; each opens the custody log narrowed to it.
+test('the custody review shows the checkpoints, the recipients and what is worth a look', async () => {
+  await (await visible('nav-custodyReview')).click();
+  await visible('review-view');
+  await browser.waitUntil(async () => (await $$('review-checkpoint')).length > 1, { timeout: 20000, timeoutMsg: 'no checkpoints listed' });
+  assert.equal(await (await $('review-local')).getAttribute('data-state'), 'rollback_accepted', "this computer's copy names the choice");
+  assert.ok((await $$('review-export')).length >= 1, 'the bundle sent is listed with its checkpoint');
+  const kinds = await attributes('review-anomaly', 'data-kind');
+  for (const kind of ['harm_overridden', 'export', 'rollback_accepted']) {
+    assert.ok(kinds.includes(kind), `${kind} is among the anomalies: ${kinds}`);
+  }
+  await shot('36-custody-review');
+  await browser.execute(() => document.querySelector('#review-outside')?.scrollIntoView());
+  await shot('37-custody-review-outside');
+  await browser.execute(() => document.querySelector('#review-anomalies')?.scrollIntoView());
+  await shot('38-custody-review-anomalies');
+
+  await browser.setWindowSize(1024, 640).catch(() => {});
+  const select = await visible('language-select');
+  await select.selectByAttribute('value', 'ar');
+  const root = await $('app-root');
+  await browser.waitUntil(async () => (await root.getAttribute('dir')) === 'rtl', { timeoutMsg: 'dir never became rtl' });
+  await browser.execute(() => document.querySelector('#review-checkpoints')?.scrollIntoView());
+  await shot('39-arabic-custody-review-small-window');
+  await select.selectByAttribute('value', 'en');
+  await browser.setWindowSize(1280, 800).catch(() => {});
+
+  const rollback = kinds.indexOf('rollback_accepted');
+  await (await $$('review-show-in-log'))[rollback].click();
+  await visible('custody-view');
+  await browser.waitUntil(async () => (await attributes('custody-event', 'data-action')).includes('vault.rollback_accepted'), {
+    timeout: 20000,
+    timeoutMsg: 'the custody log opened from the review does not show the event',
+  });
+});

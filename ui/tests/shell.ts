@@ -3,7 +3,7 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import type { Channel } from "@tauri-apps/api/core";
-import type { FindingDto, ItemChunk, ItemDto, PersonDto, RollbackDto } from "../src/lib/bindings";
+import type { CustodyReview, FindingDto, ItemChunk, ItemDto, PersonDto, RollbackDto } from "../src/lib/bindings";
 import type { ItemTable } from "../src/lib/items";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -117,6 +117,30 @@ export function finding(overrides: Partial<FindingDto> = {}, params: Partial<Fin
   };
 }
 
+/** A custody review as the shell gives it for a vault locked once and never exported. */
+export function review(overrides: Partial<CustodyReview> = {}): CustodyReview {
+  return {
+    events: 3,
+    checkpoints: [
+      {
+        id: 1,
+        size: 2,
+        made_at: "2026-11-20T10:00:00.000Z",
+        reason: "close",
+        holds: true,
+        cosignatures: [],
+        timestamps: [],
+      },
+    ],
+    this_computer: { state: "holds", size: 2, last_time: "2026-11-20T10:00:00.000Z" },
+    exports: [],
+    witnesses: [],
+    anomalies: [],
+    anomalies_left_off: 0,
+    ...overrides,
+  };
+}
+
 const defaults: Record<string, Handler> = {
   app_status: () => ({
     vault_exists: true,
@@ -138,6 +162,7 @@ const defaults: Record<string, Handler> = {
   list_items: () => tableOf([]),
   custody_events: () => ({ events: [], more: false }),
   custody_facets: () => ({ actors: [], actions: [] }),
+  custody_review: () => review(),
   cancel_job: () => true,
   add_files: () => 1,
   list_persons: () => [],

@@ -2,6 +2,9 @@
 //! of the log), every item's ingest event, and every stored copy re-hashed against its recorded SHA-256.
 //! Each problem names the item, event or checkpoint it concerns.
 
+pub mod anomalies;
+pub mod review;
+
 use crate::blobs::{BlobError, Flow};
 use crate::checkpoint::{self, Failure};
 use crate::custody::{self, Action, ChainProblem};

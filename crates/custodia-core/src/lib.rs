@@ -38,13 +38,15 @@ pub mod store;
 pub mod vault;
 mod vocabulary;
 
+pub use audit::anomalies::{Anomaly, AnomalyKind};
+pub use audit::review::CustodyReview;
 pub use audit::{Problem, VerifyProgress, VerifyReport};
 pub use blobs::Flow;
 pub use bundle::{
     BundleError, BundleReport, ExportPlan, ExportProgress, ExportRequest, ExportSelection, Exported, Limits,
     Protection, ReadProgress, Unlocker,
 };
-pub use checkpoint::StoredCheckpoint;
+pub use checkpoint::{CheckpointReason, StoredCheckpoint};
 /// The person matcher, a crate of its own that knows nothing of the vault; re-exported so that the shell and
 /// the CLI reach it through the core.
 pub use custodia_matching as matching;

@@ -361,7 +361,7 @@ impl Vault {
     pub(crate) fn close_in_place(&mut self) -> Result<checkpoint::StoredCheckpoint> {
         let tx = self.conn.transaction()?;
         custody::append(&tx, &self.session, Action::VaultClosed, None, json!({}))?;
-        let signed = checkpoint::make(&tx, self.slots.vault_id(), checkpoint::Reason::Close)?;
+        let signed = checkpoint::make(&tx, self.slots.vault_id(), checkpoint::CheckpointReason::Close)?;
         faults::commit(tx, "close.commit")?;
         faults::hit("close.wal_checkpoint").map_err(io_error("fold the write-ahead log of", &self.root))?;
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;

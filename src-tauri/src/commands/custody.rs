@@ -1,7 +1,7 @@
 //! The custody log view and vault verification.
 
 use super::blocking;
-use crate::ipc::{EventFilter, EventPage, Facets, IpcError};
+use crate::ipc::{CustodyReview, EventFilter, EventPage, Facets, IpcError};
 use crate::jobs;
 use custodia_core::EventQuery;
 use tauri::AppHandle;
@@ -51,4 +51,12 @@ pub async fn custody_facets(app: AppHandle) -> Result<Facets, IpcError> {
 pub async fn verify_vault(app: AppHandle) -> Result<u32, IpcError> {
     let handle = app.clone();
     blocking(app, move |_| jobs::start_verify(&handle)).await
+}
+
+/// The custody review: checkpoints over time, how the log stands against the copies outside it, and the
+/// anomalies worth a look, as the core gathers them.
+#[tauri::command]
+#[specta::specta]
+pub async fn custody_review(app: AppHandle) -> Result<CustodyReview, IpcError> {
+    blocking(app, |state| state.with_vault(|vault| vault.custody_review())).await
 }

@@ -1,6 +1,13 @@
 //! The custody log and the vault check: events, filters, facets, verification problems and reports.
 
+/// The custody review crosses as the core's own types (they derive `specta::Type` under the core's
+/// `specta` feature, numbers as JavaScript numbers, closed sets as the core's vocabularies), so there is no
+/// shell copy to keep in step.
+pub use custodia_core::audit::review::{
+    Cosigned, CustodyReview, ExportSeen, LocalCopy, ReviewedCheckpoint, Timestamped, WitnessSeen,
+};
 use custodia_core::audit::Problem;
+pub use custodia_core::{Anomaly, AnomalyKind, CheckpointReason};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 

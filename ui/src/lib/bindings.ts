@@ -189,6 +189,18 @@ async verifyVault() : Promise<Result<number, IpcError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The custody review: checkpoints over time, how the log stands against the copies outside it, and the
+ * anomalies worth a look, as the core gathers them.
+ */
+async custodyReview() : Promise<Result<CustodyReview, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("custody_review") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async listPersons() : Promise<Result<PersonDto[], IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("list_persons") };
@@ -655,6 +667,63 @@ export const CATALOG = {"actions":["vault.created","vault.opened","vault.closed"
  * The address book, and the shortest passphrase a bundle may be sealed with.
  */
 export type AddressBookDto = { recipients: RecipientDto[]; min_passphrase_chars: number }
+/**
+ * One place in the log worth a look: its kind, the events concerned, and the numbers its sentence needs.
+ */
+export type Anomaly = { kind: AnomalyKind; 
+/**
+ * The first event concerned.
+ */
+seq: number; 
+/**
+ * The last event concerned (`seq` when there is one).
+ */
+last_seq: number; 
+/**
+ * The time of event `seq`, as the log records it.
+ */
+time: string; actor: string; 
+/**
+ * What the event is about: a bundle id (export), a record (override).
+ */
+subject: string | null; 
+/**
+ * The time before: the clock's earlier reading (clock going backwards), the last event before a gap.
+ */
+previous_time: string | null; 
+/**
+ * Days of silence (long gap), identities revealed (bulk reveal), items in the bundle (export), events
+ * this computer had seen that the older copy lacks (rollback accepted); 0 otherwise.
+ */
+count: number }
+/**
+ * What kind of place in the log is worth a look.
+ */
+export type AnomalyKind = 
+/**
+ * The computer's clock read earlier than at the event before.
+ */
+"clock_backwards" | 
+/**
+ * No event for more than `LONG_GAP_DAYS` days.
+ */
+"long_gap" | 
+/**
+ * The vault was opened from an older copy than this computer had seen, by the user's choice.
+ */
+"rollback_accepted" | 
+/**
+ * More than `BULK_REVEALS` identities revealed by one actor within an hour.
+ */
+"bulk_reveal" | 
+/**
+ * A do-no-harm warning was overridden with a justification.
+ */
+"harm_overridden" | 
+/**
+ * A bundle left the vault.
+ */
+"export"
 export type AppStatus = { vault_exists: boolean; unlocked: boolean; vault_path: string; settings: SettingsDto }
 /**
  * The checks, in the order they are shown.
@@ -788,6 +857,10 @@ bag_info: ([string, string])[]; signer: SignerDto | null; payload_files: number;
  * Every problem's English sentence, also those listed under their check.
  */
 problems: string[] }
+/**
+ * When a checkpoint was made: at a close of the vault, or for an export (the bundle carries it).
+ */
+export type CheckpointReason = "close" | "export"
 export type ConsentDto = { id: string; person: string; interview: string | null; status: ConsentStatus; date: string; method: ConsentMethod; scan_item: string | null; scopes: ScopeDto[]; recorded_at: string; recorded_by: string; seq: number }
 /**
  * A consent decision as entered.
@@ -815,6 +888,30 @@ export type ConsentRefusal =
  */
 "outside_scope" | "refused" | "withdrawn" | "not_recorded"
 export type ConsentStatus = "given" | "refused" | "withdrawn"
+/**
+ * A witness's cosignature: their name (outside text) and their own time, seconds since 1970 (UTC).
+ */
+export type Cosigned = { witness: string; signed_at: number }
+/**
+ * The review of a vault's custody.
+ */
+export type CustodyReview = { events: number; 
+/**
+ * Oldest first.
+ */
+checkpoints: ReviewedCheckpoint[]; this_computer: LocalCopy; 
+/**
+ * Newest first: each bundle sent, with the checkpoint its recipients hold.
+ */
+exports: ExportSeen[]; 
+/**
+ * Each witness once, by name, with the newest checkpoint they cosigned.
+ */
+witnesses: WitnessSeen[]; anomalies: Anomaly[]; 
+/**
+ * Anomalies found beyond those listed.
+ */
+anomalies_left_off: number }
 /**
  * Two persons the matcher takes for one, awaiting a reviewer's decision.
  */
@@ -848,6 +945,18 @@ export type ExportRequestDto = { selection: ExportSelectionDto;
  * An address book id (`R-...`); ignored when a passphrase is given.
  */
 recipient: string | null; passphrase: Secret | null; description: string }
+/**
+ * A bundle sent: its recipients hold its checkpoint and can ask any later log to extend it.
+ */
+export type ExportSeen = { bundle: string; made_at: string; recipient_kind: RecipientKind; 
+/**
+ * The recipients' names from the address book (none for a passphrase bundle).
+ */
+recipients: string[]; checkpoint_size: number; 
+/**
+ * The log still extends that checkpoint.
+ */
+holds: boolean; seq: number }
 /**
  * What to send, and to which kind of recipient.
  */
@@ -1132,6 +1241,34 @@ kind: JobKind; file_name: string; file_index: number; file_count: number; done: 
  */
 export type LastEventDto = { seq: number; time: string; action: string }
 /**
+ * This computer's copy of the newest checkpoint, written at every close and checked at every open.
+ */
+export type LocalCopy = 
+/**
+ * The log extends the copy: a checkpoint of `size` events, the last at `last_time`.
+ */
+{ state: "holds"; size: number; last_time: string | null } | 
+/**
+ * None: a vault new to this computer; the next close writes it.
+ */
+{ state: "missing" } | 
+/**
+ * The copy cannot be used (`why`, the core's English); the next close replaces it.
+ */
+{ state: "unusable"; why: string } | 
+/**
+ * This open went on with an older folder than the copy, by the user's choice (see the anomalies).
+ */
+{ state: "rollback_accepted" } | 
+/**
+ * The log does not extend the copy.
+ */
+{ state: "not_extended"; seen_size: number } | 
+/**
+ * This program keeps no copy (a tool reading the vault once).
+ */
+{ state: "not_kept" }
+/**
  * Why the vault locked, as the `VaultLocked` event names it to the page.
  */
 export type LockReason = "idle" | "sleep" | "screen_locked" | 
@@ -1350,6 +1487,18 @@ reason: ConsentRefusal;
  */
 message: string; finding: FindingDto | null }
 /**
+ * A checkpoint the vault signed, with who vouched for it since.
+ */
+export type ReviewedCheckpoint = { id: number; 
+/**
+ * Events covered.
+ */
+size: number; made_at: string; reason: CheckpointReason; 
+/**
+ * The note verifies and the log as it stands extends it (what `verify` checks of every checkpoint).
+ */
+holds: boolean; cosignatures: Cosigned[]; timestamps: Timestamped[] }
+/**
  * A vault folder older than this computer last saw: both sides, for the user to recognise.
  */
 export type RollbackDto = { seen_size: number; seen_last: LastEventDto | null; found_size: number; found_last: LastEventDto | null }
@@ -1410,6 +1559,10 @@ export type StrengthDto = {
  */
 score: number; acceptable: boolean }
 /**
+ * An RFC 3161 timestamp token kept for a checkpoint: the authority's time and address (outside text).
+ */
+export type Timestamped = { gen_time: string; tsa_url: string }
+/**
  * What an unlock found worth telling the user: each a sentence the page words.
  */
 export type UnlockedDto = { notices: OpenNotice[] }
@@ -1420,6 +1573,10 @@ export type VaultLocked = { reason: LockReason }
 export type VerifyFinished = { job_id: number; report: VerifyReportDto | null; error: IpcError | null }
 export type VerifyProgress = { job_id: number; done: number; total: number }
 export type VerifyReportDto = { ok: boolean; items: number; stored_copies: number; events: number; bytes_hashed: number; problems: ProblemDto[] }
+/**
+ * A witness and the newest checkpoint of this vault they cosigned.
+ */
+export type WitnessSeen = { witness: string; newest_size: number; signed_at: number; cosignatures: number }
 
 /** tauri-specta globals **/
 

@@ -22,7 +22,7 @@ use super::signature::{self, SignerInfo};
 use super::stream::{self, Entry};
 use super::{consistency, io_error, proofs, BundleError, EXTENSION};
 use crate::blobs::{BlobKey, Flow};
-use crate::checkpoint::{self, Reason, StoredCheckpoint};
+use crate::checkpoint::{self, CheckpointReason, StoredCheckpoint};
 use crate::custody::{self, Action};
 use crate::direct::{self, DirectFile};
 use crate::error::Result;
@@ -464,8 +464,13 @@ impl Vault {
         oxum: &str,
     ) -> Result<(StoredCheckpoint, Vec<SealedFor>)> {
         let tx = self.conn.transaction()?;
-        let checkpoint =
-            checkpoint::store(&tx, Reason::Export, custody.tree_size, custody.root, custody.checkpoint_note.clone())?;
+        let checkpoint = checkpoint::store(
+            &tx,
+            CheckpointReason::Export,
+            custody.tree_size,
+            custody.root,
+            custody.checkpoint_note.clone(),
+        )?;
         let mut recipients = Vec::new();
         let sealing = sealed.sealing;
         if let Some(sealing) = sealing {

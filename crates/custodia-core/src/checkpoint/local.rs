@@ -78,7 +78,11 @@ pub enum LocalNotice {
 /// The result of checking the copy at open.
 #[derive(Debug)]
 pub(crate) enum Found {
-    Holds,
+    /// The log extends the copy, a checkpoint of `size` events whose last is `last_event`.
+    Holds {
+        size: u64,
+        last_event: Option<LastEvent>,
+    },
     Notice(LocalNotice),
     RolledBack(Box<Rollback>),
 }
@@ -125,7 +129,7 @@ impl LocalCopies {
             Err(e) => return Ok(Found::Notice(unusable(&path, &e.to_string()))),
         };
         if holds(conn, &seen, &file.note)? {
-            return Ok(Found::Holds);
+            return Ok(Found::Holds { size: seen.size, last_event: file.last_event });
         }
         Ok(Found::RolledBack(Box::new(Rollback {
             seen_note: file.note,

@@ -29,6 +29,7 @@ use crate::clock;
 use crate::error::Result;
 use crate::merkle::{self, Hash};
 use crate::vault::Vault;
+use crate::vocabulary::vocabulary;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -43,19 +44,11 @@ pub enum CheckpointError {
     SigningKeyDamaged,
 }
 
-/// When a checkpoint was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Reason {
-    Close,
-    Export,
-}
-
-impl Reason {
-    fn as_str(self) -> &'static str {
-        match self {
-            Reason::Close => "close",
-            Reason::Export => "export",
-        }
+vocabulary! {
+    /// When a checkpoint was made: at a close of the vault, or for an export (the bundle carries it).
+    pub enum CheckpointReason {
+        Close = "close",
+        Export = "export",
     }
 }
 
@@ -135,7 +128,7 @@ pub(crate) fn sign(conn: &Connection, vault_id: &str, size: u64, root: Hash) -> 
 /// Stores a signed checkpoint. Call inside the transaction whose events it covers.
 pub(crate) fn store(
     conn: &Connection,
-    reason: Reason,
+    reason: CheckpointReason,
     size: u64,
     root: Hash,
     note: String,
@@ -158,7 +151,7 @@ pub(crate) fn sign_log(conn: &Connection, vault_id: &str) -> Result<(u64, Hash, 
 }
 
 /// Signs and stores a checkpoint of the whole log as it stands in `conn`'s transaction.
-pub(crate) fn make(conn: &Connection, vault_id: &str, reason: Reason) -> Result<StoredCheckpoint> {
+pub(crate) fn make(conn: &Connection, vault_id: &str, reason: CheckpointReason) -> Result<StoredCheckpoint> {
     let (size, root, note) = sign_log(conn, vault_id)?;
     store(conn, reason, size, root, note)
 }

@@ -78,7 +78,7 @@ impl Vault {
     pub(super) fn check_local_copy(&mut self, accept: Option<&str>) -> Result<Option<Accepted>> {
         let Some(copies) = self.session.local_copies() else { return Ok(None) };
         match copies.check(&self.conn, self.slots.vault_id())? {
-            Found::Holds => Ok(None),
+            Found::Holds { .. } => Ok(None),
             Found::Notice(notice) => {
                 self.local_notice = Some(notice);
                 Ok(None)

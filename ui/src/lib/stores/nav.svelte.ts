@@ -7,6 +7,7 @@ export const VIEWS = [
   "interviews",
   "incidents",
   "custody",
+  "custodyReview",
   "export",
   "receive",
   "settings",
@@ -18,6 +19,13 @@ export interface ExportStart {
   items: string[];
   interviews: string[];
   incident: string | null;
+}
+
+/** What the custody log opens narrowed to, when it is opened from the custody review. */
+export interface LogStart {
+  item: string;
+  from: string;
+  to: string;
 }
 
 class NavStore {
@@ -32,6 +40,8 @@ class NavStore {
   /** The export wizard's first choice; a new start restarts the wizard (`exportRun` changes). */
   exportStart = $state<ExportStart>({ items: [], interviews: [], incident: null });
   exportRun = $state(0);
+  /** The custody log's filters when it is opened from an anomaly of the review; taken once. */
+  custodyStart = $state<LogStart | null>(null);
   /** The Open bundle screen reached from the unlock or first-run screen, by someone with no vault open. */
   receiveOutside = $state(false);
 
@@ -58,6 +68,11 @@ class NavStore {
     this.view = "incidents";
   }
 
+  openCustody(start: LogStart): void {
+    this.custodyStart = start;
+    this.view = "custody";
+  }
+
   startInterview(person: string | null = null): void {
     this.newInterview = { person };
     this.view = "interviews";
@@ -78,6 +93,7 @@ class NavStore {
     this.newInterview = null;
     this.exportStart = { items: [], interviews: [], incident: null };
     this.receiveOutside = false;
+    this.custodyStart = null;
   }
 }
 
