@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cache/custodia/node/bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
 .PHONY: deps ui build run test test-rust test-ui lint e2e fuzz fuzz-smoke fuzz-seeds cli faults bench bench-ingest bench-app bench-matching bench-harm \
-	bench-bundle bench-hostile bench-checkpoint bindings help
+	bench-bundle bench-hostile bench-checkpoint bench-report bindings help
 
 help:
 	@echo "make run    install what is missing, build, open the desktop app"
@@ -27,6 +27,7 @@ help:
 	@echo "  bench-bundle    export and verify of a 2 GiB bundle against tar c | age"
 	@echo "  bench-hostile   bundle verify of bundles built to exhaust memory or time: peak RSS and time each"
 	@echo "  bench-checkpoint  consistency proofs at 1M events, and what the open-time rollback check adds"
+	@echo "  bench-report      the custody report of an item with 10,000 events, HTML and PDF"
 	@echo "make faults the crash harness in long mode: every fault point with abort, ENOSPC and EIO, then random SIGKILLs"
 	@echo "make cli    build the custodia command ($(CARGO_TARGET_DIR)/release/custodia)"
 
@@ -99,7 +100,7 @@ cli: deps
 BENCH_DIR ?= /var/tmp/custodia-bench
 export BENCH_DIR
 
-bench: bench-ingest bench-app bench-matching bench-harm bench-bundle bench-hostile bench-checkpoint
+bench: bench-ingest bench-app bench-matching bench-harm bench-bundle bench-hostile bench-checkpoint bench-report
 
 bench-ingest: cli
 	./scripts/bench-ingest.sh
@@ -116,6 +117,9 @@ bench-harm: deps
 
 bench-checkpoint: deps
 	$(CARGO) run --release -q -p custodia-core --example checkpoint_bench -- --events 1000000 --vault-events 20000
+
+bench-report: deps
+	$(CARGO) run --release -q -p custodia-report --example report_bench -- --events 10000
 
 bench-bundle: cli
 	./scripts/bench-bundle.sh

@@ -36,7 +36,7 @@ impl Paper {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Face {
     Regular,
     Bold,
@@ -74,26 +74,34 @@ struct Line {
     runs: Vec<(String, TextDirection)>,
 }
 
-/// Shapes for measuring: one rustybuzz face per font.
+/// Shapes for measuring: one rustybuzz face per font, and the widths already measured (a report repeats
+/// the same names, actions and labels on every line).
 struct Shaper {
     faces: [(Face, rustybuzz::Face<'static>); 3],
+    known: std::cell::RefCell<std::collections::HashMap<(Face, u32, bool, String), f32>>,
 }
 
 impl Shaper {
     fn new() -> Shaper {
         let face = |f: Face| (f, rustybuzz::Face::from_slice(f.bytes(), 0).expect("embedded font"));
-        Shaper { faces: [face(Face::Regular), face(Face::Bold), face(Face::Mono)] }
+        Shaper { faces: [face(Face::Regular), face(Face::Bold), face(Face::Mono)], known: Default::default() }
     }
 
     /// The advance of `text` in `style`, shaped in direction `rtl`.
     fn width(&self, text: &str, style: Style, rtl: bool) -> f32 {
+        let key = (style.face, style.size.to_bits(), rtl, text.to_string());
+        if let Some(width) = self.known.borrow().get(&key) {
+            return *width;
+        }
         let face = &self.faces.iter().find(|(f, _)| *f == style.face).expect("every face").1;
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.set_direction(if rtl { rustybuzz::Direction::RightToLeft } else { rustybuzz::Direction::LeftToRight });
         let shaped = rustybuzz::shape(face, &[], buffer);
         let units: i32 = shaped.glyph_positions().iter().map(|p| p.x_advance).sum();
-        units as f32 * style.size / face.units_per_em() as f32
+        let width = units as f32 * style.size / face.units_per_em() as f32;
+        self.known.borrow_mut().insert(key, width);
+        width
     }
 }
 
@@ -143,19 +151,28 @@ impl Layout<'_> {
 
     /// Greedy breaking at spaces; a word wider than the line (a hash, a key) is cut where it must be.
     fn break_lines(&self, text: &str, style: Style, width: f32, rtl: bool) -> Vec<String> {
+        // Each word is shaped once and a line's width is the sum of its words and spaces: no script joins
+        // letters across a space, so this is the shaped width of the line, found in linear time.
+        let space = self.shaper.width(" ", style, rtl);
         let mut lines = Vec::new();
         for source_line in text.split('\n') {
-            let mut line = String::new();
+            let (mut line, mut used) = (String::new(), 0.0f32);
             for word in source_line.split(' ') {
-                let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-                if self.shaper.width(&candidate, style, rtl) <= width {
-                    line = candidate;
+                let word_width = self.shaper.width(word, style, rtl);
+                let added = if line.is_empty() { word_width } else { space + word_width };
+                if used + added <= width {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    used += added;
                     continue;
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                 }
                 line = self.cut_long(word, style, width, rtl, &mut lines);
+                used = self.shaper.width(&line, style, rtl);
             }
             lines.push(line);
         }
