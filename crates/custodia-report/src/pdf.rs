@@ -11,7 +11,7 @@ use krilla::color::rgb;
 use krilla::geom::Point;
 use krilla::page::PageSettings;
 use krilla::paint::Fill;
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, GlyphId, KrillaGlyph, TextDirection};
 use krilla::Document;
 use unicode_bidi::{BidiInfo, Level};
 
@@ -87,17 +87,62 @@ impl Shaper {
         Shaper { faces: [face(Face::Regular), face(Face::Bold), face(Face::Mono)], known: Default::default() }
     }
 
+    fn face(&self, face: Face) -> &rustybuzz::Face<'static> {
+        &self.faces.iter().find(|(f, _)| *f == face).expect("every face").1
+    }
+
+    fn shape(&self, text: &str, face: &rustybuzz::Face<'static>, rtl: bool) -> rustybuzz::GlyphBuffer {
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.set_direction(if rtl { rustybuzz::Direction::RightToLeft } else { rustybuzz::Direction::LeftToRight });
+        rustybuzz::shape(face, &[], buffer)
+    }
+
+    /// `text` shaped for drawing, in visual order, with the part of the text each glyph stands for (so the
+    /// PDF's text can be copied and searched), and its advance in points.
+    fn glyphs(&self, text: &str, style: Style, rtl: bool) -> (Vec<KrillaGlyph>, f32) {
+        let face = self.face(style.face);
+        let shaped = self.shape(text, face, rtl);
+        let em = face.units_per_em() as f32;
+        let clusters: Vec<usize> = shaped.glyph_infos().iter().map(|g| g.cluster as usize).collect();
+        // A glyph's text runs from its cluster to the next cluster in logical order: after it in visual
+        // order left to right, before it right to left.
+        let end = |i: usize| -> usize {
+            let later = if rtl {
+                clusters[..i].iter().rev().find(|c| **c != clusters[i])
+            } else {
+                clusters[i + 1..].iter().find(|c| **c != clusters[i])
+            };
+            later.copied().unwrap_or(text.len())
+        };
+        let mut width = 0.0;
+        let glyphs = shaped
+            .glyph_infos()
+            .iter()
+            .zip(shaped.glyph_positions())
+            .enumerate()
+            .map(|(i, (info, pos))| {
+                width += pos.x_advance as f32;
+                let (x, dx, dy, y) = (
+                    pos.x_advance as f32 / em,
+                    pos.x_offset as f32 / em,
+                    pos.y_offset as f32 / em,
+                    pos.y_advance as f32 / em,
+                );
+                KrillaGlyph::new(GlyphId::new(info.glyph_id), x, dx, dy, y, clusters[i]..end(i), None)
+            })
+            .collect();
+        (glyphs, width * style.size / em)
+    }
+
     /// The advance of `text` in `style`, shaped in direction `rtl`.
     fn width(&self, text: &str, style: Style, rtl: bool) -> f32 {
         let key = (style.face, style.size.to_bits(), rtl, text.to_string());
         if let Some(width) = self.known.borrow().get(&key) {
             return *width;
         }
-        let face = &self.faces.iter().find(|(f, _)| *f == style.face).expect("every face").1;
-        let mut buffer = rustybuzz::UnicodeBuffer::new();
-        buffer.push_str(text);
-        buffer.set_direction(if rtl { rustybuzz::Direction::RightToLeft } else { rustybuzz::Direction::LeftToRight });
-        let shaped = rustybuzz::shape(face, &[], buffer);
+        let face = self.face(style.face);
+        let shaped = self.shape(text, face, rtl);
         let units: i32 = shaped.glyph_positions().iter().map(|p| p.x_advance).sum();
         let width = units as f32 * style.size / face.units_per_em() as f32;
         self.known.borrow_mut().insert(key, width);
@@ -213,7 +258,7 @@ impl Layout<'_> {
                 self.text(value, style(Face::Mono, 7.5), 8.0);
             }
             Block::Field { label, value, mono: false } => {
-                self.text(&format!("{label}: {value}"), style(Face::Regular, 9.0), 0.0)
+                self.text(&format!("{label}: \u{2068}{value}\u{2069}"), style(Face::Regular, 9.0), 0.0)
             }
             Block::EventHeader(labels) => {
                 self.space(3.0);
@@ -270,9 +315,16 @@ fn render(pages: &[Vec<Line>], paper: (f32, f32), shaper: &Shaper) -> Result<Vec
             surface.set_fill(Some(Fill { paint: color.into(), ..Fill::default() }));
             let mut x = line.x;
             for (text, direction) in &line.runs {
-                let point = Point::from_xy(x, line.y);
-                surface.draw_text(point, font_of(line.style.face), line.style.size, text, false, *direction);
-                x += shaper.width(text, line.style, *direction == TextDirection::RightToLeft);
+                let (glyphs, width) = shaper.glyphs(text, line.style, *direction == TextDirection::RightToLeft);
+                surface.draw_glyphs(
+                    Point::from_xy(x, line.y),
+                    &glyphs,
+                    font_of(line.style.face),
+                    text,
+                    line.style.size,
+                    false,
+                );
+                x += width;
             }
         }
         let number = format!("{} / {}", index + 1, pages.len());
