@@ -10,6 +10,7 @@ use anyhow::{bail, Context, Result};
 use custodia_core::checkpoint::{
     check_offline, parse_verifier_key, ConsistencyProof, OutsideError, StoredCosignature, MAX_PROOF_BYTES,
 };
+use custodia_core::CheckpointReason;
 use serde_json::json;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -126,9 +127,9 @@ fn list(global: &Global) -> Result<()> {
             continue;
         }
         let made = tn!("cli.checkpoint.listed", checkpoint.size, time = checkpoint.made_at.as_str());
-        let reason = match checkpoint.reason.as_str() {
-            "export" => t!("cli.checkpoint.reason.export"),
-            _ => t!("cli.checkpoint.reason.close"),
+        let reason = match checkpoint.reason {
+            CheckpointReason::Export => t!("cli.checkpoint.reason.export"),
+            CheckpointReason::Close => t!("cli.checkpoint.reason.close"),
         };
         output::line(&format!("{:>5}  {made}  {reason}", checkpoint.id))?;
         for c in witnesses {

@@ -4,6 +4,7 @@
 use crate::visible;
 use crate::words::Words;
 use custodia_core::report::{CoveringCheckpoint, ReportData, ReportEvent, ReportItem, ReportScope};
+use custodia_core::CheckpointReason;
 
 /// One block of a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,8 +132,11 @@ fn checkpoint_blocks(data: &ReportData, w: &Words, out: &mut Vec<Block>) {
 }
 
 fn covering(c: &CoveringCheckpoint, w: &Words, out: &mut Vec<Block>) {
-    let when =
-        if c.reason == "export" { w.t("report.covering.export", &[]) } else { w.t("report.covering.close", &[]) };
+    let when = if c.reason == CheckpointReason::Export {
+        w.t("report.covering.export", &[])
+    } else {
+        w.t("report.covering.close", &[])
+    };
     let row = w.t("report.covering.row", &[("size", &c.size.to_string()), ("time", &c.made_at)]);
     out.push(Block::Subheading(format!("{row} ({when})")));
     out.push(Block::Mono(c.root.clone()));

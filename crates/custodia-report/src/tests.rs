@@ -49,7 +49,7 @@ fn sample() -> ReportData {
             size: 4,
             root: "cd".repeat(32),
             made_at: "2026-12-07T10:30:00Z".into(),
-            reason: "close".into(),
+            reason: custodia_core::CheckpointReason::Close,
             witnesses: vec![("lawyer.example/w".into(), 1_800_000_000)],
             timestamps: vec![],
         }],

@@ -62,8 +62,7 @@ pub struct StoredCheckpoint {
     /// The C2SP signed note, exactly as published.
     pub note: String,
     pub made_at: String,
-    /// `close` or `export`.
-    pub reason: String,
+    pub reason: CheckpointReason,
 }
 
 impl StoredCheckpoint {
@@ -139,7 +138,7 @@ pub(crate) fn store(
         params![size, hex::encode(root), note, made_at, reason.as_str()],
     )?;
     let id = conn.last_insert_rowid() as u64;
-    Ok(StoredCheckpoint { id, size, root: hex::encode(root), note, made_at, reason: reason.as_str().into() })
+    Ok(StoredCheckpoint { id, size, root: hex::encode(root), note, made_at, reason })
 }
 
 /// The whole log in `conn` as a signed checkpoint: its size, root and note (not stored).

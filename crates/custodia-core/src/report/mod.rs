@@ -76,7 +76,7 @@ pub struct CoveringCheckpoint {
     pub size: u64,
     pub root: String,
     pub made_at: String,
-    pub reason: String,
+    pub reason: crate::checkpoint::CheckpointReason,
     /// (witness name, cosigned at: seconds since 1970).
     pub witnesses: Vec<(String, u64)>,
     /// (authority URL, time it certified).
@@ -285,7 +285,7 @@ fn covering_checkpoints(conn: &rusqlite::Connection, first_seq: u64) -> Result<V
     }
     let mut stmt =
         conn.prepare("SELECT id, size, root, made_at, reason FROM checkpoints WHERE size >= ?1 ORDER BY id")?;
-    let rows: Vec<(u64, u64, String, String, String)> = stmt
+    let rows: Vec<(u64, u64, String, String, crate::checkpoint::CheckpointReason)> = stmt
         .query_map([first_seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let (first, last) = (rows.first().map(|r| r.0), rows.last().map(|r| r.0));

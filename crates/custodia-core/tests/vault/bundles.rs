@@ -82,7 +82,7 @@ fn an_export_verifies_and_its_event_names_recipient_kind_hash_and_every_item() {
         2,
         "each item's history shows the export"
     );
-    assert_eq!(exported.checkpoint.reason, "export");
+    assert_eq!(exported.checkpoint.reason, custodia_core::CheckpointReason::Export);
 
     let fingerprint = custodia_core::bundle::Fingerprint::of(signer.as_bytes());
     let report = verify(&exported.path, &unlocker, Some(&fingerprint.words));
@@ -350,7 +350,11 @@ fn a_cancelled_export_leaves_no_file_and_no_event() {
         .filter(|n| n.to_string_lossy().contains("custodia.age"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    assert!(vault.checkpoints().expect("checkpoints").iter().all(|c| c.reason == "close"));
+    assert!(vault
+        .checkpoints()
+        .expect("checkpoints")
+        .iter()
+        .all(|c| c.reason == custodia_core::CheckpointReason::Close));
     vault.close().expect("close");
 }
 

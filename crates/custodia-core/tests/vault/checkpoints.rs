@@ -52,7 +52,7 @@ fn every_close_signs_a_checkpoint_of_the_whole_log_that_verifies_with_the_vault_
     assert_eq!(parsed.origin, format!("custodia.vault/{}", vault.vault_id()));
     assert_eq!(parsed.size, 10);
     assert_eq!(hex::encode(parsed.root), latest.root);
-    assert_eq!(latest.reason, "close");
+    assert_eq!(latest.reason, custodia_core::CheckpointReason::Close);
     assert!(latest.note.contains("\n\n\u{2014} custodia.vault/"), "a C2SP signed note: {}", latest.note);
     vault.close().expect("close");
     assert!(verify(&tv).ok, "an untouched vault verifies");
