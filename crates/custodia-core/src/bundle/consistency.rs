@@ -200,9 +200,10 @@ fn check_one(
     })
 }
 
-/// The key names on a note's signature lines other than the log's own.
+/// The key names on a note's signature lines other than the log's own (the note was verified already, so
+/// it splits; a note that did not would have no signers to name).
 fn other_signers(note: &str, origin: &str) -> Vec<String> {
-    let signatures = note.rsplit_once("\n\n").map(|(_, s)| s).unwrap_or("");
+    let signatures = crate::checkpoint::split_note(note).map(|(_, s)| s).unwrap_or("");
     signatures
         .lines()
         .filter_map(|l| l.strip_prefix("\u{2014} ").and_then(|rest| rest.split_once(' ')).map(|(name, _)| name))

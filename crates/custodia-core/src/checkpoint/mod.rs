@@ -18,6 +18,7 @@ pub(crate) use cosigned::{last_seen_with_source, note_with_cosignatures, remembe
 pub use cosigned::{witness_name_for, AddedCosignature, FileWitness, StoredCosignature};
 pub(crate) use local::Found;
 pub use local::{LastEvent, LocalCopies, LocalNotice, Rollback};
+pub(crate) use note::split_note;
 pub use note::{key_id, origin_for, sign_note, verifier_key, verify_note, Checkpoint, NoteError, ORIGIN_PREFIX};
 pub(crate) use outside::parse_typed_key;
 pub use outside::{
