@@ -36,7 +36,8 @@ pub fn free_bytes(dir: &Path) -> io::Result<u64> {
 /// Replaces `path` with `bytes` so that a crash leaves either the old or the new content, never a mix:
 /// write a sibling temp file, fsync it, rename it over `path`, fsync the directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    // A bare file name ("w.key.state") has the empty path as parent: that is the current folder.
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
     let name = path.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
     let mut tmp_name = name.to_os_string();
     tmp_name.push(".new");

@@ -207,3 +207,24 @@ fn cosignatures_by_an_unknown_key_altered_or_of_another_vault_are_refused_and_ch
     }
     assert_eq!(events(&env, "checkpoint.cosigned").len(), before, "nothing was kept");
 }
+
+#[test]
+fn a_key_file_named_without_a_folder_keeps_its_memory_beside_it() {
+    let env = Env::new();
+    let checkpoint = checkpoint_to(&env, "cp.txt");
+    let run = |args: &[&str]| env.command().current_dir(env.dir.path()).args(args).output().expect("run");
+    assert_success(&run(&["keygen", "--witness", "lawyer.example/w", "--output", "w.key"]), "keygen");
+    let out = run(&[
+        "witness",
+        "cosign",
+        path_str(&checkpoint),
+        "--log-key",
+        &log_key(&env),
+        "--key",
+        "w.key",
+        "--output",
+        "c.txt",
+    ]);
+    assert_success(&out, "cosign with a key file in the current folder");
+    assert!(env.dir.path().join("w.key.witnessed.json").exists() && env.dir.path().join("c.txt").exists());
+}
