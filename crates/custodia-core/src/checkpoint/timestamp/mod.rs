@@ -8,6 +8,7 @@
 //! requested hash and nonce whose signature holds (`verify.rs`); anything else removes the queued row and
 //! changes nothing. Each token kept is a `checkpoint.timestamped` custody event.
 
+mod der_lengths;
 mod ess;
 mod http;
 pub(crate) mod request;
@@ -19,7 +20,7 @@ mod verify;
 pub use http::{check_url, MAX_REPLY_BYTES, TIMEOUT};
 pub use store::{Outcome, StoredTimestamp};
 
-use der::{Decode, Encode};
+use der::Encode;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 use x509_cert::Certificate;
@@ -74,14 +75,18 @@ pub struct TsaCertificate {
 impl TsaCertificate {
     /// One certificate, in PEM (`-----BEGIN CERTIFICATE-----`) or DER.
     pub fn parse(bytes: &[u8]) -> Result<TsaCertificate, TimestampError> {
-        let cert = if bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
-            match Certificate::load_pem_chain(bytes).map_err(|_| TimestampError::BadCertificate)?.as_slice() {
-                [one] => one.clone(),
+        let pem;
+        let der = if bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
+            let blocks = bytes.windows(b"-----BEGIN".len()).filter(|w| w == b"-----BEGIN").count();
+            match der::pem::decode_vec(bytes) {
+                Ok(("CERTIFICATE", decoded)) if blocks == 1 => pem = decoded,
                 _ => return Err(TimestampError::BadCertificate),
             }
+            &pem[..]
         } else {
-            Certificate::from_der(bytes).map_err(|_| TimestampError::BadCertificate)?
+            bytes
         };
+        let cert: Certificate = der_lengths::from_der(der).map_err(|_| TimestampError::BadCertificate)?;
         let der = cert.to_der().map_err(|_| TimestampError::BadCertificate)?;
         Ok(TsaCertificate { cert, der })
     }

@@ -1,12 +1,13 @@
 //! The RFC 3161 exchange: a TimeStampReq over the SHA-256 of a checkpoint's signed note, and the reply
 //! read as hostile bytes: status granted, a token for exactly that hash and nonce, its signature checked.
 
+use super::der_lengths;
 use super::verify::{check_token, Checked};
 use super::TimestampError;
 use cmpv2::status::PkiStatus;
 use der::asn1::{Any, Int, OctetString};
 use der::oid::db::rfc5912::ID_SHA_256;
-use der::{Decode, Encode};
+use der::Encode;
 use sha2::{Digest, Sha256};
 use x509_cert::spki::AlgorithmIdentifier;
 use x509_cert::Certificate;
@@ -48,7 +49,7 @@ impl Request {
         reply: &[u8],
         anchor: Option<&Certificate>,
     ) -> Result<(Vec<u8>, Checked), TimestampError> {
-        let response = TimeStampResp::from_der(reply).map_err(der_error)?;
+        let response = der_lengths::from_der::<TimeStampResp>(reply).map_err(der_error)?;
         match response.status.status {
             PkiStatus::Accepted | PkiStatus::GrantedWithMods => {}
             other => return Err(TimestampError::Rejected(format!("{other:?}"))),
@@ -65,7 +66,7 @@ impl Request {
 /// A stored token, checked again: its signature (against `anchor` when given) and that it is a token over
 /// SHA-256 of `note`.
 pub(crate) fn recheck(token_der: &[u8], note: &str, anchor: Option<&Certificate>) -> Result<Checked, TimestampError> {
-    let token = TimeStampToken::from_der(token_der).map_err(der_error)?;
+    let token = der_lengths::from_der::<TimeStampToken>(token_der).map_err(der_error)?;
     check_imprint(&token, &Sha256::digest(note.as_bytes()).into(), anchor)
 }
 

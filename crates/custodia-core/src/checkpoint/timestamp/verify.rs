@@ -5,9 +5,9 @@
 //! hold and compare: the certificate their organisation or the authority published. Revocation is not
 //! checked (no network at verification time, and the token's time is what matters).
 
-use super::ess;
 use super::signature::{self, hash_of};
 use super::tst_info::TstInfo;
+use super::{der_lengths, ess};
 use super::{rfc3339, TimestampError};
 use cms::cert::CertificateChoices;
 use cms::content_info::ContentInfo;
@@ -84,7 +84,7 @@ fn tst_info(signed: &SignedData) -> Result<(&[u8], TstInfo), TimestampError> {
     if content.tag() != der::Tag::OctetString {
         return Err(malformed("the token's TSTInfo is not an OCTET STRING"));
     }
-    let tst = TstInfo::from_der(content.value()).map_err(|e| malformed(&e.to_string()))?;
+    let tst = der_lengths::from_der::<TstInfo>(content.value()).map_err(|e| malformed(&e.to_string()))?;
     Ok((content.value(), tst))
 }
 
@@ -115,7 +115,7 @@ fn identifies(sid: &SignerIdentifier, cert: &Certificate) -> bool {
 /// A certificate's extension `oid`, decoded, with its criticality.
 fn extension<'a, T: Decode<'a>>(cert: &'a Certificate, oid: ObjectIdentifier) -> Option<(bool, T)> {
     let ext = cert.tbs_certificate.extensions.as_ref()?.iter().find(|e| e.extn_id == oid)?;
-    T::from_der(ext.extn_value.as_bytes()).ok().map(|value| (ext.critical, value))
+    der_lengths::from_der::<T>(ext.extn_value.as_bytes()).ok().map(|value| (ext.critical, value))
 }
 
 /// The signer is the anchor, or the anchor (a CA, valid at the token's time) issued and signed it.
