@@ -96,6 +96,17 @@ pub enum BundleCommand {
         #[arg(long, short, value_name = "DIR")]
         output: PathBuf,
     },
+    /// The custody report of a received bundle, made from the bundle alone (`reports.rs`).
+    Report {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        with: OpenWith,
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
+        #[arg(long, value_enum, default_value = "a4")]
+        paper: crate::args::PaperArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]

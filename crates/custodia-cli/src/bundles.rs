@@ -303,6 +303,18 @@ pub fn bundle(global: &Global, command: &BundleCommand) -> Result<Exit> {
             }
             Ok(Exit::checked(report.ok))
         }
+        BundleCommand::Report { file, with, output, paper } => {
+            let unlocker = unlocker(with)?;
+            let target = crate::reports::Target::new(output, *paper)?;
+            let limits = Limits::default();
+            let result = with_progress(file, |progress| {
+                custodia_core::report::report_bundle(file, &unlocker, with.signer.as_deref(), &limits, progress)
+            });
+            match result {
+                Ok(data) => crate::reports::write_received(global, &target, &data),
+                Err(e) => receiving_error(global, e.into()),
+            }
+        }
         BundleCommand::Open { file, with, output: dir } => {
             let unlocker = unlocker(with)?;
             let limits = Limits::default();

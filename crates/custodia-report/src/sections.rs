@@ -3,7 +3,9 @@
 
 use crate::visible;
 use crate::words::Words;
-use custodia_core::report::{CoveringCheckpoint, ReportData, ReportEvent, ReportItem, ReportScope};
+use custodia_core::report::{
+    CoveringCheckpoint, ReceivedBundle, ReportData, ReportEvent, ReportItem, ReportProblem, ReportScope,
+};
 use custodia_core::CheckpointReason;
 
 /// One block of a report.
@@ -35,8 +37,9 @@ pub(crate) enum Block {
 /// The report as blocks, in `words`' language. Everything from the vault passes through `visible`.
 pub(crate) fn blocks(data: &ReportData, w: &Words) -> Vec<Block> {
     let mut out = vec![Block::Title(w.t("report.title", &[])), Block::Subheading(scope(&data.scope, w))];
+    let received = data.received.as_ref();
     out.push(Block::Para(w.t(
-        "report.made",
+        if received.is_some() { "report.received.made" } else { "report.made" },
         &[
             ("time", &data.made_at),
             ("actor", &visible(&data.made_by)),
@@ -44,11 +47,15 @@ pub(crate) fn blocks(data: &ReportData, w: &Words) -> Vec<Block> {
             ("vault", &data.vault_id),
         ],
     )));
+    let verdict = if received.is_some() { "report.received.verdict" } else { "report.verdict" };
     out.push(if data.ok() {
-        Block::Para(w.t("report.verdict_ok", &[]))
+        Block::Para(w.t(&format!("{verdict}_ok"), &[]))
     } else {
-        Block::Alert(w.t("report.verdict_failed", &[]))
+        Block::Alert(w.t(&format!("{verdict}_failed"), &[]))
     });
+    if let Some(bundle) = received {
+        received_blocks(bundle, w, &mut out);
+    }
     out.push(Block::Para(w.t("report.persons", &[])));
     out.push(Block::Heading(w.t("report.items", &[])));
     if data.items.is_empty() {
@@ -60,11 +67,11 @@ pub(crate) fn blocks(data: &ReportData, w: &Words) -> Vec<Block> {
     if !data.records.is_empty() {
         out.push(Block::Heading(w.t("report.records", &[])));
         for record in &data.records {
-            let title = match record.kind {
-                "interview" => w.t(
-                    "report.record.interview",
-                    &[("id", &record.id), ("person", &visible(record.person.as_deref().unwrap_or("")))],
-                ),
+            let title = match (record.kind, &record.person) {
+                ("interview", Some(person)) => {
+                    w.t("report.record.interview", &[("id", &record.id), ("person", &visible(person))])
+                }
+                ("interview", None) => w.t("report.record.interview_code", &[("id", &record.id)]),
                 _ => w.t("report.record.incident", &[("id", &record.id)]),
             };
             out.push(Block::Subheading(title));
@@ -74,13 +81,61 @@ pub(crate) fn blocks(data: &ReportData, w: &Words) -> Vec<Block> {
     checkpoint_blocks(data, w, &mut out);
     if !data.problems.is_empty() {
         out.push(Block::Heading(w.t("report.problems", &[])));
-        out.extend(data.problems.iter().map(|p| Block::Alert(visible(&p.to_string()))));
+        out.extend(data.problems.iter().map(|p| Block::Alert(problem(p, w))));
     }
     out.push(Block::Heading(w.t("report.how", &[])));
-    for key in ["report.how.sha256", "report.how.bundle", "report.how.checkpoint", "report.recorded"] {
+    let recorded = if received.is_some() { "report.received.not_recorded" } else { "report.recorded" };
+    for key in ["report.how.sha256", "report.how.bundle", "report.how.checkpoint", recorded] {
         out.push(Block::Para(w.t(key, &[])));
     }
     out
+}
+
+/// A received bundle: the file, its signer and every check `bundle verify` runs, in the user's words.
+fn received_blocks(bundle: &ReceivedBundle, w: &Words, out: &mut Vec<Block>) {
+    out.push(Block::Heading(w.t("report.received", &[])));
+    let field = |key: &str, value: String, mono: bool| Block::Field { label: w.t(key, &[]), value, mono };
+    out.push(field("report.received.file", visible(&bundle.file_name), false));
+    out.push(field("report.field.sha256", bundle.sha256.clone(), true));
+    out.push(field("report.field.size", bundle.size.to_string(), false));
+    if let Some(signer) = &bundle.signer {
+        out.push(field("report.received.signer", visible(&signer.name), false));
+        out.push(field("report.received.fingerprint", signer.fingerprint.hex.clone(), true));
+        out.push(field("report.received.words", signer.fingerprint.words.clone(), false));
+    }
+    for status in &bundle.checks {
+        let code = status.check.as_str();
+        let args = [("check", w.t(&format!("check.{code}"), &[])), ("about", w.t(&format!("check.{code}.about"), &[]))];
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        out.push(match (status.ok, status.checked) {
+            (true, true) => Block::Para(w.t("report.received.check_ok", &args)),
+            (false, true) => Block::Alert(w.t("report.received.check_failed", &args)),
+            (_, false) => Block::Para(w.t("report.received.check_skipped", &args)),
+        });
+    }
+    for earlier in &bundle.earlier {
+        let from = visible(earlier.bundle.as_deref().unwrap_or("-"));
+        out.push(Block::Para(w.t(
+            "report.received.earlier",
+            &[("size", &earlier.size.to_string()), ("root", &earlier.root), ("bundle", &from)],
+        )));
+    }
+}
+
+/// A problem in the user's words: a bundle's from `bundles.json` with its fields (made visible), a vault's
+/// as the core words it.
+fn problem(p: &ReportProblem, w: &Words) -> String {
+    let ReportProblem::Bundle(bundle) = p else { return visible(&p.to_string()) };
+    let value = serde_json::to_value(bundle).unwrap_or_default();
+    let key = format!("bundleProblem.{}", value["problem"].as_str().unwrap_or(""));
+    let Some(fields) = value.as_object().filter(|_| w.has(&key)) else { return visible(&p.to_string()) };
+    let args: Vec<(&str, String)> = fields
+        .iter()
+        .filter(|(name, _)| name.as_str() != "problem")
+        .map(|(name, v)| (name.as_str(), visible(&v.as_str().map_or_else(|| v.to_string(), str::to_string))))
+        .collect();
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    w.t(&key, &args)
 }
 
 fn scope(scope: &ReportScope, w: &Words) -> String {
@@ -89,6 +144,7 @@ fn scope(scope: &ReportScope, w: &Words) -> String {
         ReportScope::Interview(id) => w.t("report.scope.interview", &[("id", id)]),
         ReportScope::Incident(id) => w.t("report.scope.incident", &[("id", id)]),
         ReportScope::All => w.t("report.scope.all", &[]),
+        ReportScope::Bundle(bag) => w.t("report.scope.bundle", &[("id", &visible(bag))]),
     }
 }
 

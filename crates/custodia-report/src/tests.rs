@@ -55,7 +55,32 @@ fn sample() -> ReportData {
         }],
         problems: vec![],
         bytes_hashed: 1234,
+        received: None,
     }
+}
+
+#[test]
+fn a_received_bundles_checks_and_problems_are_in_the_readers_words_and_made_visible() {
+    use custodia_core::bundle::{BundleCheck, BundleProblem, CheckStatus};
+    use custodia_core::report::{ReceivedBundle, ReportProblem};
+    let mut data = sample();
+    data.scope = ReportScope::Bundle("for-the-court".into());
+    let failed = CheckStatus { check: BundleCheck::TagManifest, ok: false, checked: true, summary: String::new() };
+    data.received = Some(ReceivedBundle {
+        file_name: format!("b{HOSTILE}.custodia.age"),
+        sha256: "ef".repeat(32),
+        size: 99,
+        bag: "for-the-court".into(),
+        signer: None,
+        checks: vec![failed],
+        earlier: vec![],
+    });
+    data.problems = vec![ReportProblem::Bundle(BundleProblem::FileUnsigned { path: format!("data/x{HOSTILE}") })];
+    let html = html(&data, "fr");
+    assert!(html.contains("Paquet reçu") && html.contains("Non valide"), "French words: {html}");
+    assert!(html.contains("ni par tagmanifest-sha256.txt signé"), "the problem in French: {html}");
+    assert!(!html.contains('\u{202E}') && !html.contains('\u{1b}') && !html.contains("<script>"), "{html}");
+    assert!(html.contains("aucun coffre ne"), "no vault recorded it");
 }
 
 #[test]

@@ -6,12 +6,20 @@ use std::collections::HashMap;
 /// The languages a report can be written in.
 pub const LANGUAGES: [&str; 4] = ["en", "fr", "es", "ar"];
 
-const CATALOGS: [(&str, &str, &str); 4] = [
-    ("en", include_str!("../../../locales/en/report.json"), include_str!("../../../locales/en/app.json")),
-    ("fr", include_str!("../../../locales/fr/report.json"), include_str!("../../../locales/fr/app.json")),
-    ("es", include_str!("../../../locales/es/report.json"), include_str!("../../../locales/es/app.json")),
-    ("ar", include_str!("../../../locales/ar/report.json"), include_str!("../../../locales/ar/app.json")),
-];
+macro_rules! catalogs {
+    ($lang:literal) => {
+        [
+            include_str!(concat!("../../../locales/", $lang, "/report.json")),
+            include_str!(concat!("../../../locales/", $lang, "/app.json")),
+            include_str!(concat!("../../../locales/", $lang, "/bundles.json")),
+        ]
+    };
+}
+
+/// Per language: `report.json`, `app.json` (custody actions) and `bundles.json` (a received bundle's checks
+/// and problems, the same words `bundle verify` and the app use).
+const CATALOGS: [(&str, [&str; 3]); 4] =
+    [("en", catalogs!("en")), ("fr", catalogs!("fr")), ("es", catalogs!("es")), ("ar", catalogs!("ar"))];
 
 /// The words of one language, English where a key is missing.
 pub(crate) struct Words {
@@ -20,19 +28,20 @@ pub(crate) struct Words {
     english: HashMap<String, String>,
 }
 
-fn catalog(report: &str, app: &str) -> HashMap<String, String> {
+fn catalog([report, app, bundles]: [&str; 3]) -> HashMap<String, String> {
     let mut words: HashMap<String, String> = serde_json::from_str(report).expect("report.json is a flat object");
     let app: HashMap<String, String> = serde_json::from_str(app).expect("app.json is a flat object");
     words.extend(app.into_iter().filter(|(k, _)| k.starts_with("action.")));
+    let bundles: HashMap<String, String> = serde_json::from_str(bundles).expect("bundles.json is a flat object");
+    words.extend(bundles.into_iter().filter(|(k, _)| k.starts_with("check.") || k.starts_with("bundleProblem.")));
     words
 }
 
 impl Words {
     /// The words of `lang`; an unknown language is English.
     pub fn new(lang: &str) -> Words {
-        let (code, report, app) = CATALOGS.iter().find(|(code, ..)| *code == lang).copied().unwrap_or(CATALOGS[0]);
-        let english = catalog(CATALOGS[0].1, CATALOGS[0].2);
-        Words { lang: code, own: catalog(report, app), english }
+        let (code, files) = CATALOGS.iter().find(|(code, _)| *code == lang).copied().unwrap_or(CATALOGS[0]);
+        Words { lang: code, own: catalog(files), english: catalog(CATALOGS[0].1) }
     }
 
     pub fn rtl(&self) -> bool {
@@ -47,6 +56,11 @@ impl Words {
         args.iter().fold(template.to_string(), |text, (name, value)| {
             text.replace(&format!("{{{name}}}"), &format!("\u{2068}{value}\u{2069}"))
         })
+    }
+
+    /// Whether `key` has words in this language or in English.
+    pub fn has(&self, key: &str) -> bool {
+        self.own.contains_key(key) || self.english.contains_key(key)
     }
 
     /// A custody action's name in this language, or its code when it has none.

@@ -100,3 +100,63 @@ fn an_unknown_id_an_existing_output_or_another_format_is_refused_and_writes_noth
     let out = env.run(&["report", "--output", "x.pdf"]);
     assert_eq!(out.status.code(), Some(2), "a scope is required");
 }
+
+/// The lines of a bundle's `custody/events.jsonl`, read with the age crate.
+fn bundle_events(bundle: &Path, key: &Path) -> Vec<serde_json::Value> {
+    let entries = crate::bundle_kit::unseal(bundle, key);
+    let (_, events) = entries.iter().find(|(p, _)| p.ends_with("custody/events.jsonl")).expect("events");
+    String::from_utf8_lossy(events).lines().map(|l| serde_json::from_str(l).expect("event")).collect()
+}
+
+#[test]
+fn a_received_bundles_report_is_made_without_a_vault_and_names_what_does_not_hold() {
+    use crate::bundle_kit::{age_keygen, custodia, export, sample_files, seal, tar_of, unseal, vault_with};
+    let env = Env::new();
+    let files = sample_files();
+    let ids = vault_with(&env, &files);
+    let (key, public) = age_keygen(env.dir.path(), "lawyer");
+    let (bundle, _) = export(&env, &ids, &public, "for-the-lawyer");
+
+    let pdf = env.dir.path().join("received.pdf");
+    let out = custodia(&["bundle", "report", path_str(&bundle), "--identity", path_str(&key), "-o", path_str(&pdf)]);
+    assert_success(&out, "bundle report");
+    let text = pdf_text(&pdf);
+    let events = bundle_events(&bundle, &key);
+    assert!(events.len() >= ids.len(), "{events:?}");
+    for event in &events {
+        let hash = event["hash"].as_str().expect("hash");
+        assert!(text.contains(hash), "event hash {hash} in the PDF:\n{text}");
+    }
+    for (_, bytes) in &files {
+        assert!(text.contains(&sha256_hex(bytes)), "each item's SHA-256");
+    }
+    assert!(text.contains(&sha256_hex(&std::fs::read(&bundle).expect("bundle"))), "the bundle file's SHA-256");
+    assert!(text.contains("photo 50%.jpg") && !text.contains("Does not hold"), "{text}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&sha256_hex(&std::fs::read(&pdf).expect("pdf"))), "the report's SHA-256 is printed: {said}");
+
+    // One event's time changed after signing: the report is still made, names the event, exits 3.
+    let mut entries = unseal(&bundle, &key);
+    let (_, jsonl) = entries.iter_mut().find(|(p, _)| p.ends_with("custody/events.jsonl")).expect("events");
+    let first = events[0]["time"].as_str().expect("time").to_string();
+    let altered = String::from_utf8_lossy(jsonl).replacen(&first, "2001-01-01T00:00:00Z", 1);
+    *jsonl = altered.into_bytes();
+    let tampered = env.dir.path().join("tampered.custodia.age");
+    seal(&tar_of(&entries), &public, &tampered);
+    let html = env.dir.path().join("tampered.html");
+    let out = custodia(&["bundle", "report", path_str(&tampered), "--identity", path_str(&key), "-o", path_str(&html)]);
+    assert_eq!(out.status.code(), Some(3), "a report of a bundle that does not hold: {}", stderr(&out));
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(page.contains("Does not hold") && page.contains("Problems found"), "{page}");
+    assert!(!page.contains("<script"), "no script");
+
+    // A wrong key or an existing output: refused, nothing written or replaced.
+    let (other_key, _) = age_keygen(env.dir.path(), "someone-else");
+    let wrong = env.dir.path().join("wrong.pdf");
+    let out =
+        custodia(&["bundle", "report", path_str(&bundle), "--identity", path_str(&other_key), "-o", path_str(&wrong)]);
+    assert!(!out.status.success() && !wrong.exists(), "{}", stderr(&out));
+    let out = custodia(&["bundle", "report", path_str(&bundle), "--identity", path_str(&key), "-o", path_str(&html)]);
+    assert!(!out.status.success() && stderr(&out).contains("already exists"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&html).expect("kept"), page);
+}

@@ -21,6 +21,11 @@ type Files<'a> = BTreeMap<&'a str, &'a read::Seen>;
 
 /// Runs every check on what `read` collected.
 pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleReport {
+    check_proven(c, expected_signer).0
+}
+
+/// `check`, and the sequence numbers of the custody events whose inclusion proofs hold.
+pub(crate) fn check_proven(c: &Collected, expected_signer: Option<&str>) -> (BundleReport, BTreeSet<u64>) {
     let mut k = Checker { c, problems: Vec::new(), passed: BTreeMap::new() };
     k.run(BundleCheck::Bagit, Checker::bagit_declaration);
     let payload: Files = c.files.iter().filter(|(p, _)| p.starts_with("data/")).map(|(p, s)| (p.as_str(), s)).collect();
@@ -51,7 +56,7 @@ pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleRepor
     let items = k.run(BundleCheck::ItemsMatchCustody, |k| k.items(&payload, &events, &proven));
 
     let checks = statuses(&k.problems, &k.passed, expected_signer.is_some());
-    BundleReport {
+    let report = BundleReport {
         ok: k.problems.is_empty(),
         bundle_sha256: c.bundle_sha256.clone(),
         bundle_size: c.bundle_size,
@@ -71,7 +76,15 @@ pub(crate) fn check(c: &Collected, expected_signer: Option<&str>) -> BundleRepor
         items,
         checks,
         problems: k.problems,
-    }
+    };
+    (report, proven)
+}
+
+/// The custody events of `custody/events.jsonl` that parse, in file order (the checks name the others).
+pub(crate) fn parsed_events(c: &Collected) -> Vec<Event> {
+    let Some(bytes) = c.kept.get(bagit::CUSTODY_EVENTS) else { return Vec::new() };
+    let text = String::from_utf8_lossy(bytes);
+    text.split('\n').filter_map(|line| serde_json::from_str::<WireEvent>(line).ok().map(Event::from)).collect()
 }
 
 struct Checker<'a> {

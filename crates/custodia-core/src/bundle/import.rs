@@ -100,14 +100,14 @@ fn discard(blobs: &BlobStore, stored: &[(String, Stored)]) {
 }
 
 /// What the sender's `data/records/items.json` says about an item: name, description, source.
-fn sender_records(kept: &HashMap<String, Vec<u8>>) -> HashMap<String, Value> {
+pub(crate) fn sender_records(kept: &HashMap<String, Vec<u8>>) -> HashMap<String, Value> {
     let parsed: Option<Value> = kept.get("data/records/items.json").and_then(|b| serde_json::from_slice(b).ok());
     let list = parsed.as_ref().and_then(|v| v["items"].as_array()).cloned().unwrap_or_default();
     list.into_iter().filter_map(|v| v["id"].as_str().map(|id| (id.to_string(), v.clone()))).collect()
 }
 
 /// Bounded, control-free text from the sender's records (untrusted).
-fn text(value: &Value, max: usize) -> String {
+pub(crate) fn text(value: &Value, max: usize) -> String {
     value.as_str().unwrap_or("").chars().filter(|c| !c.is_control() || *c == '\n').take(max).collect()
 }
 

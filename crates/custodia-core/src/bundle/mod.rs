@@ -24,7 +24,7 @@ pub mod book;
 pub(crate) mod checks;
 pub mod consistency;
 mod export;
-mod import;
+pub(crate) mod import;
 pub mod keys;
 pub mod limits;
 mod open;

@@ -28,6 +28,25 @@ pub enum ReportScope {
     Interview(String),
     Incident(String),
     All,
+    /// A received bundle, by its bag's name (`received.rs`).
+    Bundle(String),
+}
+
+/// Something that does not hold: found checking the vault again, or checking a received bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ReportProblem {
+    Vault(Problem),
+    Bundle(crate::bundle::BundleProblem),
+}
+
+impl std::fmt::Display for ReportProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReportProblem::Vault(p) => p.fmt(f),
+            ReportProblem::Bundle(p) => p.fmt(f),
+        }
+    }
 }
 
 /// One custody event as a report shows it.
@@ -106,8 +125,10 @@ pub struct ReportData {
     pub checkpoint: ReportCheckpoint,
     pub covering: Vec<CoveringCheckpoint>,
     /// What checking again found now: empty when everything holds.
-    pub problems: Vec<Problem>,
+    pub problems: Vec<ReportProblem>,
     pub bytes_hashed: u64,
+    /// For a report of a received bundle: the bundle and its checks.
+    pub received: Option<ReceivedBundle>,
 }
 
 impl ReportData {
@@ -172,15 +193,16 @@ impl Vault {
             records: report_records,
             checkpoint: ReportCheckpoint { size, root: hex::encode(root), note, verifier_key },
             covering: covering_checkpoints(&self.conn, first_seq)?,
-            problems,
+            problems: problems.into_iter().map(ReportProblem::Vault).collect(),
             bytes_hashed,
+            received: None,
         })
     }
 
     /// Records a written report (`bytes`, as written) as a custody event with the file's SHA-256, which
     /// it returns.
     pub fn record_report(&mut self, data: &ReportData, file_name: &str, format: &str, bytes: &[u8]) -> Result<String> {
-        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes));
+        let sha256 = file_sha256(bytes);
         let details = json!({
             "scope": data.scope, "format": format, "file_name": file_name, "sha256": sha256,
             "items": data.items.iter().map(|i| &i.id).collect::<Vec<_>>(),
@@ -189,7 +211,7 @@ impl Vault {
         });
         let subject = match &data.scope {
             ReportScope::Item(id) | ReportScope::Interview(id) | ReportScope::Incident(id) => Some(id.as_str()),
-            ReportScope::All => None,
+            ReportScope::All | ReportScope::Bundle(_) => None,
         };
         let tx = self.conn.transaction()?;
         custody::append(&tx, &self.session, Action::ReportMade, subject, details)?;
@@ -221,8 +243,14 @@ impl Vault {
                 Ok((items_of(&documents)?, records))
             }
             ReportScope::All => Ok((self.items()?, Vec::new())),
+            ReportScope::Bundle(_) => Ok((Vec::new(), Vec::new())),
         }
     }
+}
+
+/// Hex SHA-256 of a written report, as its custody event keeps it and as `sha256sum` prints it.
+pub fn file_sha256(bytes: &[u8]) -> String {
+    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes))
 }
 
 /// One pass over the log: every leaf for the tree, and the events about `subjects`, by subject, each with
@@ -300,5 +328,8 @@ fn covering_checkpoints(conn: &rusqlite::Connection, first_seq: u64) -> Result<V
     Ok(covering)
 }
 
+mod received;
 #[cfg(test)]
 mod tests;
+
+pub use received::{report_bundle, ReceivedBundle};
