@@ -51,6 +51,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::custody::custody_facets,
             commands::custody::verify_vault,
             commands::custody::custody_review,
+            commands::custody::make_report,
             commands::persons::list_persons,
             commands::persons::check_person,
             commands::persons::add_person,

@@ -630,6 +630,24 @@ test('the custody review shows the checkpoints, the recipients and what is worth
   await select.selectByAttribute('value', 'en');
   await browser.setWindowSize(1280, 800).catch(() => {});
 
+  // "Make a report" of the whole vault, saved through the (file-answered) native dialog: the PDF is read
+  // back and its first page goes with the screenshots.
+  await (await visible('review-report-kind')).selectByAttribute('value', 'all');
+  await (await visible('review-report-make')).click();
+  const made = await visible('review-report-result', 60000);
+  await browser.waitUntil(async () => ['ok', 'warn'].includes(await made.getAttribute('data-tone')), {
+    timeout: 60000,
+    timeoutMsg: 'the report was never made',
+  });
+  await browser.execute(() => document.querySelector('#review-report')?.scrollIntoView());
+  await shot('40-custody-review-report-made');
+  const pdf = join(process.env.CUSTODIA_E2E_SAVE_DIR, 'custody-report-all.pdf');
+  const text = execFileSync('pdftotext', [pdf, '-']).toString();
+  assert.ok(text.includes('Custody report') && text.includes('Signed checkpoint'), 'the PDF reads back');
+  const madeSha = createHash('sha256').update(readFileSync(pdf)).digest('hex');
+  assert.ok((await made.getText()).includes(madeSha), 'the page shows the SHA-256 of the file written');
+  execFileSync('pdftoppm', ['-r', '70', '-png', '-f', '1', '-l', '1', '-singlefile', pdf, join(shots, '41-custody-report-pdf-page-1')]);
+
   const rollback = kinds.indexOf('rollback_accepted');
   await (await $$('review-show-in-log'))[rollback].click();
   await visible('custody-view');

@@ -38,7 +38,12 @@ describe("the custody review", () => {
     await openReview();
     expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Custody review");
     const headings = screen.getAllByRole("heading", { level: 2 }).map((h) => h.textContent);
-    expect(headings).toEqual(["Checkpoints over time", "Copies held outside this vault", "Worth a look"]);
+    expect(headings).toEqual([
+      "Checkpoints over time",
+      "Copies held outside this vault",
+      "Worth a look",
+      "Make a report",
+    ]);
     await waitFor(() =>
       expect(screen.getByTestId("review-events").textContent).toBe("The custody log holds 3 events."),
     );
@@ -157,5 +162,42 @@ describe("the custody review", () => {
     await screen.findByTestId("review-checkpoint");
     expect(screen.queryByTestId("review-error")).toBeNull();
     expect(shell.callsTo("custody_review")).toHaveLength(2);
+  });
+
+  test("make a report: the scope, format and page language go to the shell; the result or the refusal is said", async () => {
+    let refuse = true;
+    const shell = await openReview({
+      make_report: () => {
+        if (refuse) throw new ShellError("item_not_found");
+        return {
+          file_name: "custody-report-E-AAAAA-00001.pdf",
+          sha256: "ab".repeat(32),
+          items: 1,
+          events: 4,
+          ok: true,
+        };
+      },
+    });
+    await fireEvent.input(screen.getByTestId("review-report-id"), { target: { value: " E-NOPE " } });
+    await fireEvent.click(screen.getByTestId("review-report-make"));
+    const refused = await screen.findByTestId("review-report-result");
+    expect(refused.getAttribute("data-tone")).toBe("error");
+    expect(shell.callsTo("make_report")[0]).toMatchObject({
+      scope: { kind: "item", id: "E-NOPE" },
+      format: "pdf",
+      language: "en",
+      title: "Save the custody report",
+    });
+
+    refuse = false;
+    await fireEvent.change(screen.getByTestId("review-report-kind"), { target: { value: "all" } });
+    expect(screen.queryByTestId("review-report-id")).toBeNull();
+    await fireEvent.change(screen.getByTestId("review-report-format"), { target: { value: "html" } });
+    await fireEvent.click(screen.getByTestId("review-report-make"));
+    await waitFor(() => expect(screen.getByTestId("review-report-result").getAttribute("data-tone")).toBe("ok"));
+    const said = screen.getByTestId("review-report-result").textContent ?? "";
+    expect(said).toContain("4 custody events");
+    expect(said).toContain("ab".repeat(32));
+    expect(shell.callsTo("make_report")[1]).toMatchObject({ scope: { kind: "all" }, format: "html" });
   });
 });

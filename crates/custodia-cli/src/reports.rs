@@ -39,19 +39,13 @@ impl<'a> Target<'a> {
         Ok(Target { path, shown, format, paper })
     }
 
-    /// Renders `data` in the user's language and writes it as a new file; returns the bytes written.
-    fn write(&self, data: &ReportData) -> Result<Vec<u8>> {
+    /// `data` rendered in the user's language.
+    fn render(&self, data: &ReportData) -> Result<Vec<u8>> {
         let lang = crate::lang::current();
-        let bytes = match self.format {
+        Ok(match self.format {
             "pdf" => custodia_report::pdf(data, lang, paper(self.paper)).map_err(anyhow::Error::msg)?,
             _ => custodia_report::html(data, lang).into_bytes(),
-        };
-        write_new_bytes(self.path, &bytes)?;
-        Ok(bytes)
-    }
-
-    fn file_name(&self) -> String {
-        self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        })
     }
 }
 
@@ -66,15 +60,9 @@ pub fn run(global: &Global, args: &ReportArgs) -> Result<Exit> {
     let mut vault = commands::open(global)?;
     let written = (|| -> Result<_> {
         let data = vault.report(&scope)?;
-        let bytes = target.write(&data)?;
-        // A report the custody log does not know of is not left behind.
-        let sha256 = match vault.record_report(&data, &target.file_name(), target.format, &bytes) {
-            Ok(sha256) => sha256,
-            Err(e) => {
-                let _ = std::fs::remove_file(target.path);
-                return Err(e.into());
-            }
-        };
+        let bytes = target.render(&data)?;
+        // Written as a new file and recorded; a report the custody log does not know of is not left behind.
+        let sha256 = vault.save_report(&data, target.path, target.format, &bytes)?;
         Ok((data, sha256))
     })();
     vault.close()?;
@@ -84,7 +72,8 @@ pub fn run(global: &Global, args: &ReportArgs) -> Result<Exit> {
 
 /// `bundle report`: no vault records it, so its SHA-256 is printed for the user to keep.
 pub fn write_received(global: &Global, target: &Target, data: &ReportData) -> Result<Exit> {
-    let bytes = target.write(data)?;
+    let bytes = target.render(data)?;
+    write_new_bytes(target.path, &bytes)?;
     let sha256 = custodia_core::report::file_sha256(&bytes);
     print_written(global, target, data, &sha256, t!("cli.report.not_recorded"))
 }

@@ -33,6 +33,21 @@ pub fn free_bytes(dir: &Path) -> io::Result<u64> {
     }
 }
 
+/// Writes `bytes` to a new file readable only by its owner, fsynced; an existing file is never replaced,
+/// and a file left half-written by a failed write is removed.
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if written.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    written
+}
+
 /// Replaces `path` with `bytes` so that a crash leaves either the old or the new content, never a mix:
 /// write a sibling temp file, fsync it, rename it over `path`, fsync the directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {

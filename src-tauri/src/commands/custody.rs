@@ -1,8 +1,13 @@
 //! The custody log view and vault verification.
 
 use super::blocking;
-use crate::ipc::{CustodyReview, EventFilter, EventPage, Facets, IpcError};
+use crate::dialogs;
+use crate::ipc::{
+    CustodyReview, EventFilter, EventPage, Facets, IpcError, MadeReportDto, ReportFormatDto, ReportScopeDto,
+    ShellErrorCode,
+};
 use crate::jobs;
+use custodia_core::report::ReportScope;
 use custodia_core::EventQuery;
 use tauri::AppHandle;
 
@@ -59,4 +64,52 @@ pub async fn verify_vault(app: AppHandle) -> Result<u32, IpcError> {
 #[specta::specta]
 pub async fn custody_review(app: AppHandle) -> Result<CustodyReview, IpcError> {
     blocking(app, |state| state.with_vault(|vault| vault.custody_review())).await
+}
+
+/// Makes a custody report of `scope` (issue 11, point 7: "Make a report"): gathered and checked by the
+/// core first, so an unknown id is refused before any dialog; then saved where the user picks in a native
+/// dialog (the page never names a path), rendered in `language` (one of the report's languages, else
+/// refused), written as a new file and recorded as `report.made`. `None` when the user cancels the dialog.
+#[tauri::command]
+#[specta::specta]
+pub async fn make_report(
+    app: AppHandle,
+    scope: ReportScopeDto,
+    format: ReportFormatDto,
+    language: String,
+    title: String,
+) -> Result<Option<MadeReportDto>, IpcError> {
+    let handle = app.clone();
+    blocking(app, move |state| {
+        let Some(lang) = custodia_report::LANGUAGES.iter().copied().find(|l| *l == language) else {
+            return Err(IpcError::new(ShellErrorCode::BadSettings, "the report's language is not one Custodia has"));
+        };
+        let data = state.with_vault(|vault| vault.report(&scope.into()))?;
+        let (bytes, extension, format_name) = match format {
+            ReportFormatDto::Pdf => {
+                let pdf = custodia_report::pdf(&data, lang, custodia_report::Paper::A4);
+                (pdf.map_err(|e| IpcError::new(ShellErrorCode::Internal, e))?, "pdf", "pdf")
+            }
+            ReportFormatDto::Html => (custodia_report::html(&data, lang).into_bytes(), "html", "html"),
+        };
+        let suggested = format!("custody-report-{}.{extension}", report_name(&data.scope));
+        let Some(path) = dialogs::save_file(&handle, &dialogs::Title::from_page(&title), &suggested) else {
+            return Ok(None);
+        };
+        let sha256 = state.with_vault(|vault| vault.save_report(&data, &path, format_name, &bytes))?;
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let events = data.all_events().count() as f64;
+        Ok(Some(MadeReportDto { file_name, sha256, items: data.items.len() as f64, events, ok: data.ok() }))
+    })
+    .await
+}
+
+/// The scope in a file name: the record's code (the core found it, so it is one of its ids), or `all`.
+fn report_name(scope: &ReportScope) -> String {
+    match scope {
+        ReportScope::Item(id) | ReportScope::Interview(id) | ReportScope::Incident(id) | ReportScope::Bundle(id) => {
+            id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(40).collect()
+        }
+        ReportScope::All => "all".into(),
+    }
 }

@@ -100,3 +100,44 @@ impl From<custodia_core::VerifyReport> for VerifyReportDto {
         }
     }
 }
+
+/// What the reviewer asks a custody report of. Ids are checked by the core (an unknown one is refused).
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum ReportScopeDto {
+    Item(String),
+    Interview(String),
+    Incident(String),
+    All,
+}
+
+impl From<ReportScopeDto> for custodia_core::report::ReportScope {
+    fn from(s: ReportScopeDto) -> Self {
+        use custodia_core::report::ReportScope;
+        match s {
+            ReportScopeDto::Item(id) => ReportScope::Item(id.trim().to_string()),
+            ReportScopeDto::Interview(id) => ReportScope::Interview(id.trim().to_string()),
+            ReportScopeDto::Incident(id) => ReportScope::Incident(id.trim().to_string()),
+            ReportScopeDto::All => ReportScope::All,
+        }
+    }
+}
+
+/// The two renderings of a report.
+#[derive(Debug, Clone, Copy, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormatDto {
+    Pdf,
+    Html,
+}
+
+/// A report written and recorded: where (the file's name only), its SHA-256 as the log keeps it, and
+/// whether checking again found every thing holding.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct MadeReportDto {
+    pub file_name: String,
+    pub sha256: String,
+    pub items: f64,
+    pub events: f64,
+    pub ok: bool,
+}

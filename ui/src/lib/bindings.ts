@@ -201,6 +201,20 @@ async custodyReview() : Promise<Result<CustodyReview, IpcError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Makes a custody report of `scope` (issue 11, point 7: "Make a report"): gathered and checked by the
+ * core first, so an unknown id is refused before any dialog; then saved where the user picks in a native
+ * dialog (the page never names a path), rendered in `language` (one of the report's languages, else
+ * refused), written as a new file and recorded as `report.made`. `None` when the user cancels the dialog.
+ */
+async makeReport(scope: ReportScopeDto, format: ReportFormatDto, language: string, title: string) : Promise<Result<MadeReportDto | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("make_report", { scope, format, language, title }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async listPersons() : Promise<Result<PersonDto[], IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("list_persons") };
@@ -1282,6 +1296,11 @@ export type LockReason = "idle" | "sleep" | "screen_locked" |
  */
 export type MadeKeyDto = { file_name: string; public_key: string; fingerprint: string; words: string }
 /**
+ * A report written and recorded: where (the file's name only), its SHA-256 as the log keeps it, and
+ * whether checking again found every thing holding.
+ */
+export type MadeReportDto = { file_name: string; sha256: string; items: number; events: number; ok: boolean }
+/**
  * Something the open did or found on its own: an interrupted key change settled, files an interrupted
  * run left set aside, this computer's copy of the newest checkpoint unusable (`why`: the core's English).
  */
@@ -1486,6 +1505,14 @@ reason: ConsentRefusal;
  * The core's English sentence naming the record, the person and the reason.
  */
 message: string; finding: FindingDto | null }
+/**
+ * The two renderings of a report.
+ */
+export type ReportFormatDto = "pdf" | "html"
+/**
+ * What the reviewer asks a custody report of. Ids are checked by the core (an unknown one is refused).
+ */
+export type ReportScopeDto = { kind: "item"; id: string } | { kind: "interview"; id: string } | { kind: "incident"; id: string } | { kind: "all" }
 /**
  * A checkpoint the vault signed, with who vouched for it since.
  */

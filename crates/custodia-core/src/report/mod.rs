@@ -219,6 +219,26 @@ impl Vault {
         Ok(sha256)
     }
 
+    /// Writes a rendered report to `path`, a new file (an existing one is never replaced), and records it
+    /// (`record_report`); a file the custody log could not record is removed. Returns its SHA-256.
+    pub fn save_report(
+        &mut self,
+        data: &ReportData,
+        path: &std::path::Path,
+        format: &str,
+        bytes: &[u8],
+    ) -> Result<String> {
+        crate::fsutil::write_new(path, bytes).map_err(|source| crate::vault::VaultError::Io {
+            op: "write",
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        self.record_report(data, &name, format, bytes).inspect_err(|_| {
+            let _ = std::fs::remove_file(path);
+        })
+    }
+
     /// The items in scope and the interviews and incidents (kind, id, person code).
     #[allow(clippy::type_complexity)]
     fn scope_contents(&self, scope: &ReportScope) -> Result<(Vec<Item>, Vec<(&'static str, String, Option<String>)>)> {
