@@ -1,0 +1,125 @@
+//! The tokens this vault holds from its teams' members, loaded once and kept by a `PersonChecker` between
+//! live checks (reloaded when tokens or teams change), and the search of a person among them.
+
+use super::clk::{self, Filters, TeamKeys};
+use super::exchange::filters_of;
+use super::secret_of;
+use crate::error::Result;
+use custodia_matching::{linkage_features, PersonRecord};
+use rusqlite::Connection;
+
+/// A token held from another member's vault.
+#[derive(Debug, Clone)]
+pub(crate) struct HeldToken {
+    pub documenter: String,
+    pub person: String,
+    pub interviews: u32,
+    pub last: Option<String>,
+    pub filters: Filters,
+}
+
+/// One team's keys and the tokens held from its other members.
+#[derive(Debug)]
+pub(crate) struct TeamTokens {
+    pub name: String,
+    pub keys: TeamKeys,
+    pub tokens: Vec<HeldToken>,
+}
+
+/// What changes when tokens or teams change: rows are replaced, so the count and the largest rowid of
+/// both tables, and the sum of the teams' secret numbers.
+pub(crate) type Stamp = (i64, i64, i64, i64, i64);
+
+/// All the tokens held, by team.
+#[derive(Debug)]
+pub(crate) struct Held {
+    pub stamp: Stamp,
+    pub teams: Vec<TeamTokens>,
+}
+
+/// A member's person probably the same as the one checked.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TeamCandidate {
+    pub team: String,
+    pub documenter: String,
+    pub person: String,
+    pub interviews: u32,
+    pub last: Option<String>,
+    pub score: f64,
+}
+
+pub(crate) fn stamp(conn: &Connection) -> Result<Stamp> {
+    Ok(conn.query_row(
+        "SELECT (SELECT count(*) FROM team_tokens), (SELECT ifnull(max(rowid), 0) FROM team_tokens),
+                (SELECT count(*) FROM teams), (SELECT ifnull(max(rowid), 0) FROM teams),
+                (SELECT ifnull(sum(epoch), 0) FROM teams)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )?)
+}
+
+/// Reads every held token.
+pub(crate) fn load(conn: &Connection) -> Result<Held> {
+    let stamp = stamp(conn)?;
+    let mut teams = Vec::new();
+    let mut stmt = conn.prepare("SELECT id, name, secret FROM teams ORDER BY name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?)))?;
+    let mut tokens = conn.prepare(
+        "SELECT documenter, person, interviews, last_interview, name_filter, other_filter FROM team_tokens
+         WHERE team_id = ?1",
+    )?;
+    for row in rows {
+        let (id, name, secret) = row?;
+        let keys = TeamKeys::derive(&*secret_of(&id, secret)?);
+        let mut held = Vec::new();
+        let mut rows = tokens.query([&id])?;
+        while let Some(r) = rows.next()? {
+            let person: String = r.get(1)?;
+            let filters = filters_of(&r.get::<_, Vec<u8>>(4)?, &r.get::<_, Vec<u8>>(5)?).ok_or_else(|| {
+                crate::records::RecordError::Damaged { record: person.clone(), field: "team token", source: None }
+            })?;
+            held.push(HeldToken { documenter: r.get(0)?, person, interviews: r.get(2)?, last: r.get(3)?, filters });
+        }
+        teams.push(TeamTokens { name, keys, tokens: held });
+    }
+    Ok(Held { stamp, teams })
+}
+
+impl Held {
+    /// Whether any token is held (no team, or no member's tokens yet, make the search free).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.teams.iter().all(|t| t.tokens.is_empty())
+    }
+
+    /// The held tokens probably of `record`, strongest first, at most `max`.
+    pub(crate) fn candidates(&self, record: &PersonRecord, max: usize) -> Vec<TeamCandidate> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let features = linkage_features(record);
+        let mut out = Vec::new();
+        for team in &self.teams {
+            let probe = clk::encode(&team.keys, &features);
+            for token in &team.tokens {
+                if let Some(score) = clk::similarity(&probe, &token.filters) {
+                    out.push(TeamCandidate {
+                        team: team.name.clone(),
+                        documenter: token.documenter.clone(),
+                        person: token.person.clone(),
+                        interviews: token.interviews,
+                        last: token.last.clone(),
+                        score,
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then_with(|| (&a.documenter, &a.person).cmp(&(&b.documenter, &b.person)))
+        });
+        // One person of one member is reported once, whichever teams both vaults share.
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|c| seen.insert((c.documenter.clone(), c.person.clone())));
+        out.truncate(max);
+        out
+    }
+}
