@@ -75,5 +75,5 @@ pub use rusqlite;
 /// Re-exported so callers build passphrases with the same type.
 pub use secrecy::SecretString;
 pub use settings::Settings;
-pub use team::{Team, TeamError, TokensAdded, TokensExported};
+pub use team::{Team, TeamError, TeamPair, TokensAdded, TokensExported};
 pub use vault::Vault;

@@ -109,7 +109,10 @@ pub struct PersonChecker {
 impl std::fmt::Debug for PersonChecker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print what it holds: names.
-        f.debug_struct("PersonChecker").field("loaded", &self.people.is_some()).field("team", &self.team.is_some()).finish()
+        f.debug_struct("PersonChecker")
+            .field("loaded", &self.people.is_some())
+            .field("team", &self.team.is_some())
+            .finish()
     }
 }
 

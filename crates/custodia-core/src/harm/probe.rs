@@ -139,6 +139,16 @@ pub(crate) fn log_listing<'a>(
     append(conn, session, None, details)
 }
 
+/// Records a `harm.checked` event for a listing of persons probably recorded by team members: how many.
+pub(crate) fn log_team_listing(conn: &Connection, session: &Session, pairs: usize) -> Result<()> {
+    if pairs == 0 {
+        return Ok(());
+    }
+    let details =
+        json!({ "rule": Rule::TeamDuplicatePerson.as_str(), "context": "team-duplicate-list", "pairs": pairs });
+    append(conn, session, None, details)
+}
+
 /// A token bucket for the live checks of one unlock: `BURST` at once, then one per `REFILL`.
 #[derive(Debug, Clone)]
 pub(crate) struct Budget {

@@ -4,8 +4,8 @@
 
 use super::findings::{self, Finding, PriorInterview, Reason};
 use super::settings::HarmSettings;
-use chrono::NaiveDate;
 use crate::team::held::TeamCandidate;
+use chrono::NaiveDate;
 use custodia_matching as matching;
 
 /// At most this many candidates of one kind are reported: the strongest ones. The facts are gathered for

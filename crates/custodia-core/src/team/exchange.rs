@@ -214,7 +214,10 @@ impl Vault {
             json!({ "team": team.id, "epoch": team.epoch, "documenter": parsed.documenter,
                     "tokens": rows.len(), "made_at": parsed.made_at }),
         )?;
-        tx.execute("DELETE FROM team_tokens WHERE team_id = ?1 AND documenter = ?2", params![team.id, parsed.documenter])?;
+        tx.execute(
+            "DELETE FROM team_tokens WHERE team_id = ?1 AND documenter = ?2",
+            params![team.id, parsed.documenter],
+        )?;
         {
             let mut insert = tx.prepare(
                 "INSERT INTO team_tokens (team_id, documenter, person, interviews, last_interview, name_filter,

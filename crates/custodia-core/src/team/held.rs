@@ -123,3 +123,43 @@ impl Held {
         out
     }
 }
+
+/// A person of this vault probably the same as one a team member recorded.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TeamPair {
+    /// This vault's person (pseudonym code).
+    pub person: String,
+    /// The member's person, as `D-…:P-…` (documenter code, pseudonym code).
+    pub other: String,
+    pub team: String,
+    pub score: f64,
+    /// The member's interviews of that person, and the date of the last.
+    pub interviews: u32,
+    pub last: Option<String>,
+}
+
+impl crate::vault::Vault {
+    /// Every person of this vault probably recorded by a team member too, strongest first. Logged as a
+    /// `harm.checked` listing (how many pairs, never which).
+    pub fn team_duplicates(&self) -> Result<Vec<TeamPair>> {
+        let held = load(&self.conn)?;
+        let mut out = Vec::new();
+        if !held.is_empty() {
+            for record in crate::records::harm_facts::person_records(&self.conn)? {
+                for c in held.candidates(&record, usize::MAX) {
+                    out.push(TeamPair {
+                        person: record.id.clone(),
+                        other: format!("{}:{}", c.documenter, c.person),
+                        team: c.team,
+                        score: c.score,
+                        interviews: c.interviews,
+                        last: c.last,
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| (&a.person, &a.other).cmp(&(&b.person, &b.other))));
+        crate::harm::probe::log_team_listing(&self.conn, &self.session, out.len())?;
+        Ok(out)
+    }
+}

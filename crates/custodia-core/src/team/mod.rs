@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 pub use exchange::{TokensAdded, TokensExported};
+pub use held::TeamPair;
 
 /// A team name is a label people read: at most this many characters.
 pub const MAX_TEAM_NAME_CHARS: usize = 80;
@@ -139,8 +140,12 @@ pub(crate) fn secret_of(id: &str, bytes: Vec<u8>) -> Result<Zeroizing<[u8; 32]>>
     let bytes = Zeroizing::new(bytes);
     let mut secret = Zeroizing::new([0u8; 32]);
     if bytes.len() != 32 {
-        return Err(crate::records::RecordError::Damaged { record: id.to_string(), field: "team secret", source: None }
-            .into());
+        return Err(crate::records::RecordError::Damaged {
+            record: id.to_string(),
+            field: "team secret",
+            source: None,
+        }
+        .into());
     }
     secret.copy_from_slice(&bytes);
     Ok(secret)
@@ -177,10 +182,11 @@ impl Vault {
 
     fn store_team(&mut self, id: &str, name: &str, epoch: u32, secret: &[u8; 32], action: Action) -> Result<()> {
         let code = self.documenter_code()?;
-        let taken: bool =
-            self.conn.query_row("SELECT EXISTS(SELECT 1 FROM teams WHERE name = ?1 AND id <> ?2)", [name, id], |r| {
-                r.get(0)
-            })?;
+        let taken: bool = self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM teams WHERE name = ?1 AND id <> ?2)",
+            [name, id],
+            |r| r.get(0),
+        )?;
         if taken {
             return Err(TeamError::NameTaken(name.to_string()).into());
         }
@@ -229,9 +235,8 @@ impl Vault {
              GROUP BY documenter ORDER BY documenter",
         )?;
         for team in &mut teams {
-            let rows = members.query_map([&team.id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?, r.get::<_, String>(2)?))
-            })?;
+            let rows = members
+                .query_map([&team.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?, r.get::<_, String>(2)?)))?;
             for row in rows {
                 let (code, count, at) = row?;
                 team.members.push(code);
@@ -252,18 +257,19 @@ impl Vault {
         if output.exists() {
             return Err(crate::vault::VaultError::OutputExists(output.to_path_buf()).into());
         }
-        let inside = Zeroizing::new(serde_json::to_vec(&TeamFile {
-            format: TEAM_FILE_FORMAT.into(),
-            version: 1,
-            id: team.id.clone(),
-            name: team.name.clone(),
-            epoch: team.epoch,
-            secret: hex::encode(team.secret.as_ref()),
-        })
-        // Strings and numbers only: serialising cannot fail.
-        .expect("a team file serialises"));
-        let encrypted = age::encrypt(&recipient, &inside)
-            .map_err(|e| bundle::BundleError::Encrypt(e.to_string()))?;
+        let inside = Zeroizing::new(
+            serde_json::to_vec(&TeamFile {
+                format: TEAM_FILE_FORMAT.into(),
+                version: 1,
+                id: team.id.clone(),
+                name: team.name.clone(),
+                epoch: team.epoch,
+                secret: hex::encode(team.secret.as_ref()),
+            })
+            // Strings and numbers only: serialising cannot fail.
+            .expect("a team file serialises"),
+        );
+        let encrypted = age::encrypt(&recipient, &inside).map_err(|e| bundle::BundleError::Encrypt(e.to_string()))?;
         fsutil::write_atomic(output, &encrypted).map_err(io_error("write", output))?;
         let tx = self.conn.transaction()?;
         let fingerprint = bundle::keys::recipient_fingerprint(&recipient);
@@ -295,10 +301,11 @@ impl Vault {
         if decryptor.is_scrypt() {
             return Err(not_team("it is sealed with a passphrase, not with a key").into());
         }
-        let mut reader = decryptor.decrypt(identities.iter().map(|i| i as &dyn age::Identity)).map_err(|e| match e {
-            age::DecryptError::NoMatchingKeys => TeamError::WrongKey { path: file.into() },
-            _ => not_team("it is damaged"),
-        })?;
+        let mut reader =
+            decryptor.decrypt(identities.iter().map(|i| i as &dyn age::Identity)).map_err(|e| match e {
+                age::DecryptError::NoMatchingKeys => TeamError::WrongKey { path: file.into() },
+                _ => not_team("it is damaged"),
+            })?;
         let inside = read_bounded(&mut reader, MAX_TEAM_FILE_BYTES).map_err(|_| not_team("it is damaged"))?;
         let mut parsed: TeamFile =
             serde_json::from_slice(&inside).map_err(|_| not_team("its contents are not a team"))?;
@@ -334,7 +341,13 @@ impl Vault {
     pub fn leave_team(&mut self, name: &str) -> Result<()> {
         let team = stored_team(&self.conn, name)?;
         let tx = self.conn.transaction()?;
-        custody::append(&tx, &self.session, Action::TeamLeft, Some(&team.id), json!({ "team": team.id, "name": team.name }))?;
+        custody::append(
+            &tx,
+            &self.session,
+            Action::TeamLeft,
+            Some(&team.id),
+            json!({ "team": team.id, "name": team.name }),
+        )?;
         tx.execute("DELETE FROM team_tokens WHERE team_id = ?1", [&team.id])?;
         tx.execute("DELETE FROM teams WHERE id = ?1", [&team.id])?;
         tx.commit()?;
