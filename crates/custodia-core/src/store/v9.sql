@@ -31,3 +31,11 @@ CREATE TABLE team_tokens (
     received_at    TEXT NOT NULL,
     PRIMARY KEY (team_id, documenter, person)
 ) STRICT;
+
+-- Counts every change to the teams and their tokens, so that a live check's cached tokens are reloaded
+-- after one without counting the tokens (a scan of the table) before every check.
+CREATE TABLE team_changes (
+    only    INTEGER PRIMARY KEY CHECK (only = 1),
+    changes INTEGER NOT NULL
+) STRICT;
+INSERT INTO team_changes (only, changes) VALUES (1, 0);

@@ -218,6 +218,7 @@ impl Vault {
             "DELETE FROM team_tokens WHERE team_id = ?1 AND documenter = ?2",
             params![team.id, parsed.documenter],
         )?;
+        super::changed(&tx)?;
         {
             let mut insert = tx.prepare(
                 "INSERT INTO team_tokens (team_id, documenter, person, interviews, last_interview, name_filter,

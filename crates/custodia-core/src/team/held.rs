@@ -1,7 +1,7 @@
 //! The tokens this vault holds from its teams' members, loaded once and kept by a `PersonChecker` between
 //! live checks (reloaded when tokens or teams change), and the search of a person among them.
 
-use super::clk::{self, Filters, TeamKeys};
+use super::clk::{self, Packed, TeamKeys};
 use super::exchange::filters_of;
 use super::secret_of;
 use crate::error::Result;
@@ -15,7 +15,7 @@ pub(crate) struct HeldToken {
     pub person: String,
     pub interviews: u32,
     pub last: Option<String>,
-    pub filters: Filters,
+    pub filters: Packed,
 }
 
 /// One team's keys and the tokens held from its other members.
@@ -26,9 +26,8 @@ pub(crate) struct TeamTokens {
     pub tokens: Vec<HeldToken>,
 }
 
-/// What changes when tokens or teams change: rows are replaced, so the count and the largest rowid of
-/// both tables, and the sum of the teams' secret numbers.
-pub(crate) type Stamp = (i64, i64, i64, i64, i64);
+/// What changes when tokens or teams change: the count of changes kept in `team_changes`.
+pub(crate) type Stamp = i64;
 
 /// All the tokens held, by team.
 #[derive(Debug)]
@@ -49,13 +48,7 @@ pub(crate) struct TeamCandidate {
 }
 
 pub(crate) fn stamp(conn: &Connection) -> Result<Stamp> {
-    Ok(conn.query_row(
-        "SELECT (SELECT count(*) FROM team_tokens), (SELECT ifnull(max(rowid), 0) FROM team_tokens),
-                (SELECT count(*) FROM teams), (SELECT ifnull(max(rowid), 0) FROM teams),
-                (SELECT ifnull(sum(epoch), 0) FROM teams)",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-    )?)
+    Ok(conn.query_row("SELECT changes FROM team_changes WHERE only = 1", [], |r| r.get(0))?)
 }
 
 /// Reads every held token.
@@ -78,6 +71,7 @@ pub(crate) fn load(conn: &Connection) -> Result<Held> {
             let filters = filters_of(&r.get::<_, Vec<u8>>(4)?, &r.get::<_, Vec<u8>>(5)?).ok_or_else(|| {
                 crate::records::RecordError::Damaged { record: person.clone(), field: "team token", source: None }
             })?;
+            let filters = Packed::from(&filters);
             held.push(HeldToken { documenter: r.get(0)?, person, interviews: r.get(2)?, last: r.get(3)?, filters });
         }
         teams.push(TeamTokens { name, keys, tokens: held });
@@ -99,7 +93,7 @@ impl Held {
         let features = linkage_features(record);
         let mut out = Vec::new();
         for team in &self.teams {
-            let probe = clk::encode(&team.keys, &features);
+            let probe = Packed::from(&clk::encode(&team.keys, &features));
             for token in &team.tokens {
                 if let Some(score) = clk::similarity(&probe, &token.filters) {
                     out.push(TeamCandidate {

@@ -124,6 +124,12 @@ pub(crate) fn is_code(text: &str, prefix: char, len: usize) -> bool {
         && chars.all(|c| ALPHABET.contains(c))
 }
 
+/// Counts a change to the teams or their tokens (see `held::stamp`), inside the caller's transaction.
+pub(crate) fn changed(tx: &Connection) -> Result<()> {
+    tx.execute("UPDATE team_changes SET changes = changes + 1 WHERE only = 1", [])?;
+    Ok(())
+}
+
 pub(crate) fn stored_team(conn: &Connection, name: &str) -> Result<StoredTeam> {
     let row = conn
         .query_row("SELECT id, name, epoch, secret FROM teams WHERE name = ?1", [name], |r| {
@@ -201,6 +207,7 @@ impl Vault {
         // A newer secret of a held team replaces the old one; the tokens made with the old one can no
         // longer link and go.
         tx.execute("DELETE FROM team_tokens WHERE team_id = ?1", [id])?;
+        changed(&tx)?;
         tx.execute(
             "INSERT INTO teams (id, name, epoch, secret, joined_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch, secret = excluded.secret",
@@ -350,6 +357,7 @@ impl Vault {
         )?;
         tx.execute("DELETE FROM team_tokens WHERE team_id = ?1", [&team.id])?;
         tx.execute("DELETE FROM teams WHERE id = ?1", [&team.id])?;
+        changed(&tx)?;
         tx.commit()?;
         Ok(())
     }
