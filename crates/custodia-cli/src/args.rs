@@ -136,6 +136,44 @@ pub enum Command {
     Witness(WitnessCommand),
     Report(ReportArgs),
     Timestamp(TimestampArgs),
+    #[command(subcommand)]
+    Team(TeamCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    Create {
+        name: String,
+    },
+    Invite {
+        name: String,
+        #[arg(long, value_name = "AGE")]
+        recipient: String,
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
+    },
+    Join {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, value_name = "KEY")]
+        identity: PathBuf,
+    },
+    List,
+    Leave {
+        name: String,
+    },
+    Rotate {
+        name: String,
+    },
+    Tokens {
+        name: String,
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
+    },
+    AddTokens {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -114,6 +114,19 @@ fn sentence(f: &Finding) -> String {
     let count = |name: &str| p[name].as_u64().unwrap_or(0);
     match f.code {
         FindingCode::DuplicatePerson => t!("finding.duplicate_person", person = person),
+        FindingCode::TeamDuplicate => {
+            let (team, documenter) = (text_of(&p["team"]), text_of(&p["documenter"]));
+            match p["last"].as_str() {
+                Some(last) if count("count") > 0 => tn!(
+                    "finding.team_duplicate",
+                    count("count"),
+                    team = team,
+                    documenter = documenter,
+                    last = safe(last)
+                ),
+                _ => t!("finding.team_duplicate_none", team = team, documenter = documenter),
+            }
+        }
         FindingCode::RecentInterview => {
             let (days, date, cooldown) =
                 (p["days"].as_i64().unwrap_or(0), text_of(&p["last"]["date"]), count("cooldown_days"));

@@ -18,6 +18,7 @@ mod persons;
 mod progress;
 mod records_args;
 mod reports;
+mod teams;
 mod timestamps;
 mod witnesses;
 
@@ -60,6 +61,7 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Witness(command) => witnesses::run(g, command)?,
         Command::Report(args) => return reports::run(g, args),
         Command::Timestamp(args) => return timestamps::run(g, args),
+        Command::Team(command) => teams::run(g, command)?,
     }
     Ok(Exit::Ok)
 }

@@ -71,7 +71,8 @@ pub fn run(global: &Global, command: &PersonCommand) -> Result<Exit> {
             }
             Ok(Exit::Ok)
         }
-        PersonCommand::Duplicates { threshold } => {
+        PersonCommand::Duplicates { team: true, .. } => team_duplicates(global),
+        PersonCommand::Duplicates { threshold, team: false } => {
             let vault = open(global)?;
             let pairs = vault.person_duplicates(*threshold);
             vault.close()?;
@@ -117,6 +118,40 @@ pub fn run(global: &Global, command: &PersonCommand) -> Result<Exit> {
         PersonCommand::Show { id, reveal } => show(global, id, *reveal),
         PersonCommand::Edit(args) => edit(global, args),
     }
+}
+
+/// Persons of this vault probably recorded by a team member too: by codes only, the other side written
+/// `D-…:P-…`.
+fn team_duplicates(global: &Global) -> Result<Exit> {
+    let vault = open(global)?;
+    let pairs = vault.team_duplicates();
+    vault.close()?;
+    for pair in pairs? {
+        if global.json {
+            output::json_line(&json!({
+                "a": pair.person,
+                "b": pair.other,
+                "score": pair.score,
+                "reasons": [],
+                "team": pair.team,
+                "interviews": pair.interviews,
+                "last": pair.last,
+            }))?;
+        } else {
+            let done = match &pair.last {
+                Some(day) if pair.interviews > 0 => tn!("cli.team.interviewed", pair.interviews, last = safe(day)),
+                _ => t!("cli.team.not_interviewed"),
+            };
+            output::line(&format!(
+                "{}  {}  {:.2}  {}  {done}",
+                pair.person,
+                safe(&pair.other),
+                pair.score,
+                safe(&pair.team)
+            ))?;
+        }
+    }
+    Ok(Exit::Ok)
 }
 
 fn edit(global: &Global, args: &PersonEditArgs) -> Result<Exit> {

@@ -12,8 +12,10 @@ pub enum PersonCommand {
         file: PathBuf,
     },
     Duplicates {
-        #[arg(long, value_name = "X")]
+        #[arg(long, value_name = "X", conflicts_with = "team")]
         threshold: Option<f64>,
+        #[arg(long)]
+        team: bool,
     },
     List,
     Show {

@@ -132,6 +132,20 @@ vocabulary! {
         ReportMade = "report.made",
         /// A time-stamping authority's RFC 3161 token over a checkpoint was checked and kept.
         CheckpointTimestamped = "checkpoint.timestamped",
+        /// A team was created in this vault (a new secret).
+        TeamCreated = "team.created",
+        /// A team file was written for a member's key.
+        TeamInvited = "team.invited",
+        /// This vault joined a team, or took in its newer secret.
+        TeamJoined = "team.joined",
+        /// This vault left a team: the secret and the tokens held went.
+        TeamLeft = "team.left",
+        /// The team's secret was replaced; the tokens made with the old one went.
+        TeamRotated = "team.rotated",
+        /// This vault's linkage tokens were written for a team.
+        TeamTokensExported = "team.tokens_exported",
+        /// A member's token file was taken in.
+        TeamTokensAdded = "team.tokens_added",
     }
 }
 

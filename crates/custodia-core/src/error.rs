@@ -10,6 +10,7 @@ pub use crate::keys::KeyError;
 pub use crate::records::import::ImportError;
 pub use crate::records::RecordError;
 pub use crate::store::StoreError;
+pub use crate::team::TeamError;
 pub use crate::vault::VaultError;
 use crate::vocabulary::vocabulary;
 
@@ -43,6 +44,8 @@ pub enum Error {
     Bundle(#[from] BundleError),
     #[error(transparent)]
     Timestamp(#[from] TimestampError),
+    #[error(transparent)]
+    Team(#[from] TeamError),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -137,6 +140,12 @@ vocabulary! {
         BadTsaUrl = "bad_tsa_url",
         BadTsaCertificate = "bad_tsa_certificate",
         TimestampRefused = "timestamp_refused",
+        TeamNotFound = "team_not_found",
+        TeamNameTaken = "team_name_taken",
+        BadTeamFile = "bad_team_file",
+        TeamWrongKey = "team_wrong_key",
+        TeamAlreadyJoined = "team_already_joined",
+        TokensRefused = "tokens_refused",
     }
 }
 
@@ -205,6 +214,7 @@ impl Error {
             Error::Witness(e) => witness_code(e),
             Error::Bundle(e) => bundle_code(e),
             Error::Timestamp(e) => timestamp_code(e),
+            Error::Team(e) => team_code(e),
         }
     }
 }
@@ -228,6 +238,22 @@ fn timestamp_code(e: &TimestampError) -> ErrorCode {
         // Closing the vault signs one: to the user, the vault is not ready yet.
         TimestampError::NoCheckpoint => ErrorCode::VaultError,
         _ => ErrorCode::TimestampRefused,
+    }
+}
+
+fn team_code(e: &TeamError) -> ErrorCode {
+    match e {
+        TeamError::BadName => ErrorCode::BadText,
+        TeamError::NameTaken(_) => ErrorCode::TeamNameTaken,
+        TeamError::NotFound(_) => ErrorCode::TeamNotFound,
+        TeamError::NotATeamFile { .. } => ErrorCode::BadTeamFile,
+        TeamError::WrongKey { .. } => ErrorCode::TeamWrongKey,
+        TeamError::AlreadyJoined { .. } => ErrorCode::TeamAlreadyJoined,
+        TeamError::NotATokenFile { .. } | TeamError::OtherSecret { .. } | TeamError::OwnTokens { .. } => {
+            ErrorCode::TokensRefused
+        }
+        TeamError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => ErrorCode::SourceUnreadable,
+        TeamError::Io { .. } => ErrorCode::DiskError,
     }
 }
 

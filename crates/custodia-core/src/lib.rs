@@ -35,6 +35,7 @@ pub mod records;
 pub mod report;
 pub mod settings;
 pub mod store;
+pub mod team;
 pub mod vault;
 mod vocabulary;
 
@@ -74,4 +75,5 @@ pub use rusqlite;
 /// Re-exported so callers build passphrases with the same type.
 pub use secrecy::SecretString;
 pub use settings::Settings;
+pub use team::{Team, TeamError, TeamPair, TokensAdded, TokensExported};
 pub use vault::Vault;

@@ -51,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("store/v6.sql"),
     include_str!("store/v7.sql"),
     include_str!("store/v8.sql"),
+    include_str!("store/v9.sql"),
 ];
 
 /// Opens (or, with `create`, creates) the database at `path` with the raw 256-bit `key`.

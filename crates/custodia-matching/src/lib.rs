@@ -12,6 +12,7 @@
 mod blocking;
 mod date;
 mod index;
+mod linkage;
 mod name;
 mod names;
 mod numbers;
@@ -24,6 +25,7 @@ mod translit;
 
 pub use date::PartialDate;
 pub use index::MatchIndex;
+pub use linkage::{linkage_features, LinkageFeatures};
 pub use numbers::{normalize_id_number, normalize_phone};
 pub use reason::{Reason, ReasonCode};
 pub use record::{Match, PersonRecord, Sex};

@@ -78,6 +78,12 @@ pub struct FindingParams {
     pub interviews: Vec<PriorInterviewDto>,
     /// The one earlier interview the finding is about (the nearest one, or the near-duplicate one).
     pub prior: Option<PriorInterviewDto>,
+    /// The team whose member probably recorded the person (team_duplicate).
+    pub team: Option<String>,
+    /// That member's public documenter code (team_duplicate).
+    pub documenter: Option<String>,
+    /// The day of that member's last interview of the person (team_duplicate).
+    pub last_date: Option<String>,
 }
 
 fn prior(value: &Value) -> Option<PriorInterviewDto> {
@@ -124,6 +130,9 @@ impl From<&Value> for FindingParams {
                 .map(|a| a.iter().filter_map(prior).collect())
                 .unwrap_or_default(),
             prior: p.get("last").and_then(prior).or_else(|| prior(interview)),
+            team: text("team"),
+            documenter: text("documenter"),
+            last_date: text("last"),
         }
     }
 }

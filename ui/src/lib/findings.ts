@@ -86,6 +86,13 @@ export function findingText(finding: FindingDto): string {
   switch (finding.code) {
     case "duplicate_person":
       return t("finding.duplicate_person", { person });
+    case "team_duplicate": {
+      const team = isolate(p.team ?? "?");
+      const documenter = isolate(p.documenter ?? "?");
+      const count = p.count ?? 0;
+      if (count === 0 || !p.last_date) return t("finding.team_duplicate_none", { team, documenter });
+      return tn("finding.team_duplicate", count, { team, documenter, last: formatDay(p.last_date) });
+    }
     case "recent_interview": {
       const days = p.days ?? 0;
       if (days === 0) return t("finding.recent_interview_same_day", { person, date, cooldown });
@@ -136,6 +143,8 @@ export function findingText(finding: FindingDto): string {
 /** The keys each code needs, for the completeness test. */
 export const FINDING_KEYS: readonly MessageKey[] = [
   "finding.duplicate_person",
+  "finding.team_duplicate#other",
+  "finding.team_duplicate_none",
   "finding.recent_interview_same_day",
   "finding.interview_count#other",
   "finding.prior_interviews#other",

@@ -30,7 +30,10 @@ impl Env {
     }
 
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_custodia"));
+        // CUSTODIA_TEST_BIN: a copy of the binary, for a target folder that other checkouts share and
+        // may rebuild while the tests run.
+        let bin = std::env::var_os("CUSTODIA_TEST_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_custodia").into());
+        let mut cmd = Command::new(bin);
         // English, whatever the machine's locale: the tests read what the command says.
         cmd.env_remove("CUSTODIA_VAULT").env("USER", "tester").env("CUSTODIA_LANG", "en");
         // This computer's copies of checkpoints stay in the test's folder, not the user's.

@@ -15,5 +15,6 @@ mod records;
 mod refusals;
 mod reports;
 mod rollback;
+mod teams;
 mod timestamps;
 mod witness;

@@ -10,6 +10,8 @@ vocabulary! {
     /// The rules, by their stable ids.
     pub enum Rule {
         PossibleDuplicatePerson = "possible-duplicate-person",
+        /// A person probably already interviewed by another member of a team (seen through tokens).
+        TeamDuplicatePerson = "team-duplicate-person",
         RecentInterview = "recent-interview",
         InterviewCount = "interview-count",
         NearDuplicateTestimony = "near-duplicate-testimony",
@@ -38,6 +40,7 @@ vocabulary! {
     /// translate from these.
     pub enum FindingCode {
         DuplicatePerson = "duplicate_person",
+        TeamDuplicate = "team_duplicate",
         RecentInterview = "recent_interview",
         InterviewCount = "interview_count",
         PriorInterviews = "prior_interviews",
@@ -169,6 +172,40 @@ pub(crate) fn duplicate_person(person: &str, score: f64, reasons: Vec<Reason>, p
     f.evidence.records = std::iter::once(person.to_string()).chain(prior.iter().map(|p| p.id.clone())).collect();
     f.evidence.score = Some(score);
     f.evidence.reasons = reasons;
+    f
+}
+
+/// A person a team member probably recorded: named only by the member's documenter code and pseudonym code
+/// (`D-…:P-…`), with the number of interviews and the date of the last, never by anything that identifies.
+pub(crate) fn team_duplicate(
+    team: &str,
+    documenter: &str,
+    person: &str,
+    interviews: u32,
+    last: Option<&str>,
+    score: f64,
+) -> Finding {
+    let done = match (interviews, last) {
+        (0, _) | (_, None) => "not interviewed yet".to_string(),
+        (1, Some(day)) => format!("1 interview, on {day}"),
+        (n, Some(day)) => format!("{n} interviews, the last on {day}"),
+    };
+    let message = format!(
+        "Probably already interviewed by a member of team {team} (documenter {documenter}, {done}); contact them \
+         before interviewing."
+    );
+    let other = format!("{documenter}:{person}");
+    let params = json!({
+        "team": team,
+        "documenter": documenter,
+        "person": other,
+        "count": interviews,
+        "last": last,
+        "score": score,
+    });
+    let mut f = finding(Rule::TeamDuplicatePerson, Severity::Warning, FindingCode::TeamDuplicate, params, message);
+    f.evidence.records = vec![other];
+    f.evidence.score = Some(score);
     f
 }
 
@@ -352,6 +389,18 @@ mod tests {
         assert_eq!(f.message, "P-7F3K was interviewed once before: 2026-03-02 by A. Haroun.");
         let two = [prior("T-1", "2026-03-02", "A. Haroun"), prior("T-2", "2026-05-19", "M. Diallo")];
         assert_eq!(interview_count("P-7F3K", 2, &two).severity, Severity::Warning);
+    }
+
+    #[test]
+    fn a_team_duplicate_names_codes_only() {
+        let f = team_duplicate("Coalition", "D-7F3KQ", "P-M2XP", 2, Some("2026-11-02"), 0.91);
+        assert_eq!(
+            f.message,
+            "Probably already interviewed by a member of team Coalition (documenter D-7F3KQ, 2 interviews, the last \
+             on 2026-11-02); contact them before interviewing."
+        );
+        assert_eq!((f.rule, f.severity), (Rule::TeamDuplicatePerson, Severity::Warning));
+        assert_eq!(f.evidence.records, ["D-7F3KQ:P-M2XP"]);
     }
 
     #[test]

@@ -102,13 +102,17 @@ impl People {
 #[derive(Default)]
 pub struct PersonChecker {
     people: Option<People>,
+    team: Option<crate::team::held::Held>,
     budget: super::probe::Budget,
 }
 
 impl std::fmt::Debug for PersonChecker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print what it holds: names.
-        f.debug_struct("PersonChecker").field("loaded", &self.people.is_some()).finish()
+        f.debug_struct("PersonChecker")
+            .field("loaded", &self.people.is_some())
+            .field("team", &self.team.is_some())
+            .finish()
     }
 }
 
@@ -118,6 +122,19 @@ impl PersonChecker {
         self.budget
             .take(now)
             .map_err(|wait| super::HarmError::TooManyChecks { wait_secs: wait.as_secs_f64().ceil() as u64 }.into())
+    }
+
+    /// The team tokens held as they are at `stamp`: the ones kept, or loaded anew by `load`.
+    pub(crate) fn team_tokens(
+        &mut self,
+        stamp: crate::team::held::Stamp,
+        load: impl FnOnce() -> Result<crate::team::held::Held>,
+    ) -> Result<&crate::team::held::Held> {
+        let held = match self.team.take() {
+            Some(held) if held.stamp == stamp => held,
+            _ => load()?,
+        };
+        Ok(self.team.insert(held))
     }
 
     /// The index of the persons as they are at `stamp`: the one kept, or a new one from `load` when the

@@ -46,7 +46,8 @@ impl Context {
     }
 }
 
-/// Records a `harm.checked` event when `findings` hold a possible duplicate; nothing otherwise.
+/// Records a `harm.checked` event for each kind of match `findings` hold (a possible duplicate in this
+/// vault, a person probably recorded by a team member); nothing when they hold none.
 pub(crate) fn log_matches(
     conn: &Connection,
     session: &Session,
@@ -54,9 +55,23 @@ pub(crate) fn log_matches(
     subject: Option<&str>,
     findings: &[Finding],
 ) -> Result<()> {
+    for rule in [Rule::PossibleDuplicatePerson, Rule::TeamDuplicatePerson] {
+        log_rule_matches(conn, session, context, subject, findings, rule)?;
+    }
+    Ok(())
+}
+
+fn log_rule_matches(
+    conn: &Connection,
+    session: &Session,
+    context: Context,
+    subject: Option<&str>,
+    findings: &[Finding],
+    rule: Rule,
+) -> Result<()> {
     let matches: Vec<Value> = findings
         .iter()
-        .filter(|f| f.rule == Rule::PossibleDuplicatePerson)
+        .filter(|f| f.rule == rule)
         .map(|f| {
             json!({
                 "records": f.evidence.records,
@@ -69,7 +84,7 @@ pub(crate) fn log_matches(
         return Ok(());
     }
     let details = json!({
-        "rule": Rule::PossibleDuplicatePerson.as_str(),
+        "rule": rule.as_str(),
         "context": context.as_str(),
         "matches": matches,
     });
@@ -121,6 +136,16 @@ pub(crate) fn log_listing<'a>(
         "pairs": pairs,
         "reasons": counted,
     });
+    append(conn, session, None, details)
+}
+
+/// Records a `harm.checked` event for a listing of persons probably recorded by team members: how many.
+pub(crate) fn log_team_listing(conn: &Connection, session: &Session, pairs: usize) -> Result<()> {
+    if pairs == 0 {
+        return Ok(());
+    }
+    let details =
+        json!({ "rule": Rule::TeamDuplicatePerson.as_str(), "context": "team-duplicate-list", "pairs": pairs });
     append(conn, session, None, details)
 }
 

@@ -4,6 +4,7 @@
 
 use super::findings::{self, Finding, PriorInterview, Reason};
 use super::settings::HarmSettings;
+use crate::team::held::TeamCandidate;
 use chrono::NaiveDate;
 use custodia_matching as matching;
 
@@ -54,6 +55,8 @@ pub(crate) struct InterviewFacts<'a> {
     pub new: bool,
     /// Stored persons probably the same as the interviewee (gathered for a new interview only).
     pub duplicates: Vec<Candidate>,
+    /// Team members' persons probably the same as the interviewee (for a new interview only).
+    pub team: Vec<TeamCandidate>,
     /// The interviewee's other interviews, oldest first, each with its date read as a day.
     pub prior: Vec<(NaiveDate, PriorInterview)>,
     pub similar: Vec<SimilarTestimony>,
@@ -72,6 +75,14 @@ pub(crate) struct CompletionFacts<'a> {
     pub missing_referrals: &'a [&'a str],
 }
 
+/// team-duplicate-person: one finding per team member's person, strongest first.
+pub(crate) fn team_duplicates(candidates: &[TeamCandidate]) -> Vec<Finding> {
+    candidates
+        .iter()
+        .map(|c| findings::team_duplicate(&c.team, &c.documenter, &c.person, c.interviews, c.last.as_deref(), c.score))
+        .collect()
+}
+
 /// possible-duplicate-person: one finding per candidate, in the order given (strongest first).
 pub(crate) fn duplicates(candidates: Vec<Candidate>) -> Vec<Finding> {
     candidates
@@ -88,6 +99,7 @@ pub(crate) fn duplicates(candidates: Vec<Candidate>) -> Vec<Finding> {
 pub(crate) fn for_interview(facts: InterviewFacts<'_>, settings: &HarmSettings) -> Vec<Finding> {
     let person = facts.person;
     let mut out = duplicates(facts.duplicates);
+    out.extend(team_duplicates(&facts.team));
     let prior: Vec<PriorInterview> = facts.prior.iter().map(|(_, p)| p.clone()).collect();
     if facts.new && !prior.is_empty() {
         out.push(findings::interview_count(person.id, settings.max_interviews, &prior));
@@ -146,6 +158,7 @@ mod tests {
             interviewers,
             new: true,
             duplicates: Vec::new(),
+            team: Vec::new(),
             prior: Vec::new(),
             similar: Vec::new(),
             has_consent: true,

@@ -16,9 +16,10 @@ use crate::harm::findings::{Finding, PriorInterview};
 use crate::harm::people::{People, PersonChecker, Stamp};
 use crate::harm::rules::{self, Candidate, CompletionFacts, InterviewFacts, SimilarTestimony, Subject, MAX_REPORTED};
 use crate::harm::{testimony, HarmSettings};
+use crate::team::held::{self, TeamCandidate};
 
 /// The placeholder id a person has while it is checked before being saved.
-const UNSAVED: &str = "(new person)";
+pub(crate) const UNSAVED: &str = "(new person)";
 
 /// The matcher's view of a person's checked fields. `id` is the person's code, or a placeholder.
 fn record(id: &str, p: &Checked) -> Result<PersonRecord> {
@@ -102,6 +103,46 @@ pub(crate) fn people(conn: &Connection) -> Result<People> {
     Ok(people)
 }
 
+/// Every person not merged into another, as the matcher reads them (for the linkage tokens a vault
+/// publishes and for the cross-vault duplicate list). Each is wiped when dropped.
+pub(crate) fn person_records(conn: &Connection) -> Result<Vec<Zeroizing<PersonRecord>>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, full_name, other_names, sex, birth_date, birth_place FROM persons
+         WHERE merged_into IS NULL ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        out.push(Zeroizing::new(PersonRecord {
+            full_name: r.get(1)?,
+            other_names: persons::stored_names(&id, &r.get::<_, String>(2)?)?,
+            sex: Sex::from_stored(&r.get::<_, String>(3)?).map(matcher_sex),
+            birth_date: stored_birth_date(&id, &r.get::<_, String>(4)?)?,
+            birth_place: Some(r.get::<_, String>(5)?).filter(|s| !s.is_empty()),
+            id,
+            ..Default::default()
+        }));
+    }
+    Ok(out)
+}
+
+/// Team members' persons probably the same as `person` (checked under `probe_id`), through the tokens
+/// held, kept in `checker` between checks.
+pub(crate) fn team_candidates(
+    conn: &Connection,
+    checker: &mut PersonChecker,
+    probe_id: &str,
+    person: &Checked,
+) -> Result<Vec<TeamCandidate>> {
+    let held = checker.team_tokens(held::stamp(conn)?, || held::load(conn))?;
+    if held.is_empty() {
+        return Ok(Vec::new());
+    }
+    let probe = Zeroizing::new(record(probe_id, person)?);
+    Ok(held.candidates(&probe, MAX_REPORTED))
+}
+
 /// The index a checker keeps, rebuilt when the vault's persons changed since it was built.
 pub(crate) fn fresh_people<'a>(conn: &Connection, checker: &'a mut PersonChecker) -> Result<&'a People> {
     checker.people(stamp(conn)?, || people(conn))
@@ -151,9 +192,12 @@ pub(crate) fn for_new_person(
     conn: &Connection,
     people: &People,
     person: &Checked,
+    team: &[TeamCandidate],
     settings: &HarmSettings,
 ) -> Result<Vec<Finding>> {
-    Ok(rules::duplicates(candidates(conn, people, UNSAVED, person, settings.duplicate_threshold)?))
+    let mut findings = rules::duplicates(candidates(conn, people, UNSAVED, person, settings.duplicate_threshold)?);
+    findings.extend(rules::team_duplicates(team));
+    Ok(findings)
 }
 
 /// possible-duplicate-person, for a stored person whose fields change.
@@ -190,11 +234,12 @@ pub(crate) fn for_interview(
 ) -> Result<Vec<Finding>> {
     let person = plan.person;
     let new = plan.existing.is_none();
-    let duplicates = if new {
+    let (duplicates, team) = if new {
         let stored = persons::stored(conn, &person.id)?;
-        candidates(conn, fresh_people(conn, checker)?, &person.id, &stored, settings.duplicate_threshold)?
+        let team = team_candidates(conn, checker, &person.id, &stored)?;
+        (candidates(conn, fresh_people(conn, checker)?, &person.id, &stored, settings.duplicate_threshold)?, team)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let facts = InterviewFacts {
         person: subject(person),
@@ -202,6 +247,7 @@ pub(crate) fn for_interview(
         interviewers: plan.interviewers,
         new,
         duplicates,
+        team,
         prior: prior_interviews(conn, &person.id, plan.existing)?,
         similar: similar_testimonies(conn, plan.transcript, plan.existing, settings.testimony_similarity)?,
         has_consent: has_consent(conn, &person.id)?,

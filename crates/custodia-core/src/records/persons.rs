@@ -361,8 +361,9 @@ impl Vault {
     pub fn check_person_with(&self, checker: &mut PersonChecker, input: &PersonInput) -> Result<Vec<Finding>> {
         let person = input.check()?;
         checker.take_live_check(std::time::Instant::now())?;
+        let team = harm_facts::team_candidates(&self.conn, checker, harm_facts::UNSAVED, &person)?;
         let people = harm_facts::fresh_people(&self.conn, checker)?;
-        let findings = harm_facts::for_new_person(&self.conn, people, &person, &self.harm_settings()?)?;
+        let findings = harm_facts::for_new_person(&self.conn, people, &person, &team, &self.harm_settings()?)?;
         probe::log_matches(&self.conn, &self.session, probe::Context::NewPerson, None, &findings)?;
         Ok(findings)
     }
@@ -381,8 +382,9 @@ impl Vault {
         justification: Option<&str>,
     ) -> Result<PersonAdded> {
         let person = input.check()?;
+        let team = harm_facts::team_candidates(&self.conn, checker, harm_facts::UNSAVED, &person)?;
         let people = harm_facts::fresh_people(&self.conn, checker)?;
-        let findings = harm_facts::for_new_person(&self.conn, people, &person, &self.harm_settings()?)?;
+        let findings = harm_facts::for_new_person(&self.conn, people, &person, &team, &self.harm_settings()?)?;
         let justification = self.decide_or_log(&findings, justification)?;
         let tx = self.conn.transaction()?;
         let id = insert(&tx, &self.session, &person)?;
