@@ -132,6 +132,14 @@ vocabulary! {
         ReportMade = "report.made",
         /// A time-stamping authority's RFC 3161 token over a checkpoint was checked and kept.
         CheckpointTimestamped = "checkpoint.timestamped",
+        /// An off-site copy was configured (its name and kind; never its address or credentials).
+        RemoteAdded = "remote.added",
+        /// An off-site copy's configuration was removed from the vault (the copy itself is left as it is).
+        RemoteRemoved = "remote.removed",
+        /// A push completed: its signed manifest was written last.
+        RemotePushed = "remote.pushed",
+        /// This vault was restored from an off-site copy.
+        VaultRestored = "vault.restored",
     }
 }
 

@@ -9,6 +9,7 @@ pub use crate::harm::HarmError;
 pub use crate::keys::KeyError;
 pub use crate::records::import::ImportError;
 pub use crate::records::RecordError;
+pub use crate::remote::RemoteError;
 pub use crate::store::StoreError;
 pub use crate::vault::VaultError;
 use crate::vocabulary::vocabulary;
@@ -43,6 +44,8 @@ pub enum Error {
     Bundle(#[from] BundleError),
     #[error(transparent)]
     Timestamp(#[from] TimestampError),
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -137,6 +140,16 @@ vocabulary! {
         BadTsaUrl = "bad_tsa_url",
         BadTsaCertificate = "bad_tsa_certificate",
         TimestampRefused = "timestamp_refused",
+        BadRemoteUrl = "bad_remote_url",
+        BadCredentials = "bad_credentials",
+        RemoteNotFound = "remote_not_found",
+        RemoteExists = "remote_exists",
+        RemoteUnreachable = "remote_unreachable",
+        RemoteRefused = "remote_refused",
+        RemoteIncomplete = "remote_incomplete",
+        RemoteAltered = "remote_altered",
+        RemoteError = "remote_error",
+        RecoveryKeyNeeded = "recovery_key_needed",
     }
 }
 
@@ -205,6 +218,7 @@ impl Error {
             Error::Witness(e) => witness_code(e),
             Error::Bundle(e) => bundle_code(e),
             Error::Timestamp(e) => timestamp_code(e),
+            Error::Remote(e) => remote_code(e),
         }
     }
 }
@@ -228,6 +242,25 @@ fn timestamp_code(e: &TimestampError) -> ErrorCode {
         // Closing the vault signs one: to the user, the vault is not ready yet.
         TimestampError::NoCheckpoint => ErrorCode::VaultError,
         _ => ErrorCode::TimestampRefused,
+    }
+}
+
+fn remote_code(e: &RemoteError) -> ErrorCode {
+    use RemoteError::*;
+    match e {
+        BadUrl { .. } | BadName | NotSupported { .. } => ErrorCode::BadRemoteUrl,
+        BadCredentials { .. } | CredentialsTooLarge { .. } | UnknownCredential { .. } => ErrorCode::BadCredentials,
+        NotFound(_) => ErrorCode::RemoteNotFound,
+        NameTaken(_) => ErrorCode::RemoteExists,
+        Unreachable(_) => ErrorCode::RemoteUnreachable,
+        Refused(_) => ErrorCode::RemoteRefused,
+        NoManifest => ErrorCode::RemoteIncomplete,
+        TooLarge { .. } | SizeChanged { .. } | TooManyObjects { .. } | ManifestInvalid { .. } | ObjectsAltered { .. }
+        | OtherVault | RestoredMismatch { .. } => ErrorCode::RemoteAltered,
+        TargetNotEmpty(_) => ErrorCode::OutputExists,
+        Cancelled => ErrorCode::Cancelled,
+        NoRecoveryKey => ErrorCode::RecoveryKeyNeeded,
+        Local { .. } => ErrorCode::RemoteError,
     }
 }
 

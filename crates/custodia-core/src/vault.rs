@@ -109,8 +109,8 @@ pub struct Vault {
     pub(crate) conn: Connection,
     pub(crate) blobs: BlobStore,
     pub(crate) session: Session,
-    slots: KeySlots,
-    master: MasterKey,
+    pub(crate) slots: KeySlots,
+    pub(crate) master: MasterKey,
     opened_with: String,
     opened_kind: SlotKind,
     /// The passphrase's key-encryption key from the unlock (or its last check), to wrap a new master key
