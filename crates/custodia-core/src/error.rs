@@ -255,8 +255,13 @@ fn remote_code(e: &RemoteError) -> ErrorCode {
         Unreachable(_) => ErrorCode::RemoteUnreachable,
         Refused(_) => ErrorCode::RemoteRefused,
         NoManifest => ErrorCode::RemoteIncomplete,
-        TooLarge { .. } | SizeChanged { .. } | TooManyObjects { .. } | ManifestInvalid { .. } | ObjectsAltered { .. }
-        | OtherVault | RestoredMismatch { .. } => ErrorCode::RemoteAltered,
+        TooLarge { .. }
+        | SizeChanged { .. }
+        | TooManyObjects { .. }
+        | ManifestInvalid { .. }
+        | ObjectsAltered { .. }
+        | OtherVault
+        | RestoredMismatch { .. } => ErrorCode::RemoteAltered,
         TargetNotEmpty(_) => ErrorCode::OutputExists,
         Cancelled => ErrorCode::Cancelled,
         NoRecoveryKey => ErrorCode::RecoveryKeyNeeded,

@@ -168,7 +168,8 @@ pub(crate) fn snapshot(conn: &Connection, dest: &Path, key: &SecretBox<[u8; 32]>
         backup.run_to_completion(1024, Duration::ZERO, None).map_err(StoreError::from_sqlite)?;
     }
     // The copy is read back as a check before it leaves: a page that fails SQLCipher's HMAC is refused.
-    copy.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)).map_err(StoreError::from_sqlite)?;
+    copy.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))
+        .map_err(StoreError::from_sqlite)?;
     copy.close().map_err(|(_, e)| StoreError::from_sqlite(e))
 }
 

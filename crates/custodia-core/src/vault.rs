@@ -17,9 +17,11 @@ use std::path::{Path, PathBuf};
 #[cfg(test)]
 mod format1_tests;
 mod opening;
+mod panic;
 mod rollback;
 mod rotation;
 
+pub use panic::{panic_wipe, PanicReport};
 pub use rollback::MIN_ROLLBACK_REASON_CHARS;
 pub use rotation::{NewRecoveryKey, PassphraseChanged};
 

@@ -2,8 +2,8 @@
 //! the encrypted database, held in memory that is wiped on drop and never printed (`Debug` names the
 //! keys, not the values).
 
-use super::RemoteError;
 use super::url::RemoteUrl;
+use super::RemoteError;
 use std::collections::BTreeMap;
 use std::fmt;
 use zeroize::Zeroizing;
@@ -104,7 +104,8 @@ mod tests {
 
     #[test]
     fn key_value_lines_with_comments_are_read() {
-        let c = Credentials::parse(b"# the NGO's Nextcloud\nuser=amal\npassword = s3cr=t\r\n\n", &dav()).expect("parses");
+        let c =
+            Credentials::parse(b"# the NGO's Nextcloud\nuser=amal\npassword = s3cr=t\r\n\n", &dav()).expect("parses");
         assert_eq!(c.get("user"), Some("amal"));
         assert_eq!(c.get("password"), Some(" s3cr=t"), "the value is everything after the first '='");
         assert!(!format!("{c:?}").contains("s3cr"), "Debug never shows a value");
@@ -114,7 +115,8 @@ mod tests {
 
     #[test]
     fn bad_credentials_files_are_refused() {
-        for bad in [&b"user"[..], b"user=a\nuser=b", b"colour=blue", b"access_key_id=x", b"user=a\x07b", b"user=", b"\xff=1"]
+        for bad in
+            [&b"user"[..], b"user=a\nuser=b", b"colour=blue", b"access_key_id=x", b"user=a\x07b", b"user=", b"\xff=1"]
         {
             assert!(Credentials::parse(bad, &dav()).is_err(), "{:?} should be refused", String::from_utf8_lossy(bad));
         }

@@ -117,8 +117,8 @@ pub(crate) fn claimed_vault_id(note: &[u8]) -> Option<String> {
 /// and that every path is one a copy may hold.
 pub(crate) fn parse(bytes: &[u8], vault_id: &str, latest: &Latest) -> Result<Manifest, RemoteError> {
     let bad = |why: String| RemoteError::ManifestInvalid { why };
-    let manifest: Manifest =
-        serde_json::from_slice(bytes).map_err(|e| bad(format!("manifest/{}.json is not a manifest: {e}", latest.seq)))?;
+    let manifest: Manifest = serde_json::from_slice(bytes)
+        .map_err(|e| bad(format!("manifest/{}.json is not a manifest: {e}", latest.seq)))?;
     if manifest.format != 1 || manifest.vault_id != vault_id || manifest.seq != latest.seq {
         return Err(bad("the manifest names another vault, number or format than its signed pointer".into()));
     }
@@ -195,7 +195,10 @@ mod tests {
         assert_eq!((latest.seq, latest.size), (4, 2));
         assert_eq!(claimed_vault_id(note.as_bytes()).as_deref(), Some(vault_id));
         let altered = note.replacen("\n4\n", "\n5\n", 1);
-        assert!(read_latest(altered.as_bytes(), vault_id, &key.verifying_key()).is_err(), "an altered number is refused");
+        assert!(
+            read_latest(altered.as_bytes(), vault_id, &key.verifying_key()).is_err(),
+            "an altered number is refused"
+        );
         let other = SigningKey::from_bytes(&[8; 32]);
         assert!(read_latest(note.as_bytes(), vault_id, &other.verifying_key()).is_err(), "another key is refused");
     }

@@ -126,17 +126,30 @@ pub(crate) struct Configured {
 impl Vault {
     /// Adds a remote named `name` (lowercase letters, digits, `-`, `_`) at `url`, its credentials kept in
     /// the encrypted database. A `remote.added` event names it and its kind, never its address.
-    pub fn add_remote(&mut self, name: &str, url: &RemoteUrl, credentials: &Credentials, keep_snapshots: u32) -> Result<()> {
+    pub fn add_remote(
+        &mut self,
+        name: &str,
+        url: &RemoteUrl,
+        credentials: &Credentials,
+        keep_snapshots: u32,
+    ) -> Result<()> {
         check_name(name)?;
         let tx = self.conn.transaction()?;
-        let taken: Option<String> = tx.query_row("SELECT name FROM remotes WHERE name = ?1", [name], |r| r.get(0)).optional()?;
+        let taken: Option<String> =
+            tx.query_row("SELECT name FROM remotes WHERE name = ?1", [name], |r| r.get(0)).optional()?;
         if taken.is_some() {
             return Err(RemoteError::NameTaken(name.to_string()).into());
         }
         let stored = (!credentials.is_empty()).then(|| credentials.to_stored());
         tx.execute(
             "INSERT INTO remotes (name, url, credentials, keep_snapshots, added_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![name, url.to_string(), stored.as_deref().map(|b| b.as_slice()), keep_snapshots.min(1000), clock::now_rfc3339()],
+            params![
+                name,
+                url.to_string(),
+                stored.as_deref().map(|b| b.as_slice()),
+                keep_snapshots.min(1000),
+                clock::now_rfc3339()
+            ],
         )?;
         custody::append(&tx, &self.session, Action::RemoteAdded, Some(name), json!({ "kind": url.kind() }))?;
         tx.commit()?;
@@ -146,7 +159,8 @@ impl Vault {
     /// Removes a remote's configuration and credentials from the vault; the copy on the remote stays.
     pub fn remove_remote(&mut self, name: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let url: Option<String> = tx.query_row("SELECT url FROM remotes WHERE name = ?1", [name], |r| r.get(0)).optional()?;
+        let url: Option<String> =
+            tx.query_row("SELECT url FROM remotes WHERE name = ?1", [name], |r| r.get(0)).optional()?;
         let url = url.ok_or_else(|| RemoteError::NotFound(name.to_string()))?;
         let kind = RemoteUrl::parse(&url).map(|u| u.kind()).unwrap_or("unknown");
         tx.execute("DELETE FROM remotes WHERE name = ?1", [name])?;

@@ -154,7 +154,10 @@ pub fn restore(
         None => Vault::open(to, unlock, session)?,
     };
     if vault.vault_id() != vault_id || vault.signing_public_key()? != key {
-        return Err(RemoteError::RestoredMismatch { why: "its signing key is not the one that signed the copy".into() }.into());
+        return Err(RemoteError::RestoredMismatch {
+            why: "its signing key is not the one that signed the copy".into(),
+        }
+        .into());
     }
     if let Err(e) = vault.check_outside_checkpoint(&manifest.checkpoint)? {
         return Err(RemoteError::RestoredMismatch { why: e.to_string() }.into());
@@ -209,7 +212,8 @@ fn fetch_all(
         } else if object.path.starts_with("blobs/") {
             let dest = to.join(&object.path);
             if let Some(dir) = dest.parent().filter(|d| !d.exists()) {
-                fsutil::create_private_dir(dir).map_err(|source| RemoteError::Local { path: dir.to_path_buf(), source })?;
+                fsutil::create_private_dir(dir)
+                    .map_err(|source| RemoteError::Local { path: dir.to_path_buf(), source })?;
             }
             dest
         } else {

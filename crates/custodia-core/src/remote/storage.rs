@@ -35,10 +35,19 @@ impl std::fmt::Debug for Storage {
     }
 }
 
+/// The longest description of a storage error passed on (a server's reply may be long).
+const MAX_ERROR_CHARS: usize = 400;
+
+/// A storage error in the user's terms: a refusal (HTTP 401 or 403, or the storage's own permission
+/// error) is the credentials; anything else is the storage not being reached or not answering as one.
 fn storage_error(e: opendal::Error) -> RemoteError {
-    match e.kind() {
-        ErrorKind::PermissionDenied => RemoteError::Refused(e.to_string()),
-        _ => RemoteError::Unreachable(e.to_string()),
+    let text: String = e.to_string().chars().take(MAX_ERROR_CHARS).collect();
+    let status = text.split("status: ").nth(1).and_then(|rest| rest.get(..3)).and_then(|s| s.parse::<u16>().ok());
+    match (e.kind(), status) {
+        (ErrorKind::PermissionDenied, _) | (_, Some(401 | 403)) => {
+            RemoteError::Refused(status.map_or_else(|| e.kind().to_string(), |s| format!("HTTP status {s}")))
+        }
+        _ => RemoteError::Unreachable(text),
     }
 }
 
@@ -99,7 +108,8 @@ impl Storage {
             .build()
             .map_err(|e| RemoteError::Unreachable(e.to_string()))?;
         let context = OperationContext::new().with_http_transport(HttpTransporter::new(ReqwestTransport::new(client)));
-        let op = op.with_context(context).layer(TimeoutLayer::new().with_timeout(IO_TIMEOUT).with_io_timeout(IO_TIMEOUT));
+        let op =
+            op.with_context(context).layer(TimeoutLayer::new().with_timeout(IO_TIMEOUT).with_io_timeout(IO_TIMEOUT));
         let op = {
             let _entered = runtime.enter();
             blocking::Operator::new(op).map_err(storage_error)?

@@ -37,7 +37,8 @@ impl RemoteUrl {
         if text.contains('%') && !text.starts_with("s3://") {
             return Err(bad("percent-escapes are not accepted; write the path as it is"));
         }
-        let (scheme, rest) = text.split_once("://").ok_or(bad("it has no scheme (file://, dav://, davs://, s3://, sftp://)"))?;
+        let (scheme, rest) =
+            text.split_once("://").ok_or(bad("it has no scheme (file://, dav://, davs://, s3://, sftp://)"))?;
         match scheme {
             "file" => {
                 if !rest.starts_with('/') {
@@ -55,7 +56,8 @@ impl RemoteUrl {
             }
             "sftp" => {
                 let (authority, path) = split_authority(rest)?;
-                let (user, hostport) = authority.split_once('@').ok_or(bad("an sftp:// address names the user: sftp://USER@HOST/PATH"))?;
+                let (user, hostport) =
+                    authority.split_once('@').ok_or(bad("an sftp:// address names the user: sftp://USER@HOST/PATH"))?;
                 if user.is_empty() || !user.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
                     return Err(bad("the user name may hold only letters, digits, '.', '_' and '-'"));
                 }
@@ -131,7 +133,9 @@ fn host_port(text: &str) -> Result<(String, Option<u16>), RemoteError> {
     };
     let (host, port) = split;
     let port = match port {
-        Some(p) => Some(p.parse::<u16>().ok().filter(|p| *p > 0).ok_or(bad("the port is not a number from 1 to 65535"))?),
+        Some(p) => {
+            Some(p.parse::<u16>().ok().filter(|p| *p > 0).ok_or(bad("the port is not a number from 1 to 65535"))?)
+        }
         None => None,
     };
     let name_ok = host.len() <= 253
@@ -221,8 +225,12 @@ fn percent_decode(text: &str) -> Result<String, RemoteError> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3).ok_or(RemoteError::BadUrl { why: "a '%' escape after '?' is cut short" })?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| RemoteError::BadUrl { why: "a '%' escape after '?' is not valid" })?);
+            let hex =
+                text.get(i + 1..i + 3).ok_or(RemoteError::BadUrl { why: "a '%' escape after '?' is cut short" })?;
+            out.push(
+                u8::from_str_radix(hex, 16)
+                    .map_err(|_| RemoteError::BadUrl { why: "a '%' escape after '?' is not valid" })?,
+            );
             i += 3;
         } else {
             out.push(bytes[i]);

@@ -95,7 +95,9 @@ pub(crate) fn read_manifest(storage: &Storage, vault_id: &str, key: &VerifyingKe
         why: format!("{path}, named by the signed pointer, is missing"),
     })?;
     if bytes.len() as u64 != latest.size || hex::encode(Sha256::digest(&bytes)) != latest.sha256 {
-        return Err(RemoteError::ManifestInvalid { why: format!("{path} is not the one the signed pointer names") }.into());
+        return Err(
+            RemoteError::ManifestInvalid { why: format!("{path} is not the one the signed pointer names") }.into()
+        );
     }
     let manifest = manifest::parse(&bytes, vault_id, &latest)?;
     let checkpoint = Checkpoint::verify(&manifest.checkpoint, key)
@@ -185,7 +187,12 @@ pub fn verify_at(
 impl Vault {
     /// Checks the copy on the remote `name` with this vault's key, and against this vault: not older
     /// than the newest push recorded here, and its checkpoint extended by this vault's log.
-    pub fn verify_remote(&self, name: &str, full: bool, progress: &mut dyn FnMut(u64, u64) -> Flow) -> Result<RemoteReport> {
+    pub fn verify_remote(
+        &self,
+        name: &str,
+        full: bool,
+        progress: &mut dyn FnMut(u64, u64) -> Flow,
+    ) -> Result<RemoteReport> {
         let configured = self.configured_remote(name)?;
         let url = configured.url.to_string();
         let storage = Storage::connect(&configured.url, &configured.credentials)?;
@@ -198,7 +205,9 @@ impl Vault {
             report.problems.push(RemoteProblem::RolledBack { found_seq: manifest.seq, pushed_seq });
         }
         if let Err(e) = self.check_outside_checkpoint(&manifest.checkpoint)? {
-            report.problems.push(RemoteProblem::NotExtended { checkpoint_size: report.checkpoint_size, why: e.to_string() });
+            report
+                .problems
+                .push(RemoteProblem::NotExtended { checkpoint_size: report.checkpoint_size, why: e.to_string() });
         }
         report.ok = report.problems.is_empty();
         Ok(report)

@@ -18,6 +18,6 @@ mod merkle_vectors;
 mod people;
 mod plaintext;
 mod reconcile;
-mod remote;
 mod records;
+mod remote;
 mod tamper;

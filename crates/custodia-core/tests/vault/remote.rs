@@ -55,7 +55,12 @@ fn a_pushed_copy_verifies_with_the_public_key_and_restores_with_the_recovery_key
     let out = tv.dir.path().join("statement-back.txt");
     back.extract(&item, &out, &mut go).expect("extract");
     assert_eq!(std::fs::read(&out).expect("read"), b"the witness statement");
-    let actions: Vec<String> = back.events(&custodia_core::EventQuery { limit: 1000, ..Default::default() }).expect("events").into_iter().map(|e| e.action).collect();
+    let actions: Vec<String> = back
+        .events(&custodia_core::EventQuery { limit: 1000, ..Default::default() })
+        .expect("events")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
     assert!(actions.iter().any(|a| a == "vault.restored"), "the restore is in the log: {actions:?}");
     back.close().expect("close");
 }
@@ -85,8 +90,17 @@ fn an_altered_a_removed_and_a_rolled_back_copy_are_named() {
         report.problems
     );
     let target = tv.dir.path().join("restored");
-    let err = restore(&folder(&remote_dir), &Credentials::default(), &target, &recovery(&key), session(), None, None, &mut |_| Flow::Continue)
-        .expect_err("restore refuses an altered copy");
+    let err = restore(
+        &folder(&remote_dir),
+        &Credentials::default(),
+        &target,
+        &recovery(&key),
+        session(),
+        None,
+        None,
+        &mut |_| Flow::Continue,
+    )
+    .expect_err("restore refuses an altered copy");
     assert_eq!(err.code(), ErrorCode::RemoteAltered, "{err}");
     assert!(!target.join("keyslots.json").exists(), "no vault is left in the target");
 
@@ -115,7 +129,10 @@ fn a_push_without_a_recovery_key_is_refused_and_names_are_checked() {
     let tv = super::common::TestVault::new();
     let remote_dir = tv.dir.path().join("usb");
     let mut vault = tv.open();
-    assert!(vault.add_remote("USB!", &folder(&remote_dir), &Credentials::default(), 3).is_err(), "a bad name is refused");
+    assert!(
+        vault.add_remote("USB!", &folder(&remote_dir), &Credentials::default(), 3).is_err(),
+        "a bad name is refused"
+    );
     vault.add_remote("usb", &folder(&remote_dir), &Credentials::default(), 3).expect("add");
     let err = vault.add_remote("usb", &folder(&remote_dir), &Credentials::default(), 3).expect_err("taken");
     assert_eq!(err.code(), ErrorCode::RemoteExists);
