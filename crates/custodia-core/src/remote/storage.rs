@@ -146,18 +146,28 @@ impl Storage {
 
     /// Writes `bytes` to `path` in one call.
     pub(crate) fn put(&self, path: &str, bytes: &[u8]) -> Result<(), RemoteError> {
-        self.retrying(|| self.op.write(path, bytes.to_vec()).map(|_| ()))
+        let buffer = opendal::Buffer::from(bytes.to_vec());
+        self.retrying(|| self.op.write(path, buffer.clone()).map(|_| ()))
     }
 
-    /// Streams the local file `source` to `path`; a failure part way is retried from the start.
+    /// Sends the local file `source` to `path`; a failure part way is retried from the start. Streamed in
+    /// chunks where the storage takes several writes per object (a folder, S3 multipart uploads); WebDAV
+    /// takes one PUT per object, so there the file is read whole and sent in one write (memory of its size).
     pub(crate) fn put_file(&self, path: &str, source: &std::path::Path) -> Result<(), RemoteError> {
         let local = |e: std::io::Error| RemoteError::Local { path: source.to_path_buf(), source: e };
+        if !self.op.info().capability().write_can_multi {
+            let bytes = std::fs::read(source).map_err(local)?;
+            return self.put(path, &bytes);
+        }
         self.retrying(|| {
             let mut file = match std::fs::File::open(source) {
                 Ok(file) => file,
                 Err(e) => return Ok(Err(e)),
             };
-            let mut writer = self.op.writer(path)?;
+            let mut writer = self.op.writer_options(
+                path,
+                opendal::options::WriteOptions { chunk: Some(CHUNK * 8), ..Default::default() },
+            )?;
             let mut buf = vec![0u8; CHUNK];
             loop {
                 let n = match file.read(&mut buf) {
