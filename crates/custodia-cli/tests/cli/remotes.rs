@@ -279,7 +279,7 @@ fn faults(kind: Kind) {
     let data = tempfile::tempdir().expect("server folder");
     let mut server = Server::start(kind, data.path());
     let (env, recovery) = vault_with_remote(&server);
-    let mut rng = XorShift(0x5eed_13);
+    let mut rng = XorShift(0x005e_ed13);
     let sources: Vec<PathBuf> = (0..48)
         .map(|i| {
             let bytes: Vec<u8> = (0..(1 << 20) / 8).flat_map(|_| rng.next().to_le_bytes()).collect();
