@@ -143,3 +143,26 @@ fn a_push_without_a_recovery_key_is_refused_and_names_are_checked() {
     assert!(vault.remotes().expect("list").is_empty());
     vault.close().expect("close");
 }
+
+#[test]
+fn a_laptop_whose_log_does_not_extend_the_copy_is_named() {
+    let (tv, _, _) = vault_with_item_and_recovery();
+    let older = tv.dir.path().join("older");
+    super::common::copy_tree(&tv.root, &older);
+    let remote_dir = tv.dir.path().join("usb");
+    let mut vault = tv.open();
+    vault.add_remote("usb", &folder(&remote_dir), &Credentials::default(), 3).expect("add remote");
+    vault.push("usb", &PushOptions::default(), &mut |_| Flow::Continue).expect("push");
+    vault.close().expect("close");
+
+    // The folder put back from before the push, on a computer that never saw the newer one.
+    let mut old = Vault::open(&older, &super::common::unlock(), session()).expect("the older folder opens");
+    old.add_remote("usb", &folder(&remote_dir), &Credentials::default(), 3).expect("add remote");
+    let report = old.verify_remote("usb", false, &mut none).expect("check");
+    assert!(
+        report.problems.iter().any(|p| matches!(p, RemoteProblem::NotExtended { .. })),
+        "the older laptop is named: {:?}",
+        report.problems
+    );
+    old.close().expect("close");
+}
