@@ -201,6 +201,16 @@ impl Vault {
         let mut report = check_objects(&storage, &manifest, full, progress)?;
         let pushed: Option<u64> =
             self.conn.query_row("SELECT max(seq) FROM remote_pushes WHERE url = ?1", [&url], |r| r.get(0))?;
+        // What is missing or altered there is no longer taken as pushed: the next push sends it again.
+        for problem in &report.problems {
+            if let RemoteProblem::Missing { path }
+            | RemoteProblem::SizeDiffers { path, .. }
+            | RemoteProblem::HashDiffers { path, .. } = problem
+            {
+                self.conn
+                    .execute("DELETE FROM remote_objects WHERE url = ?1 AND path = ?2", rusqlite::params![url, path])?;
+            }
+        }
         if let Some(pushed_seq) = pushed.filter(|pushed| *pushed > manifest.seq) {
             report.problems.push(RemoteProblem::RolledBack { found_seq: manifest.seq, pushed_seq });
         }

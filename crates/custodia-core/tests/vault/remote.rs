@@ -108,10 +108,15 @@ fn an_altered_a_removed_and_a_rolled_back_copy_are_named() {
     let report = vault.verify_remote("usb", false, &mut none).expect("check");
     assert!(matches!(&report.problems[..], [RemoteProblem::Missing { path }] if *path == rel), "{:?}", report.problems);
 
+    let repaired = vault.push("usb", &PushOptions::default(), &mut |_| Flow::Continue).expect("push again");
+    assert_eq!(repaired.sent, 3, "the next push sends the named copy again, with the database and slots");
+    let report = vault.verify_remote("usb", true, &mut none).expect("check");
+    assert!(report.ok, "the copy holds again: {:?}", report.problems);
+
     std::fs::write(remote_dir.join("manifest/latest"), old_latest).expect("roll back");
     let report = vault.verify_remote("usb", false, &mut none).expect("check");
     assert!(
-        report.problems.iter().any(|p| matches!(p, RemoteProblem::RolledBack { found_seq: 1, pushed_seq: 2 })),
+        report.problems.iter().any(|p| matches!(p, RemoteProblem::RolledBack { found_seq: 1, pushed_seq: 3 })),
         "the rolled-back remote is named: {:?}",
         report.problems
     );
