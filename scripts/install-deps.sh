@@ -7,11 +7,12 @@ set -euo pipefail
 # the outside reference in interop tests and benchmarks, Python's venv for the `bagit` validator below, and
 # `dbus-daemon`, which the shell's tests start as private system and session buses (`dbus` provides it on
 # every Debian and Ubuntu release; newer ones split it into `dbus-daemon`, which `dbus` depends on), and
-# poppler-utils, whose `pdftotext` and `pdftoppm` read the PDF reports back in the tests.
+# poppler-utils, whose `pdftotext` and `pdftoppm` read the PDF reports back in the tests, and rclone, whose
+# `rclone serve webdav` is the real WebDAV server the off-site copy tests start on 127.0.0.1.
 packages=(
   build-essential pkg-config curl wget file ca-certificates libssl-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver age openssl imagemagick time python3 python3-venv xxd dbus poppler-utils
+  xvfb xauth webkit2gtk-driver age openssl imagemagick time python3 python3-venv xxd dbus poppler-utils rclone
 )
 
 missing=()
@@ -86,4 +87,14 @@ if ! "$bagit_venv/bin/pip" show bagit 2>/dev/null | grep -qx "Version: $bagit_ve
   echo "install-deps: installing bagit $bagit_version into $bagit_venv"
   python3 -m venv "$bagit_venv"
   "$bagit_venv/bin/pip" install --quiet --disable-pip-version-check "bagit==$bagit_version"
+fi
+
+# A real S3-compatible server for the off-site copy tests (crates/custodia-cli/tests/cli/remotes.rs):
+# s3s-fs, an S3 server over a folder, built from the Rust package registry once and kept under
+# ~/.cache/custodia/s3s-fs (pinned: 0.14.1 is the newest that the pinned toolchain builds).
+s3s_root="$HOME/.cache/custodia/s3s-fs"
+s3s_version="0.14.1"
+if ! "$s3s_root/bin/s3s-fs" --version 2>/dev/null | grep -q "$s3s_version"; then
+  echo "install-deps: installing s3s-fs $s3s_version into $s3s_root"
+  cargo install --quiet --locked --root "$s3s_root" --features binary s3s-fs --version "$s3s_version"
 fi

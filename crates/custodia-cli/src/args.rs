@@ -138,6 +138,31 @@ pub enum Command {
     Timestamp(TimestampArgs),
     #[command(subcommand)]
     Team(TeamCommand),
+    #[command(subcommand)]
+    Remote(RemoteCommand),
+    Push {
+        name: Option<String>,
+        #[arg(long)]
+        include_passphrase: bool,
+    },
+    Restore {
+        #[arg(long, value_name = "URL")]
+        from: String,
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        credentials_file: Option<PathBuf>,
+        #[arg(long, value_name = "VKEY")]
+        key: Option<String>,
+    },
+    Panic {
+        #[arg(long)]
+        remove_ciphertext: bool,
+        #[arg(long, value_name = "NAME")]
+        push: Option<String>,
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -173,6 +198,32 @@ pub enum TeamCommand {
     AddTokens {
         #[arg(value_name = "FILE")]
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteCommand {
+    Add {
+        name: String,
+        url: String,
+        #[arg(long, value_name = "FILE")]
+        credentials_file: Option<PathBuf>,
+        #[arg(long, value_name = "N", default_value_t = 3)]
+        keep_snapshots: u32,
+    },
+    List,
+    Remove {
+        name: String,
+    },
+    Verify {
+        #[arg(value_name = "NAME|URL")]
+        remote: String,
+        #[arg(long)]
+        full: bool,
+        #[arg(long, value_name = "VKEY")]
+        key: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        credentials_file: Option<PathBuf>,
     },
 }
 

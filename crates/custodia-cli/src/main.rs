@@ -17,6 +17,7 @@ mod output;
 mod persons;
 mod progress;
 mod records_args;
+mod remotes;
 mod reports;
 mod teams;
 mod timestamps;
@@ -62,6 +63,14 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Report(args) => return reports::run(g, args),
         Command::Timestamp(args) => return timestamps::run(g, args),
         Command::Team(command) => teams::run(g, command)?,
+        Command::Remote(command) => return remotes::run(g, command),
+        Command::Push { name, include_passphrase } => remotes::push(g, name.as_deref(), *include_passphrase)?,
+        Command::Restore { from, to, credentials_file, key } => {
+            return remotes::restore(g, from, to, credentials_file.as_deref(), key.as_deref())
+        }
+        Command::Panic { remove_ciphertext, push, yes } => {
+            remotes::panic(g, *remove_ciphertext, push.as_deref(), *yes)?
+        }
     }
     Ok(Exit::Ok)
 }

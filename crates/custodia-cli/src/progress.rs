@@ -19,6 +19,17 @@ pub fn bar(len: u64, label: &str) -> ProgressBar {
     bar
 }
 
+/// A bar over `len` things counted one by one (objects of an off-site copy), named by `label`, already
+/// made safe for the terminal.
+pub fn count_bar(len: u64, label: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {eta}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(label.to_string());
+    bar
+}
+
 /// The first Ctrl-C during long work asks it to stop ([`flow`] answers `Cancel`). A second one exits at
 /// once, leaving staging files that the next open moves to quarantine: the one `process::exit` of the
 /// command line, since the work that ignored the first may be blocked where nothing else can reach it.

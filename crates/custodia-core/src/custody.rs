@@ -146,6 +146,14 @@ vocabulary! {
         TeamTokensExported = "team.tokens_exported",
         /// A member's token file was taken in.
         TeamTokensAdded = "team.tokens_added",
+        /// An off-site copy was configured (its name and kind; never its address or credentials).
+        RemoteAdded = "remote.added",
+        /// An off-site copy's configuration was removed from the vault (the copy itself is left as it is).
+        RemoteRemoved = "remote.removed",
+        /// A push completed: its signed manifest was written last.
+        RemotePushed = "remote.pushed",
+        /// This vault was restored from an off-site copy.
+        VaultRestored = "vault.restored",
     }
 }
 

@@ -9,6 +9,7 @@ pub use crate::harm::HarmError;
 pub use crate::keys::KeyError;
 pub use crate::records::import::ImportError;
 pub use crate::records::RecordError;
+pub use crate::remote::RemoteError;
 pub use crate::store::StoreError;
 pub use crate::team::TeamError;
 pub use crate::vault::VaultError;
@@ -46,6 +47,8 @@ pub enum Error {
     Timestamp(#[from] TimestampError),
     #[error(transparent)]
     Team(#[from] TeamError),
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -146,6 +149,16 @@ vocabulary! {
         TeamWrongKey = "team_wrong_key",
         TeamAlreadyJoined = "team_already_joined",
         TokensRefused = "tokens_refused",
+        BadRemoteUrl = "bad_remote_url",
+        BadCredentials = "bad_credentials",
+        RemoteNotFound = "remote_not_found",
+        RemoteExists = "remote_exists",
+        RemoteUnreachable = "remote_unreachable",
+        RemoteRefused = "remote_refused",
+        RemoteIncomplete = "remote_incomplete",
+        RemoteAltered = "remote_altered",
+        RemoteError = "remote_error",
+        RecoveryKeyNeeded = "recovery_key_needed",
     }
 }
 
@@ -215,6 +228,7 @@ impl Error {
             Error::Bundle(e) => bundle_code(e),
             Error::Timestamp(e) => timestamp_code(e),
             Error::Team(e) => team_code(e),
+            Error::Remote(e) => remote_code(e),
         }
     }
 }
@@ -254,6 +268,30 @@ fn team_code(e: &TeamError) -> ErrorCode {
         }
         TeamError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => ErrorCode::SourceUnreadable,
         TeamError::Io { .. } => ErrorCode::DiskError,
+    }
+}
+
+fn remote_code(e: &RemoteError) -> ErrorCode {
+    use RemoteError::*;
+    match e {
+        BadUrl { .. } | BadName | NotSupported { .. } => ErrorCode::BadRemoteUrl,
+        BadCredentials { .. } | CredentialsTooLarge { .. } | UnknownCredential { .. } => ErrorCode::BadCredentials,
+        NotFound(_) => ErrorCode::RemoteNotFound,
+        NameTaken(_) => ErrorCode::RemoteExists,
+        Unreachable(_) => ErrorCode::RemoteUnreachable,
+        Refused(_) => ErrorCode::RemoteRefused,
+        NoManifest => ErrorCode::RemoteIncomplete,
+        TooLarge { .. }
+        | SizeChanged { .. }
+        | TooManyObjects { .. }
+        | ManifestInvalid { .. }
+        | ObjectsAltered { .. }
+        | OtherVault
+        | RestoredMismatch { .. } => ErrorCode::RemoteAltered,
+        TargetNotEmpty(_) => ErrorCode::OutputExists,
+        Cancelled => ErrorCode::Cancelled,
+        NoRecoveryKey => ErrorCode::RecoveryKeyNeeded,
+        Local { .. } => ErrorCode::RemoteError,
     }
 }
 

@@ -32,6 +32,7 @@ pub mod merkle;
 mod pipe;
 pub mod reconcile;
 pub mod records;
+pub mod remote;
 pub mod report;
 pub mod settings;
 pub mod store;

@@ -52,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("store/v7.sql"),
     include_str!("store/v8.sql"),
     include_str!("store/v9.sql"),
+    include_str!("store/v10.sql"),
 ];
 
 /// Opens (or, with `create`, creates) the database at `path` with the raw 256-bit `key`.
@@ -153,6 +154,24 @@ fn without_sql(e: rusqlite::Error) -> rusqlite::Error {
         rusqlite::Error::SqlInputError { error, .. } => rusqlite::Error::SqliteFailure(error, None),
         other => other,
     }
+}
+
+/// A consistent copy of the open database in `dest` (a new file), taken with SQLite's online backup: the
+/// copy's pages are SQLCipher pages under the same key, so it is ciphertext like `vault.db` itself.
+pub(crate) fn snapshot(conn: &Connection, dest: &Path, key: &SecretBox<[u8; 32]>) -> Result<(), StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut copy = Connection::open_with_flags(dest, flags).map_err(StoreError::from_sqlite)?;
+    copy.execute_batch(&key_pragma(key.expose_secret())).map_err(|e| StoreError::from_sqlite(without_sql(e)))?;
+    let _ = copy.execute_batch("PRAGMA cipher_log_level = NONE;");
+    copy.execute_batch(&format!("PRAGMA cipher_page_size = {CIPHER_PAGE_SIZE};")).map_err(StoreError::from_sqlite)?;
+    {
+        let backup = rusqlite::backup::Backup::new(conn, &mut copy).map_err(StoreError::from_sqlite)?;
+        backup.run_to_completion(1024, Duration::ZERO, None).map_err(StoreError::from_sqlite)?;
+    }
+    // The copy is read back as a check before it leaves: a page that fails SQLCipher's HMAC is refused.
+    copy.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))
+        .map_err(StoreError::from_sqlite)?;
+    copy.close().map_err(|(_, e)| StoreError::from_sqlite(e))
 }
 
 fn migrate(conn: &Connection) -> Result<(), StoreError> {

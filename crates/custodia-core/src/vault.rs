@@ -17,9 +17,11 @@ use std::path::{Path, PathBuf};
 #[cfg(test)]
 mod format1_tests;
 mod opening;
+mod panic;
 mod rollback;
 mod rotation;
 
+pub use panic::{panic_wipe, PanicReport};
 pub use rollback::MIN_ROLLBACK_REASON_CHARS;
 pub use rotation::{NewRecoveryKey, PassphraseChanged};
 
@@ -109,8 +111,8 @@ pub struct Vault {
     pub(crate) conn: Connection,
     pub(crate) blobs: BlobStore,
     pub(crate) session: Session,
-    slots: KeySlots,
-    master: MasterKey,
+    pub(crate) slots: KeySlots,
+    pub(crate) master: MasterKey,
     opened_with: String,
     opened_kind: SlotKind,
     /// The passphrase's key-encryption key from the unlock (or its last check), to wrap a new master key

@@ -294,12 +294,41 @@ fn every_finding_code_crosses_with_the_values_its_sentence_needs() {
 
     let mut seen: Vec<FindingDto> = [first.findings, second, third, blocks, vec![scope]].concat();
     seen.extend(persons::check(&t.state, aminah()).expect("duplicate"));
+    seen.extend(team_findings(&t));
     let mut produced: Vec<&str> = codes(&seen);
     produced.sort_unstable();
     produced.dedup();
     let mut all: Vec<&str> = FindingCode::ALL.iter().map(|c| c.as_str()).collect();
     all.sort_unstable();
     assert_eq!(produced, all, "every finding code was produced, and its values checked, by this test");
+}
+
+/// A `team_duplicate` finding: another vault of a team this one joins recorded Amina, and its linkage
+/// tokens (no name in them) reach this vault, whose check of a spelling of her name then names that member.
+fn team_findings(t: &TempVault) -> Vec<FindingDto> {
+    let other = TempVault::new("catalog-team");
+    let member = custodia_core::bundle::generate_identity(&t.dir().join("member.txt")).expect("identity");
+    let (team_file, tokens) = (t.dir().join("team.age"), other.dir().join("tokens"));
+    add(&other.state, amina());
+    let documenter = other
+        .state
+        .with_vault(|v| {
+            v.create_team("coalition")?;
+            v.invite_team("coalition", &member.public_key, &team_file)?;
+            v.export_team_tokens("coalition", &tokens)?;
+            v.documenter_code()
+        })
+        .expect("the other member's tokens");
+    t.state
+        .with_vault(|v| {
+            v.join_team(&team_file, &member.path)?;
+            v.add_team_tokens(&tokens)
+        })
+        .expect("joined, tokens added");
+    let found = persons::check(&t.state, aminah()).expect("check");
+    let team = found.iter().find(|f| f.code.as_str() == "team_duplicate").expect("a team finding").params.clone();
+    assert_eq!((team.team.as_deref(), team.documenter), (Some("coalition"), Some(documenter)));
+    found
 }
 
 #[test]

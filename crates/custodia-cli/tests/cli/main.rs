@@ -13,6 +13,7 @@ mod hostile_bundles;
 mod interop;
 mod records;
 mod refusals;
+mod remotes;
 mod reports;
 mod rollback;
 mod teams;

@@ -110,6 +110,15 @@ impl LocalCopies {
         ok.then(|| self.dir.join(format!("{vault_id}.json")))
     }
 
+    /// Removes this computer's copy for `vault_id` (the panic wipe: it names a vault that was here).
+    pub(crate) fn forget(&self, vault_id: &str) -> std::io::Result<()> {
+        let Some(path) = self.file(vault_id) else { return Ok(()) };
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
     /// Checks the copy for `vault_id` against the log in `conn`. Reads and writes nothing else.
     pub(crate) fn check(&self, conn: &Connection, vault_id: &str) -> Result<Found> {
         let Some(path) = self.file(vault_id) else {

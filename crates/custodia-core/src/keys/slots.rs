@@ -297,6 +297,22 @@ impl KeySlots {
         &self.file.vault_id
     }
 
+    /// The slot file as an off-site copy carries it: with `passphrase` false, only the current recovery
+    /// slots (a passphrase slot on a server invites offline guessing); `KeyError::NoRecoverySlot` when that
+    /// leaves none. Always the current format, pretty JSON.
+    pub(crate) fn for_remote(&self, passphrase: bool) -> Result<Vec<u8>, KeyError> {
+        let mut file = self.file.clone();
+        file.version = VERSION;
+        file.rotation = None;
+        file.slots.retain(|s| {
+            !s.next && !s.unconfirmed && (passphrase || matches!(s.kind, SlotSecret::RecoveryX25519 { .. }))
+        });
+        if !file.slots.iter().any(|s| matches!(s.kind, SlotSecret::RecoveryX25519 { .. })) {
+            return Err(KeyError::NoRecoverySlot);
+        }
+        serde_json::to_vec_pretty(&file).map_err(|e| KeyError::Write(std::io::Error::other(e)))
+    }
+
     pub fn list(&self) -> Vec<SlotInfo> {
         self.file
             .slots

@@ -93,3 +93,17 @@ pub fn actions(vault: &Vault) -> Vec<String> {
         .expect("log");
     actions
 }
+
+/// Copies a folder tree (a vault put aside, to be put back later).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}

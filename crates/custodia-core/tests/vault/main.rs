@@ -19,4 +19,5 @@ mod people;
 mod plaintext;
 mod reconcile;
 mod records;
+mod remote;
 mod tamper;

@@ -1,0 +1,173 @@
+//! Off-site copies through the public API, on a folder remote (the same code path as WebDAV and S3 after
+//! OpenDAL; the CLI tests run the real servers): push, check, restore with the recovery key alone, and a
+//! copy that was altered, cut short or rolled back named as such.
+
+use super::common::{files_under, go, session};
+use super::keys::{recovery, vault_with_item_and_recovery};
+use custodia_core::remote::{restore, verify_at, Credentials, PushOptions, RemoteProblem, RemoteUrl};
+use custodia_core::{ErrorCode, Flow, Vault};
+
+fn folder(dir: &std::path::Path) -> RemoteUrl {
+    RemoteUrl::parse(&format!("file://{}", dir.display())).expect("folder address")
+}
+
+fn none(_: u64, _: u64) -> Flow {
+    Flow::Continue
+}
+
+#[test]
+fn a_pushed_copy_verifies_with_the_public_key_and_restores_with_the_recovery_key() {
+    let (tv, key, item) = vault_with_item_and_recovery();
+    let remote_dir = tv.dir.path().join("usb");
+    let mut vault = tv.open();
+    vault.add_remote("usb", &folder(&remote_dir), &Credentials::default(), 2).expect("add remote");
+    let first = vault.push("usb", &PushOptions::default(), &mut |_| Flow::Continue).expect("first push");
+    assert_eq!((first.seq, first.sent), (1, 3), "one stored copy, the database and the key slots are sent");
+    let second = vault.push("usb", &PushOptions::default(), &mut |_| Flow::Continue).expect("second push");
+    assert_eq!((second.seq, second.sent), (2, 2), "the stored copy is not sent again");
+    let report = vault.verify_remote("usb", true, &mut none).expect("verify remote");
+    assert!(report.ok, "the copy holds: {:?}", report.problems);
+    let verifier = custodia_core::checkpoint::verifier_key(
+        &custodia_core::checkpoint::origin_for(vault.vault_id()),
+        &vault.signing_public_key().expect("key"),
+    );
+    vault.close().expect("close");
+
+    let slots = std::fs::read_to_string(remote_dir.join("keyslots/2.json")).expect("pushed slots");
+    assert!(!slots.contains("\"passphrase\""), "no passphrase slot leaves by default: {slots}");
+    let outside = verify_at(&folder(&remote_dir), &Credentials::default(), &verifier, true, &mut none).expect("verify");
+    assert!(outside.ok, "the copy holds with the public key alone: {:?}", outside.problems);
+
+    let target = tv.dir.path().join("new-laptop");
+    let restored = restore(
+        &folder(&remote_dir),
+        &Credentials::default(),
+        &target,
+        &recovery(&key),
+        session(),
+        Some(&verifier),
+        None,
+        &mut |_| Flow::Continue,
+    )
+    .expect("restore");
+    assert!(restored.verify.ok, "the restored vault verifies: {:?}", restored.verify.problems);
+    let mut back = Vault::open(&target, &recovery(&key), session()).expect("the restored vault opens");
+    let out = tv.dir.path().join("statement-back.txt");
+    back.extract(&item, &out, &mut go).expect("extract");
+    assert_eq!(std::fs::read(&out).expect("read"), b"the witness statement");
+    let actions: Vec<String> = back
+        .events(&custodia_core::EventQuery { limit: 1000, ..Default::default() })
+        .expect("events")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(actions.iter().any(|a| a == "vault.restored"), "the restore is in the log: {actions:?}");
+    back.close().expect("close");
+}
+
+#[test]
+fn an_altered_a_removed_and_a_rolled_back_copy_are_named() {
+    let (tv, key, _) = vault_with_item_and_recovery();
+    let remote_dir = tv.dir.path().join("usb");
+    let mut vault = tv.open();
+    vault.add_remote("usb", &folder(&remote_dir), &Credentials::default(), 3).expect("add remote");
+    vault.push("usb", &PushOptions::default(), &mut |_| Flow::Continue).expect("push 1");
+    let old_latest = std::fs::read(remote_dir.join("manifest/latest")).expect("latest");
+    vault.push("usb", &PushOptions::default(), &mut |_| Flow::Continue).expect("push 2");
+
+    let blob = files_under(&remote_dir.join("blobs")).pop().expect("a stored copy on the remote");
+    let mut bytes = std::fs::read(&blob).expect("read");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&blob, &bytes).expect("alter");
+    let report = vault.verify_remote("usb", false, &mut none).expect("quick check");
+    assert!(report.ok, "a same-size change is not seen without --full");
+    let report = vault.verify_remote("usb", true, &mut none).expect("full check");
+    let rel = blob.strip_prefix(&remote_dir).expect("under").to_string_lossy().to_string();
+    assert!(
+        matches!(&report.problems[..], [RemoteProblem::HashDiffers { path, .. }] if *path == rel),
+        "the altered copy is named: {:?}",
+        report.problems
+    );
+    let target = tv.dir.path().join("restored");
+    let err = restore(
+        &folder(&remote_dir),
+        &Credentials::default(),
+        &target,
+        &recovery(&key),
+        session(),
+        None,
+        None,
+        &mut |_| Flow::Continue,
+    )
+    .expect_err("restore refuses an altered copy");
+    assert_eq!(err.code(), ErrorCode::RemoteAltered, "{err}");
+    assert!(!target.join("keyslots.json").exists(), "no vault is left in the target");
+
+    std::fs::remove_file(&blob).expect("remove");
+    let report = vault.verify_remote("usb", false, &mut none).expect("check");
+    assert!(matches!(&report.problems[..], [RemoteProblem::Missing { path }] if *path == rel), "{:?}", report.problems);
+
+    let repaired = vault.push("usb", &PushOptions::default(), &mut |_| Flow::Continue).expect("push again");
+    assert_eq!(repaired.sent, 3, "the next push sends the named copy again, with the database and slots");
+    let report = vault.verify_remote("usb", true, &mut none).expect("check");
+    assert!(report.ok, "the copy holds again: {:?}", report.problems);
+
+    std::fs::write(remote_dir.join("manifest/latest"), old_latest).expect("roll back");
+    let report = vault.verify_remote("usb", false, &mut none).expect("check");
+    assert!(
+        report.problems.iter().any(|p| matches!(p, RemoteProblem::RolledBack { found_seq: 1, pushed_seq: 3 })),
+        "the rolled-back remote is named: {:?}",
+        report.problems
+    );
+    std::fs::write(remote_dir.join("manifest/latest"), b"not a note\n").expect("garble");
+    let err = vault.verify_remote("usb", false, &mut none).expect_err("a pointer that does not verify is no copy");
+    assert_eq!(err.code(), ErrorCode::RemoteAltered, "{err}");
+    std::fs::remove_file(remote_dir.join("manifest/latest")).expect("remove pointer");
+    let err = vault.verify_remote("usb", false, &mut none).expect_err("no pointer, no copy");
+    assert_eq!(err.code(), ErrorCode::RemoteIncomplete, "{err}");
+    vault.close().expect("close");
+}
+
+#[test]
+fn a_push_without_a_recovery_key_is_refused_and_names_are_checked() {
+    let tv = super::common::TestVault::new();
+    let remote_dir = tv.dir.path().join("usb");
+    let mut vault = tv.open();
+    assert!(
+        vault.add_remote("USB!", &folder(&remote_dir), &Credentials::default(), 3).is_err(),
+        "a bad name is refused"
+    );
+    vault.add_remote("usb", &folder(&remote_dir), &Credentials::default(), 3).expect("add");
+    let err = vault.add_remote("usb", &folder(&remote_dir), &Credentials::default(), 3).expect_err("taken");
+    assert_eq!(err.code(), ErrorCode::RemoteExists);
+    let err = vault.push("usb", &PushOptions::default(), &mut |_| Flow::Continue).expect_err("no recovery slot");
+    assert_eq!(err.code(), ErrorCode::RecoveryKeyNeeded, "{err}");
+    assert!(!remote_dir.join("manifest/latest").exists(), "nothing was pushed");
+    vault.remove_remote("usb").expect("remove");
+    assert!(vault.remotes().expect("list").is_empty());
+    vault.close().expect("close");
+}
+
+#[test]
+fn a_laptop_whose_log_does_not_extend_the_copy_is_named() {
+    let (tv, _, _) = vault_with_item_and_recovery();
+    let older = tv.dir.path().join("older");
+    super::common::copy_tree(&tv.root, &older);
+    let remote_dir = tv.dir.path().join("usb");
+    let mut vault = tv.open();
+    vault.add_remote("usb", &folder(&remote_dir), &Credentials::default(), 3).expect("add remote");
+    vault.push("usb", &PushOptions::default(), &mut |_| Flow::Continue).expect("push");
+    vault.close().expect("close");
+
+    // The folder put back from before the push, on a computer that never saw the newer one.
+    let mut old = Vault::open(&older, &super::common::unlock(), session()).expect("the older folder opens");
+    old.add_remote("usb", &folder(&remote_dir), &Credentials::default(), 3).expect("add remote");
+    let report = old.verify_remote("usb", false, &mut none).expect("check");
+    assert!(
+        report.problems.iter().any(|p| matches!(p, RemoteProblem::NotExtended { .. })),
+        "the older laptop is named: {:?}",
+        report.problems
+    );
+    old.close().expect("close");
+}
