@@ -9,6 +9,10 @@ const prior = { id: "T-AAAA1", date: "2026-03-02", interviewers: ["A. Haroun", "
 /** One finding per message code (the compiler asks for every one), with the parameters the core gives it. */
 const samples: Record<FindingCode, FindingDto> = {
   duplicate_person: finding({}, { score: 0.9, interviews: [prior], reasons: ["name_matches"] }),
+  team_duplicate: finding(
+    { code: "team_duplicate", rule: "team-duplicate-person" },
+    { person: null, team: "coalition", documenter: "D-7F3KQ", count: 2, last_date: "2026-11-02" },
+  ),
   recent_interview: finding({ code: "recent_interview" }, { days: 3, cooldown_days: 90, prior }),
   interview_count: finding({ code: "interview_count" }, { count: 2, max: 2, interviews: [prior, prior] }),
   prior_interviews: finding({ code: "prior_interviews", severity: "info" }, { count: 1, max: 2, interviews: [prior] }),
@@ -38,8 +42,10 @@ describe("findings in words", () => {
         const text = findingText(sample);
         expect(text, `${lang} ${code}`).not.toBe(sample.message);
         expect(text, `${lang} ${code} has an unfilled placeholder`).not.toMatch(/\{\w+\}/);
+        // The team warning names no person of this vault: it names the member who recorded them.
+        const named = code === "team_duplicate" ? "D-7F3KQ" : "P-7F3K";
         expect(text, `${lang} ${code} names the person`).toContain(
-          `${FIRST_STRONG_ISOLATE}P-7F3K${POP_DIRECTIONAL_ISOLATE}`,
+          `${FIRST_STRONG_ISOLATE}${named}${POP_DIRECTIONAL_ISOLATE}`,
         );
       }
       for (const code of CATALOG.reason_codes) {

@@ -112,6 +112,9 @@ export function finding(overrides: Partial<FindingDto> = {}, params: Partial<Fin
       reasons: [],
       interviews: [],
       prior: null,
+      team: null,
+      documenter: null,
+      last_date: null,
       ...params,
     },
   };
