@@ -409,7 +409,7 @@ async function checkBundle() {
   await (await visible('receive-check')).click();
 }
 
-test('open the bundle: every check holds, with the signer the sender read out; then extract it', async () => {
+test('open the bundle: all checks pass, with the signer the sender read out; then extract it', async () => {
   await (await visible('nav-receive')).click();
   await chooseFile('receive-choose-bundle', bundleFile);
   await chooseFile('receive-choose-key', lawyerKey);

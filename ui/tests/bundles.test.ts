@@ -105,7 +105,7 @@ describe("the export wizard", () => {
 
   test("an allowed plan says who goes pseudonymised, then exports and ends with the SHA-256", async () => {
     const shell = await toPlan(() => plan(), { export_bundle: () => exported });
-    expect(screen.getByTestId("plan-person").textContent).toMatch(/pseudonym/);
+    expect(screen.getByTestId("plan-person").textContent).toMatch(/by code only/);
     await fireEvent.click(screen.getByTestId("plan-decision-save"));
     const done = await screen.findByTestId("export-done");
     expect(within(done).getByTestId("export-sha256").textContent).toBe("c".repeat(64));
@@ -290,6 +290,9 @@ describe("the Open bundle screen", () => {
     expect(named).toContain("is not what was collected (recorded SHA-256");
     expect(named).toContain("1,300 bytes");
     expect(named).not.toContain("(English)");
+    const verdict = screen.getByTestId("bundle-verdict");
+    expect(verdict.getAttribute("data-verdict")).toBe("failed");
+    expect(verdict.textContent).toContain("(1 problem)");
     expect(screen.queryByTestId("receive-extract")).toBeNull();
     expect(shell.callsTo("check_bundle")[0].opener).toEqual({ passphrase: null, signer: "one two three" });
   });
@@ -312,11 +315,31 @@ describe("the Open bundle screen", () => {
     await waitFor(() => expect(screen.getByTestId("receive-key-name").textContent).toBe("key.txt"));
     await fireEvent.click(screen.getByTestId("receive-check"));
     expect((await screen.findByTestId("bundle-report")).getAttribute("data-ok")).toBe("true");
+    // No signer's words were given: intact, but not green.
+    const verdict = screen.getByTestId("bundle-verdict");
+    expect(verdict.getAttribute("data-verdict")).toBe("unconfirmed");
+    expect(verdict.textContent).toContain("sender not confirmed");
     expect(screen.getByTestId("receive-extract")).toBeTruthy();
     expect(screen.queryByTestId("receive-import")).toBeNull();
     expect(shell.callsTo("unlock_vault")).toHaveLength(0);
     await fireEvent.click(screen.getByTestId("receive-back"));
     await screen.findByTestId("unlock-screen");
+  });
+
+  test("the verdict is green only when the signer's words were checked and matched", async () => {
+    const confirmed = report({
+      checks: [
+        { check: "signature", ok: true, checked: true, summary: "", problems: [] },
+        { check: "expected_signer", ok: true, checked: true, summary: "", problems: [] },
+      ],
+    });
+    await startApp({ receiving_files: () => picked, check_bundle: () => confirmed });
+    await fireEvent.click(screen.getByTestId("nav-receive"));
+    await fireEvent.input(screen.getByTestId("receive-signer"), { target: { value: "one two three" } });
+    await fireEvent.click(screen.getByTestId("receive-check"));
+    const verdict = await screen.findByTestId("bundle-verdict");
+    expect(verdict.getAttribute("data-verdict")).toBe("ok");
+    expect(verdict.textContent?.trim()).toBe("All checks passed.");
   });
 
   test("an import without the signer's words says the sender was not confirmed and which words to check", async () => {

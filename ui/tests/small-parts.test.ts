@@ -23,7 +23,7 @@ describe("small parts", () => {
   test("event details read as key: value lines, whatever the JSON holds", () => {
     const lines = detailLines('{"previous_sha256":"ab","size":1500,"kdf":{"m":19456,"t":2},"gone":null,"new_key":1}');
     expect(lines.map((l) => [detailLabel(l.key), detailValue(l)])).toEqual([
-      ["Fingerprint of the old value", "ab"],
+      ["SHA-256 of the old value", "ab"],
       ["Size", "1.5 kB"],
       ["Key settings", "m 19456, t 2"],
       ["new key", "1"],

@@ -14,11 +14,13 @@ async function unlockWith(value: string) {
 }
 
 describe("unlocking", () => {
-  test("a wrong passphrase says only that it is not right", async () => {
+  test("a wrong passphrase says only that it is not right, and what to try", async () => {
     await startApp({ unlock_vault: wrongPassphrase }, false);
     await unlockWith("not it");
     const error = await screen.findByTestId("unlock-error");
-    expect(error.textContent?.trim()).toBe("That passphrase is not right.");
+    expect(error.textContent?.trim()).toBe(
+      "That passphrase is not right. Check the keyboard language and Caps Lock, then type it again; if it is lost, use the recovery key.",
+    );
     expect(error.querySelector("details")).toBeNull();
     expect(screen.queryByTestId("app-shell")).toBeNull();
   });

@@ -169,3 +169,14 @@ fn every_language_has_every_report_key_with_the_same_placeholders() {
         }
     }
 }
+
+#[test]
+fn every_custody_action_the_vault_writes_has_a_name_in_every_language() {
+    for lang in LANGUAGES {
+        let words = crate::words::Words::new(lang);
+        for action in custodia_core::Action::ALL {
+            let code = action.as_str();
+            assert_ne!(words.action(code), code, "{lang}: the report would show the raw code {code}");
+        }
+    }
+}

@@ -1,5 +1,5 @@
 //! The report's words in each language, from `locales/<lang>/report.json` (and the custody actions' names
-//! from `app.json`), embedded at build time.
+//! from `app.json` and `records.json`, where the page keeps them), embedded at build time.
 
 use std::collections::HashMap;
 
@@ -12,13 +12,14 @@ macro_rules! catalogs {
             include_str!(concat!("../../../locales/", $lang, "/report.json")),
             include_str!(concat!("../../../locales/", $lang, "/app.json")),
             include_str!(concat!("../../../locales/", $lang, "/bundles.json")),
+            include_str!(concat!("../../../locales/", $lang, "/records.json")),
         ]
     };
 }
 
-/// Per language: `report.json`, `app.json` (custody actions) and `bundles.json` (a received bundle's checks
-/// and problems, the same words `bundle verify` and the app use).
-const CATALOGS: [(&str, [&str; 3]); 4] =
+/// Per language: `report.json`, `app.json` and `records.json` (custody actions) and `bundles.json` (a
+/// received bundle's checks and problems, the same words `bundle verify` and the app use).
+const CATALOGS: [(&str, [&str; 4]); 4] =
     [("en", catalogs!("en")), ("fr", catalogs!("fr")), ("es", catalogs!("es")), ("ar", catalogs!("ar"))];
 
 /// The words of one language, English where a key is missing.
@@ -28,12 +29,13 @@ pub(crate) struct Words {
     english: HashMap<String, String>,
 }
 
-fn catalog([report, app, bundles]: [&str; 3]) -> HashMap<String, String> {
-    let mut words: HashMap<String, String> = serde_json::from_str(report).expect("report.json is a flat object");
-    let app: HashMap<String, String> = serde_json::from_str(app).expect("app.json is a flat object");
-    words.extend(app.into_iter().filter(|(k, _)| k.starts_with("action.")));
-    let bundles: HashMap<String, String> = serde_json::from_str(bundles).expect("bundles.json is a flat object");
-    words.extend(bundles.into_iter().filter(|(k, _)| k.starts_with("check.") || k.starts_with("bundleProblem.")));
+fn catalog([report, app, bundles, records]: [&str; 4]) -> HashMap<String, String> {
+    let flat = |text: &str| -> HashMap<String, String> { serde_json::from_str(text).expect("a flat JSON object") };
+    let mut words = flat(report);
+    for actions in [app, records] {
+        words.extend(flat(actions).into_iter().filter(|(k, _)| k.starts_with("action.")));
+    }
+    words.extend(flat(bundles).into_iter().filter(|(k, _)| k.starts_with("check.") || k.starts_with("bundleProblem.")));
     words
 }
 

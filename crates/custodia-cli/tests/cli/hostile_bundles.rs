@@ -451,7 +451,7 @@ fn a_passphrase_bundle_whose_work_factor_was_raised_is_refused_before_any_work()
         said.contains("work factor of 2^30") && said.contains("at most 16"),
         "names the factor and the bound: {said}"
     );
-    assert!(said.contains("seal it to your age key"), "says what to do: {said}");
+    assert!(said.contains("seal it to your public key"), "says what to do: {said}");
 }
 
 /// Someone who held the bag's plaintext adds `extra` and seals it again. Even with the signer confirmed,

@@ -82,7 +82,7 @@ fn go_age_tar_and_python_bagit_open_and_validate_an_export_byte_for_byte() {
     let words = exported["signer"]["fingerprint"]["words"].as_str().expect("words");
     let out = custodia(&["bundle", "verify", path_str(&bundle), "--identity", path_str(&key), "--signer", words]);
     assert_success(&out, "bundle verify");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("OK: every check holds"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("OK: all checks passed"));
 }
 
 #[test]

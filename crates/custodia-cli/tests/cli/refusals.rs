@@ -95,8 +95,8 @@ fn errors_are_worded_in_the_language_of_the_locale_with_the_details_kept() {
     let english = "the passphrase is not correct for this vault; check it and try again";
     assert_eq!(said(&[("LANG", "C.UTF-8")]), format!("error: {english}\n"));
     let french = said(&[("LANG", "fr_FR.UTF-8")]);
-    assert!(french.starts_with("erreur : Cette phrase secrète n’est pas la bonne."), "{french}");
-    assert!(french.contains(&format!("Détails : {english}")), "the details stay: {french}");
+    assert!(french.starts_with("erreur\u{202f}: Cette phrase secrète n’est pas la bonne."), "{french}");
+    assert!(french.contains(&format!("Détails\u{202f}: {english}")), "the details stay: {french}");
     let arabic = said(&[("LANG", "fr_FR.UTF-8"), ("LC_ALL", "ar_SA.UTF-8")]);
     assert!(arabic.starts_with("خطأ: عبارة المرور هذه غير صحيحة."), "LC_ALL wins over LANG: {arabic}");
     let spanish = said(&[("LC_ALL", "ar_SA.UTF-8"), ("CUSTODIA_LANG", "es")]);
