@@ -90,11 +90,18 @@ export function tn(key: string, count: number, params: Params = {}): string {
   return fill(table[`${key}#${form}`] ?? table[`${key}#other`] ?? key, { count, ...params });
 }
 
+/**
+ * Fills `{name}` placeholders. In a right-to-left language each value is a bidi isolate: a code, a date
+ * or a number keeps its own order inside the sentence (without it, `1990-04-26` in an Arabic sentence is
+ * shown as `26-04-1990`, and a documenter types the wrong format).
+ */
 function fill(text: string, params: Params): string {
+  const rtl = dir() === "rtl";
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) return whole;
-    return typeof value === "number" ? formatNumber(value) : value;
+    const shown = typeof value === "number" ? formatNumber(value) : value;
+    return rtl ? isolate(shown) : shown;
   });
 }
 
@@ -103,6 +110,16 @@ function fill(text: string, params: Params): string {
 type Formatter = Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules | Intl.ListFormat;
 // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache of formatters, not state the page shows
 const formatters = new Map<string, Formatter>();
+
+/**
+ * The locale Intl formats in: the language, with its digits chosen explicitly rather than left to the
+ * platform. Latin digits in every language: codes, SHA-256 values, ISO dates and the numbers typed into
+ * the vault are written in them, so a screen never mixes two digit systems (Arabic readers from the
+ * Maghreb to the Gulf read them; ARCHITECTURE.md, "Words").
+ */
+function intlLocale(): string {
+  return `${current}-u-nu-latn`;
+}
 
 function cached<T extends Formatter>(kind: string, options: object, make: () => T): T {
   const key = `${current}|${kind}|${JSON.stringify(options)}`;
@@ -115,7 +132,7 @@ function cached<T extends Formatter>(kind: string, options: object, make: () => 
 }
 
 function numberFormat(options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
-  return cached("number", options, () => new Intl.NumberFormat(current, options));
+  return cached("number", options, () => new Intl.NumberFormat(intlLocale(), options));
 }
 
 export function formatNumber(value: number): string {
@@ -146,7 +163,7 @@ export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
-  return cached("date", options, () => new Intl.DateTimeFormat(current, options)).format(date);
+  return cached("date", options, () => new Intl.DateTimeFormat(intlLocale(), options)).format(date);
 }
 
 /**
@@ -165,7 +182,17 @@ export function formatDay(day: string): string {
     : month
       ? { year: "numeric", month: "long", timeZone: "UTC" }
       : { year: "numeric", timeZone: "UTC" };
-  return cached("day", options, () => new Intl.DateTimeFormat(current, options)).format(when);
+  return cached("day", options, () => new Intl.DateTimeFormat(intlLocale(), options)).format(when);
+}
+
+/** Whether text is a whole calendar day as the vault stores it, `YYYY-MM-DD`, and a day that exists. */
+export function isDay(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = match.slice(1).map(Number);
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a value checked at once, never kept
+  const when = new Date(Date.UTC(year, month - 1, day));
+  return when.getUTCFullYear() === year && when.getUTCMonth() === month - 1 && when.getUTCDate() === day;
 }
 
 /** Today on the reader's own clock, as `YYYY-MM-DD` (what date fields and the vault expect). */
@@ -178,7 +205,7 @@ export function today(now = new Date()): string {
 /** "A, B and C" in the reader's language. */
 export function formatList(items: readonly string[]): string {
   const options = { type: "conjunction", style: "long" } as const;
-  return cached("list", options, () => new Intl.ListFormat(current, options)).format(items);
+  return cached("list", options, () => new Intl.ListFormat(intlLocale(), options)).format(items);
 }
 
 export function formatPercent(fraction: number): string {
