@@ -170,6 +170,10 @@ describe("the export wizard", () => {
     await fireEvent.click(screen.getByTestId("export-next"));
     await fireEvent.click(await screen.findByTestId("recipient-passphrase"));
     await fireEvent.input(screen.getByTestId("sealing-passphrase-input"), { target: { value: "short" } });
+    // No kind of recipient is chosen for the documenter: consent is checked against the one they choose.
+    expect(screen.getByTestId("sealing-hint").textContent).toContain("Choose the kind of recipient first");
+    expect((screen.getByTestId("export-check") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.change(screen.getByTestId("sealing-kind"), { target: { value: "media" } });
     expect(screen.getByTestId("sealing-hint").textContent).toContain("12");
     expect((screen.getByTestId("export-check") as HTMLButtonElement).disabled).toBe(true);
     await fireEvent.input(screen.getByTestId("sealing-passphrase-input"), {
@@ -195,6 +199,8 @@ describe("the export wizard", () => {
     await fireEvent.click(await screen.findByTestId("recipient-new"));
     await fireEvent.input(screen.getByTestId("recipient-name"), { target: { value: lawyer.name } });
     await fireEvent.input(screen.getByTestId("recipient-key"), { target: { value: " age1qqqq " } });
+    expect((screen.getByTestId("recipient-add") as HTMLButtonElement).disabled, "no kind chosen yet").toBe(true);
+    await fireEvent.change(screen.getByTestId("recipient-kind"), { target: { value: "icc" } });
     await fireEvent.click(screen.getByTestId("recipient-add"));
     expect((await screen.findByTestId("recipient-added")).textContent).toContain(lawyer.words);
     expect(shell.callsTo("add_recipient")[0].input).toMatchObject({ kind: "icc", public_key: "age1qqqq" });
