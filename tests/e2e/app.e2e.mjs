@@ -257,8 +257,12 @@ test('a new interview for a near-duplicate spelling warns before saving, then go
   await (await $('interview-decision-save')).click();
 
   await step('referral');
-  for (const [kind, value] of [['psychosocial', 'made'], ['medical', 'declined'], ['legal', 'declined']]) {
-    await (await visible(`referral-${kind}-${value}`)).click();
+  const referrals = [['psychosocial', 'made'], ['medical', 'declined'], ['legal', 'declined']];
+  for (const [kind, value] of referrals) await (await visible(`referral-${kind}-${value}`)).click();
+  // Chosen is not saved: only "Save referrals" writes them (one custody event each).
+  assert.equal(await (await $('referral-psychosocial')).getAttribute('data-value'), '', 'a choice alone saved nothing');
+  await (await $('referral-save')).click();
+  for (const [kind, value] of referrals) {
     await browser.waitUntil(async () => (await (await $(`referral-${kind}`)).getAttribute('data-value')) === value, {
       timeoutMsg: `the ${kind} referral was never saved`,
     });

@@ -142,7 +142,12 @@ describe("the New interview flow", () => {
       justification: "The person asked to add new facts",
     });
 
+    // Choices are saved only when the documenter says so: a passing choice writes nothing.
+    await fireEvent.click(screen.getByTestId("referral-psychosocial-declined"));
     await fireEvent.click(screen.getByTestId("referral-psychosocial-made"));
+    expect(shell.callsTo("set_referral")).toHaveLength(0);
+    expect(screen.getByTestId("referral-unsaved")).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("referral-save"));
     await waitFor(() =>
       expect(shell.callsTo("set_referral")).toEqual([{ id: "T-BBBB1", kind: "psychosocial", value: "made" }]),
     );
@@ -180,6 +185,26 @@ describe("the New interview flow", () => {
     expect(screen.getByTestId("interview-status").getAttribute("data-status")).toBe("draft");
     expect(screen.getByTestId("referral-form").textContent).toContain("needs extra care");
     expect(shell.callsTo("complete_interview")).toHaveLength(1);
+  });
+
+  test("a completed interview's referrals are shown as recorded, and cannot be changed", async () => {
+    const done = interview({
+      status: "complete",
+      referrals: { psychosocial: "made", medical: "declined", legal: null },
+    });
+    const shell = await startApp({
+      list_interviews: () => [done],
+      interview_detail: () => ({ interview: done, person: person(), events: [] }),
+    });
+    await fireEvent.click(screen.getByTestId("nav-interviews"));
+    await fireEvent.click(await screen.findByTestId("interview-row"));
+    const form = await screen.findByTestId("referral-form");
+    expect(form.textContent).toContain("cannot be changed");
+    expect((screen.getByTestId("referral-psychosocial-made") as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByTestId("referral-medical-declined") as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByTestId("referral-legal-made").matches(":disabled")).toBe(true);
+    expect(screen.queryByTestId("referral-save")).toBeNull();
+    expect(shell.callsTo("set_referral")).toHaveLength(0);
   });
 
   test("starting from a person skips to consent and keeps the consent in force", async () => {
