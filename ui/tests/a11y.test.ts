@@ -1,0 +1,62 @@
+// Every main screen, in English and in Arabic, checked with axe-core: no serious or critical violation.
+// jsdom computes no layout, so colour contrast and what depends on it are checked in the end-to-end
+// suite, in WebKit (tests/e2e); this one catches names, roles, landmarks and headings on every change.
+import { afterEach, describe, expect, test } from "vitest";
+import { fireEvent, screen, waitFor } from "@testing-library/svelte";
+import axe from "axe-core";
+import { startApp } from "./app";
+import { setLang } from "../src/lib/i18n/index.svelte";
+import { VIEWS } from "../src/lib/stores/nav.svelte";
+
+afterEach(() => setLang("en"));
+
+async function violations(): Promise<string[]> {
+  // The page's title comes from index.html, which the test document does not load.
+  document.title = "Custodia";
+  const result = await axe.run(document, {
+    resultTypes: ["violations"],
+    rules: { "color-contrast": { enabled: false } },
+  });
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+for (const lang of ["en", "ar"] as const) {
+  describe(`accessibility (${lang})`, () => {
+    test("the unlock screen", async () => {
+      await startApp(
+        {
+          app_status: () => ({
+            vault_exists: true,
+            unlocked: false,
+            vault_path: "/v",
+            settings: { language: lang, idle_lock_minutes: 15 },
+          }),
+        },
+        false,
+      );
+      expect(await violations()).toEqual([]);
+    });
+
+    for (const view of VIEWS) {
+      test(`the ${view} screen`, async () => {
+        await startApp({
+          app_status: () => ({
+            vault_exists: true,
+            unlocked: true,
+            vault_path: "/v",
+            settings: { language: lang, idle_lock_minutes: 15 },
+          }),
+        });
+        await fireEvent.click(screen.getByTestId(`nav-${view}`));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(await violations()).toEqual([]);
+        // The section has one level-one heading, and moving to it put the focus there, not on the body.
+        const titles = document.querySelectorAll("#main h1");
+        expect(titles).toHaveLength(1);
+        if (view !== "evidence") await waitFor(() => expect(document.activeElement).toBe(titles[0]));
+      });
+    }
+  });
+}
