@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
 import { remote } from 'webdriverio';
 
@@ -48,6 +49,22 @@ async function visible(id, timeout = 20000) {
     throw error;
   }
   return el;
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on the screen as WebKit draws it (contrast included): the serious and critical violations. */
+async function axeViolations() {
+  await browser.pause(300);
+  await browser.execute(`${AXE_SOURCE}; return true;`);
+  return browser.executeAsync((done) => {
+    window.axe
+      .run(document, { resultTypes: ['violations'] })
+      .then((result) => done(result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`)))
+      .catch((error) => done([`axe failed: ${error}`]));
+  });
 }
 
 async function type(id, text) {
@@ -156,6 +173,21 @@ test('custody log and a green verification', async () => {
   const result = await visible('verify-result', 60000);
   assert.equal(await result.getAttribute('data-ok'), 'true', 'a fresh vault verifies');
   await shot('08-custody-verified');
+});
+
+test('axe-core finds no serious or critical violation on any main screen, in English and in Arabic', async () => {
+  const select = await visible('language-select');
+  const found = [];
+  for (const lang of ['en', 'ar']) {
+    await select.selectByAttribute('value', lang);
+    await browser.waitUntil(async () => (await (await $('app-root')).getAttribute('lang')) === lang);
+    for (const view of ['evidence', 'people', 'interviews', 'incidents', 'custody', 'custodyReview', 'export', 'receive', 'settings']) {
+      await (await visible(`nav-${view}`)).click();
+      for (const violation of await axeViolations()) found.push(`${lang} ${view}: ${violation}`);
+    }
+  }
+  await select.selectByAttribute('value', 'en');
+  assert.deepEqual(found, []);
 });
 
 test('switching to Arabic mirrors the layout', async () => {

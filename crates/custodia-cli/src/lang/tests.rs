@@ -162,7 +162,8 @@ fn plural_forms_follow_each_languages_rules() {
 
 #[test]
 fn placeholders_are_filled_and_counts_choose_the_form() {
-    assert_eq!(text_in("fr", "cli.error.details", &[("details", &"x")]), "Détails : x");
+    // French sets a narrow no-break space before a colon.
+    assert_eq!(text_in("fr", "cli.error.details", &[("details", &"x")]), "Détails\u{202f}: x");
     assert_eq!(counted_in("en", "evidence.total", 1, &[]), "1 item");
     assert_eq!(counted_in("en", "evidence.total", 3, &[]), "3 items");
     assert_eq!(text_in("fr", "no.such.key", &[]), "no.such.key", "a missing message shows its key");
@@ -177,6 +178,9 @@ fn placeholders_are_filled_and_counts_choose_the_form() {
 fn english_keeps_the_description_and_others_add_it_as_details() {
     assert_eq!(error_text("en", "wrong_passphrase", "wrong passphrase"), "error: wrong passphrase");
     let fr = error_text("fr", "wrong_passphrase", "wrong passphrase");
-    assert!(fr.starts_with("erreur : Cette phrase secrète") && fr.ends_with("Détails : wrong passphrase"), "{fr}");
+    assert!(
+        fr.starts_with("erreur\u{202f}: Cette phrase secrète") && fr.ends_with("Détails\u{202f}: wrong passphrase"),
+        "{fr}"
+    );
     assert_eq!(error_text("es", "no_such_code", "x"), "error: x", "an unknown code keeps the description");
 }

@@ -465,7 +465,7 @@ fn unsigned_file_is_refused(case: &Case, name: &str, extra: (&str, &[u8])) {
     assert_eq!(out.status.code(), Some(3), "verify must fail on {path}:\n{text}{}", stderr(&out));
     let named = format!("{path:?} is in the bag but covered by neither manifest-sha256.txt nor the signed");
     assert!(text.contains(&named), "verify should name {path} as covered by no manifest:\n{text}");
-    let failed = |l: &&str| l.starts_with("FAILED") && l.contains("Every list's fingerprint: ");
+    let failed = |l: &&str| l.starts_with("FAILED") && l.contains("Every list's SHA-256 hash: ");
     assert!(text.lines().any(|l| failed(&l)), "the tag manifest check is the one that fails:\n{text}");
 
     let (out, left) = case.open(&bundle);

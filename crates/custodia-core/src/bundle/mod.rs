@@ -90,7 +90,7 @@ pub enum BundleError {
     NeedsIdentity,
     #[error("the passphrase does not open this bundle")]
     WrongPassphrase,
-    #[error("this passphrase bundle asks for a scrypt work factor of 2^{required} ({} MiB of memory to try a passphrase), more than the 2^{limit} Custodia accepts; nothing was decrypted. Ask the sender to seal it to your age key instead, or to make it again with a work factor of at most {limit} (Custodia's own passphrase bundles use {limit})", limits::scrypt_bytes(*.required) >> 20)]
+    #[error("this passphrase bundle asks for a scrypt work factor of 2^{required} ({} MiB of memory to try a passphrase), more than the 2^{limit} Custodia accepts; nothing was decrypted. Ask the sender to seal it to your public key (age1…) instead, or to make it again with a work factor of at most {limit} (Custodia's own passphrase bundles use {limit})", limits::scrypt_bytes(*.required) >> 20)]
     TooMuchWork { required: u8, limit: u8 },
     #[error("{path} is not a usable age identity file: {reason}")]
     BadIdentityFile { path: PathBuf, reason: String },
