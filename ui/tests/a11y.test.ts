@@ -4,7 +4,10 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { fireEvent, screen, waitFor } from "@testing-library/svelte";
 import axe from "axe-core";
+import { render } from "@testing-library/svelte";
 import { startApp } from "./app";
+import { fakeShell } from "./shell";
+import ConsentForm from "../src/people/ConsentForm.svelte";
 import { setLang } from "../src/lib/i18n/index.svelte";
 import { VIEWS } from "../src/lib/stores/nav.svelte";
 
@@ -60,3 +63,21 @@ for (const lang of ["en", "ar"] as const) {
     }
   });
 }
+
+describe("names", () => {
+  test("each consent checkbox is named by its recipient and its column, not by the Yes beside it", () => {
+    fakeShell({});
+    render(ConsentForm, { props: { person: "P-7F3K", submitLabel: "Record", onrecorded: () => {} } });
+    const named = (box: Element) =>
+      (box.getAttribute("aria-labelledby") ?? "")
+        .split(" ")
+        .map((ref) => document.getElementById(ref)?.textContent?.trim())
+        .join(" ");
+    const names = [...document.querySelectorAll('[data-testid^="consent-scope-"], [data-testid^="consent-identity-"]')]
+      .filter((box) => box.tagName === "INPUT")
+      .map(named);
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(names).size, names.join(" | ")).toBe(names.length);
+    expect(names).toContain("International Criminal Court May receive");
+  });
+});
