@@ -8,6 +8,8 @@ import { render } from "@testing-library/svelte";
 import { startApp } from "./app";
 import { fakeShell } from "./shell";
 import ConsentForm from "../src/people/ConsentForm.svelte";
+import FeedbackMessage from "../src/components/FeedbackMessage.svelte";
+import { say } from "../src/lib/feedback";
 import { setLang } from "../src/lib/i18n/index.svelte";
 import { VIEWS } from "../src/lib/stores/nav.svelte";
 
@@ -79,5 +81,19 @@ describe("names", () => {
     expect(names.length).toBeGreaterThanOrEqual(12);
     expect(new Set(names).size, names.join(" | ")).toBe(names.length);
     expect(names).toContain("International Criminal Court May receive");
+  });
+});
+
+describe("status messages", () => {
+  test("are spoken through a live region that was there before them; errors are alerts", async () => {
+    await startApp();
+    const region = screen.getByTestId("announcer");
+    expect(region.getAttribute("aria-live")).toBe("polite");
+    expect(region.textContent).toBe("");
+    render(FeedbackMessage, { props: { feedback: say("ok", "referral.saved"), testid: "shown" } });
+    expect(screen.getByTestId("shown").getAttribute("role")).toBeNull();
+    await waitFor(() => expect(region.textContent).toBe("Saved."));
+    render(FeedbackMessage, { props: { feedback: { tone: "error", text: () => "It failed." }, testid: "failed" } });
+    expect(screen.getByTestId("failed").getAttribute("role")).toBe("alert");
   });
 });
