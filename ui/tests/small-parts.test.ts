@@ -5,19 +5,28 @@ import { detailLabel, detailValue } from "../src/lib/custody";
 import { base64ToBytes } from "../src/lib/bytes";
 
 describe("small parts", () => {
-  test("activity reaches the shell at most once per interval", () => {
+  test("activity reaches the shell at most once per interval, and the last of it at the interval's end", () => {
     let now = 0;
     const send = vi.fn();
-    const report = throttled(send, 20_000, () => now);
-    report();
-    now = 5_000;
-    report();
-    now = 19_999;
+    const later: Array<[() => void, number]> = [];
+    const report = throttled(send, 20_000, () => now, (run, delay) => later.push([run, delay]));
     report();
     expect(send).toHaveBeenCalledTimes(1);
-    now = 20_000;
+    now = 5_000;
     report();
+    now = 19_000;
+    report();
+    // Activity after a report is not dropped: one report is due when the interval ends.
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(later.map(([, delay]) => delay)).toEqual([15_000]);
+    now = 20_000;
+    later[0][0]();
     expect(send).toHaveBeenCalledTimes(2);
+    // Quiet since: nothing more is sent or scheduled.
+    expect(later).toHaveLength(1);
+    now = 45_000;
+    report();
+    expect(send).toHaveBeenCalledTimes(3);
   });
 
   test("event details read as key: value lines, whatever the JSON holds", () => {

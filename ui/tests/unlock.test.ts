@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { fireEvent, screen, waitFor } from "@testing-library/svelte";
 import { startApp } from "./app";
 import { ShellError, item, shellEvent, tableOf } from "./shell";
@@ -140,6 +140,32 @@ describe("locking", () => {
     expect(screen.getByTestId("lock-reason").textContent).toBe("Locked after 15 minutes without activity.");
     expect(items.index).toBeNull();
     expect(screen.queryByTestId("item-row")).toBeNull();
+  });
+
+  test("a minute before the idle lock the page warns, and a click keeps the vault open", async () => {
+    const shell = await startApp({
+      app_status: () => ({
+        vault_exists: true,
+        unlocked: true,
+        vault_path: "/v",
+        settings: { language: "en", idle_lock_minutes: 5 },
+      }),
+    });
+    vi.useFakeTimers();
+    try {
+      await fireEvent.keyDown(window, { key: "a" });
+      await vi.advanceTimersByTimeAsync(4 * 60_000 - 1_000);
+      expect(screen.queryByTestId("idle-warning")).toBeNull();
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(screen.getByTestId("idle-warning").textContent).toContain("locks in about a minute");
+      const reports = shell.callsTo("touch_activity").length;
+      await fireEvent.click(screen.getByTestId("idle-stay"));
+      expect(screen.queryByTestId("idle-warning")).toBeNull();
+      await vi.advanceTimersByTimeAsync(20_000);
+      expect(shell.callsTo("touch_activity").length).toBeGreaterThan(reports);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test.each([

@@ -32,6 +32,9 @@ class SessionStore {
   notices = $state.raw<OpenNotice[]>([]);
   /** Shown once after the vault is created, then forgotten. */
   recoveryKey = $state<string | null>(null);
+  /** The idle lock is about a minute away (the page's own estimate; the shell decides). */
+  idleWarning = $state(false);
+  private warnTimer: ReturnType<typeof setTimeout> | undefined;
 
   private unlisteners: Array<() => void> = [];
   private reportActivity = throttled(() => void callPlain(() => commands.touchActivity()));
@@ -110,10 +113,20 @@ class SessionStore {
     reauth.finish(false);
     this.lockReason = reason;
     this.phase = "unlock";
+    clearTimeout(this.warnTimer);
+    this.idleWarning = false;
   }
 
+  /** Someone is there: tell the shell, and warn again a minute before the idle lock would fire. The
+   * shell hears of activity at most an interval late (src/lib/activity.ts), so it locks no earlier than
+   * the page expects: the warning comes at least a minute ahead (halfway, for a one-minute setting). */
   activity(): void {
-    if (this.phase === "main") this.reportActivity();
+    if (this.phase !== "main") return;
+    this.reportActivity();
+    this.idleWarning = false;
+    clearTimeout(this.warnTimer);
+    const idleMs = this.settings.idle_lock_minutes * 60_000;
+    this.warnTimer = setTimeout(() => (this.idleWarning = true), Math.max(idleMs / 2, idleMs - 60_000));
   }
 }
 
