@@ -120,7 +120,7 @@ fn a_scrypt_work_factor_above_the_ceiling_is_refused_before_any_work() {
         Err(e @ BundleError::TooMuchWork { required: 30, limit: MAX_SCRYPT_LOG_N }) => {
             let words = e.to_string();
             assert!(
-                words.contains("2^30") && words.contains("your age key"),
+                words.contains("2^30") && words.contains("your public key (age1…)"),
                 "names the factor and the way out: {words}"
             );
         }
