@@ -7,12 +7,15 @@ set -euo pipefail
 # the outside reference in interop tests and benchmarks, Python's venv for the `bagit` validator below, and
 # `dbus-daemon`, which the shell's tests start as private system and session buses (`dbus` provides it on
 # every Debian and Ubuntu release; newer ones split it into `dbus-daemon`, which `dbus` depends on), and
-# poppler-utils, whose `pdftotext` and `pdftoppm` read the PDF reports back in the tests, and rclone, whose
-# `rclone serve webdav` is the real WebDAV server the off-site copy tests start on 127.0.0.1.
+# poppler-utils, whose `pdftotext` and `pdftoppm` read the PDF reports back in the tests, rclone, whose
+# `rclone serve webdav` is the real WebDAV server the off-site copy tests start on 127.0.0.1, and OpenSSH:
+# the client (`ssh`), which SFTP remotes go through, and the server, whose `/usr/sbin/sshd` the tests start
+# on 127.0.0.1 with a throwaway configuration (the package's own service is not needed by them).
 packages=(
   build-essential pkg-config curl wget file ca-certificates libssl-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver age openssl imagemagick time python3 python3-venv xxd dbus poppler-utils rclone
+  openssh-client openssh-server
 )
 
 missing=()
@@ -27,6 +30,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
   $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
+  # Installing openssh-server starts an ssh service listening on every address of the machine. The tests
+  # need only the program, so when this script is what installed it, that service is stopped and
+  # disabled again: the machine is left as reachable as it was.
+  if [[ " ${missing[*]} " == *" openssh-server "* ]] && [ -d /run/systemd/system ]; then
+    echo "install-deps: disabling the ssh service that installing openssh-server started (the tests run their own)"
+    $sudo systemctl disable --now ssh.service ssh.socket 2>/dev/null || true
+  fi
 fi
 
 # Node.js 20 or newer for the front end (Vite) and the WebDriver client. Debian 12 and Ubuntu ship older

@@ -274,12 +274,14 @@ fn team_code(e: &TeamError) -> ErrorCode {
 fn remote_code(e: &RemoteError) -> ErrorCode {
     use RemoteError::*;
     match e {
-        BadUrl { .. } | BadName | NotSupported { .. } => ErrorCode::BadRemoteUrl,
+        BadUrl { .. } | BadName => ErrorCode::BadRemoteUrl,
         BadCredentials { .. } | CredentialsTooLarge { .. } | UnknownCredential { .. } => ErrorCode::BadCredentials,
         NotFound(_) => ErrorCode::RemoteNotFound,
         NameTaken(_) => ErrorCode::RemoteExists,
         Unreachable(_) => ErrorCode::RemoteUnreachable,
-        Refused(_) => ErrorCode::RemoteRefused,
+        // A host key not trusted is a refusal to go on, of this computer's: the remedy is in the
+        // credentials (or the user's known_hosts) too.
+        Refused(_) | HostKeyNotTrusted(_) => ErrorCode::RemoteRefused,
         NoManifest => ErrorCode::RemoteIncomplete,
         TooLarge { .. }
         | SizeChanged { .. }
@@ -291,7 +293,7 @@ fn remote_code(e: &RemoteError) -> ErrorCode {
         TargetNotEmpty(_) => ErrorCode::OutputExists,
         Cancelled => ErrorCode::Cancelled,
         NoRecoveryKey => ErrorCode::RecoveryKeyNeeded,
-        Local { .. } => ErrorCode::RemoteError,
+        Local { .. } | SshMissing => ErrorCode::RemoteError,
     }
 }
 

@@ -1,9 +1,10 @@
 //! Off-site copies against real servers on 127.0.0.1, started and killed by each test: WebDAV from
-//! Debian's `rclone serve webdav`, S3 from `s3s-fs` (both installed by `scripts/install-deps.sh`). The
-//! same push, check and restore run against each, then the faults: the server down, killed in the middle
-//! of a push (the next push sends only what is missing), an object altered or removed (named; restore
-//! refuses), the signed pointer put back to an older push (named), wrong credentials. No byte the servers
-//! stored holds a marker written into the vault.
+//! Debian's `rclone serve webdav`, S3 from `s3s-fs`, SFTP from OpenSSH's `sshd` with throwaway host and
+//! user keys (all installed by `scripts/install-deps.sh`). The same push, check and restore run against
+//! each, then the faults: the server down, killed in the middle of a push (the next push sends only what
+//! is missing), an object altered or removed (named; restore refuses), the signed pointer put back to an
+//! older push (named), wrong credentials; for SFTP also a server whose host key is not the trusted one.
+//! No byte the servers stored holds a marker written into the vault.
 
 use super::common::{assert_success, json_lines, path_str, stderr, Env, XorShift};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -17,6 +18,7 @@ const MARKER: &str = "MARKER-7c1e-survivor-testimony";
 enum Kind {
     WebDav,
     S3,
+    Sftp,
 }
 
 /// A storage server on 127.0.0.1 over a folder of the test's; killed on drop.
@@ -25,6 +27,89 @@ struct Server {
     data: PathBuf,
     port: u16,
     child: Option<Child>,
+    /// SFTP: sshd's throwaway configuration, keys and log, and the user it lets in.
+    ssh: Option<Ssh>,
+}
+
+/// A throwaway OpenSSH server set-up in its own folder: a host key, the user's key (authorised), another
+/// key (not authorised), a known_hosts file holding the host key for 127.0.0.1 and the port, and one
+/// holding another key for them.
+struct Ssh {
+    dir: tempfile::TempDir,
+    user: String,
+}
+
+impl Ssh {
+    fn new(port: u16) -> Ssh {
+        let dir = tempfile::tempdir().expect("ssh folder");
+        for key in ["host_key", "user_key", "other_key"] {
+            let out = Command::new("ssh-keygen")
+                .args(["-q", "-t", "ed25519", "-N", "", "-C", key, "-f"])
+                .arg(dir.path().join(key))
+                .output()
+                .expect("ssh-keygen runs (openssh-client; run scripts/install-deps.sh)");
+            assert!(out.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        let public = |key: &str| {
+            let text = std::fs::read_to_string(dir.path().join(format!("{key}.pub"))).expect("public key");
+            text.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+        };
+        std::fs::write(dir.path().join("authorized_keys"), format!("{}\n", public("user_key"))).expect("keys");
+        std::fs::write(dir.path().join("known_hosts"), format!("[127.0.0.1]:{port} {}\n", public("host_key")))
+            .expect("known_hosts");
+        std::fs::write(dir.path().join("other_known_hosts"), format!("[127.0.0.1]:{port} {}\n", public("other_key")))
+            .expect("known_hosts");
+        let user = Command::new("id").arg("-un").output().expect("id");
+        let user = String::from_utf8_lossy(&user.stdout).trim().to_string();
+        let path = |name: &str| dir.path().join(name).display().to_string();
+        // This server's own configuration only: nothing of the machine's sshd is read or changed.
+        let config = format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\nPidFile {}\n\
+             StrictModes no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n\
+             PermitRootLogin prohibit-password\nSubsystem sftp internal-sftp\n",
+            path("host_key"),
+            path("authorized_keys"),
+            path("sshd.pid"),
+        );
+        std::fs::write(dir.path().join("sshd_config"), config).expect("sshd_config");
+        // sshd's privilege-separation folder, which the openssh-server package's service would make at boot.
+        if user == "root" && !Path::new("/run/sshd").exists() {
+            std::fs::create_dir_all("/run/sshd").expect("/run/sshd");
+        }
+        Ssh { dir, user }
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+/// Every process descending from `pid` (read from /proc), children before their own children.
+fn descendants(pid: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .expect("/proc")
+        .flatten()
+        .filter_map(|entry| {
+            let child: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // After the command's name in parentheses: state, then the parent's id.
+            let parent = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()?;
+            Some((child, parent))
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut next = vec![pid];
+    while let Some(p) = next.pop() {
+        for &(child, _) in parents.iter().filter(|(_, parent)| *parent == p) {
+            out.push(child);
+            next.push(child);
+        }
+    }
+    out
+}
+
+fn signal(signal: &str, pid: u32) {
+    let _ = Command::new("kill").args([signal, &pid.to_string()]).stderr(Stdio::null()).status();
 }
 
 fn free_port() -> u16 {
@@ -39,7 +124,9 @@ fn s3s_fs() -> PathBuf {
 impl Server {
     fn start(kind: Kind, data: &Path) -> Server {
         std::fs::create_dir_all(data.join("evidence")).expect("server folder");
-        let mut server = Server { kind, data: data.to_path_buf(), port: free_port(), child: None };
+        let port = free_port();
+        let ssh = (kind == Kind::Sftp).then(|| Ssh::new(port));
+        let mut server = Server { kind, data: data.to_path_buf(), port, child: None, ssh };
         server.restart();
         server
     }
@@ -72,10 +159,20 @@ impl Server {
                 .arg(&self.data);
                 c
             }
+            Kind::Sftp => {
+                let ssh = self.ssh.as_ref().expect("ssh set-up");
+                let mut c = Command::new("/usr/sbin/sshd");
+                c.args(["-D", "-e", "-f"]).arg(ssh.file("sshd_config"));
+                let log = std::fs::File::create(ssh.file("sshd.log")).expect("sshd log");
+                c.stderr(log);
+                c
+            }
         };
+        if self.kind != Kind::Sftp {
+            command.stderr(Stdio::null());
+        }
         let child = command
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("{:?} server does not start ({e}); run scripts/install-deps.sh", self.kind));
         self.child = Some(child);
@@ -87,11 +184,21 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(25));
         }
-        panic!("{:?} server did not listen on {addr}", self.kind);
+        let log = self.ssh.as_ref().and_then(|ssh| std::fs::read_to_string(ssh.file("sshd.log")).ok());
+        panic!("{:?} server did not listen on {addr}: {}", self.kind, log.unwrap_or_default());
     }
 
+    /// Kills the server at once, as a power cut would; for sshd, also the processes serving the
+    /// connections it accepted (each in a session of its own, so not in its process group): the listener
+    /// is stopped first, so that it makes no new one while they are found.
     fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
+            if self.kind == Kind::Sftp {
+                signal("-STOP", child.id());
+                for pid in descendants(child.id()) {
+                    signal("-KILL", pid);
+                }
+            }
             let _ = child.kill();
             let _ = child.wait();
         }
@@ -101,6 +208,10 @@ impl Server {
         match self.kind {
             Kind::WebDav => format!("dav://127.0.0.1:{}/evidence/team-a", self.port),
             Kind::S3 => format!("s3://evidence/team-a?endpoint=http://127.0.0.1:{}&region=us-east-1", self.port),
+            Kind::Sftp => {
+                let user = &self.ssh.as_ref().expect("ssh set-up").user;
+                format!("sftp://{user}@127.0.0.1:{}{}/evidence/team-a", self.port, self.data.display())
+            }
         }
     }
 
@@ -114,8 +225,16 @@ impl Server {
         let text = match self.kind {
             Kind::WebDav => format!("user=amal\npassword=dav-secret{secret}\n"),
             Kind::S3 => format!("access_key_id=AKCUSTODIA\nsecret_access_key=s3-secret{secret}\n"),
+            // A key the server does not know; the host key is the right one.
+            Kind::Sftp => self.ssh_credentials(if good { "user_key" } else { "other_key" }, "known_hosts"),
         };
         env.file(if good { "creds.txt" } else { "bad-creds.txt" }, text.as_bytes())
+    }
+
+    /// An SFTP credentials file: the private key's path and the known_hosts file to trust.
+    fn ssh_credentials(&self, key: &str, known_hosts: &str) -> String {
+        let ssh = self.ssh.as_ref().expect("ssh set-up");
+        format!("key_file={}\nknown_hosts={}\n", ssh.file(key).display(), ssh.file(known_hosts).display())
     }
 }
 
@@ -156,6 +275,31 @@ fn vault_with_remote(server: &Server) -> (Env, PathBuf) {
     let out = env.run(&["remote", "add", "off", &server.url(), "--credentials-file", path_str(&creds)]);
     assert_success(&out, "remote add");
     (env, recovery)
+}
+
+/// Runs `custodia --vault VAULT --recovery-file RECOVERY ARGS...` (a vault opened with its recovery key).
+fn with_recovery(env: &Env, vault: &Path, recovery: &Path, args: &[&str]) -> Output {
+    env.command()
+        .arg("--vault")
+        .arg(vault)
+        .arg("--recovery-file")
+        .arg(recovery)
+        .args(args)
+        .output()
+        .expect("run custodia")
+}
+
+/// Runs `custodia --recovery-file RECOVERY restore --from URL --to TARGET --credentials-file CREDS ARGS...`.
+fn restore(env: &Env, server: &Server, recovery: &Path, target: &Path, args: &[&str]) -> Output {
+    let creds = server.credentials(env, true);
+    env.command()
+        .arg("--recovery-file")
+        .arg(recovery)
+        .args(["restore", "--from", &server.url(), "--to", path_str(target)])
+        .args(["--credentials-file", path_str(&creds)])
+        .args(args)
+        .output()
+        .expect("run restore")
 }
 
 fn verifier_key(env: &Env) -> String {
@@ -220,36 +364,13 @@ fn roundtrip(kind: Kind) {
     // vault it last saw (the pushes and closes after the snapshot).
     env.forget_local_checkpoints();
     let target = env.dir.path().join("new-laptop");
-    let out = env
-        .command()
-        .arg("--recovery-file")
-        .arg(&recovery)
-        .args(["restore", "--from", &server.url(), "--to", path_str(&target), "--key", &key])
-        .args(["--credentials-file", path_str(&creds)])
-        .output()
-        .expect("run");
+    let out = restore(&env, &server, &recovery, &target, &["--key", &key]);
     assert_success(&out, "restore");
     assert!(stdout(&out).contains("OK: everything holds"), "the restored vault verifies: {}", stdout(&out));
-    let out = env
-        .command()
-        .arg("--vault")
-        .arg(&target)
-        .arg("--recovery-file")
-        .arg(&recovery)
-        .arg("log")
-        .output()
-        .expect("log");
+    let out = with_recovery(&env, &target, &recovery, &["log"]);
     assert_success(&out, "log of the restored vault");
     assert!(stdout(&out).contains("vault.restored"), "the restore is a custody event: {}", stdout(&out));
-    let out = env
-        .command()
-        .arg("--vault")
-        .arg(&target)
-        .arg("--recovery-file")
-        .arg(&recovery)
-        .arg("list")
-        .output()
-        .expect("list");
+    let out = with_recovery(&env, &target, &recovery, &["list"]);
     assert!(stdout(&out).contains("statement.txt") && stdout(&out).contains("photo.jpg"), "{}", stdout(&out));
 }
 
@@ -261,6 +382,11 @@ fn a_vault_pushed_to_webdav_verifies_and_restores_with_the_recovery_key() {
 #[test]
 fn a_vault_pushed_to_s3_verifies_and_restores_with_the_recovery_key() {
     roundtrip(Kind::S3);
+}
+
+#[test]
+fn a_vault_pushed_over_sftp_verifies_and_restores_with_the_recovery_key() {
+    roundtrip(Kind::Sftp);
 }
 
 /// Local stored copies whose copy on the server is missing or of another size.
@@ -354,14 +480,7 @@ fn faults(kind: Kind) {
     assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
     assert!(stdout(&out).contains(&rel), "the altered object {rel} is named: {}", stdout(&out));
     let target = env.dir.path().join("restored");
-    let creds = server.credentials(&env, true);
-    let out = env
-        .command()
-        .arg("--recovery-file")
-        .arg(&recovery)
-        .args(["restore", "--from", &server.url(), "--to", path_str(&target), "--credentials-file", path_str(&creds)])
-        .output()
-        .expect("restore");
+    let out = restore(&env, &server, &recovery, &target, &[]);
     assert_eq!(out.status.code(), Some(1), "restore refuses an altered copy: {}", stdout(&out));
     assert!(stderr(&out).contains(&rel), "and names the object: {}", stderr(&out));
     assert!(!target.join("keyslots.json").exists(), "no vault is left behind");
@@ -403,6 +522,46 @@ fn faults_on_s3_are_named_and_a_killed_push_resumes() {
 }
 
 #[test]
+fn faults_on_sftp_are_named_and_a_killed_push_resumes() {
+    faults(Kind::Sftp);
+}
+
+/// A push to an SFTP remote whose credentials name the private key `key` and the known_hosts file
+/// `known_hosts` (of the throwaway set-up) fails, says `expected`, and leaves the server and the vault as
+/// they were.
+fn sftp_refused(key: &str, known_hosts: &str, expected: &str) {
+    let data = tempfile::tempdir().expect("server folder");
+    let server = Server::start(Kind::Sftp, data.path());
+    let env = Env::new();
+    let recovery = env.dir.path().join("recovery.txt");
+    assert_success(&env.run(&["recovery", "create", "--output", path_str(&recovery)]), "recovery create");
+    let source = env.file("statement.txt", format!("{MARKER} statement").as_bytes());
+    assert_success(&env.run(&["add", path_str(&source)]), "add");
+    let creds = env.file("sftp-creds.txt", server.ssh_credentials(key, known_hosts).as_bytes());
+    let out = env.run(&["remote", "add", "off", &server.url(), "--credentials-file", path_str(&creds)]);
+    assert_success(&out, "remote add");
+    let out = env.run(&["push"]);
+    assert_eq!(out.status.code(), Some(1), "the push fails: {}", stderr(&out));
+    assert!(stderr(&out).contains(expected), "the error says {expected:?}: {}", stderr(&out));
+    assert!(files(&server.object("")).is_empty(), "nothing reached the server: {:?}", files(data.path()));
+    assert_success(&env.run(&["verify"]), "the vault still verifies");
+    let log = stdout(&env.run(&["log"]));
+    assert!(!log.contains("remote.pushed"), "no push is recorded: {log}");
+    let list = stdout(&env.run(&["remote", "list"]));
+    assert!(list.contains("off"), "the remote stays configured: {list}");
+}
+
+#[test]
+fn an_sftp_key_the_server_does_not_know_is_a_clear_refusal_that_changes_nothing() {
+    sftp_refused("other_key", "known_hosts", "refused access");
+}
+
+#[test]
+fn an_sftp_server_whose_host_key_is_not_the_trusted_one_gets_nothing() {
+    sftp_refused("user_key", "other_known_hosts", "host key is not one this computer trusts");
+}
+
+#[test]
 fn after_a_panic_no_passphrase_opens_the_folder_and_the_off_site_copy_brings_it_back() {
     let data = tempfile::tempdir().expect("server folder");
     let server = Server::start(Kind::WebDav, data.path());
@@ -413,37 +572,14 @@ fn after_a_panic_no_passphrase_opens_the_folder_and_the_off_site_copy_brings_it_
     assert_success(&out, "panic");
     let out = env.run(&["list"]);
     assert_eq!(out.status.code(), Some(1), "the passphrase no longer opens the folder");
-    let out = env
-        .command()
-        .arg("--vault")
-        .arg(&env.vault)
-        .arg("--recovery-file")
-        .arg(&recovery)
-        .arg("list")
-        .output()
-        .expect("run");
+    let out = with_recovery(&env, &env.vault, &recovery, &["list"]);
     assert_eq!(out.status.code(), Some(1), "nor does the recovery key, on this computer");
     assert!(env.vault.join("vault.db").exists(), "the ciphertext was kept (no --remove-ciphertext)");
 
     let target = env.dir.path().join("restored");
-    let creds = server.credentials(&env, true);
-    let out = env
-        .command()
-        .arg("--recovery-file")
-        .arg(&recovery)
-        .args(["restore", "--from", &server.url(), "--to", path_str(&target), "--credentials-file", path_str(&creds)])
-        .output()
-        .expect("restore");
+    let out = restore(&env, &server, &recovery, &target, &[]);
     assert_success(&out, "restore after panic");
-    let out = env
-        .command()
-        .arg("--vault")
-        .arg(&target)
-        .arg("--recovery-file")
-        .arg(&recovery)
-        .arg("list")
-        .output()
-        .expect("list");
+    let out = with_recovery(&env, &target, &recovery, &["list"]);
     assert!(stdout(&out).contains("statement.txt"), "the item is back: {}", stdout(&out));
 
     let out = env.run(&["panic", "--yes", "--remove-ciphertext"]);

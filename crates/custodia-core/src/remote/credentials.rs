@@ -19,9 +19,14 @@ fn allowed(url: &RemoteUrl) -> &'static [&'static str] {
         RemoteUrl::Folder { .. } => &[],
         RemoteUrl::WebDav { .. } => &["user", "password", "token"],
         RemoteUrl::S3 { .. } => &["access_key_id", "secret_access_key", "session_token"],
-        RemoteUrl::Sftp { .. } => &["key_file"],
+        RemoteUrl::Sftp { .. } => &["key_file", "known_hosts"],
     }
 }
+
+/// The keys whose value is a file on this computer (the SFTP private key, a known_hosts file): kept as a
+/// path, never as the file's content, and absolute (or from the home folder, `~/`) so that it names the
+/// same file whatever folder the program is started from.
+const PATH_KEYS: [&str; 2] = ["key_file", "known_hosts"];
 
 /// Checked `KEY=VALUE` pairs for one remote.
 #[derive(Default, Clone)]
@@ -58,6 +63,9 @@ impl Credentials {
             }
             if value.is_empty() || value.chars().any(char::is_control) {
                 return Err(bad(number, "a value is empty or holds control characters"));
+            }
+            if PATH_KEYS.contains(&key) && !(value.starts_with('/') || value.starts_with("~/")) {
+                return Err(bad(number, "a file's path must be absolute (/...) or start with ~/"));
             }
             if entries.len() >= MAX_ENTRIES {
                 return Err(bad(number, "too many lines"));
@@ -120,6 +128,15 @@ mod tests {
         {
             assert!(Credentials::parse(bad, &dav()).is_err(), "{:?} should be refused", String::from_utf8_lossy(bad));
         }
+        let sftp = RemoteUrl::parse("sftp://amal@127.0.0.1:2222/srv/copies").expect("address");
+        for bad in
+            [&b"key_file=id_ed25519"[..], b"known_hosts=./known_hosts", b"password=x", b"key_file=/k\nkey_file=/k"]
+        {
+            assert!(Credentials::parse(bad, &sftp).is_err(), "{:?} should be refused", String::from_utf8_lossy(bad));
+        }
+        let c = Credentials::parse(b"key_file=~/.ssh/id_ed25519\nknown_hosts=/etc/custodia/known_hosts\n", &sftp)
+            .expect("an sftp key file and known_hosts file are taken");
+        assert_eq!(c.get("key_file"), Some("~/.ssh/id_ed25519"), "the key is kept as its path, not its content");
         let huge = vec![b'#'; MAX_CREDENTIALS_BYTES + 1];
         assert!(matches!(Credentials::parse(&huge, &dav()), Err(RemoteError::CredentialsTooLarge { .. })));
     }

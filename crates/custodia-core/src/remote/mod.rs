@@ -1,5 +1,6 @@
 //! Off-site copies (issue 13): remotes on storage an organisation already runs (a folder or USB drive,
-//! WebDAV such as Nextcloud, an S3-compatible store), through Apache OpenDAL (`storage.rs`).
+//! WebDAV such as Nextcloud, an S3-compatible store, an SFTP server), through Apache OpenDAL
+//! (`storage.rs`).
 //!
 //! A push (`push.rs`) sends what is already ciphertext: the stored copies as they are (age files under
 //! keyed names), a snapshot of `vault.db` taken with SQLite's online backup (SQLCipher pages), the key
@@ -58,12 +59,14 @@ pub enum RemoteError {
     NameTaken(String),
     #[error("there is no remote named {0}; `custodia remote list` shows them")]
     NotFound(String),
-    #[error("this build of Custodia cannot reach {kind} remotes yet")]
-    NotSupported { kind: &'static str },
     #[error("the remote could not be reached or did not answer as storage: {0}")]
     Unreachable(String),
     #[error("the remote refused access (check the credentials file): {0}")]
     Refused(String),
+    #[error("the SFTP server's host key is not one this computer trusts for it, so nothing was sent. Check the key's fingerprint with the server's administrator, then add it to ~/.ssh/known_hosts or to the known_hosts file the credentials name: {0}")]
+    HostKeyNotTrusted(String),
+    #[error("the ssh program (OpenSSH's client) could not be run; SFTP remotes need it installed (Debian and Ubuntu: the openssh-client package)")]
+    SshMissing,
     #[error("{path} on the remote is larger than {max} bytes; it was not read")]
     TooLarge { path: String, max: u64 },
     #[error("{path} on the remote gave {found} bytes instead of {expected}")]

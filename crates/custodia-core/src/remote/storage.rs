@@ -1,7 +1,14 @@
 //! The one door to remote storage: Apache OpenDAL's blocking API on a small tokio runtime this value
-//! owns, for a folder, WebDAV and S3-compatible stores. Everything read from a remote is hostile: sizes
-//! are checked before and while reading, and nothing is read past the bound the caller gives. Each call
-//! is retried a few times with a bounded, growing pause when the error is a passing one.
+//! owns, for a folder, WebDAV, S3-compatible stores and SFTP. Everything read from a remote is hostile:
+//! sizes are checked before and while reading, and nothing is read past the bound the caller gives. Each
+//! call is retried a few times with a bounded, growing pause when the error is a passing one.
+//!
+//! SFTP goes through the system's OpenSSH client (`ssh`, which OpenDAL drives through the `openssh`
+//! crate), so the user's ssh configuration, agent and keys apply. The server's host key is always
+//! checked strictly (`StrictHostKeyChecking=yes`, never `accept-new` or `no`): against the user's
+//! `~/.ssh/known_hosts`, or against the file the credentials name as `known_hosts`. An object is written
+//! under a temporary name and renamed into place (OpenSSH's atomic `posix-rename`), so a name on the
+//! server never holds half an object, however the connection ends.
 
 use super::credentials::Credentials;
 use super::url::RemoteUrl;
@@ -25,6 +32,8 @@ const CHUNK: usize = 1 << 20;
 /// A connected remote.
 pub(crate) struct Storage {
     op: blocking::Operator,
+    /// Writes go to `<path>.partial` first and are renamed into place (SFTP, whose writes land in place).
+    rename_into_place: bool,
     // Dropped after the operator, whose handle points into it.
     _runtime: tokio::runtime::Runtime,
 }
@@ -47,8 +56,59 @@ fn storage_error(e: opendal::Error) -> RemoteError {
         (ErrorKind::PermissionDenied, _) | (_, Some(401 | 403)) => {
             RemoteError::Refused(status.map_or_else(|| e.kind().to_string(), |s| format!("HTTP status {s}")))
         }
-        _ => RemoteError::Unreachable(text),
+        _ => match ssh_error(&e) {
+            Some(named) => named,
+            None => RemoteError::Unreachable(text),
+        },
     }
+}
+
+/// What the OpenSSH client said, when an SFTP call failed because of it, in the user's terms: the program
+/// missing, the server's host key not trusted, the key refused.
+fn ssh_error(e: &opendal::Error) -> Option<RemoteError> {
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        if let Some(ssh) = inner.downcast_ref::<openssh::Error>() {
+            return Some(match ssh {
+                // Spawning `ssh` failed: the program is not there (or not runnable).
+                openssh::Error::Connect(io)
+                    if io.raw_os_error().is_some() && io.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    RemoteError::SshMissing
+                }
+                openssh::Error::Connect(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+                    RemoteError::Refused(clipped(&io.to_string()))
+                }
+                openssh::Error::Connect(io) if io.to_string().contains("Host key verification failed") => {
+                    RemoteError::HostKeyNotTrusted(host_key_detail(&io.to_string()))
+                }
+                other => {
+                    let detail = std::error::Error::source(other).map(|s| format!(": {s}")).unwrap_or_default();
+                    RemoteError::Unreachable(clipped(&format!("{other}{detail}")))
+                }
+            });
+        }
+        source = inner.source();
+    }
+    None
+}
+
+/// What ssh said of a host key it did not trust, shortened: its warning about a changed key is a
+/// screenful, of which the user needs the fact and the fingerprint the server showed.
+fn host_key_detail(text: &str) -> String {
+    if !text.contains("HAS CHANGED") {
+        return clipped(text);
+    }
+    let shown = text.split_whitespace().find(|w| w.starts_with("SHA256:"));
+    let shown = shown.map(|f| format!("; the server showed {}", f.trim_end_matches('.'))).unwrap_or_default();
+    format!(
+        "the key the server showed is not the one trusted for it: it was changed, or someone is in the middle{shown}"
+    )
+}
+
+/// One line of at most `MAX_ERROR_CHARS` characters from what ssh wrote (it may span lines).
+fn clipped(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(MAX_ERROR_CHARS).collect()
 }
 
 impl Storage {
@@ -99,8 +159,25 @@ impl Storage {
                 }
                 Operator::new(builder).map_err(storage_error)?
             }
-            RemoteUrl::Sftp { .. } => return Err(RemoteError::NotSupported { kind: "sftp" }),
+            RemoteUrl::Sftp { user, host, port, path } => {
+                // Strict host key checking is OpenDAL's default; it is set here all the same so that no
+                // change of default could ever make a server's key accepted unseen.
+                let port = port.unwrap_or(22);
+                let mut builder = opendal::services::Sftp::default()
+                    .endpoint(&format!("ssh://{host}:{port}"))
+                    .user(user)
+                    .root(path)
+                    .known_hosts_strategy("strict");
+                if let Some(key) = credentials.get("key_file") {
+                    builder = builder.key(key);
+                }
+                if let Some(file) = credentials.get("known_hosts") {
+                    builder = builder.known_hosts_file(file);
+                }
+                Operator::new(builder).map_err(storage_error)?
+            }
         };
+        let rename_into_place = matches!(url, RemoteUrl::Sftp { .. });
         let client = reqwest::Client::builder()
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
@@ -114,7 +191,7 @@ impl Storage {
             let _entered = runtime.enter();
             blocking::Operator::new(op).map_err(storage_error)?
         };
-        Ok(Storage { op, _runtime: runtime })
+        Ok(Storage { op, rename_into_place, _runtime: runtime })
     }
 
     /// Runs `call`, again after a pause when it fails with a passing error, at most `ATTEMPTS` times.
@@ -147,7 +224,26 @@ impl Storage {
     /// Writes `bytes` to `path` in one call.
     pub(crate) fn put(&self, path: &str, bytes: &[u8]) -> Result<(), RemoteError> {
         let buffer = opendal::Buffer::from(bytes.to_vec());
-        self.retrying(|| self.op.write(path, buffer.clone()).map(|_| ()))
+        let target = self.write_name(path);
+        self.retrying(|| self.op.write(&target, buffer.clone()).map(|_| ()))?;
+        self.rename_into_place_of(&target, path)
+    }
+
+    /// The name an object is written under before it is whole.
+    fn write_name(&self, path: &str) -> String {
+        if self.rename_into_place {
+            format!("{path}.partial")
+        } else {
+            path.to_string()
+        }
+    }
+
+    /// Renames a whole object written under `written` to `path` (nothing to do where writes are whole).
+    fn rename_into_place_of(&self, written: &str, path: &str) -> Result<(), RemoteError> {
+        if written == path {
+            return Ok(());
+        }
+        self.retrying(|| self.op.rename(written, path))
     }
 
     /// Sends the local file `source` to `path`; a failure part way is retried from the start. Streamed in
@@ -159,13 +255,14 @@ impl Storage {
             let bytes = std::fs::read(source).map_err(local)?;
             return self.put(path, &bytes);
         }
+        let target = self.write_name(path);
         self.retrying(|| {
             let mut file = match std::fs::File::open(source) {
                 Ok(file) => file,
                 Err(e) => return Ok(Err(e)),
             };
             let mut writer = self.op.writer_options(
-                path,
+                &target,
                 opendal::options::WriteOptions { chunk: Some(CHUNK * 8), ..Default::default() },
             )?;
             let mut buf = vec![0u8; CHUNK];
@@ -180,7 +277,8 @@ impl Storage {
             writer.close()?;
             Ok(Ok(()))
         })?
-        .map_err(local)
+        .map_err(local)?;
+        self.rename_into_place_of(&target, path)
     }
 
     /// Reads the whole object at `path`, refused when it is (or turns out) larger than `max` bytes;

@@ -20,7 +20,8 @@ pub enum RemoteUrl {
     /// An S3-compatible store: bucket, a prefix inside it (no leading or trailing slash, may be empty),
     /// its endpoint (an http or https URL) and region.
     S3 { bucket: String, prefix: String, endpoint: String, region: String },
-    /// SFTP (OpenSSH). Parsed and stored, but this build does not connect to it yet.
+    /// SFTP (OpenSSH's `sftp-server` or `internal-sftp`, or any SFTP server), reached with the system's
+    /// `ssh` client; `path` is absolute on the server.
     Sftp { user: String, host: String, port: Option<u16>, path: String },
 }
 
