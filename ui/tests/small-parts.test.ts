@@ -9,7 +9,12 @@ describe("small parts", () => {
     let now = 0;
     const send = vi.fn();
     const later: Array<[() => void, number]> = [];
-    const report = throttled(send, 20_000, () => now, (run, delay) => later.push([run, delay]));
+    const report = throttled(
+      send,
+      20_000,
+      () => now,
+      (run, delay) => later.push([run, delay]),
+    );
     report();
     expect(send).toHaveBeenCalledTimes(1);
     now = 5_000;
@@ -43,6 +48,14 @@ describe("small parts", () => {
       ["New value", "Handed over"],
       ["Kind", "Recovery key"],
       ["Items", "1,200"],
+    ]);
+    // No raw values: booleans, media types and consent methods in words.
+    const raw = detailLines('{"ok":true,"trained":false,"media_type":"text/plain","method":"written"}');
+    expect(raw.map((l) => detailValue(l))).toEqual([
+      "Yes",
+      "No",
+      "Text (\u2068text/plain\u2069)",
+      "Written, on a signed form",
     ]);
     expect(detailLines("{}")).toEqual([]);
     expect(detailLines("not json")).toEqual([{ key: "", raw: "not json", text: "not json" }]);

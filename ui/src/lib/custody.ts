@@ -1,6 +1,7 @@
 // Words for the custody log: each action and each verification problem gets a translated sentence.
 import { CATALOG, type ProblemDto } from "./bindings";
 import type { DetailLine } from "./details";
+import { mediaKind } from "./items";
 import {
   formatDateTime,
   formatNumber,
@@ -117,6 +118,7 @@ const TIME_KEYS = new Set(["previous_event_time", "clock_now"]);
 /** Values the vault writes in English words, said in the reader's language. */
 const VALUE_WORDS: Record<string, Record<string, MessageKey>> = {
   field: { description: "detail.description", source: "detail.source" },
+  method: { oral: "consent.oral", written: "consent.written" },
   kind: { passphrase: "unlock.passphrase", recovery: "unlock.recoveryKey" },
   reason: {
     "passphrase changed": "reason.passphraseChanged",
@@ -140,6 +142,9 @@ export function detailValue(line: DetailLine): string {
     const label = `${prefix}.${String(raw)}`;
     if (typeof raw === "string" && hasKey(label)) return t(label);
   }
+  if (typeof raw === "boolean") return t(raw ? "value.yes" : "value.no");
+  // "Text (text/plain)": the kind in words, the exact type for whoever needs it.
+  if (key === "media_type" && typeof raw === "string") return `${t(`type.${mediaKind(raw)}`)} (${isolate(raw)})`;
   if (key === "size" && typeof raw === "number") return formatSize(raw);
   if (TIME_KEYS.has(key) && typeof raw === "string") return formatDateTime(raw);
   if (typeof raw === "number") return formatNumber(raw);
