@@ -113,11 +113,7 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<Exit> {
     };
     let progress = bar(0, &t!("cli.progress.exporting"));
     progress::catch_interrupt();
-    let result = vault.export(&request, &mut |p: ExportProgress| {
-        progress.set_length(p.total);
-        progress.set_position(p.done);
-        progress::flow()
-    });
+    let result = vault.export(&request, &mut |p: ExportProgress| progress::advance(&progress, p.done, p.total));
     progress.finish_and_clear();
     commands::close_after(vault, result.is_ok())?;
     let exported = match result {

@@ -4,7 +4,7 @@ use crate::args::{Global, KdfArgs};
 use crate::context;
 use crate::exit::Exit;
 use crate::output::{self, safe, safe_lines};
-use crate::progress::{bar, catch_interrupt, flow, Interrupted};
+use crate::progress::{advance, bar, catch_interrupt, flow, Interrupted};
 use crate::{t, tn};
 use anyhow::{bail, Context, Result};
 use custodia_core::checkpoint::LocalNotice;
@@ -297,11 +297,7 @@ pub fn verify(global: &Global) -> Result<Exit> {
     let mut vault = open(global)?;
     let progress = bar(0, &t!("cli.progress.verifying"));
     catch_interrupt();
-    let report = vault.verify(&mut |p: VerifyProgress| {
-        progress.set_length(p.total);
-        progress.set_position(p.done);
-        flow()
-    });
+    let report = vault.verify(&mut |p: VerifyProgress| advance(&progress, p.done, p.total));
     progress.finish_and_clear();
     vault.close()?;
     if flow() == Flow::Cancel {

@@ -41,6 +41,14 @@ pub fn catch_interrupt() {
     });
 }
 
+/// Moves `bar` to `done` of `total` and answers the core's progress callback: the body of every callback
+/// whose work reports a total.
+pub fn advance(bar: &ProgressBar, done: u64, total: u64) -> Flow {
+    bar.set_length(total);
+    bar.set_position(done);
+    flow()
+}
+
 /// What the core's progress callbacks answer: go on, or stop after Ctrl-C.
 pub fn flow() -> Flow {
     if INTERRUPTED.load(Ordering::SeqCst) {

@@ -6,7 +6,7 @@ use crate::commands;
 use crate::context;
 use crate::exit::Exit;
 use crate::output::{self, safe};
-use crate::progress::{catch_interrupt, count_bar, flow, Interrupted};
+use crate::progress::{advance, catch_interrupt, count_bar, flow, Interrupted};
 use crate::{t, tn};
 use anyhow::{bail, Context, Result};
 use custodia_core::remote::credentials::MAX_CREDENTIALS_BYTES;
@@ -112,11 +112,7 @@ pub fn push(global: &Global, name: Option<&str>, include_passphrase: bool) -> Re
     let bar = count_bar(0, &t!("cli.push.progress", name = safe(&name)));
     catch_interrupt();
     let options = PushOptions { include_passphrase };
-    let pushed = vault.push(&name, &options, &mut |p| {
-        bar.set_length(p.total);
-        bar.set_position(p.done);
-        flow()
-    });
+    let pushed = vault.push(&name, &options, &mut |p| advance(&bar, p.done, p.total));
     bar.finish_and_clear();
     vault.close()?;
     if flow() == Flow::Cancel {
@@ -146,11 +142,7 @@ fn verify(
 ) -> Result<Exit> {
     let bar = count_bar(0, &t!("cli.remote.verifying"));
     catch_interrupt();
-    let mut progress = |done: u64, total: u64| {
-        bar.set_length(total);
-        bar.set_position(done);
-        flow()
-    };
+    let mut progress = |done: u64, total: u64| advance(&bar, done, total);
     // With a verifier key the argument is an address and no vault is opened: someone without the
     // passphrase checks a copy with the vault's public key alone.
     let report = match key {
@@ -214,11 +206,7 @@ pub fn restore(
         session,
         key,
         global.accept_rollback.as_deref(),
-        &mut |p| {
-            bar.set_length(p.total);
-            bar.set_position(p.done);
-            flow()
-        },
+        &mut |p| advance(&bar, p.done, p.total),
     );
     bar.finish_and_clear();
     if flow() == Flow::Cancel {
