@@ -214,14 +214,10 @@ export function formatPercent(fraction: number): string {
 
 /**
  * Wraps text from outside (a file name, an item number) in Unicode isolates, so an Arabic name in an
- * English sentence, or a Latin one in an Arabic sentence, cannot reorder the words around it. Text with
- * no letter at all (a date, a number) is a left-to-right isolate: WebKit lays a first-strong isolate
- * without a strong character out right to left in an Arabic sentence, which showed `1990-04-26` as
- * `26-04-1990`.
+ * English sentence, or a Latin one in an Arabic sentence, cannot reorder the words around it.
  */
 export function isolate(text: string): string {
-  const opening = /\p{L}/u.test(text) ? FIRST_STRONG_ISOLATE : LEFT_TO_RIGHT_ISOLATE;
-  return opening + text + POP_DIRECTIONAL_ISOLATE;
+  return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE;
 }
 
 /**
@@ -238,4 +234,3 @@ const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
 // Written as code points: the characters themselves would be invisible in the source.
 export const FIRST_STRONG_ISOLATE = String.fromCodePoint(0x2068);
 export const POP_DIRECTIONAL_ISOLATE = String.fromCodePoint(0x2069);
-export const LEFT_TO_RIGHT_ISOLATE = String.fromCodePoint(0x2066);
