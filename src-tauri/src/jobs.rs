@@ -32,6 +32,10 @@ pub enum JobKind {
     Export,
     /// Checking, extracting or importing a received bundle.
     Bundle,
+    /// Pushing to an off-site copy.
+    Push,
+    /// Checking an off-site copy.
+    RemoteVerify,
 }
 
 impl JobKind {
@@ -43,7 +47,12 @@ impl JobKind {
     /// short; what an add or import stored before it stays stored, and an export or copy leaves nothing.
     pub fn idle_bound(self) -> Duration {
         match self {
-            JobKind::Add | JobKind::Verify | JobKind::Export | JobKind::Bundle => 2 * HOUR,
+            JobKind::Add
+            | JobKind::Verify
+            | JobKind::Export
+            | JobKind::Bundle
+            | JobKind::Push
+            | JobKind::RemoteVerify => 2 * HOUR,
             JobKind::SaveCopy => HOUR,
         }
     }

@@ -94,6 +94,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::receiving::check_bundle,
             commands::receiving::extract_bundle,
             commands::receiving::import_bundle,
+            commands::remotes::list_remotes,
+            commands::remotes::add_remote,
+            commands::remotes::remove_remote,
+            commands::remotes::test_remote,
+            commands::remotes::push_remote,
+            commands::remotes::verify_remote,
+            commands::remotes::offsite_status,
         ])
         .events(collect_events![
             events::JobProgress,

@@ -9,6 +9,7 @@ pub mod interviews;
 pub mod items;
 pub mod persons;
 pub mod receiving;
+pub mod remotes;
 pub mod review;
 pub mod vault;
 
@@ -18,6 +19,8 @@ mod bundle_tests;
 mod memory_tests;
 #[cfg(test)]
 mod reauth_tests;
+#[cfg(test)]
+mod remote_tests;
 #[cfg(test)]
 mod tests;
 

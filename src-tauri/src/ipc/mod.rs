@@ -9,6 +9,7 @@ mod harm;
 mod interviews;
 mod items;
 mod people;
+mod remote;
 mod secret;
 mod vault;
 
@@ -18,6 +19,7 @@ pub use harm::*;
 pub use interviews::*;
 pub use items::*;
 pub use people::*;
+pub use remote::*;
 pub use secret::Secret;
 pub use vault::*;
 

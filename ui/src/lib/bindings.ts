@@ -647,6 +647,85 @@ async importBundle(opener: OpenWithDto) : Promise<Result<ImportedDto | null, Ipc
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async listRemotes() : Promise<Result<RemoteDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_remotes") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a remote (logged as `remote.added`, naming its kind, never its address or credentials).
+ */
+async addRemote(input: RemoteInputDto) : Promise<Result<RemoteDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_remote", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Removes a remote's settings and credentials from the vault; the copy on the storage stays.
+ */
+async removeRemote(name: string) : Promise<Result<RemoteDto[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_remote", { name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Tests an address with its credentials before it is added: reached, accepted, and whether a copy is
+ * already there. Needs the vault unlocked (only someone who may add a remote tests one); sends nothing.
+ */
+async testRemote(url: string, credentials: Secret) : Promise<Result<ProbeDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("test_remote", { url, credentials }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Pushes to remote `name` as a cancellable job (kind "push") with progress events. Only ciphertext
+ * leaves: the stored copies, the database snapshot, the recovery-key slots (never the passphrase's from
+ * the app) and the signed manifest, written last. `None` when cancelled: what was sent stays, and the
+ * next push goes on from there.
+ */
+async pushRemote(name: string) : Promise<Result<PushedDto | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("push_remote", { name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Checks the copy on remote `name` (with `full`, every object's hash) as a cancellable job (kind
+ * "remote_verify"); `None` when cancelled.
+ */
+async verifyRemote(name: string, full: boolean) : Promise<Result<RemoteReportDto | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("verify_remote", { name, full }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The status bar's off-site line: how many remotes, the newest push, the items on no copy yet.
+ */
+async offsiteStatus() : Promise<Result<OffsiteStatusDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("offsite_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1253,7 +1332,15 @@ export type JobKind =
 /**
  * Checking, extracting or importing a received bundle.
  */
-"bundle"
+"bundle" | 
+/**
+ * Pushing to an off-site copy.
+ */
+"push" | 
+/**
+ * Checking an off-site copy.
+ */
+"remote_verify"
 /**
  * Progress of one file of an add job, or of a copy being saved.
  */
@@ -1266,6 +1353,7 @@ kind: JobKind; file_name: string; file_index: number; file_count: number; done: 
  * The last event of a log: its number, time, and action (a custody action's name).
  */
 export type LastEventDto = { seq: number; time: string; action: string }
+export type LastPushDto = { seq: number; time: string }
 /**
  * This computer's copy of the newest checkpoint, written at every close and checked at every open.
  */
@@ -1312,6 +1400,10 @@ export type MadeKeyDto = { file_name: string; public_key: string; fingerprint: s
  * whether checking again found every thing holding.
  */
 export type MadeReportDto = { file_name: string; sha256: string; items: number; events: number; ok: boolean }
+/**
+ * The status bar's off-site line.
+ */
+export type OffsiteStatusDto = { remotes: number; last_push: string | null; items_not_copied: number }
 /**
  * Something the open did or found on its own: an interrupted key change settled, files an interrupted
  * run left set aside, this computer's copy of the newest checkpoint unusable (`why`: the core's English).
@@ -1401,6 +1493,10 @@ export type PreviewDto = { media_type: string; data_base64: string }
  */
 export type PriorInterviewDto = { id: string; date: string; interviewers: string[] }
 /**
+ * What a connection test found: the storage answered, and whether a complete copy is there.
+ */
+export type ProbeDto = { holds_copy: boolean }
+/**
  * One thing that does not hold.
  * One thing `verify` found wrong. Crosses to programs (`--json`) and to the desktop page (with the
  * `specta` feature, as a TypeScript union tagged by `problem`) as it is: its code and the names its
@@ -1466,6 +1562,7 @@ export type ProblemDto = { found: Problem;
  * The English sentence, shown as detail.
  */
 message: string }
+export type PushedDto = { remote: string; seq: number; objects: number; sent: number; bytes_sent: number; checkpoint_size: number }
 /**
  * What kind of evidence a `Reason` is, without its numbers: the key for translations and for tools
  * reading JSON. Serialised as its snake_case code.
@@ -1517,6 +1614,55 @@ reason: ConsentRefusal;
  * The core's English sentence naming the record, the person and the reason.
  */
 message: string; finding: FindingDto | null }
+export type RemoteDto = { name: string; url: string; kind: RemoteKind | null; 
+/**
+ * The names of the credentials kept for it (`user`, `password`…); their values never leave the core.
+ */
+credential_keys: string[]; keep_snapshots: number; 
+/**
+ * The newest completed push: its manifest number and when it ended.
+ */
+last_push: LastPushDto | null }
+/**
+ * A remote as the form sends it: the credentials as the `KEY=VALUE` lines of a credentials file,
+ * wiped from memory when dropped.
+ */
+export type RemoteInputDto = { name: string; url: string; credentials: Secret; keep_snapshots: number }
+/**
+ * The kinds of storage a remote can be, as the custody log, listings and the page name them.
+ */
+export type RemoteKind = "folder" | "webdav" | "s3" | "sftp"
+/**
+ * One thing wrong with a copy, named (with the `specta` feature, a TypeScript union tagged by `problem`).
+ */
+export type RemoteProblem = 
+/**
+ * A listed object is not on the remote.
+ */
+{ problem: "missing"; path: string } | 
+/**
+ * A listed object has another size than the manifest says.
+ */
+{ problem: "size_differs"; path: string; expected: number; found: number } | 
+/**
+ * A listed object's bytes do not hash to what the manifest says (`full` only).
+ */
+{ problem: "hash_differs"; path: string; expected: string; found: string } | 
+/**
+ * The remote's newest manifest is older than the newest push this vault recorded to it: the remote
+ * was put back to an older state (or a push was lost).
+ */
+{ problem: "rolled_back"; found_seq: number; pushed_seq: number } | 
+/**
+ * This vault's log does not extend the copy's checkpoint: the laptop's log is older than the copy
+ * (a rolled-back laptop) or the two differ (one was rewritten).
+ */
+{ problem: "not_extended"; checkpoint_size: number; why: string }
+/**
+ * One thing wrong with a copy: the core's named problem (the page words it), and its English sentence.
+ */
+export type RemoteProblemDto = { found: RemoteProblem; message: string }
+export type RemoteReportDto = { ok: boolean; seq: number; created: string; checkpoint_size: number; objects: number; bytes_hashed: number; problems: RemoteProblemDto[] }
 /**
  * The two renderings of a report.
  */

@@ -22,6 +22,7 @@ pub mod credentials;
 pub mod manifest;
 mod push;
 mod restore;
+mod status;
 mod storage;
 pub mod url;
 mod verify;
@@ -29,7 +30,8 @@ mod verify;
 pub use credentials::Credentials;
 pub use push::{PushOptions, PushProgress, PushReport};
 pub use restore::{restore, RestoreProgress, Restored};
-pub use url::RemoteUrl;
+pub use status::{probe, OffsiteStatus, Probe};
+pub use url::{RemoteKind, RemoteUrl};
 pub use verify::{verify_at, RemoteProblem, RemoteReport};
 
 use crate::clock;
@@ -112,7 +114,8 @@ fn check_name(name: &str) -> std::result::Result<(), RemoteError> {
 pub struct RemoteInfo {
     pub name: String,
     pub url: String,
-    pub kind: &'static str,
+    /// `None` only for an address stored by another version that this one does not read.
+    pub kind: Option<RemoteKind>,
     pub credential_keys: Vec<String>,
     pub keep_snapshots: u32,
     /// The newest completed push: its manifest number and time.
@@ -165,7 +168,7 @@ impl Vault {
         let url: Option<String> =
             tx.query_row("SELECT url FROM remotes WHERE name = ?1", [name], |r| r.get(0)).optional()?;
         let url = url.ok_or_else(|| RemoteError::NotFound(name.to_string()))?;
-        let kind = RemoteUrl::parse(&url).map(|u| u.kind()).unwrap_or("unknown");
+        let kind = RemoteUrl::parse(&url).ok().map(|u| u.kind());
         tx.execute("DELETE FROM remotes WHERE name = ?1", [name])?;
         custody::append(&tx, &self.session, Action::RemoteRemoved, Some(name), json!({ "kind": kind }))?;
         tx.commit()?;
@@ -183,7 +186,7 @@ impl Vault {
             let (name, url, credentials, keep_snapshots) = row?;
             let credentials = zeroize::Zeroizing::new(credentials.unwrap_or_default());
             let keys = Credentials::from_stored(&credentials).map(|c| c.keys()).unwrap_or_default();
-            let kind = RemoteUrl::parse(&url).map(|u| u.kind()).unwrap_or("unknown");
+            let kind = RemoteUrl::parse(&url).ok().map(|u| u.kind());
             let last_push = self
                 .conn
                 .query_row(

@@ -5,10 +5,21 @@
 //! (credentials go in the credentials file, which the vault keeps encrypted), unknown query keys.
 
 use super::RemoteError;
+use crate::vocabulary::vocabulary;
 use std::fmt;
 
 /// Addresses longer than this are not addresses.
 const MAX_URL_CHARS: usize = 2048;
+
+vocabulary! {
+    /// The kinds of storage a remote can be, as the custody log, listings and the page name them.
+    pub enum RemoteKind {
+        Folder = "folder",
+        WebDav = "webdav",
+        S3 = "s3",
+        Sftp = "sftp",
+    }
+}
 
 /// A checked remote address. Its `Display` is the canonical form stored in the vault.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,12 +85,12 @@ impl RemoteUrl {
     }
 
     /// The kind of storage, as the custody log and listings name it.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> RemoteKind {
         match self {
-            RemoteUrl::Folder { .. } => "folder",
-            RemoteUrl::WebDav { .. } => "webdav",
-            RemoteUrl::S3 { .. } => "s3",
-            RemoteUrl::Sftp { .. } => "sftp",
+            RemoteUrl::Folder { .. } => RemoteKind::Folder,
+            RemoteUrl::WebDav { .. } => RemoteKind::WebDav,
+            RemoteUrl::S3 { .. } => RemoteKind::S3,
+            RemoteUrl::Sftp { .. } => RemoteKind::Sftp,
         }
     }
 }

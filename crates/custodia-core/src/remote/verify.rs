@@ -17,22 +17,38 @@ use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-/// One thing wrong with a copy, named.
+/// One thing wrong with a copy, named (with the `specta` feature, a TypeScript union tagged by `problem`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum RemoteProblem {
     /// A listed object is not on the remote.
     Missing { path: String },
     /// A listed object has another size than the manifest says.
-    SizeDiffers { path: String, expected: u64, found: u64 },
+    SizeDiffers {
+        path: String,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        expected: u64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        found: u64,
+    },
     /// A listed object's bytes do not hash to what the manifest says (`full` only).
     HashDiffers { path: String, expected: String, found: String },
     /// The remote's newest manifest is older than the newest push this vault recorded to it: the remote
     /// was put back to an older state (or a push was lost).
-    RolledBack { found_seq: u64, pushed_seq: u64 },
+    RolledBack {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        found_seq: u64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        pushed_seq: u64,
+    },
     /// This vault's log does not extend the copy's checkpoint: the laptop's log is older than the copy
     /// (a rolled-back laptop) or the two differ (one was rewritten).
-    NotExtended { checkpoint_size: u64, why: String },
+    NotExtended {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        checkpoint_size: u64,
+        why: String,
+    },
 }
 
 impl std::fmt::Display for RemoteProblem {

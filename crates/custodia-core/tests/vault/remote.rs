@@ -171,3 +171,34 @@ fn a_laptop_whose_log_does_not_extend_the_copy_is_named() {
     );
     old.close().expect("close");
 }
+
+#[test]
+fn the_status_counts_items_added_since_the_newest_push_and_a_probe_finds_the_copy() {
+    let (tv, _, _) = vault_with_item_and_recovery();
+    let remote_dir = tv.dir.path().join("usb");
+    let mut vault = tv.open();
+    let before = vault.offsite_status().expect("status");
+    assert_eq!((before.remotes, before.last_push.as_deref(), before.items_not_copied), (0, None, 1));
+    let empty = custodia_core::remote::probe(&folder(&remote_dir), &Credentials::default()).expect("probe");
+    assert!(!empty.holds_copy, "nothing was pushed yet");
+
+    vault.add_remote("usb", &folder(&remote_dir), &Credentials::default(), 2).expect("add remote");
+    vault.push("usb", &PushOptions::default(), &mut |_| Flow::Continue).expect("push");
+    let pushed = vault.offsite_status().expect("status");
+    assert_eq!((pushed.remotes, pushed.items_not_copied), (1, 0), "{pushed:?}");
+    assert!(pushed.last_push.is_some(), "the push's time is shown");
+    let found = custodia_core::remote::probe(&folder(&remote_dir), &Credentials::default()).expect("probe");
+    assert!(found.holds_copy, "the pushed copy's pointer is found");
+
+    let src = tv.source("photo.jpg", b"a photo taken after the push");
+    vault.add_file(&src, &custodia_core::AddOptions::default(), &mut go).expect("add");
+    assert_eq!(vault.offsite_status().expect("status").items_not_copied, 1, "the new item is on no copy yet");
+    vault.remove_remote("usb").expect("remove");
+    let removed = vault.offsite_status().expect("status");
+    assert_eq!(
+        (removed.remotes, removed.last_push, removed.items_not_copied),
+        (0, None, 2),
+        "a removed remote's pushes no longer count"
+    );
+    vault.close().expect("close");
+}
