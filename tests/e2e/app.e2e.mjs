@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
@@ -173,6 +173,44 @@ test('custody log and a green verification', async () => {
   const result = await visible('verify-result', 60000);
   assert.equal(await result.getAttribute('data-ok'), 'true', 'a fresh vault verifies');
   await shot('08-custody-verified');
+});
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+test('an off-site copy on a folder: tested, added, copied with progress, checked; the folder holds no plaintext', async () => {
+  await (await visible('nav-settings')).click();
+  assert.match(await (await visible('offsite-status')).getText(), /No off-site copy/);
+  const folder = join(work, 'offsite-usb');
+  await type('remote-name', 'usb');
+  await type('remote-url', `file://${folder}`);
+  await (await $('remote-test')).click();
+  await browser.waitUntil(async () => /holds no copy yet/.test(await (await $('offsite-message')).getText().catch(() => '')), {
+    timeoutMsg: 'the connection test never answered',
+  });
+  await (await $('remote-add')).click();
+  await visible('remote-row');
+  await (await $('remote-push')).click();
+  await browser.waitUntil(async () => /is complete/.test(await (await $('offsite-message')).getText().catch(() => '')), {
+    timeout: 60000,
+    timeoutMsg: 'the copy never completed',
+  });
+  assert.match(await (await $('offsite-behind')).getText(), /Every item is copied/);
+  await (await $('remote-check-full')).click();
+  await (await $('remote-check')).click();
+  const result = await visible('remote-check-result', 60000);
+  assert.equal(await result.getAttribute('data-ok'), 'true', 'the fresh copy holds, every file hashed');
+  await (await $('offsite-settings')).scrollIntoView();
+  await shot('08b-offsite-copy');
+  const stored = filesUnder(folder);
+  assert.ok(stored.some((f) => f.endsWith(join('manifest', 'latest'))), `the signed manifest is written: ${stored}`);
+  for (const file of stored) {
+    assert.ok(!readFileSync(file).includes(Buffer.from('Testimony of W-12')), `${file} holds the testimony in plain text`);
+  }
 });
 
 async function chooseLanguage(lang) {
