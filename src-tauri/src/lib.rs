@@ -101,6 +101,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::remotes::push_remote,
             commands::remotes::verify_remote,
             commands::remotes::offsite_status,
+            commands::panic::panic_wipe,
         ])
         .events(collect_events![
             events::JobProgress,

@@ -6,11 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
-import { remote } from 'webdriverio';
+import { Key, remote } from 'webdriverio';
 
 const app = process.env.E2E_APP;
 const shots = process.env.E2E_SCREENSHOTS;
@@ -735,4 +735,25 @@ test('the custody review shows the checkpoints, the recipients and what is worth
     timeout: 20000,
     timeoutMsg: 'the custody log opened from the review does not show the event',
   });
+});
+
+test('the emergency wipe: Ctrl+Shift+Delete, one confirmation, a last copy first; then no passphrase opens the folder here', async () => {
+  await (await visible('nav-evidence')).click();
+  await browser.keys([Key.Ctrl, Key.Shift, Key.Delete]);
+  await visible('panic-dialog');
+  const copyTo = await $('panic-copy-to');
+  await browser.waitUntil(async () => (await copyTo.isExisting()) && (await copyTo.getValue()) === 'usb', {
+    timeoutMsg: 'the last copy was not offered to the off-site copy',
+  });
+  await shot('42-emergency-wipe');
+  await (await $('panic-wipe')).click();
+  const done = await visible('panic-done', 60000);
+  assert.match(await done.getText(), /last copy \(number \d+\) was sent/);
+  await visible('create-screen');
+  const vault = process.env.CUSTODIA_VAULT;
+  assert.ok(!existsSync(join(vault, 'keyslots.json')), 'the key slots are gone from this computer');
+  assert.ok(existsSync(join(vault, 'vault.db')), 'the encrypted files stay unless asked');
+  const manifests = readdirSync(join(work, 'offsite-usb', 'manifest')).filter((n) => n.endsWith('.json'));
+  assert.ok(manifests.length >= 2, `the last copy reached the off-site folder: ${manifests}`);
+  await shot('43-after-emergency-wipe');
 });

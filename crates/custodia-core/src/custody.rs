@@ -62,7 +62,8 @@ impl Session {
         self
     }
 
-    pub(crate) fn local_copies(&self) -> Option<&LocalCopies> {
+    /// Where this computer keeps its copies of each vault's newest checkpoint, when it does.
+    pub fn local_copies(&self) -> Option<&LocalCopies> {
         self.local.as_ref()
     }
 

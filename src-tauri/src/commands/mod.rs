@@ -7,6 +7,7 @@ pub mod custody;
 pub mod incidents;
 pub mod interviews;
 pub mod items;
+pub mod panic;
 pub mod persons;
 pub mod receiving;
 pub mod remotes;

@@ -125,3 +125,12 @@ impl From<OffsiteStatus> for OffsiteStatusDto {
         OffsiteStatusDto { remotes: s.remotes, last_push: s.last_push, items_not_copied: s.items_not_copied as f64 }
     }
 }
+
+/// What the panic wipe did: the last copy's number, or why it failed (the wipe went on), and whether the
+/// folder was removed as well as its key slots.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct PanicDto {
+    pub last_copy_seq: Option<f64>,
+    pub last_copy_error: Option<super::IpcError>,
+    pub files_removed: bool,
+}

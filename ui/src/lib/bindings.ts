@@ -726,6 +726,14 @@ async offsiteStatus() : Promise<Result<OffsiteStatusDto, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async panicWipe(lastCopyTo: string | null, removeFiles: boolean) : Promise<Result<PanicDto, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("panic_wipe", { lastCopyTo, removeFiles }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1425,6 +1433,11 @@ signer: string | null }
  * A verified bag extracted to a folder the user chose.
  */
 export type OpenedDto = { report: BundleReportDto; folder: string }
+/**
+ * What the panic wipe did: the last copy's number, or why it failed (the wipe went on), and whether the
+ * folder was removed as well as its key slots.
+ */
+export type PanicDto = { last_copy_seq: number | null; last_copy_error: IpcError | null; files_removed: boolean }
 /**
  * One person with everything that can be shown without a reveal.
  */

@@ -99,6 +99,14 @@ class SessionStore {
     return null;
   }
 
+  /** After the emergency wipe: everything dropped as at a lock, then the first-run screen (the folder
+   * opens no more here). */
+  wiped(): void {
+    this.locked("user");
+    this.lockReason = null;
+    this.phase = "create";
+  }
+
   locked(reason: LockReason): void {
     if (this.phase !== "main" && this.phase !== "recovery-key") return;
     items.clear();
