@@ -19,6 +19,7 @@
 //! ```
 
 pub mod credentials;
+mod first_run;
 pub mod manifest;
 mod push;
 mod restore;
@@ -28,6 +29,7 @@ pub mod url;
 mod verify;
 
 pub use credentials::Credentials;
+pub use first_run::{restore_here, FirstRun, RestoredHere};
 pub use push::{PushOptions, PushProgress, PushReport};
 pub use restore::{restore, RestoreProgress, Restored};
 pub use status::{probe, OffsiteStatus, Probe};

@@ -202,3 +202,49 @@ fn the_status_counts_items_added_since_the_newest_push_and_a_probe_finds_the_cop
     );
     vault.close().expect("close");
 }
+
+#[test]
+fn after_an_emergency_wipe_the_first_run_restore_sets_the_leftover_aside_and_gives_a_new_passphrase() {
+    use custodia_core::remote::{restore_here, FirstRun};
+    use custodia_core::{KdfParams, SecretString, Unlock};
+    use secrecy::ExposeSecret;
+    let (tv, key, item) = vault_with_item_and_recovery();
+    let remote_dir = tv.dir.path().join("usb");
+    let mut vault = tv.open();
+    vault.add_remote("usb", &folder(&remote_dir), &Credentials::default(), 2).expect("add remote");
+    vault.push("usb", &PushOptions::default(), &mut |_| Flow::Continue).expect("push");
+    vault.close().expect("close");
+    custodia_core::vault::panic_wipe(&tv.root, false, None).expect("wipe, keeping the ciphertext");
+
+    let strong = SecretString::from("amber violin harbour ninety".to_string());
+    let (url, none) = (folder(&remote_dir), Credentials::default());
+    let first_run = |new| FirstRun {
+        url: &url,
+        credentials: &none,
+        recovery: custodia_core::RecoveryKey::parse(key.to_display().expose_secret()).expect("key"),
+        new_passphrase: new,
+        verifier_key: None,
+        kdf: KdfParams::FLOOR,
+    };
+    let before: Vec<_> = std::fs::read_dir(&tv.root).expect("folder").map(|e| e.expect("entry").file_name()).collect();
+    let weak = SecretString::from("short".to_string());
+    let refused = restore_here(&tv.root, first_run(&weak), session(), &mut |_| Flow::Continue);
+    assert!(refused.is_err(), "a weak new passphrase is refused");
+    let after: Vec<_> = std::fs::read_dir(&tv.root).expect("folder").map(|e| e.expect("entry").file_name()).collect();
+    assert_eq!(before, after, "the refusal came before anything was moved or fetched");
+
+    let here = restore_here(&tv.root, first_run(&strong), session(), &mut |_| Flow::Continue).expect("restore");
+    let aside = here.set_aside.clone().expect("the wiped folder is set aside, not deleted");
+    assert!(aside.join("vault.db").exists(), "the leftover ciphertext is kept beside");
+    assert!(here.restored.verify.ok, "{:?}", here.restored.verify.problems);
+    here.vault.close().expect("close");
+
+    let mut back =
+        Vault::open(&tv.root, &Unlock::Passphrase(strong.clone()), session()).expect("the new passphrase opens it");
+    let out = tv.dir.path().join("back.txt");
+    back.extract(&item, &out, &mut go).expect("extract");
+    assert_eq!(std::fs::read(&out).expect("read"), b"the witness statement");
+    back.close().expect("close");
+    let again = restore_here(&tv.root, first_run(&strong), session(), &mut |_| Flow::Continue);
+    assert_eq!(again.err().map(|e| e.code()), Some(ErrorCode::VaultExists), "a folder with a vault is never replaced");
+}
