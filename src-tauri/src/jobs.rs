@@ -36,6 +36,8 @@ pub enum JobKind {
     Push,
     /// Checking an off-site copy.
     RemoteVerify,
+    /// Restoring the vault from an off-site copy on the first run.
+    Restore,
 }
 
 impl JobKind {
@@ -52,7 +54,8 @@ impl JobKind {
             | JobKind::Export
             | JobKind::Bundle
             | JobKind::Push
-            | JobKind::RemoteVerify => 2 * HOUR,
+            | JobKind::RemoteVerify
+            | JobKind::Restore => 2 * HOUR,
             JobKind::SaveCopy => HOUR,
         }
     }

@@ -102,6 +102,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::remotes::verify_remote,
             commands::remotes::offsite_status,
             commands::panic::panic_wipe,
+            commands::restore::restore_vault,
         ])
         .events(collect_events![
             events::JobProgress,

@@ -98,6 +98,9 @@ after(async () => {
   await browser?.deleteSession();
 });
 
+/** The recovery key shown at the first run: the restore at the end opens the off-site copy with it. */
+let recoveryKey;
+
 test('first run: create a vault with a recovery key', async () => {
   await visible('create-screen');
   await type('create-passphrase', PASSPHRASE);
@@ -108,7 +111,8 @@ test('first run: create a vault with a recovery key', async () => {
   await shot('01-create-vault');
   await (await $('create-submit')).click();
   const key = await visible('recovery-key-text', 60000);
-  assert.match(await key.getText(), /[A-Z2-7]{5}(-[A-Z2-7]{5}){10}/, 'a recovery key in groups is shown');
+  recoveryKey = await key.getText();
+  assert.match(recoveryKey, /[A-Z2-7]{5}(-[A-Z2-7]{5}){10}/, 'a recovery key in groups is shown');
   await shot('02-recovery-key');
   await (await $('recovery-key-done')).click();
   await visible('evidence-view');
@@ -640,7 +644,8 @@ test('"New recovery key" asks for the passphrase again before making one', async
   await shot('33-reauth-dialog');
   await confirmPassphrase();
   const key = await visible('recovery-key-text', 60000);
-  assert.match(await key.getText(), /[A-Z2-7]{5}(-[A-Z2-7]{5}){10}/, 'the new recovery key is shown once confirmed');
+  recoveryKey = await key.getText();
+  assert.match(recoveryKey, /[A-Z2-7]{5}(-[A-Z2-7]{5}){10}/, 'the new recovery key is shown once confirmed');
   await (await $('recovery-key-done')).click();
 });
 
@@ -756,4 +761,26 @@ test('the emergency wipe: Ctrl+Shift+Delete, one confirmation, a last copy first
   const manifests = readdirSync(join(work, 'offsite-usb', 'manifest')).filter((n) => n.endsWith('.json'));
   assert.ok(manifests.length >= 2, `the last copy reached the off-site folder: ${manifests}`);
   await shot('43-after-emergency-wipe');
+});
+
+test('restore from the off-site copy on the first-run screen: checked, the key shown to compare, a new passphrase; the items are back', async () => {
+  await (await visible('restore-open')).click();
+  await visible('restore-screen');
+  await type('restore-url', `file://${join(work, 'offsite-usb')}`);
+  await type('restore-recovery-key', recoveryKey);
+  await type('restore-passphrase', 'amber violin harbour ninety');
+  await type('restore-repeat', 'amber violin harbour ninety');
+  await (await $('restore-submit')).click();
+  const result = await visible('restore-result', 120000);
+  assert.equal(await result.getAttribute('data-ok'), 'true', `the restored vault checks out: ${await result.getText()}`);
+  await visible('restore-compare-key');
+  assert.match(await (await $('restore-set-aside')).getText(), /set-aside-/, 'what the wipe left is set aside, not deleted');
+  await shot('44-restored-from-off-site-copy');
+  await (await $('restore-open-vault')).click();
+  await visible('evidence-view', 60000);
+  await browser.waitUntil(async () => (await $$('item-row')).length >= 2, { timeoutMsg: 'the items did not come back' });
+  await (await visible('lock-button')).click();
+  await type('unlock-passphrase', 'amber violin harbour ninety');
+  await (await $('unlock-submit')).click();
+  await visible('evidence-view', 60000);
 });

@@ -11,6 +11,7 @@ pub mod panic;
 pub mod persons;
 pub mod receiving;
 pub mod remotes;
+pub mod restore;
 pub mod review;
 pub mod vault;
 

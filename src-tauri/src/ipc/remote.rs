@@ -134,3 +134,29 @@ pub struct PanicDto {
     pub last_copy_error: Option<super::IpcError>,
     pub files_removed: bool,
 }
+
+/// The first-run restore as the form sends it: the secrets wiped from memory when dropped.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct RestoreRequestDto {
+    pub url: String,
+    pub credentials: Secret,
+    pub recovery_key: Secret,
+    pub new_passphrase: Secret,
+    pub repeat: Secret,
+    /// The vault's verifier key as the user has it; blank when they have none.
+    pub verifier_key: String,
+}
+
+/// What the first-run restore did: the copy's number and size, the verifier key to compare with the one
+/// kept on paper (unless the user gave it), the restored vault's own check, and where what was in the
+/// folder before was set aside.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct RestoredDto {
+    pub seq: f64,
+    pub objects: f64,
+    pub bytes: f64,
+    pub verifier_key: String,
+    pub key_given: bool,
+    pub verify: super::VerifyReportDto,
+    pub set_aside: Option<String>,
+}

@@ -44,6 +44,8 @@ class NavStore {
   custodyStart = $state<LogStart | null>(null);
   /** The Open bundle screen reached from the unlock or first-run screen, by someone with no vault open. */
   receiveOutside = $state(false);
+  /** The first-run screen's "Restore from an off-site copy" is open. */
+  restoreFirstRun = $state(false);
 
   /** Leaving for another screen by the navigation ends a New interview flow: each step saved its own
    * record, so nothing is half-made. */
@@ -93,6 +95,7 @@ class NavStore {
     this.newInterview = null;
     this.exportStart = { items: [], interviews: [], incident: null };
     this.receiveOutside = false;
+    this.restoreFirstRun = false;
     this.custodyStart = null;
   }
 }
