@@ -407,6 +407,20 @@ test('a person is masked until Show, which is logged; the new screens in Arabic'
   const sentences = await texts('finding-text');
   assert.ok(sentences.every((s) => /[\u0600-\u06FF]/.test(s)), `the findings are in Arabic: ${sentences}`);
   await shot('20-arabic-new-interview');
+  // The birth-date examples as WebKit draws them: 1990-04-26 left to right inside the Arabic hint, not
+  // 26-04-1990 (isolate characters alone did not do it; markup does).
+  const drawnInOrder = await browser.execute(() => {
+    const day = [...document.querySelectorAll('[id$="-birth-hint"] bdi')].find((b) => b.textContent === '1990-04-26');
+    if (!day || !day.firstChild) return 'no example element';
+    const range = document.createRange();
+    const x = (i) => {
+      range.setStart(day.firstChild, i);
+      range.setEnd(day.firstChild, i + 1);
+      return range.getBoundingClientRect().left;
+    };
+    return x(0) < x(5) && x(5) < x(9);
+  });
+  assert.equal(drawnInOrder, true, 'the birth-date example is drawn left to right');
   await (await $('wizard-close')).click();
   await visible('interviews-view');
   await shot('21-arabic-interviews');

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import DateField from "../src/components/DateField.svelte";
+import Sentence from "../src/components/Sentence.svelte";
 import { formatNumber, formatSize, isDay, setLang, t } from "../src/lib/i18n/index.svelte";
 
 const FSI = "\u2068";
@@ -55,6 +56,22 @@ describe("right to left", () => {
     const hint = t("person.birthDateHint", { year: "1990", month: "1990-04", day: "1990-04-26" });
     expect(hint).toContain(`${FSI}1990-04-26${PDI}`);
     expect(hint).toContain(`${FSI}1990-04${PDI}`);
+  });
+
+  test("on screen each birth-date example is a left-to-right element, in the sentence's order", () => {
+    // WebKit ignores the isolate characters (the e2e suite measures the order it draws): markup it obeys.
+    setLang("ar");
+    const { container } = render(Sentence, {
+      props: { key: "person.birthDateHint", params: { year: "1990", month: "1990-04", day: "1990-04-26" } },
+    });
+    const values = [...container.querySelectorAll("bdi")];
+    expect(values.map((b) => [b.getAttribute("dir"), b.textContent])).toEqual([
+      ["ltr", "1990"],
+      ["ltr", "1990-04"],
+      ["ltr", "1990-04-26"],
+    ]);
+    expect(container.textContent).toMatch(/^سنة \(1990\) أو شهر/);
+    expect(container.textContent).not.toContain(FSI);
   });
 
   test("left-to-right languages get the values as they are", () => {

@@ -75,6 +75,26 @@ export function t(key: MessageKey, params: Params = {}): string {
   return fill(MESSAGES[current][key], params);
 }
 
+/** A piece of a sentence: words of the sentence, or a value put in it. */
+export interface Part {
+  text: string;
+  value: boolean;
+}
+
+/**
+ * A sentence cut at its values, for markup that sets each value apart (`components/Sentence.svelte`):
+ * WebKit ignores the isolate characters `fill` adds, so in an Arabic sentence `1990-04-26` still showed as
+ * `26-04-1990`; an element with `dir="ltr"` is obeyed.
+ */
+export function parts(key: MessageKey, params: Params): Part[] {
+  return MESSAGES[current][key].split(/(\{\w+\})/).flatMap((piece): Part[] => {
+    const name = /^\{(\w+)\}$/.exec(piece)?.[1];
+    const value = name === undefined ? undefined : params[name];
+    if (value === undefined) return piece ? [{ text: piece, value: false }] : [];
+    return [{ text: typeof value === "number" ? formatNumber(value) : value, value: true }];
+  });
+}
+
 /** Whether `key` is a message at all: codes from the shell are checked before they are translated. */
 export function hasKey(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(en, key);
