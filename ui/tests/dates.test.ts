@@ -4,7 +4,8 @@ import { afterEach, describe, expect, test } from "vitest";
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import DateField from "../src/components/DateField.svelte";
 import Sentence from "../src/components/Sentence.svelte";
-import { formatNumber, formatSize, isDay, setLang, t } from "../src/lib/i18n/index.svelte";
+import BidiText from "../src/components/BidiText.svelte";
+import { formatNumber, formatSize, isDay, isolate, setLang, t } from "../src/lib/i18n/index.svelte";
 
 const FSI = "\u2068";
 const PDI = "\u2069";
@@ -72,6 +73,17 @@ describe("right to left", () => {
     ]);
     expect(container.textContent).toMatch(/^سنة \(1990\) أو شهر/);
     expect(container.textContent).not.toContain(FSI);
+  });
+
+  test("a code in an Arabic finding is one element on one line, not P- and 0C4N on two", () => {
+    setLang("ar");
+    const sentence = t("finding.duplicate_person", { person: isolate("P-0C4N") });
+    const { container } = render(BidiText, { props: { text: sentence } });
+    const values = [...container.querySelectorAll("bdi")];
+    expect(values.map((b) => [b.textContent, b.classList.contains("unbroken")])).toEqual([["P-0C4N", true]]);
+    expect(container.textContent).not.toMatch(/[\u2068\u2069]/);
+    const long = render(BidiText, { props: { text: isolate("a long file name with spaces.m4a") } }).container;
+    expect(long.querySelector("bdi")?.classList.contains("unbroken")).toBe(false);
   });
 
   test("left-to-right languages get the values as they are", () => {

@@ -156,6 +156,8 @@ vocabulary! {
         RemoteExists = "remote_exists",
         RemoteUnreachable = "remote_unreachable",
         RemoteRefused = "remote_refused",
+        RemoteHostKey = "remote_host_key",
+        RemoteFull = "remote_full",
         RemoteIncomplete = "remote_incomplete",
         RemoteAltered = "remote_altered",
         RemoteError = "remote_error",
@@ -283,7 +285,9 @@ fn remote_code(e: &RemoteError) -> ErrorCode {
         Unreachable(_) => ErrorCode::RemoteUnreachable,
         // A host key not trusted is a refusal to go on, of this computer's: the remedy is in the
         // credentials (or the user's known_hosts) too.
-        Refused(_) | HostKeyNotTrusted(_) => ErrorCode::RemoteRefused,
+        Refused(_) => ErrorCode::RemoteRefused,
+        HostKeyNotTrusted(_) => ErrorCode::RemoteHostKey,
+        Full(_) => ErrorCode::RemoteFull,
         NoManifest => ErrorCode::RemoteIncomplete,
         TooLarge { .. }
         | SizeChanged { .. }

@@ -67,6 +67,8 @@ pub enum RemoteError {
     Unreachable(String),
     #[error("the remote refused access (check the credentials file): {0}")]
     Refused(String),
+    #[error("the remote is full; nothing here was lost, and what was sent stays there. Free space on it (or ask its administrator), then push again: {0}")]
+    Full(String),
     #[error("the SFTP server's host key is not one this computer trusts for it, so nothing was sent. Check the key's fingerprint with the server's administrator, then add it to ~/.ssh/known_hosts or to the known_hosts file the credentials name: {0}")]
     HostKeyNotTrusted(String),
     #[error("the ssh program (OpenSSH's client) could not be run; SFTP remotes need it installed (Debian and Ubuntu: the openssh-client package)")]

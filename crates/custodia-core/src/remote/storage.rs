@@ -48,7 +48,9 @@ impl std::fmt::Debug for Storage {
 const MAX_ERROR_CHARS: usize = 400;
 
 /// A storage error in the user's terms: a refusal (HTTP 401 or 403, or the storage's own permission
-/// error) is the credentials; anything else is the storage not being reached or not answering as one.
+/// error) is the credentials; a full storage (HTTP 507, a quota, a disk with no space left) is said as
+/// such, since the user's remedy is another; anything else is the storage not being reached or not
+/// answering as one.
 fn storage_error(e: opendal::Error) -> RemoteError {
     let text: String = e.to_string().chars().take(MAX_ERROR_CHARS).collect();
     let status = text.split("status: ").nth(1).and_then(|rest| rest.get(..3)).and_then(|s| s.parse::<u16>().ok());
@@ -56,11 +58,22 @@ fn storage_error(e: opendal::Error) -> RemoteError {
         (ErrorKind::PermissionDenied, _) | (_, Some(401 | 403)) => {
             RemoteError::Refused(status.map_or_else(|| e.kind().to_string(), |s| format!("HTTP status {s}")))
         }
+        (_, Some(507)) => RemoteError::Full(text),
+        _ if says_full(&text) => RemoteError::Full(text),
         _ => match ssh_error(&e) {
             Some(named) => named,
             None => RemoteError::Unreachable(text),
         },
     }
+}
+
+/// Whether a storage's own words say it is full: a local or SFTP disk (`ENOSPC`, as the system words it),
+/// an S3 or WebDAV quota.
+fn says_full(text: &str) -> bool {
+    const FULL: [&str; 5] =
+        ["no space left on device", "insufficient storage", "quotaexceeded", "quota exceeded", "disk quota"];
+    let text = text.to_lowercase();
+    FULL.iter().any(|words| text.contains(words))
 }
 
 /// What the OpenSSH client said, when an SFTP call failed because of it, in the user's terms: the program
@@ -309,5 +322,28 @@ impl Storage {
     /// Removes the object at `path` (older database snapshots only: a push never removes stored copies).
     pub(crate) fn delete(&self, path: &str) -> Result<(), RemoteError> {
         self.retrying(|| self.op.delete(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(kind: ErrorKind, text: &str) -> RemoteError {
+        storage_error(opendal::Error::new(kind, text))
+    }
+
+    #[test]
+    fn a_full_storage_is_named_apart_from_refusals_and_silences() {
+        let full = [
+            named(ErrorKind::Unexpected, "write failed, status: 507 Insufficient Storage"),
+            named(ErrorKind::Unexpected, "io error: No space left on device (os error 28)"),
+            named(ErrorKind::Unexpected, "<Code>QuotaExceeded</Code>"),
+        ];
+        for error in full {
+            assert!(matches!(error, RemoteError::Full(_)), "{error:?}");
+        }
+        assert!(matches!(named(ErrorKind::Unexpected, "status: 403 Forbidden"), RemoteError::Refused(_)));
+        assert!(matches!(named(ErrorKind::Unexpected, "connection refused"), RemoteError::Unreachable(_)));
     }
 }
