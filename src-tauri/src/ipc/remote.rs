@@ -126,15 +126,6 @@ impl From<OffsiteStatus> for OffsiteStatusDto {
     }
 }
 
-/// What the panic wipe did: the last copy's number, or why it failed (the wipe went on), and whether the
-/// folder was removed as well as its key slots.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct PanicDto {
-    pub last_copy_seq: Option<f64>,
-    pub last_copy_error: Option<super::IpcError>,
-    pub files_removed: bool,
-}
-
 /// The first-run restore as the form sends it: the secrets wiped from memory when dropped.
 #[derive(Debug, Clone, Deserialize, Type)]
 pub struct RestoreRequestDto {

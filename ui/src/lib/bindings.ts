@@ -727,7 +727,7 @@ async offsiteStatus() : Promise<Result<OffsiteStatusDto, IpcError>> {
     else return { status: "error", error: e  as any };
 }
 },
-async panicWipe(lastCopyTo: string | null, removeFiles: boolean) : Promise<Result<PanicDto, IpcError>> {
+async panicWipe(lastCopyTo: string | null, removeFiles: boolean) : Promise<Result<null, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("panic_wipe", { lastCopyTo, removeFiles }) };
 } catch (e) {
@@ -1445,11 +1445,6 @@ signer: string | null }
  * A verified bag extracted to a folder the user chose.
  */
 export type OpenedDto = { report: BundleReportDto; folder: string }
-/**
- * What the panic wipe did: the last copy's number, or why it failed (the wipe went on), and whether the
- * folder was removed as well as its key slots.
- */
-export type PanicDto = { last_copy_seq: number | null; last_copy_error: IpcError | null; files_removed: boolean }
 /**
  * One person with everything that can be shown without a reveal.
  */

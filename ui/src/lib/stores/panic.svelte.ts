@@ -1,15 +1,14 @@
 // The emergency wipe: asked for from the header, the unlock screen or Ctrl+Shift+Delete, with one
 // confirmation. The shell makes the last copy (when asked, the vault open), closes the vault and destroys
-// this computer's key slots; the page then shows the first-run screen with what was done.
+// this computer's key slots; the page then shows the first-run screen exactly as on a new computer:
+// nothing on it tells whoever holds the laptop next that a vault, or a copy of it, existed.
 import { call, commands, type IpcError } from "../api";
-import type { PanicDto, RemoteDto } from "../bindings";
+import type { RemoteDto } from "../bindings";
 import { session } from "./session.svelte";
 import { TrackedJob } from "./tracked.svelte";
 
 class PanicStore {
   open = $state(false);
-  /** What the last wipe did, shown on the first-run screen until a vault is made. */
-  done = $state.raw<PanicDto | null>(null);
   /** The remotes a last copy can go to (none while locked). */
   remotes = $state.raw<RemoteDto[]>([]);
   readonly lastCopy = new TrackedJob("push");
@@ -26,7 +25,6 @@ class PanicStore {
   async wipe(lastCopyTo: string | null, removeFiles: boolean): Promise<IpcError | null> {
     const result = await this.lastCopy.run(() => commands.panicWipe(lastCopyTo, removeFiles));
     if (result.status === "error") return result.error;
-    this.done = result.data;
     this.open = false;
     session.wiped();
     return null;
