@@ -24,6 +24,7 @@ use crate::error::Result;
 use crate::fsutil;
 use crate::keys::Unlock;
 use crate::vault::{Vault, DATABASE_FILE, KEYSLOTS_FILE};
+use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -128,6 +129,72 @@ pub fn restore(
     if !empty || to.is_file() {
         return Err(RemoteError::TargetNotEmpty(to.to_path_buf()).into());
     }
+    let existed = to.exists();
+    let source = Source {
+        storage: &storage,
+        manifest: &manifest,
+        vault_id: &vault_id,
+        key: &key,
+        kind: url.kind(),
+        key_given: verifier_key.is_some(),
+    };
+    let restored = restore_into(&source, to, unlock, session, accept_rollback, progress);
+    let Err(error) = restored else {
+        return restored.map(|fetched| Restored {
+            seq: manifest.seq,
+            objects: manifest.objects.len() as u64,
+            bytes: fetched.bytes,
+            checkpoint_size: fetched.checkpoint_size,
+            verifier_key: key_text,
+            key_given: verifier_key.is_some(),
+            verify: fetched.verify,
+        });
+    };
+    // A restore that stops (cancelled, a lost connection, an object that does not match) leaves the
+    // folder as it found it: empty, or not there. Everything in it was written by this restore.
+    let _ = if existed { empty_dir(to) } else { fs::remove_dir_all(to) };
+    Err(error)
+}
+
+/// Removes everything inside `dir`, keeping `dir`.
+fn empty_dir(dir: &Path) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() && !path.is_symlink() {
+            fs::remove_dir_all(&path)?;
+        } else {
+            fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+/// What `restore_into` fetched and checked.
+struct Fetched {
+    bytes: u64,
+    checkpoint_size: u64,
+    verify: VerifyReport,
+}
+
+/// The copy being restored, its manifest checked, and what the restored vault must match.
+struct Source<'a> {
+    storage: &'a Storage,
+    manifest: &'a Manifest,
+    vault_id: &'a str,
+    key: &'a VerifyingKey,
+    kind: super::RemoteKind,
+    key_given: bool,
+}
+
+/// Writes the copy into the empty folder `to`, opens it and checks it.
+fn restore_into(
+    source: &Source<'_>,
+    to: &Path,
+    unlock: &Unlock,
+    session: Session,
+    accept_rollback: Option<&str>,
+    progress: &mut dyn FnMut(RestoreProgress) -> Flow,
+) -> Result<Fetched> {
     let local = |path: &Path| {
         let path = path.to_path_buf();
         move |source| RemoteError::Local { path, source }
@@ -136,7 +203,8 @@ pub fn restore(
     for dir in [to.join("tmp"), to.join("blobs")] {
         fsutil::create_dir_durable(&dir).map_err(local(&dir))?;
     }
-    let bytes = fetch_all(&storage, &manifest, to, progress)?;
+    let (storage, manifest) = (source.storage, source.manifest);
+    let bytes = fetch_all(storage, manifest, to, progress)?;
 
     let keyslots = storage
         .get_bounded(&manifest.keyslots, MAX_KEYSLOTS_BYTES)?
@@ -153,7 +221,7 @@ pub fn restore(
         Some(reason) => Vault::open_accepting_rollback(to, unlock, session, reason)?,
         None => Vault::open(to, unlock, session)?,
     };
-    if vault.vault_id() != vault_id || vault.signing_public_key()? != key {
+    if vault.vault_id() != source.vault_id || vault.signing_public_key()? != *source.key {
         return Err(RemoteError::RestoredMismatch {
             why: "its signing key is not the one that signed the copy".into(),
         }
@@ -171,26 +239,18 @@ pub fn restore(
             Action::VaultRestored,
             None,
             json!({
-                "kind": url.kind(),
+                "kind": source.kind,
                 "seq": manifest.seq,
                 "objects": manifest.objects.len(),
                 "checkpoint_size": checkpoint_size,
-                "verifier_key_given": verifier_key.is_some(),
+                "verifier_key_given": source.key_given,
             }),
         )?;
         tx.commit()?;
     }
     let verify = vault.verify(&mut |_| Flow::Continue)?;
     vault.close()?;
-    Ok(Restored {
-        seq: manifest.seq,
-        objects: manifest.objects.len() as u64,
-        bytes,
-        checkpoint_size,
-        verifier_key: key_text,
-        key_given: verifier_key.is_some(),
-        verify,
-    })
+    Ok(Fetched { bytes, checkpoint_size, verify })
 }
 
 /// Downloads the stored copies and the database snapshot, each checked against the manifest.

@@ -39,6 +39,21 @@ fn a_pushed_copy_verifies_with_the_public_key_and_restores_with_the_recovery_key
     assert!(outside.ok, "the copy holds with the public key alone: {:?}", outside.problems);
 
     let target = tv.dir.path().join("new-laptop");
+    std::fs::create_dir(&target).expect("an empty folder chosen by the user");
+    let err = restore(
+        &folder(&remote_dir),
+        &Credentials::default(),
+        &target,
+        &recovery(&key),
+        session(),
+        None,
+        None,
+        &mut |p| if p.done > 0 { Flow::Cancel } else { Flow::Continue },
+    )
+    .expect_err("a cancelled restore");
+    assert_eq!(err.code(), ErrorCode::Cancelled, "{err}");
+    assert_eq!(files_under(&target), Vec::<std::path::PathBuf>::new(), "the chosen folder is left empty");
+    assert!(target.is_dir(), "the folder itself stays, empty, and takes the restore below");
     let restored = restore(
         &folder(&remote_dir),
         &Credentials::default(),
@@ -103,6 +118,7 @@ fn an_altered_a_removed_and_a_rolled_back_copy_are_named() {
     .expect_err("restore refuses an altered copy");
     assert_eq!(err.code(), ErrorCode::RemoteAltered, "{err}");
     assert!(!target.join("keyslots.json").exists(), "no vault is left in the target");
+    assert!(!target.exists(), "a refused restore leaves nothing behind, not even a part of the copy");
 
     std::fs::remove_file(&blob).expect("remove");
     let report = vault.verify_remote("usb", false, &mut none).expect("check");
