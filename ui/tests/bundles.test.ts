@@ -24,6 +24,7 @@ const lawyer: RecipientDto = {
   public_key: "age1qqqq",
   fingerprint: "ab".repeat(32),
   words: "aardvark absurd accrue acme adrift adult afflict ahead",
+  numbers: "00001 00002 00003 00004 00005 00006 00007 00008",
   added_at: "2026-11-20T10:00:00Z",
   added_by: "amina",
 };
@@ -65,7 +66,12 @@ const exported = {
   sha256: "c".repeat(64),
   size: 2048,
   sealed_for: ["Office of the Prosecutor"],
-  signer: { name: "custodia.vault/x", fingerprint: "d".repeat(64), words: "one two three" },
+  signer: {
+    name: "custodia.vault/x",
+    fingerprint: "d".repeat(64),
+    words: "one two three",
+    numbers: "12345 00042 65535 00000 11111 22222 33333 44444",
+  },
   items: 1,
 };
 
@@ -250,7 +256,12 @@ function report(overrides: Partial<BundleReportDto> = {}): BundleReportDto {
     bundle_size: 4096,
     bag: "custodia-1",
     bag_info: [],
-    signer: { name: "custodia.vault/x", fingerprint: "d".repeat(64), words: "one two three" },
+    signer: {
+      name: "custodia.vault/x",
+      fingerprint: "d".repeat(64),
+      words: "one two three",
+      numbers: "12345 00042 65535 00000 11111 22222 33333 44444",
+    },
     payload_files: 3,
     events: 4,
     items: [],
@@ -355,6 +366,7 @@ describe("the Open bundle screen", () => {
       original_ids: ["E-1"],
       signer_verified,
       signer_words: "one two three",
+      signer_numbers: "12345 00042 65535 00000 11111 22222 33333 44444",
     });
     let verified = false;
     const shell = await startApp({
@@ -370,6 +382,7 @@ describe("the Open bundle screen", () => {
     const warning = await screen.findByTestId("receive-unconfirmed");
     expect(warning.getAttribute("data-tone")).toBe("warn");
     expect(warning.textContent).toContain("The sender was not confirmed");
+    expect(warning.textContent).toContain("(as numbers: 12345 00042 65535 00000 11111 22222 33333 44444)");
     expect(warning.textContent).toContain("one two three");
     expect(warning.textContent).toContain("over the phone");
 
@@ -460,11 +473,13 @@ describe("the Open bundle screen", () => {
       public_key: "age1lawyerkey",
       fingerprint: "f".repeat(64),
       words: "aardvark absurd",
+      numbers: "00001 00002",
     };
     await fireEvent.click(screen.getByTestId("receive-make-key"));
     const made = await screen.findByTestId("made-key");
     expect(within(made).getByTestId("made-key-public").textContent).toBe("age1lawyerkey");
     expect(within(made).getByTestId("made-key-words").textContent).toBe("aardvark absurd");
+    expect(within(made).getByTestId("made-key-words-numbers").textContent).toBe("00001 00002");
     expect(made.textContent).toContain("custodia-key.txt");
     expect(screen.getByTestId("receive-key-name").textContent).toBe("custodia-key.txt");
   });

@@ -159,13 +159,14 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// The signer's name comes from the bundle, and is shown as outside text; the fingerprint and its words
-/// are computed here from the key.
-fn signer_rows(signer: &SignerInfo) -> [(String, String); 3] {
+/// The signer's name comes from the bundle, and is shown as outside text; the fingerprint, its words and
+/// its numbers are computed here from the key.
+fn signer_rows(signer: &SignerInfo) -> [(String, String); 4] {
     [
         (t!("cli.signer.name"), safe(&signer.name)),
         (t!("cli.signer.fingerprint"), signer.fingerprint.hex.clone()),
         (t!("cli.signer.words"), signer.fingerprint.words.clone()),
+        (t!("cli.signer.numbers"), signer.fingerprint.numbers.clone()),
     ]
 }
 
@@ -384,12 +385,14 @@ pub fn keygen(global: &Global, path: Option<&Path>) -> Result<()> {
         return output::json_line(&json!({
             "identity": made.path, "public_key": made.public_key,
             "fingerprint": made.fingerprint.hex, "words": made.fingerprint.words,
+            "numbers": made.fingerprint.numbers,
         }));
     }
     output::line(&made.public_key)?;
     eprintln!("{}", t!("cli.keygen.written", file = safe(&made.path.display().to_string())));
     eprintln!("{}", t!("cli.keygen.give_key"));
     eprintln!("  {}", made.fingerprint.words);
+    eprintln!("  {}", made.fingerprint.numbers);
     Ok(())
 }
 
@@ -420,6 +423,7 @@ pub fn recipients(global: &Global, command: &RecipientsCommand) -> Result<()> {
                 r.public_key
             ))?;
             output::line(&format!("        {}", t!("cli.recipients.words", words = r.fingerprint.words)))?;
+            output::line(&format!("        {}", t!("cli.recipients.numbers", numbers = r.fingerprint.numbers)))?;
         }
     }
     Ok(())

@@ -19,6 +19,8 @@ pub struct RecipientDto {
     pub public_key: String,
     pub fingerprint: String,
     pub words: String,
+    /// The same fingerprint as eight groups of digits, read in any language.
+    pub numbers: String,
     pub added_at: String,
     pub added_by: String,
 }
@@ -33,6 +35,7 @@ impl From<Recipient> for RecipientDto {
             public_key: r.public_key,
             fingerprint: r.fingerprint.hex,
             words: r.fingerprint.words,
+            numbers: r.fingerprint.numbers,
             added_at: r.added_at,
             added_by: r.added_by,
         }
@@ -146,6 +149,7 @@ pub struct MadeKeyDto {
     pub public_key: String,
     pub fingerprint: String,
     pub words: String,
+    pub numbers: String,
 }
 
 impl From<custodia_core::bundle::keys::GeneratedIdentity> for MadeKeyDto {
@@ -155,6 +159,7 @@ impl From<custodia_core::bundle::keys::GeneratedIdentity> for MadeKeyDto {
             public_key: g.public_key,
             fingerprint: g.fingerprint.hex,
             words: g.fingerprint.words,
+            numbers: g.fingerprint.numbers,
         }
     }
 }
@@ -189,17 +194,23 @@ impl From<ExportPlan> for ExportPlanDto {
     }
 }
 
-/// Who can check the bundle's signature: the vault's key, as words to read over the phone.
+/// Who can check the bundle's signature: the vault's key, as words and as numbers to read over the phone.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct SignerDto {
     pub name: String,
     pub fingerprint: String,
     pub words: String,
+    pub numbers: String,
 }
 
 impl From<custodia_core::bundle::signature::SignerInfo> for SignerDto {
     fn from(s: custodia_core::bundle::signature::SignerInfo) -> Self {
-        SignerDto { name: s.name, fingerprint: s.fingerprint.hex, words: s.fingerprint.words }
+        SignerDto {
+            name: s.name,
+            fingerprint: s.fingerprint.hex,
+            words: s.fingerprint.words,
+            numbers: s.fingerprint.numbers,
+        }
     }
 }
 
@@ -349,12 +360,14 @@ pub struct ImportedDto {
     /// the page says so with `signer_words` for the person to confirm by phone.
     pub signer_verified: bool,
     pub signer_words: Option<String>,
+    pub signer_numbers: Option<String>,
 }
 
 impl From<custodia_core::bundle::Imported> for ImportedDto {
     fn from(i: custodia_core::bundle::Imported) -> Self {
         ImportedDto {
             signer_words: i.report.signer.as_ref().map(|s| s.fingerprint.words.clone()),
+            signer_numbers: i.report.signer.as_ref().map(|s| s.fingerprint.numbers.clone()),
             bundle_sha256: i.report.bundle_sha256,
             items: i.items.into_iter().map(Into::into).collect(),
             original_ids: i.original_ids,

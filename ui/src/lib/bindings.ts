@@ -1223,7 +1223,7 @@ export type ImportedDto = { bundle_sha256: string; items: ItemDto[]; original_id
  * False when no signer's words were given: the import is recorded as from an unconfirmed signer, and
  * the page says so with `signer_words` for the person to confirm by phone.
  */
-signer_verified: boolean; signer_words: string | null }
+signer_verified: boolean; signer_words: string | null; signer_numbers: string | null }
 export type IncidentDto = { id: string; date_from: string; date_to: string; place: string; kind: IncidentKind; description: string; interviews: string[]; documents: string[]; created_at: string; created_by: string }
 export type IncidentInputDto = { 
 /**
@@ -1414,7 +1414,7 @@ export type LockReason = "idle" | "sleep" | "screen_locked" |
  * A new key file, made for a lawyer who had none: its name (not its folder), the public key to give
  * senders, and its fingerprint as hex and as words to read over the phone.
  */
-export type MadeKeyDto = { file_name: string; public_key: string; fingerprint: string; words: string }
+export type MadeKeyDto = { file_name: string; public_key: string; fingerprint: string; words: string; numbers: string }
 /**
  * A report written and recorded: where (the file's name only), its SHA-256 as the log keeps it, and
  * whether checking again found every thing holding.
@@ -1600,7 +1600,11 @@ export type ReceivingDto = { bundle: string | null; identity: string | null }
 /**
  * A recipient in the address book, with the fingerprint words to read over the phone.
  */
-export type RecipientDto = { id: string; name: string; organisation: string; kind: RecipientKind; public_key: string; fingerprint: string; words: string; added_at: string; added_by: string }
+export type RecipientDto = { id: string; name: string; organisation: string; kind: RecipientKind; public_key: string; fingerprint: string; words: string; 
+/**
+ * The same fingerprint as eight groups of digits, read in any language.
+ */
+numbers: string; added_at: string; added_by: string }
 export type RecipientInputDto = { name: string; organisation: string; kind: RecipientKind; 
 /**
  * `age1...`
@@ -1773,9 +1777,9 @@ export type ShellErrorCode =
  */
 "internal"
 /**
- * Who can check the bundle's signature: the vault's key, as words to read over the phone.
+ * Who can check the bundle's signature: the vault's key, as words and as numbers to read over the phone.
  */
-export type SignerDto = { name: string; fingerprint: string; words: string }
+export type SignerDto = { name: string; fingerprint: string; words: string; numbers: string }
 export type StrengthDto = { 
 /**
  * 0 (trivially guessed) to 4 (very strong).

@@ -41,9 +41,15 @@ const SELECT_RECIPIENT: &str =
 
 fn row_to_recipient(r: &Row<'_>) -> rusqlite::Result<Recipient> {
     let key: String = r.get(4)?;
-    let fingerprint = parse_recipient(&key)
-        .map(|k| recipient_fingerprint(&k))
-        .unwrap_or_else(|_| Fingerprint { hex: r.get::<_, String>(5).unwrap_or_default(), words: String::new() });
+    let fingerprint = parse_recipient(&key).map(|k| recipient_fingerprint(&k)).unwrap_or_else(|_| {
+        // A stored key that no longer parses: the stored fingerprint, spelled when it is one.
+        let stored = r.get::<_, String>(5).unwrap_or_default();
+        Fingerprint::from_hex(&stored).unwrap_or(Fingerprint {
+            hex: stored,
+            words: String::new(),
+            numbers: String::new(),
+        })
+    });
     Ok(Recipient {
         id: r.get(0)?,
         name: r.get(1)?,
