@@ -421,7 +421,11 @@ test('a person is masked until Show, which is logged; the new screens in Arabic'
     return x(0) < x(5) && x(5) < x(9);
   });
   assert.equal(drawnInOrder, true, 'the birth-date example is drawn left to right');
+  // Close asks before the typed name is dropped.
   await (await $('wizard-close')).click();
+  await visible('wizard-close-ask');
+  await shot('20b-arabic-close-asks');
+  await (await $('wizard-close-anyway')).click();
   await visible('interviews-view');
   await shot('21-arabic-interviews');
   await select.selectByAttribute('value', 'en');

@@ -56,6 +56,25 @@ async function startWizard(overrides: Record<string, Handler> = {}) {
 }
 
 describe("the New interview flow", () => {
+  test("Close asks before dropping what was typed on a step; with nothing typed it closes at once", async () => {
+    await startWizard();
+    await fireEvent.click(screen.getByTestId("wizard-close"));
+    await waitFor(() => expect(screen.queryByTestId("new-interview")?.getAttribute("data-step")).toBeNull());
+
+    await fireEvent.click(await screen.findByTestId("new-interview"));
+    await waitFor(() => expect(screen.getByTestId("new-interview").getAttribute("data-step")).toBe("person"));
+    await type("person-name", "Aminah Yousif");
+    await fireEvent.click(screen.getByTestId("wizard-close"));
+    expect((await screen.findByTestId("wizard-close-ask")).textContent).toContain("will be lost");
+    await fireEvent.click(screen.getByTestId("wizard-close-keep"));
+    expect(screen.queryByTestId("wizard-close-ask")).toBeNull();
+    expect((screen.getByTestId("person-name") as HTMLInputElement).value).toBe("Aminah Yousif");
+    await fireEvent.click(screen.getByTestId("wizard-close"));
+    await fireEvent.click(await screen.findByTestId("wizard-close-anyway"));
+    await waitFor(() => expect(screen.queryByTestId("wizard-close-ask")).toBeNull());
+    expect(screen.queryByTestId("person-name")).toBeNull();
+  });
+
   test("starts with the person: a likely duplicate can be taken as the same person, and nothing new is saved", async () => {
     const shell = await startWizard({
       check_person: () => [duplicate],
