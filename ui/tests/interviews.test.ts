@@ -170,6 +170,12 @@ describe("the New interview flow", () => {
     await waitFor(() =>
       expect(shell.callsTo("set_referral")).toEqual([{ id: "T-BBBB1", kind: "psychosocial", value: "made" }]),
     );
+    // Consent can be recorded again from the completion step, which then comes back, referrals as saved.
+    await fireEvent.click(screen.getByTestId("wizard-back-to-consent"));
+    await waitFor(() => expect(screen.getByTestId("new-interview").getAttribute("data-step")).toBe("consent"));
+    await fireEvent.click(await screen.findByTestId("consent-keep"));
+    await waitFor(() => expect(screen.getByTestId("new-interview").getAttribute("data-step")).toBe("referral"));
+    expect((screen.getByTestId("referral-psychosocial-made") as HTMLInputElement).checked).toBe(true);
     await fireEvent.click(screen.getByTestId("complete-submit"));
     const done = await screen.findByTestId("wizard-done");
     expect(done.getAttribute("data-status")).toBe("complete");
