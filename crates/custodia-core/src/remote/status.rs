@@ -6,7 +6,6 @@ use super::credentials::Credentials;
 use super::manifest;
 use super::storage::Storage;
 use super::url::RemoteUrl;
-use crate::custody::Action;
 use crate::error::Result;
 use crate::vault::Vault;
 use rusqlite::OptionalExtension;
@@ -54,11 +53,9 @@ impl Vault {
             )
             .optional()?;
         let copied_up_to = newest.as_ref().map_or(0, |(_, size)| *size);
-        let items_not_copied: u64 = self.conn.query_row(
-            "SELECT count(*) FROM events WHERE action = ?1 AND seq > ?2",
-            rusqlite::params![Action::ItemIngested.as_str(), copied_up_to],
-            |r| r.get(0),
-        )?;
+        // Each item knows the event that added it: those after the copy's checkpoint are on no copy.
+        let items_not_copied: u64 =
+            self.conn.query_row("SELECT count(*) FROM items WHERE ingest_seq > ?1", [copied_up_to], |r| r.get(0))?;
         Ok(OffsiteStatus { remotes, last_push: newest.map(|(time, _)| time), items_not_copied })
     }
 }
